@@ -1,0 +1,1 @@
+"""micropython stage."""
