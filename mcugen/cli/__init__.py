@@ -6,6 +6,7 @@ runtime) inside its function, so `mcugen --help` and non-converting commands sta
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 
 import click
@@ -32,11 +33,12 @@ class LazyGroup(click.Group):
     """Imports a command's module only when that command runs (or help lists it)."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(COMMANDS)
+        return [name for name, mod in COMMANDS.items()
+                if importlib.util.find_spec(f"mcugen.cli.{mod}") is not None]
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         module = COMMANDS.get(name)
-        if module is None:
+        if module is None or importlib.util.find_spec(f"mcugen.cli.{module}") is None:
             return None
         return importlib.import_module(f"mcugen.cli.{module}").command
 
