@@ -1,0 +1,57 @@
+/* Board glue: the only interface between portable firmware (apps, benchmark) and a board.
+ *
+ * One implementation per board family lives in firmware/boards/<family>/. The build also
+ * defines, from boards/<board>.toml:
+ *   MG_BOARD_COUNTER_HZ          rate of mg_board_counter_read() (cycles/s, or instructions/s
+ *                                of virtual time on emulators)
+ *   MG_BOARD_COUNTS_INSTRUCTIONS 1 when the counter counts executed instructions (QEMU -icount),
+ *                                0 when it counts CPU cycles (real boards)
+ *   MG_BOARD_EMULATED            1 on QEMU machines, 0 on real boards
+ */
+#ifndef MG_BOARD_H
+#define MG_BOARD_H
+
+#include <stdint.h>
+
+#ifndef MG_BOARD_COUNTER_HZ
+#error "MG_BOARD_COUNTER_HZ must come from the build (boards/<board>.toml)"
+#endif
+#ifndef MG_BOARD_COUNTS_INSTRUCTIONS
+#define MG_BOARD_COUNTS_INSTRUCTIONS 0
+#endif
+#ifndef MG_BOARD_EMULATED
+#define MG_BOARD_EMULATED 0
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Clocks, UART and the counter; call once before anything else. */
+void mg_board_init(void);
+
+/* Blocking write of `len` bytes to the console UART. */
+void mg_board_uart_write(const uint8_t *data, uint32_t len);
+
+/* Blocking read of one byte from the console UART; returns 0..255. */
+int mg_board_uart_read_byte(void);
+
+/* Free-running counter: CPU cycles, or executed instructions on emulators (see above).
+ * Wraps modulo 2^32; take differences with unsigned arithmetic. */
+uint32_t mg_board_counter_read(void);
+
+/* End the program: semihosting exit with `status` on emulators; on real boards report and
+ * stay in a low-power loop (never returns). */
+void mg_board_exit(int status);
+
+/* The main stack's extent [*lo, *hi) for stack painting; the stack grows down from *hi. */
+void mg_board_stack_region(uint8_t **lo, uint8_t **hi);
+
+/* The board's name as in boards/<board>.toml, e.g. "mps2_an386". */
+extern const char mg_board_name[];
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MG_BOARD_H */
