@@ -1,10 +1,13 @@
 /* Board glue: the only interface between portable firmware (apps, benchmark) and a board.
  *
- * One implementation per board family lives in firmware/boards/<family>/. The build also
- * defines, from boards/<board>.toml:
- *   MG_BOARD_COUNTER_HZ          rate of mg_board_counter_read() (cycles/s, or instructions/s
- *                                of virtual time on emulators)
- *   MG_BOARD_COUNTS_INSTRUCTIONS 1 when the counter counts executed instructions (QEMU -icount),
+ * One implementation per board family lives in firmware/boards/<family>/. The generated
+ * project's include/mg_board_config.h (from boards/<board>.toml) defines:
+ *   MG_BOARD_COUNTER_HZ          ticks per second of mg_board_counter_read(): CPU cycles/s on
+ *                                real boards; on emulators ticks per second of virtual time
+ *   MG_BOARD_COUNTS_INSTRUCTIONS 1 on emulators: QEMU runs with -icount shift=0, one instruction
+ *                                per virtual nanosecond, so instructions = ticks * 1e9 / HZ
+ *                                (exact when HZ is 1e9: netduinoplus2 TIM2, riscv32 minstret;
+ *                                40-instruction resolution on the 25 MHz mps2 timers)
  *                                0 when it counts CPU cycles (real boards)
  *   MG_BOARD_EMULATED            1 on QEMU machines, 0 on real boards
  */
@@ -12,6 +15,12 @@
 #define MG_BOARD_H
 
 #include <stdint.h>
+
+#if defined(__has_include)
+#if __has_include("mg_board_config.h")
+#include "mg_board_config.h"
+#endif
+#endif
 
 #ifndef MG_BOARD_COUNTER_HZ
 #error "MG_BOARD_COUNTER_HZ must come from the build (boards/<board>.toml)"
