@@ -1,1 +1,100 @@
-"""boards stage."""
+"""Boards: what `boards/<name>.toml` says about a target, as a frozen `Board`.
+
+The toml files are data only (see any of them for the fields). Everything that depends on a board
+(compiler flags, memory limits, QEMU machine, PlatformIO environment) is read from here, so adding a
+board is adding a file.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from mcugen.errors import BoardError
+
+BOARDS_DIR = Path(__file__).resolve().parents[2] / "boards"
+DEFAULT_BOARD = "mps2_an386"
+
+
+@dataclass(frozen=True)
+class Board:
+    name: str
+    description: str
+    mcu: str
+    core: str
+    emulated: bool
+    clock_hz: int
+    glue: str  # folder under firmware/boards/ with this board's start-up, UART, counter, exit
+    kernel_variant: str
+    arena_align: int
+    flash_bytes: int
+    ram_bytes: int
+    stack_bytes: int
+    arena_region: str
+    toolchain_prefix: str  # e.g. "arm-none-eabi-"; what PlatformIO builds with
+    cflags: tuple[str, ...]
+    ldflags: tuple[str, ...]
+    ldscript: str  # under firmware/boards/, emulated boards only
+    check_prefix: str  # compiler available here that checks the portable sources ("" = host gcc)
+    check_cflags: tuple[str, ...]
+    pio_platform: str
+    pio_board: str
+    pio_framework: str
+    uart: str
+    baud: int
+    counter: str  # "cycles" | "instructions"
+    counter_hz: int
+    counter_source: str
+    qemu_system: str = ""
+    qemu_machine: str = ""
+
+    @property
+    def counts_instructions(self) -> bool:
+        return self.counter == "instructions"
+
+
+def list_boards() -> list[Board]:
+    """Every board with a toml file, emulated ones first, then by name."""
+    boards = [load_board(p.stem) for p in sorted(BOARDS_DIR.glob("*.toml"))]
+    return sorted(boards, key=lambda b: (not b.emulated, b.name))
+
+
+def board_names() -> list[str]:
+    return sorted(p.stem for p in BOARDS_DIR.glob("*.toml"))
+
+
+def load_board(name: str) -> Board:
+    path = BOARDS_DIR / f"{name}.toml"
+    if not path.is_file():
+        raise BoardError(f"unknown board {name!r}",
+                         hint="known boards: " + ", ".join(board_names()) + " (see `mcugen boards`)")
+    try:
+        data = tomllib.loads(path.read_text())
+        return _from_toml(data)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise BoardError(f"{path}: malformed board file ({type(exc).__name__}: {exc})",
+                         hint="compare it with boards/mps2_an386.toml") from exc
+
+
+def _from_toml(d: dict) -> Board:
+    mem, tc, pio, uart, counter = d["memory"], d["toolchain"], d["platformio"], d["uart"], d["counter"]
+    qemu = d.get("qemu", {})
+    if counter["kind"] not in ("cycles", "instructions"):
+        raise ValueError(f"counter.kind must be 'cycles' or 'instructions', not {counter['kind']!r}")
+    if d["emulated"] and not qemu:
+        raise ValueError("an emulated board needs a [qemu] table")
+    return Board(
+        name=d["name"], description=d["description"], mcu=d["mcu"], core=d["core"],
+        emulated=bool(d["emulated"]), clock_hz=int(d["clock_hz"]), glue=d["glue"],
+        kernel_variant=d["kernel_variant"], arena_align=int(d["arena_align"]),
+        flash_bytes=int(mem["flash_bytes"]), ram_bytes=int(mem["ram_bytes"]),
+        stack_bytes=int(mem["stack_bytes"]), arena_region=mem["arena_region"],
+        toolchain_prefix=tc["prefix"], cflags=tuple(tc["cflags"]), ldflags=tuple(tc.get("ldflags", ())),
+        ldscript=tc.get("ldscript", ""),
+        check_prefix=tc.get("check_prefix", tc["prefix"]),
+        check_cflags=tuple(tc.get("check_cflags", tc["cflags"])),
+        pio_platform=pio["platform"], pio_board=pio["board"], pio_framework=pio["framework"],
+        uart=uart["device"], baud=int(uart["baud"]),
+        counter=counter["kind"], counter_hz=int(counter["hz"]), counter_source=counter["source"],
+        qemu_system=qemu.get("system", ""), qemu_machine=qemu.get("machine", ""),
+    )
