@@ -24,7 +24,7 @@ class Board:
     core: str
     emulated: bool
     clock_hz: int
-    glue: str  # folder under firmware/boards/ with this board's start-up, UART, counter, exit
+    glue: tuple[str, ...]  # folders under firmware/boards/: start-up, UART, counter, exit
     kernel_variant: str
     arena_align: int
     flash_bytes: int
@@ -45,6 +45,7 @@ class Board:
     counter: str  # "cycles" | "instructions"
     counter_hz: int
     counter_source: str
+    defines: tuple[tuple[str, str], ...] = ()  # extra macros for the glue
     qemu_system: str = ""
     qemu_machine: str = ""
 
@@ -85,7 +86,7 @@ def _from_toml(d: dict) -> Board:
         raise ValueError("an emulated board needs a [qemu] table")
     return Board(
         name=d["name"], description=d["description"], mcu=d["mcu"], core=d["core"],
-        emulated=bool(d["emulated"]), clock_hz=int(d["clock_hz"]), glue=d["glue"],
+        emulated=bool(d["emulated"]), clock_hz=int(d["clock_hz"]), glue=tuple(d["glue"]),
         kernel_variant=d["kernel_variant"], arena_align=int(d["arena_align"]),
         flash_bytes=int(mem["flash_bytes"]), ram_bytes=int(mem["ram_bytes"]),
         stack_bytes=int(mem["stack_bytes"]), arena_region=mem["arena_region"],
@@ -96,5 +97,6 @@ def _from_toml(d: dict) -> Board:
         pio_platform=pio["platform"], pio_board=pio["board"], pio_framework=pio["framework"],
         uart=uart["device"], baud=int(uart["baud"]),
         counter=counter["kind"], counter_hz=int(counter["hz"]), counter_source=counter["source"],
+        defines=tuple((str(k), str(v)) for k, v in d.get("defines", {}).items()),
         qemu_system=qemu.get("system", ""), qemu_machine=qemu.get("machine", ""),
     )
