@@ -1,1 +1,105 @@
-"""arena stage."""
+"""Static tensor-arena planning: lifetimes, aliasing, placement, and a verifier run on every plan.
+
+    plan = plan_arena(graph, scratch={op_index: bytes}, inplace=True, align=16)
+    plan.size, plan.tensor_offsets[tid], plan.scratch_offsets[op_index]
+
+Algorithms: "greedy" (TFLite Micro's greedy-by-size), "heuristic" (best of several orderings and
+a best-fit sweep), "exact" / "best" (branch and bound seeded with the heuristics, under
+`time_budget_s`; `optimal` says whether it proved its result minimal).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+from mcugen import ir
+from mcugen.arena import placement
+from mcugen.arena.lifetimes import build_problem
+from mcugen.arena.problem import Problem, arena_size, lower_bound
+from mcugen.arena.verify import verify_plan
+from mcugen.errors import ArenaError
+
+ALGORITHMS = ("greedy", "heuristic", "exact", "best")
+
+
+@dataclass(frozen=True)
+class Buffer:
+    key: str  # "t<id>" for tensors (id of the group's first tensor), "s<op>" for kernel scratch
+    size: int  # bytes reserved (rounded up to the alignment)
+    first: int  # first step (op index) it is alive
+    last: int  # last step it is alive, inclusive
+    offset: int
+    nbytes: int = 0  # bytes used
+    tensors: tuple[int, ...] = ()  # tensors sharing these bytes (views, in-place outputs)
+    op: int | None = None  # owner of a scratch buffer
+    overlaps: tuple[tuple[str, int], ...] = ()  # (key, max shift): may overlap that dying input
+
+
+@dataclass(frozen=True)
+class ArenaPlan:
+    size: int  # arena bytes (multiple of align)
+    tensor_offsets: Mapping[int, int]  # activation tensor id -> offset (views share their input's)
+    scratch_offsets: Mapping[int, int]  # op index -> offset of that op's kernel scratch
+    buffers: tuple[Buffer, ...]
+    lower_bound: int  # largest live bytes at any step, given the aliasing used
+    optimal: bool  # proven optimal
+    algorithm: str
+    inplace: bool
+    align: int = 16
+
+    @property
+    def gap(self) -> int:
+        return self.size - self.lower_bound
+
+
+def solve(problem: Problem, algorithm: str = "best", time_budget_s: float = 1.0
+          ) -> tuple[list[int], str, bool]:
+    """Offsets for `problem`, the name of what found them, and whether they are proven optimal."""
+    if algorithm not in ALGORITHMS:
+        raise ArenaError(f"unknown planning algorithm {algorithm!r}", hint="use one of " + ", ".join(ALGORITHMS))
+    bound = lower_bound(problem)
+    if algorithm == "greedy":
+        offsets = placement.place_ordered(problem, "greedy")
+        return offsets, "greedy", arena_size(problem, offsets) == bound
+    name, offsets = placement.best_heuristic(problem)
+    size = arena_size(problem, offsets)
+    if algorithm == "heuristic" or size == bound:
+        return offsets, name, size == bound
+    from mcugen.arena.exact import branch_and_bound
+
+    found, complete = branch_and_bound(problem, offsets, time_budget_s)
+    if arena_size(problem, found) < size:
+        offsets, name = found, "exact"
+    size = arena_size(problem, offsets)
+    return offsets, name, size == bound or (complete and not problem.permits)
+
+
+def plan_arena(graph: ir.Graph, scratch: Mapping[int, int] | None = None, *, inplace: bool = True,
+               align: int = 16, time_budget_s: float = 1.0, algorithm: str = "best") -> ArenaPlan:
+    """Plan every activation tensor and kernel scratch of `graph` into one arena, and verify it."""
+    problem, index_of = build_problem(graph, scratch, inplace=inplace, align=align)
+    offsets, name, optimal = solve(problem, algorithm, time_budget_s)
+    plan = make_plan(problem, offsets, index_of, name, optimal, inplace)
+    verify_plan(graph, plan, scratch)
+    return plan
+
+
+def make_plan(problem: Problem, offsets: list[int], index_of: Mapping[int, int], algorithm: str,
+              optimal: bool, inplace: bool) -> ArenaPlan:
+    reqs = problem.requests
+    overlaps: dict[int, list[tuple[str, int]]] = {}
+    for p in problem.permits:
+        overlaps.setdefault(p.out, []).append((reqs[p.inp].key, p.max_shift))
+    buffers = tuple(Buffer(r.key, r.size, r.first, r.last, offsets[i], r.nbytes, r.tensors, r.op,
+                           tuple(overlaps.get(i, ()))) for i, r in enumerate(reqs))
+    return ArenaPlan(
+        size=arena_size(problem, offsets),
+        tensor_offsets={tid: offsets[i] for tid, i in sorted(index_of.items())},
+        scratch_offsets={r.op: offsets[i] for i, r in enumerate(reqs) if r.op is not None},
+        buffers=buffers,
+        lower_bound=lower_bound(problem),
+        optimal=optimal,
+        algorithm=algorithm,
+        inplace=inplace,
+        align=problem.align,
+    )

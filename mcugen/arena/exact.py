@@ -1,0 +1,109 @@
+"""Exact placement: depth-first branch and bound over canonical placements, under a time budget.
+
+Any plan can be pushed down until each buffer sits at the lowest offset left free by the buffers
+below it; listing the buffers by offset then gives an order in which "place at the lowest fit"
+rebuilds it. So it suffices to search orders whose offsets never decrease, each buffer at its
+lowest fit at or above the previous one. (This argument assumes no overlap permits; with permits
+the search stays sound but is not claimed complete.)
+
+Pruning: a branch is cut when a lower bound on its final arena reaches the best plan known. The
+bound takes, for each step, the lowest offset any still-unplaced buffer alive then can take plus
+the bytes of all of them (less what overlap permits can save).
+"""
+from __future__ import annotations
+
+import sys
+import time
+
+from mcugen.arena.placement import neighbours
+from mcugen.arena.problem import Problem, arena_size, forbidden, live_together, lowest_fit, permit_table
+
+
+class _Search:
+    def __init__(self, problem: Problem, incumbent: list[int], deadline: float):
+        self.p = problem
+        self.reqs = problem.requests
+        self.near = neighbours(problem)
+        self.permits = permit_table(problem)
+        self.savings = self._savings()
+        self.offsets = [-1] * len(self.reqs)
+        self.best = list(incumbent)
+        self.best_size = arena_size(problem, incumbent)
+        self.deadline = deadline
+        self.timed_out = False
+        self.nodes = 0
+
+    def _savings(self) -> list[tuple[int, int, int, int]]:
+        """(out, inp, step, bytes saved) for every permit: how much the pair may overlap."""
+        result = []
+        for p in self.p.permits:
+            out, inp = self.reqs[p.out], self.reqs[p.inp]
+            span = max(out.size, inp.size) if p.max_shift >= 0 else max(inp.size - p.max_shift, out.size)
+            saved = max(0, out.size + inp.size - span)
+            for t in range(max(out.first, inp.first), min(out.last, inp.last) + 1):
+                result.append((p.out, p.inp, t, saved))
+        return result
+
+    def fit(self, c: int, floor: int) -> int:
+        spans = [forbidden(self.p, self.permits, c, a, self.offsets[a])
+                 for a in self.near[c] if self.offsets[a] >= 0]
+        return lowest_fit(spans, floor)
+
+    def bound(self, top: int, fits: dict[int, int]) -> int:
+        steps = self.p.steps
+        total = [0] * steps
+        low = [None] * steps
+        best = top
+        for c, y in fits.items():
+            r = self.reqs[c]
+            best = max(best, y + r.size)
+            for t in range(r.first, r.last + 1):
+                total[t] += r.size
+                if low[t] is None or y < low[t]:
+                    low[t] = y
+        for out, inp, t, saved in self.savings:
+            if out in fits and inp in fits:
+                total[t] -= saved
+        for t in range(steps):
+            if low[t] is not None:
+                best = max(best, low[t] + total[t])
+        return best
+
+    def run(self, floor: int, top: int, previous: int, left: int) -> None:
+        self.nodes += 1
+        if left == 0:
+            if top < self.best_size:
+                self.best_size, self.best = top, list(self.offsets)
+            return
+        if self.nodes % 64 == 0 and time.perf_counter() > self.deadline:
+            self.timed_out = True
+        if self.timed_out:
+            return
+        fits = {c: self.fit(c, floor) for c in range(len(self.reqs)) if self.offsets[c] < 0}
+        if self.bound(top, fits) >= self.best_size:
+            return
+        order = sorted(fits, key=lambda c: (fits[c], -self.reqs[c].size, c))
+        for c in order:
+            y = fits[c]
+            if y == floor and c < previous and not live_together(self.reqs[c], self.reqs[previous]):
+                continue  # disjoint buffers at one offset: any order gives the same plan
+            if y + self.reqs[c].size >= self.best_size:
+                continue
+            self.offsets[c] = y
+            self.run(y, max(top, y + self.reqs[c].size), c, left - 1)
+            self.offsets[c] = -1
+            if self.timed_out:
+                return
+
+
+def branch_and_bound(problem: Problem, incumbent: list[int], time_budget_s: float
+                     ) -> tuple[list[int], bool]:
+    """Best offsets found (never worse than `incumbent`) and whether the search finished."""
+    search = _Search(problem, incumbent, time.perf_counter() + time_budget_s)
+    old_limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old_limit, 4 * len(problem.requests) + 200))
+    try:
+        search.run(0, 0, -1, len(problem.requests))
+    finally:
+        sys.setrecursionlimit(old_limit)
+    return search.best, not search.timed_out

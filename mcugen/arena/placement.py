@@ -1,0 +1,97 @@
+"""Heuristic placement: TFLite Micro's greedy-by-size rule, other orderings, and a best-fit sweep.
+
+Every algorithm places one request at a time at the lowest offset that conflicts with no request
+already placed and alive at the same time (honouring overlap permits).
+"""
+from __future__ import annotations
+
+import heapq
+from typing import Callable, Sequence
+
+from mcugen.arena.problem import Problem, Request, arena_size, forbidden, lowest_fit, permit_table
+
+
+def neighbours(problem: Problem) -> list[list[int]]:
+    """For each request, the requests alive at some common step (a sweep over start steps)."""
+    reqs = problem.requests
+    order = sorted(range(len(reqs)), key=lambda i: reqs[i].first)
+    result: list[list[int]] = [[] for _ in reqs]
+    active: list[int] = []
+    for i in order:
+        active = [a for a in active if reqs[a].last >= reqs[i].first]
+        for a in active:
+            result[a].append(i)
+            result[i].append(a)
+        active.append(i)
+    return result
+
+
+def place_in_order(problem: Problem, order: Sequence[int],
+                   near: list[list[int]] | None = None) -> list[int]:
+    """Place requests in `order`, each at its lowest feasible offset."""
+    near = near if near is not None else neighbours(problem)
+    permits = permit_table(problem)
+    offsets: list[int] = [-1] * len(problem.requests)
+    for b in order:
+        spans = [forbidden(problem, permits, b, a, offsets[a]) for a in near[b] if offsets[a] >= 0]
+        offsets[b] = lowest_fit(spans)
+    return offsets
+
+
+def _life(r: Request) -> int:
+    return r.last - r.first + 1
+
+
+# name -> sort key; "greedy" is TFLite Micro's GreedyMemoryPlanner order (biggest first)
+ORDERS: dict[str, Callable[[Request, int], tuple]] = {
+    "greedy": lambda r, i: (-r.size, i),
+    "size_life": lambda r, i: (-r.size, -_life(r), r.first, i),
+    "area": lambda r, i: (-r.size * _life(r), -r.size, i),
+    "life": lambda r, i: (-_life(r), -r.size, i),
+    "start": lambda r, i: (r.first, -r.size, i),
+}
+
+
+def place_ordered(problem: Problem, name: str, near: list[list[int]] | None = None) -> list[int]:
+    key = ORDERS[name]
+    order = sorted(range(len(problem.requests)), key=lambda i: key(problem.requests[i], i))
+    return place_in_order(problem, order, near)
+
+
+def place_lowest_first(problem: Problem, near: list[list[int]] | None = None) -> list[int]:
+    """Best fit: always place next the request that can go lowest (ties: biggest, longest)."""
+    near = near if near is not None else neighbours(problem)
+    permits = permit_table(problem)
+    reqs = problem.requests
+    offsets = [-1] * len(reqs)
+    fit = [0] * len(reqs)
+    heap = [(0, -r.size, -_life(r), i) for i, r in enumerate(reqs)]
+    heapq.heapify(heap)
+    while heap:
+        x, _, _, b = heapq.heappop(heap)
+        if offsets[b] >= 0 or x != fit[b]:
+            continue  # stale entry
+        offsets[b] = x
+        for c in near[b]:
+            if offsets[c] >= 0:
+                continue
+            spans = [forbidden(problem, permits, c, a, offsets[a]) for a in near[c] if offsets[a] >= 0]
+            new = lowest_fit(spans)
+            if new != fit[c]:
+                fit[c] = new
+                heapq.heappush(heap, (new, -reqs[c].size, -_life(reqs[c]), c))
+    return offsets
+
+
+def heuristics(problem: Problem) -> dict[str, list[int]]:
+    """Every heuristic's placement, by name."""
+    near = neighbours(problem)
+    plans = {name: place_ordered(problem, name, near) for name in ORDERS}
+    plans["best_fit"] = place_lowest_first(problem, near)
+    return plans
+
+
+def best_heuristic(problem: Problem) -> tuple[str, list[int]]:
+    plans = heuristics(problem)
+    name = min(plans, key=lambda n: (arena_size(problem, plans[n]), n != "greedy"))
+    return name, plans[name]
