@@ -1,14 +1,40 @@
-"""Per-op lowering: one module per TFLite op (check, lower, scratch_bytes). See docs/design.md.
+"""Per-op lowering: one module per TFLite op (check, lower, macs). See docs/design.md.
 
-The registry below is filled in by the op modules; `unsupported_reason` is what `inspect` and the
-code generator ask.
+Every module in this package that defines `KINDS` is an op module and lands in `REGISTRY`
+(kind -> module) automatically, so adding an op touches no shared file.
+`unsupported_reason` is what `inspect` and the code generator ask; `lower_graph` lowers a whole
+graph or names every unsupported op at once.
 """
 from __future__ import annotations
 
-from mcugen.ir import Graph, Op
+import importlib
+import pkgutil
+from types import ModuleType
 
-# kind -> op module (filled as kernels land)
-REGISTRY: dict = {}
+from mcugen.errors import UnsupportedOp
+from mcugen.ir import Graph, Op
+from mcugen.ops.base import KernelCall
+
+_NOT_OPS = {"base", "common", "quant"}
+
+
+def _discover() -> dict[str, ModuleType]:
+    registry: dict[str, ModuleType] = {}
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        if info.name in _NOT_OPS or info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        for kind in getattr(module, "KINDS", ()):
+            registry[kind] = module
+    return registry
+
+
+# kind -> op module
+REGISTRY: dict[str, ModuleType] = _discover()
+
+
+def supported_kinds() -> list[str]:
+    return sorted(REGISTRY)
 
 
 def unsupported_reason(graph: Graph, op: Op) -> str | None:
@@ -17,3 +43,15 @@ def unsupported_reason(graph: Graph, op: Op) -> str | None:
     if module is None:
         return f"no mcugen kernel for {op.kind}"
     return module.check(graph, op)
+
+
+def lower_graph(graph: Graph) -> list[KernelCall]:
+    """Lower every op in execution order; raise UnsupportedOp naming all problems at once."""
+    problems = []
+    for op in graph.ops:
+        reason = unsupported_reason(graph, op)
+        if reason is not None:
+            problems.append(f"op {op.index} {op.kind} v{op.version}: {reason}")
+    if problems:
+        raise UnsupportedOp(problems, supported_kinds())
+    return [REGISTRY[op.kind].lower(graph, op) for op in graph.ops]

@@ -1,0 +1,83 @@
+/* mcugen kernel library: shared types and TFLite-Micro-exact fixed-point helpers.
+ *
+ * C99, no malloc, no stdio, no libm. Every helper reproduces TFLite Micro's reference
+ * arithmetic bit for bit (double-rounding MultiplyByQuantizedMultiplier, gemmlowp
+ * rounding), so generated code equals the device oracle exactly. */
+#ifndef MG_TYPES_H
+#define MG_TYPES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(__GNUC__) || defined(__clang__)
+#define MG_ALIGNED(n) __attribute__((aligned(n)))
+#else
+#define MG_ALIGNED(n)
+#endif
+
+typedef enum {
+    MG_OK = 0,
+    MG_ERR_ARG = -1
+} mg_status;
+
+/* Shape and quantization of one model input or output: real = scale * (q - zero_point). */
+typedef struct {
+    const char *name;
+    int32_t rank;
+    int32_t dims[6];
+    int32_t bytes;
+    float scale;
+    int32_t zero_point;
+} mg_tensor_info;
+
+static inline int32_t mg_min_i32(int32_t a, int32_t b) { return a < b ? a : b; }
+static inline int32_t mg_max_i32(int32_t a, int32_t b) { return a > b ? a : b; }
+
+static inline int32_t mg_clamp_i32(int32_t x, int32_t lo, int32_t hi)
+{
+    return x < lo ? lo : (x > hi ? hi : x);
+}
+
+/* Two's complement wrap of an int64 into int32 without implementation-defined casts' surprises;
+ * TFLM multiplies in int32 and relies on its inputs never overflowing, this keeps UBSan quiet
+ * on the same inputs. */
+static inline int32_t mg_wrap_i32(int64_t x)
+{
+    uint32_t u = (uint32_t)((uint64_t)x & 0xFFFFFFFFu);
+    return u <= 0x7FFFFFFFu ? (int32_t)u : (int32_t)(u - 0x80000000u) - (int32_t)0x7FFFFFFF - 1;
+}
+
+/* gemmlowp SaturatingRoundingDoublingHighMul: round(a * b / 2^31), saturating the one overflow. */
+static inline int32_t mg_srdhm(int32_t a, int32_t b)
+{
+    int64_t ab;
+    int64_t nudge;
+    int64_t q;
+    if (a == INT32_MIN && b == INT32_MIN) {
+        return INT32_MAX;
+    }
+    ab = (int64_t)a * (int64_t)b;
+    nudge = ab >= 0 ? ((int64_t)1 << 30) : (1 - ((int64_t)1 << 30));
+    q = (ab + nudge) / ((int64_t)1 << 31); /* C99 division truncates toward zero, as gemmlowp */
+    return (int32_t)q;
+}
+
+/* gemmlowp RoundingDivideByPOT: x / 2^exponent rounded half away from zero. */
+static inline int32_t mg_rounding_divide_by_pot(int32_t x, int exponent)
+{
+    const int32_t mask = (int32_t)(((int64_t)1 << exponent) - 1);
+    const int32_t remainder = x & mask;
+    const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+    return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+/* TFLM MultiplyByQuantizedMultiplier (double rounding): x * multiplier * 2^shift. */
+static inline int32_t mg_requantize(int32_t x, int32_t multiplier, int32_t shift)
+{
+    const int left_shift = shift > 0 ? (int)shift : 0;
+    const int right_shift = shift > 0 ? 0 : (int)-shift;
+    const int32_t shifted = mg_wrap_i32((int64_t)x * ((int64_t)1 << left_shift));
+    return mg_rounding_divide_by_pot(mg_srdhm(shifted, multiplier), right_shift);
+}
+
+#endif /* MG_TYPES_H */

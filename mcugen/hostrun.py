@@ -1,0 +1,137 @@
+"""Compile generated C for the host (gcc, -Werror, ASan + UBSan) and run it on many inputs.
+
+The oracle harness: one compiled binary reads N samples from stdin and writes N outputs, so
+checking hundreds of inputs against tflite-micro costs one process start.
+
+    calls = lower_graph(graph); plan = plan_memory(graph, calls)
+    program = build_host(generate_sources(graph, plan, calls), workdir)
+    outputs = program.run([[x0], [x1], ...])      # per sample: one array per model input
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from mcugen.codegen import Sources, _env
+from mcugen.errors import ToolchainError
+
+WARNINGS = ("-std=c99", "-Wall", "-Wextra", "-Werror")
+SANITIZE = ("-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer")
+
+
+@dataclass(frozen=True)
+class HostProgram:
+    path: Path
+    input_shapes: tuple[tuple[int, ...], ...]
+    input_bytes: tuple[int, ...]
+    output_shapes: tuple[tuple[int, ...], ...]
+    output_bytes: tuple[int, ...]
+
+    def run(self, samples: Sequence[Sequence[np.ndarray]], timeout: float = 600) -> list[list[np.ndarray]]:
+        """Invoke once per sample; returns per sample one int8 array per model output."""
+        chunks = []
+        for sample in samples:
+            if len(sample) != len(self.input_bytes):
+                raise ValueError(f"sample has {len(sample)} inputs, the model takes {len(self.input_bytes)}")
+            for x, n in zip(sample, self.input_bytes):
+                raw = np.ascontiguousarray(x).tobytes()
+                if len(raw) != n:
+                    raise ValueError(f"input of {len(raw)} bytes, expected {n}")
+                chunks.append(raw)
+        proc = subprocess.run([str(self.path)], input=b"".join(chunks), capture_output=True, timeout=timeout)
+        if proc.returncode != 0:
+            raise RuntimeError(f"{self.path.name} exited {proc.returncode}:\n"
+                               f"{proc.stderr.decode(errors='replace')[-4000:]}")
+        per_sample = sum(self.output_bytes)
+        if len(proc.stdout) != per_sample * len(samples):
+            raise RuntimeError(f"expected {per_sample * len(samples)} output bytes, got {len(proc.stdout)}")
+        results = []
+        for s in range(len(samples)):
+            pos, outs = s * per_sample, []
+            for shape, n in zip(self.output_shapes, self.output_bytes):
+                outs.append(np.frombuffer(proc.stdout[pos:pos + n], dtype=np.int8).reshape(shape).copy())
+                pos += n
+            results.append(outs)
+        return results
+
+
+def compile_c(files: Sequence[Path], output: Path, include_dirs: Sequence[Path] = (),
+              cflags: Sequence[str] = (), cc: str = "gcc", link: bool = True) -> None:
+    """Run a C compiler; a failure raises ToolchainError with the compiler's message."""
+    if shutil.which(cc) is None:
+        raise ToolchainError(f"{cc} not found", hint="run ./dev setup (installs the compilers)")
+    cmd = [cc, *cflags, *[f"-I{d}" for d in include_dirs], *map(str, files),
+           *([] if link else ["-c"]), "-o", str(output)]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0 or proc.stderr.strip():
+        raise ToolchainError(f"{cc} failed on the generated code:\n{proc.stderr[-4000:]}",
+                             hint="this is a bug in mcugen's code generator or kernels")
+
+
+def build_host(sources: Sources, workdir: str | Path, graph=None, sanitize: bool = True,
+               opt: str = "-O2", cc: str = "gcc") -> HostProgram:
+    """Write `sources` into `workdir`, compile them with a stdin/stdout test driver, return the program.
+
+    `graph` gives the I/O shapes; without it they come from the generated info tables' sizes
+    only (flat shapes).
+    """
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    sources.write(workdir)
+    prefix = sources.prefix
+    main = workdir / "host_main.c"
+    main.write_text(_env().get_template("host_main.c.j2").render(prefix=prefix, PREFIX=prefix.upper()))
+    exe = workdir / "model_host"
+    flags = [*WARNINGS, opt, "-g", *(SANITIZE if sanitize else ())]
+    compile_c([main, *sources.c_files(workdir)], exe, [workdir], flags, cc=cc)
+    if graph is None:
+        raise ValueError("build_host needs the graph for I/O shapes")
+    ins = [graph.tensor(t) for t in graph.inputs]
+    outs = [graph.tensor(t) for t in graph.outputs]
+    return HostProgram(exe, tuple(t.shape for t in ins), tuple(t.nbytes for t in ins),
+                       tuple(t.shape for t in outs), tuple(t.nbytes for t in outs))
+
+
+@dataclass(frozen=True)
+class OracleComparison:
+    """Generated C on the host versus tflite-micro on the same samples."""
+
+    samples: int
+    mismatches: tuple[tuple[int, int, int], ...]  # (sample, output, max |difference|)
+    arena_bytes: int
+
+    @property
+    def exact(self) -> bool:
+        return not self.mismatches
+
+
+def compare_with_tflm(model: bytes, samples: Sequence[Sequence[np.ndarray]], workdir: str | Path,
+                      inplace: bool = True, prefix: str = "model", sanitize: bool = True) -> OracleComparison:
+    """Lower, plan, generate and compile `model` (int8 .tflite bytes), run every sample through
+    it and through tflite-micro, and list the differences."""
+    from mcugen.codegen import generate_sources
+    from mcugen.codegen.memory import plan_memory
+    from mcugen.convert.tflite_reader import read_graph
+    from mcugen.ops import lower_graph
+    from mcugen.oracle import TflmOracle
+
+    graph = read_graph(bytes(model))
+    calls = lower_graph(graph)
+    plan = plan_memory(graph, calls, inplace=inplace)
+    program = build_host(generate_sources(graph, plan, calls, prefix=prefix), workdir, graph=graph,
+                         sanitize=sanitize)
+    ours = program.run(samples)
+    oracle = TflmOracle(model)
+    mismatches = []
+    for s, (sample, got) in enumerate(zip(samples, ours)):
+        for o, (a, b) in enumerate(zip(got, oracle.run(sample))):
+            b = np.asarray(b).reshape(a.shape)
+            if not np.array_equal(a, b):
+                diff = int(np.max(np.abs(a.astype(np.int32) - b.astype(np.int32))))
+                mismatches.append((s, o, diff))
+    return OracleComparison(len(samples), tuple(mismatches), int(plan.size))

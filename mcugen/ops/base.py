@@ -1,0 +1,99 @@
+"""What every op module produces: a `KernelCall`, plain data the code generator renders.
+
+An op module (`mcugen/ops/<op>.py`) exposes:
+  KINDS: tuple[str, ...]              TFLite builtin names it handles, e.g. ("CONV_2D",)
+  check(graph, op) -> str | None      None when supported, else a short reason (version, option, dtype)
+  lower(graph, op) -> KernelCall      all float -> int math, done once, here
+  macs(graph, op) -> int              multiply-accumulates, for reports
+
+Parameter values in `KernelCall.params` are ints or one of the references below; the code
+generator turns references into C symbols (weights arrays, arena pointers), so op modules never
+know symbol names or arena offsets.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Union
+
+
+@dataclass(frozen=True)
+class TensorRef:
+    """Pointer to a constant tensor of the graph (weights, bias), emitted once in model_weights.c."""
+
+    tensor_id: int
+
+
+@dataclass(frozen=True)
+class ConstRef:
+    """Pointer to one of this call's own constant arrays (`KernelCall.consts`, by name)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class ScratchRef:
+    """Pointer to this call's scratch buffer in the arena (`KernelCall.scratch_bytes` long)."""
+
+
+@dataclass(frozen=True)
+class NullRef:
+    """A NULL pointer (an omitted optional input, e.g. a missing bias)."""
+
+
+ParamValue = Union[int, TensorRef, ConstRef, ScratchRef, NullRef]
+
+
+@dataclass(frozen=True)
+class ConstArray:
+    """A per-call constant array computed by lowering (per-channel multipliers, shifts, tables)."""
+
+    name: str  # unique within the call, a C identifier fragment
+    ctype: str  # "int32_t", "int16_t", "int8_t", "uint8_t" or "float"
+    values: tuple[int, ...] | tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class KernelCall:
+    """One op, lowered: which kernel, its params struct contents, its tensors and its scratch.
+
+    The kernel is `mg_<kernel>_s8` in `firmware/kernels/<kernel>_s8.c`, its params struct
+    `mg_<kernel>_params` declared in `firmware/include/<kernel>_s8.h`, called as
+    `mg_<kernel>_s8(&params, inputs..., outputs...)`. `inputs` are the tensors passed as
+    `const` pointers (activations, or constant tensors the kernel reads like activations);
+    weights the kernel reads through its params go in `params` as `TensorRef`s instead.
+    A `view` call has no code when the plan puts its output at its input's offset; otherwise
+    it copies `nbytes` (the `copy` kernel).
+    """
+
+    op_index: int
+    kind: str  # TFLite builtin name, e.g. "FULLY_CONNECTED"
+    kernel: str  # "fully_connected" -> mg_fully_connected_s8
+    params: tuple[tuple[str, ParamValue], ...]
+    inputs: tuple[int, ...]
+    outputs: tuple[int, ...]
+    consts: tuple[ConstArray, ...] = ()
+    scratch_bytes: int = 0
+    macs: int = 0
+    view: bool = False
+
+    @property
+    def function(self) -> str:
+        return f"mg_{self.kernel}_s8"
+
+    @property
+    def params_type(self) -> str:
+        return f"mg_{self.kernel}_params"
+
+    @property
+    def header(self) -> str:
+        return f"{self.kernel}_s8.h"
+
+    @property
+    def source(self) -> str:
+        return f"{self.kernel}_s8.c"
+
+    def param(self, name: str) -> ParamValue:
+        for key, value in self.params:
+            if key == name:
+                return value
+        raise KeyError(name)
