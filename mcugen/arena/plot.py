@@ -1,0 +1,68 @@
+"""The memory timeline: every buffer a rectangle over the steps it lives (x) and its bytes (y)."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from mcugen import ir
+from mcugen.errors import McugenError
+from mcugen.fsutil import atomic_write
+
+FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf"}
+
+
+def buffer_label(graph: ir.Graph, buf) -> str:
+    if buf.op is not None:
+        return f"scratch {graph.ops[buf.op].kind.lower()} #{buf.op}"
+    t = graph.tensors[buf.tensors[0]]
+    dims = "x".join(str(d) for d in (t.shape[1:] if len(t.shape) > 1 else t.shape))
+    extra = f" (+{len(buf.tensors) - 1} view/in-place)" if len(buf.tensors) > 1 else ""
+    return f"t{t.id} {dims}{extra}"
+
+
+def render_timeline(graph: ir.Graph, plan, title: str) -> "object":
+    """A matplotlib Figure of `plan` (imported lazily: matplotlib is slow to load)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Rectangle
+
+    steps = max(len(graph.ops), 1)
+    fig = Figure(figsize=(max(6.0, min(24.0, 0.35 * steps + 3)), 6.0), layout="constrained")
+    ax = fig.add_subplot()
+    colours = matplotlib.colormaps["tab20"]
+    for i, buf in enumerate(sorted(plan.buffers, key=lambda b: (b.first, b.offset))):
+        scratch = buf.op is not None
+        rect = Rectangle((buf.first - 0.45, buf.offset), buf.last - buf.first + 0.9, buf.size,
+                         facecolor="lightgrey" if scratch else colours(i % 20), alpha=0.75,
+                         edgecolor="black", linewidth=0.6, hatch="//" if scratch else None)
+        ax.add_patch(rect)
+        if buf.size >= 0.04 * max(plan.size, 1):
+            ax.text(buf.first - 0.4, buf.offset + buf.size / 2, buffer_label(graph, buf),
+                    fontsize=7, va="center", ha="left", clip_on=True)
+    ax.axhline(plan.size, color="red", linewidth=1, label=f"arena {plan.size} B")
+    ax.axhline(plan.lower_bound, color="green", linestyle="--", linewidth=1,
+               label=f"lower bound {plan.lower_bound} B")
+    ax.set_xlim(-0.6, steps - 0.4)
+    ax.set_ylim(0, max(plan.size, 1) * 1.05)
+    ax.set_xticks(range(steps))
+    ax.set_xticklabels([f"{op.index} {op.kind.lower()}" for op in graph.ops] or ["0"],
+                       rotation=70, fontsize=7)
+    ax.set_xlabel("step (op)")
+    ax.set_ylabel("arena offset (bytes)")
+    ax.set_title(title, fontsize=10)
+    ax.legend(loc="upper right", fontsize=8)
+    return fig
+
+
+def save_timeline(graph: ir.Graph, plan, path: str | Path, title: str) -> None:
+    """Draw the timeline to `path` (.svg, .png or .pdf, chosen by suffix), atomically."""
+    path = Path(path)
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise McugenError(f"cannot draw a plot as {path.suffix or 'a file without suffix'}",
+                          hint="name the plot file .svg, .png or .pdf")
+    out = io.BytesIO()
+    render_timeline(graph, plan, title).savefig(out, format=fmt, dpi=150)
+    atomic_write(path, out.getvalue())

@@ -1,0 +1,134 @@
+"""`mcugen plan`: the static arena plan of a model, compared with TFLite Micro's own planning."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import click
+
+from mcugen.report import human_bytes
+
+
+def _kernel_scratch(graph, reporter) -> dict[int, int]:
+    """Scratch bytes per op from the op modules; empty (with a warning) if some op is unsupported."""
+    from mcugen.errors import UnsupportedOp
+    from mcugen.ops import lower_graph
+
+    try:
+        return {c.op_index: c.scratch_bytes for c in lower_graph(graph) if c.scratch_bytes}
+    except UnsupportedOp as exc:
+        reporter.warn(f"kernel scratch not planned ({len(exc.problems)} op(s) without an mcugen "
+                      "kernel yet); figures cover activations only")
+        return {}
+
+
+def _tflm_head(tflite: bytes, model_path: Path, reporter) -> int | None:
+    from mcugen.oracle import tflm_arena_usage
+
+    try:
+        if model_path.suffix.lower() == ".tflite" and model_path.is_file():
+            return tflm_arena_usage(str(model_path)).head
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "model.tflite"
+            path.write_bytes(tflite)
+            return tflm_arena_usage(str(path)).head
+    except Exception as exc:  # noqa: BLE001 - TFLM may refuse a model mcugen plans fine
+        reporter.warn(f"could not measure TFLite Micro's arena: {str(exc).splitlines()[0]}")
+        return None
+
+
+@click.command("plan")
+@click.argument("model", type=click.Path(exists=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the plans as JSON on stdout.")
+@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path),
+              help="Draw the memory timeline to FILE (.svg, .png or .pdf).")
+@click.option("--no-inplace", is_flag=True,
+              help="Plot/list the plan without in-place reuse (every tensor its own bytes).")
+@click.option("--tflm-offline", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the model with this plan as TFLite Micro OfflineMemoryAllocation metadata.")
+@click.option("--align", type=int, default=16, show_default=True,
+              help="Alignment of every buffer in bytes (a power of two; boards set their own).")
+@click.option("--algorithm", type=click.Choice(["greedy", "heuristic", "exact", "best"]),
+              default="best", show_default=True, help="Placement algorithm.")
+@click.option("--time-budget", type=float, default=2.0, show_default=True,
+              help="Seconds the exact search may spend per plan.")
+@click.option("--no-tflm", is_flag=True, help="Do not run TFLite Micro to measure its arena.")
+@click.pass_obj
+def command(state, model: Path, as_json: bool, plot: Path | None, no_inplace: bool,
+            tflm_offline: Path | None, align: int, algorithm: str, time_budget: float,
+            no_tflm: bool) -> None:
+    """Plan the tensor arena of MODEL ahead of time and compare it with TFLite Micro.
+
+    MODEL is an int8 .tflite (other formats are converted first, as `mcugen convert` does).
+    Prints the arena bytes TFLite Micro's own planner needs (its "head", measured by running
+    tflite-micro), mcugen's plan without and with in-place reuse, and the lower bound (the most
+    bytes alive at any step). In-place reuse lets view ops share bytes, element-wise ops write
+    over a dying input, and convolutions/pooling stream their output over their dying input.
+
+    \b
+    Examples:
+      mcugen plan kws.tflite
+      mcugen plan vww.tflite --plot vww_arena.svg
+      mcugen plan kws.tflite --json | jq .arena_bytes
+      mcugen plan kws.tflite --tflm-offline kws_planned.tflite   # TFLM then needs only this head
+    """
+    from mcugen.arena import plan_arena
+    from mcugen.arena.lifetimes import tensor_lifetimes
+    from mcugen.convert.api import convert_model
+    from mcugen.fsutil import atomic_write
+
+    rep = state.reporter
+    total = 2 + (plot is not None) + (tflm_offline is not None)
+    result = convert_model(model, reporter=rep, steps=(1, total))
+    graph = result.graph
+    scratch = _kernel_scratch(graph, rep)
+    plans = {inplace: plan_arena(graph, scratch, inplace=inplace, align=align,
+                                 time_budget_s=time_budget, algorithm=algorithm)
+             for inplace in (False, True)}
+    head = None if no_tflm else _tflm_head(result.tflite, model, rep)
+    chosen = plans[not no_inplace]
+    rep.stage(2, total, "plan", f"arena {human_bytes(chosen.size)} ({chosen.algorithm}, "
+              f"{'in-place' if chosen.inplace else 'no in-place'}), lower bound {human_bytes(chosen.lower_bound)}")
+    step = 3
+    if plot is not None:
+        from mcugen.arena.plot import save_timeline
+
+        title = (f"{graph.name}: {chosen.size} B arena, lower bound {chosen.lower_bound} B "
+                 f"({'in-place' if chosen.inplace else 'no in-place'}, {chosen.algorithm})")
+        save_timeline(graph, chosen, plot, title)
+        rep.stage(step, total, "plot", str(plot))
+        step += 1
+    if tflm_offline is not None:
+        from mcugen.arena.tflm_offline import with_offline_plan
+
+        offline = plan_arena(graph, None, inplace=False, align=max(16, align),
+                             time_budget_s=time_budget, algorithm=algorithm)
+        atomic_write(tflm_offline, with_offline_plan(result.tflite, offline))
+        rep.stage(step, total, "offline", f"{tflm_offline}: TFLite Micro head {offline.size} B")
+
+    lives = tensor_lifetimes(graph)
+    if as_json:
+        no, yes = plans[False], plans[True]
+        rep.json({
+            "model": str(model), "align": align, "tflm_head_bytes": head,
+            "arena_bytes": yes.size, "lower_bound_bytes": yes.lower_bound, "optimal": yes.optimal,
+            "algorithm": yes.algorithm,
+            "arena_bytes_no_inplace": no.size, "lower_bound_bytes_no_inplace": no.lower_bound,
+            "optimal_no_inplace": no.optimal, "algorithm_no_inplace": no.algorithm,
+            "inplace": chosen.inplace,
+            "tensors": [{"id": tid, "name": graph.tensors[tid].name, "offset": off,
+                         "size": graph.tensors[tid].nbytes, "first": lives[tid][0], "last": lives[tid][1]}
+                        for tid, off in chosen.tensor_offsets.items()],
+            "scratch": [{"op": op, "offset": off, "size": scratch[op]}
+                        for op, off in chosen.scratch_offsets.items()],
+        })
+        return
+    rows = []
+    if head is not None:
+        rows.append(("TFLite Micro (greedy, head)", f"{head:,}", "", ""))
+    for inplace, label in ((False, "mcugen, no in-place"), (True, "mcugen, in-place")):
+        p = plans[inplace]
+        rows.append((label, f"{p.size:,}", f"{p.lower_bound:,}", "yes" if p.optimal else
+                     f"no (gap {p.gap:,} B, {p.algorithm})"))
+    rep.table(f"Arena of {graph.name} (bytes, align {align})",
+              ["plan", "arena", "lower bound", "proven optimal"], rows, right=("arena", "lower bound"))
