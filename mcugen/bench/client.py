@@ -1,0 +1,206 @@
+"""The host end of the bench protocol: requests, replies, timeouts, retries, fault diagnosis.
+
+Works over any pyserial-like link (`read(n)`, `write(b)`, `timeout`, `in_waiting`): a USB UART,
+or `serial_for_url("socket://...")` into QEMU or the host test firmware. Every failure becomes a
+`DeviceError` saying what the board did (or did not do) and what to try.
+"""
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+import serial
+
+from mcugen.bench import protocol as P
+from mcugen.errors import DeviceError
+
+POLL = 0.05  # seconds per read attempt, so deadlines are checked often
+HELLO_EVERY = 0.25  # seconds between HELLOs while waiting for READY
+# Commands whose repetition is harmless: resent when their reply is lost or corrupted.
+IDEMPOTENT = {P.Msg.HELLO, P.Msg.LOAD_INPUT, P.Msg.READ_OUTPUT, P.Msg.READ_LAYERS,
+              P.Msg.READ_STACK, P.Msg.READ_NAMES}
+
+
+class BenchClient:
+    def __init__(self, link, timeout: float = 5.0, run_timeout: float = 120.0, retries: int = 2,
+                 log: Callable[[str], None] | None = None):
+        self.link = link
+        self.timeout = timeout
+        self.run_timeout = run_timeout
+        self.retries = retries
+        self.decoder = P.Decoder()
+        self._seq = 0
+        self._pending: list[P.Frame] = []
+        self._log = log or (lambda _text: None)
+        self.ready: P.Ready | None = None
+
+    # -- start-up --------------------------------------------------------------------------
+    def wait_ready(self, timeout: float | None = None) -> P.Ready:
+        """Wait for the board's READY, asking with HELLO every `HELLO_EVERY` seconds.
+
+        Asking matters: the board may have announced itself before we listened (pyserial's
+        socket handler even discards what arrived during connect), and bytes sent while the
+        board is still booting are lost, so one HELLO is not enough either."""
+        timeout = self.timeout if timeout is None else timeout
+        deadline = time.monotonic() + timeout
+        frame = self._next_frame(min(deadline, time.monotonic() + HELLO_EVERY),
+                                 want=lambda f: f.type == P.Msg.READY)
+        while frame is None and time.monotonic() < deadline:
+            self._log("no READY yet; asking with HELLO")
+            self._seq = self._seq % 255 + 1
+            self._write(P.encode(P.Msg.HELLO, self._seq))
+            frame = self._next_frame(min(deadline, time.monotonic() + HELLO_EVERY),
+                                     want=lambda f: f.type == P.Msg.READY)
+        if frame is None:
+            raise DeviceError(f"the board did not announce itself within {timeout:g} s",
+                              hint="is the bench firmware flashed (mcugen flash) and the baud "
+                                   "rate right? Press the board's reset button and retry")
+        self.ready = self._parse(P.parse_ready, frame.payload, "READY")
+        if self.ready.version != P.VERSION:
+            raise DeviceError(f"the board speaks bench protocol version {self.ready.version}; "
+                              f"this mcugen speaks version {P.VERSION}",
+                              hint="rebuild and flash the firmware with this mcugen version")
+        return self.ready
+
+    # -- commands --------------------------------------------------------------------------
+    def load_input(self, index: int, data: bytes) -> None:
+        for offset in range(0, len(data), P.LOAD_CHUNK):
+            chunk = data[offset:offset + P.LOAD_CHUNK]
+            self._request(P.Msg.LOAD_INPUT, P.load_input_payload(index, offset, chunk))
+
+    def run(self) -> int:
+        """Invoke once; returns the counter ticks of the whole invoke."""
+        frame = self._request(P.Msg.RUN, b"", self.run_timeout)
+        status, ticks = self._parse(P.parse_result, frame.payload, "RESULT")
+        if status != 0:
+            raise DeviceError(f"the model's invoke failed on the board at layer {status - 1}",
+                              hint="a kernel rejected its arguments: please report it with the model")
+        return ticks
+
+    def read_output(self, index: int, size: int) -> bytes:
+        out = bytearray()
+        while len(out) < size:
+            length = min(P.MAX_PAYLOAD, size - len(out))
+            frame = self._request(P.Msg.READ_OUTPUT, P.read_output_payload(index, len(out), length))
+            if len(frame.payload) != length:
+                raise DeviceError(f"the board sent {len(frame.payload)} output bytes for {length} asked")
+            out += frame.payload
+        return bytes(out)
+
+    def read_layers(self, count: int) -> tuple[int, ...]:
+        ticks: list[int] = []
+        while len(ticks) < count:
+            n = min(P.MAX_LAYERS_PER_READ, count - len(ticks))
+            frame = self._request(P.Msg.READ_LAYERS, P.read_layers_payload(len(ticks), n))
+            _first, part = self._parse(P.parse_layers, frame.payload, "LAYERS")
+            ticks += part
+        return tuple(ticks)
+
+    def read_names(self, count: int) -> tuple[str, ...]:
+        names: list[str] = []
+        while len(names) < count:
+            frame = self._request(P.Msg.READ_NAMES, len(names).to_bytes(2, "little"))
+            _first, part = self._parse(P.parse_names, frame.payload, "NAMES")
+            if not part:
+                raise DeviceError("the board sent no layer names")
+            names += part
+        return tuple(names[:count])
+
+    def read_stack(self) -> tuple[int, int]:
+        """(peak stack bytes of the last run, stack region bytes); 0 when not measurable."""
+        return self._parse(P.parse_stack, self._request(P.Msg.READ_STACK, b"").payload, "STACK")
+
+    def exit(self) -> None:
+        self._request(P.Msg.EXIT, b"")
+
+    # -- machinery -------------------------------------------------------------------------
+    def _request(self, msg: P.Msg, payload: bytes, timeout: float | None = None) -> P.Frame:
+        timeout = self.timeout if timeout is None else timeout
+        attempts = 1 + (self.retries if msg in IDEMPOTENT else 0)
+        self._seq = self._seq % 255 + 1  # 0 is for unsolicited frames
+        seq = self._seq
+        for attempt in range(attempts):
+            self._write(P.encode(msg, seq, payload))
+            deadline = time.monotonic() + timeout
+            while True:
+                frame = self._next_frame(deadline, want=lambda f: True, bad_seq=seq)
+                if frame is None or frame.type == -1:
+                    break  # timed out, or our reply arrived corrupted: send again if we may
+                if frame.type == P.Msg.READY and frame.seq == P.NO_SEQ and msg != P.Msg.HELLO:
+                    raise DeviceError(
+                        f"the board reset while mcugen waited for the reply to {msg.name} "
+                        "(it announced itself again)",
+                        hint="check its power supply and the stack size; a watchdog or a crash "
+                             "in the model resets the board")
+                if frame.seq != seq:
+                    self._log(f"ignoring a stale {_name(frame.type)} frame (seq {frame.seq})")
+                    continue
+                if frame.type == P.Msg.ERROR:
+                    err = self._parse(P.parse_error, frame.payload, "ERROR")
+                    if err.code == P.ErrorCode.BAD_CRC and attempt + 1 < attempts:
+                        self._log(f"board saw a corrupted {msg.name}; sending it again")
+                        break
+                    raise DeviceError(f"the board refused {msg.name}: {err.describe()}",
+                                      hint="the firmware and mcugen disagree; rebuild and flash it")
+                return frame
+            if attempt + 1 < attempts:
+                self._log(f"no valid reply to {msg.name} in {timeout:g} s; retrying")
+        raise DeviceError(
+            f"the board did not answer {msg.name} within {timeout:g} s",
+            hint="is the bench firmware running on it (mcugen flash), at the right baud rate? "
+                 "For a slow model raise --timeout")
+
+    def _next_frame(self, deadline: float, want: Callable[[P.Frame], bool],
+                    bad_seq: int | None = None) -> P.Frame | None:
+        """The next wanted frame before `deadline`, None on timeout; a frame of type -1 when the
+        reply with `bad_seq` arrived with a broken CRC."""
+        while True:
+            while self._pending:
+                frame = self._pending.pop(0)
+                if frame.version != P.VERSION:
+                    raise DeviceError(f"the board sent a frame of protocol version {frame.version}",
+                                      hint="rebuild and flash the firmware with this mcugen version")
+                if want(frame):
+                    return frame
+            if bad_seq is not None and bad_seq in self.decoder.bad_seqs:
+                self.decoder.bad_seqs.clear()
+                return P.Frame(-1, bad_seq, b"")
+            if time.monotonic() >= deadline:
+                return None
+            data = self._read()
+            if data:
+                skipped = self.decoder.skipped
+                self._pending += self.decoder.feed(data)
+                if self.decoder.skipped != skipped:
+                    self._log(f"skipped {self.decoder.skipped - skipped} garbage byte(s) on the line")
+
+    def _read(self) -> bytes:
+        try:
+            self.link.timeout = POLL
+            waiting = getattr(self.link, "in_waiting", 0) or 1
+            return self.link.read(min(waiting, 4096))
+        except (serial.SerialException, OSError) as exc:
+            raise DeviceError(f"lost the connection to the board: {exc}",
+                              hint="the board was unplugged, or the emulator stopped") from exc
+
+    def _write(self, data: bytes) -> None:
+        try:
+            self.link.write(data)
+        except (serial.SerialException, OSError) as exc:
+            raise DeviceError(f"lost the connection to the board: {exc}",
+                              hint="the board was unplugged, or the emulator stopped") from exc
+
+    @staticmethod
+    def _parse(parser, payload: bytes, what: str):
+        try:
+            return parser(payload)
+        except P.ProtocolError as exc:
+            raise DeviceError(f"malformed {what} reply from the board: {exc}",
+                              hint="the firmware and mcugen disagree; rebuild and flash it") from exc
+
+
+def _name(msg_type: int) -> str:
+    try:
+        return P.Msg(msg_type).name
+    except ValueError:
+        return f"0x{msg_type:02x}"
