@@ -1,0 +1,116 @@
+"""QEMU for the emulated boards: the command line per board, and a process that always dies.
+
+Every run uses `-icount shift=0,align=off,sleep=off` (one instruction per virtual nanosecond, so
+counters are exact and runs repeat bit for bit) and semihosting (how firmware exits with a status).
+The console is either this process's pipes (`-serial stdio`) or a TCP server QEMU opens and waits
+on (`wait=on`: the guest starts only when the host connects, so nothing printed is lost).
+"""
+from __future__ import annotations
+
+import contextlib
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from mcugen.boards import Board
+from mcugen.errors import DeviceError, ToolchainError
+
+ICOUNT = "shift=0,align=off,sleep=off"
+PASS_PREFIX = "mcugen-selftest: PASS"
+FAIL_PREFIX = "mcugen-selftest: FAIL"
+
+
+def qemu_command(board: Board, elf: str | Path, port: int | None = None) -> list[str]:
+    """The QEMU argv that runs `elf` on `board`; console on stdio, or on TCP `port` (waits)."""
+    if not board.emulated:
+        raise ToolchainError(f"{board.name} is a real board; QEMU does not emulate it",
+                             hint="emulated boards: see `mcugen boards` (QEMU ...)")
+    serial = ("stdio" if port is None
+              else f"tcp:127.0.0.1:{port},server=on,wait=on,nodelay=on")
+    argv = [board.qemu_system, "-M", board.qemu_machine]
+    if board.qemu_system.endswith("riscv32"):
+        argv += ["-bios", "none"]
+    argv += ["-nographic", "-monitor", "none", "-serial", serial,
+             "-semihosting-config", "enable=on,target=native",
+             "-icount", ICOUNT, "-kernel", str(elf)]
+    return argv
+
+
+def require_qemu(board: Board) -> str:
+    path = shutil.which(board.qemu_system)
+    if path is None:
+        raise ToolchainError(f"{board.qemu_system} is not installed (needed to emulate {board.name})",
+                             hint="apt-get install qemu-system-arm qemu-system-misc (./dev setup does)")
+    return path
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def qemu_process(board: Board, elf: str | Path, port: int | None = None,
+                 **popen_kwargs) -> Iterator[subprocess.Popen]:
+    """Start QEMU for `elf`; on leaving the block QEMU is killed, whatever happened."""
+    require_qemu(board)
+    if port is None:
+        popen_kwargs.setdefault("stdin", subprocess.DEVNULL)
+    proc = subprocess.Popen(qemu_command(board, elf, port), start_new_session=True, **popen_kwargs)
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                proc.send_signal(signal.SIGKILL)
+        proc.wait()
+
+
+def connect(port: int, timeout: float = 5.0) -> socket.socket:
+    """Connect to QEMU's serial server; it takes a few ms to listen after starting."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return socket.create_connection(("127.0.0.1", port), timeout=timeout)
+        except OSError:
+            if time.monotonic() > deadline:
+                raise DeviceError(f"QEMU's serial port 127.0.0.1:{port} did not open in {timeout:g} s")
+            time.sleep(0.005)
+
+
+@dataclass(frozen=True)
+class QemuResult:
+    exit_status: int | None  # None when it timed out
+    console: str
+    seconds: float
+
+    @property
+    def passed(self) -> bool:
+        return self.exit_status == 0 and PASS_PREFIX in self.console
+
+    @property
+    def result_line(self) -> str:
+        for line in self.console.splitlines():
+            if line.startswith((PASS_PREFIX, FAIL_PREFIX)):
+                return line.strip()
+        return ""
+
+
+def run_elf(board: Board, elf: str | Path, timeout: float = 60.0) -> QemuResult:
+    """Run firmware that ends by itself (the self-test) with its console on a pipe."""
+    start = time.monotonic()
+    with qemu_process(board, elf, stdout=subprocess.PIPE, stderr=subprocess.STDOUT) as proc:
+        try:
+            out, _ = proc.communicate(timeout=timeout)
+            status: int | None = proc.returncode
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, _ = proc.communicate()
+            status = None
+    return QemuResult(status, out.decode("utf-8", "replace"), time.monotonic() - start)
