@@ -1,0 +1,59 @@
+"""Is a .tflite a full-integer int8 model? mcugen's kernels compute in int8 only.
+
+Float is allowed only where a model converts its own I/O: the input of QUANTIZE and the output of
+DEQUANTIZE. Everything else that flows between ops must be INT8 (or INT32, for index results).
+"""
+from __future__ import annotations
+
+from mcugen.errors import UnsupportedModel
+from mcugen.ir import Graph, Op
+
+_ACTIVATION_DTYPES = {"INT8", "INT32"}
+_FLOAT_DTYPES = {"FLOAT32", "FLOAT16"}
+
+
+def _activation_dtypes(graph: Graph, op: Op) -> list[tuple[str, str]]:
+    """(role, dtype) of the op's non-constant tensors, leaving out the float side of (DE)QUANTIZE."""
+    found = []
+    for tid in op.inputs:
+        t = graph.tensors[tid] if tid >= 0 else None
+        if t is not None and not t.is_constant and not (op.kind == "QUANTIZE" and t.dtype in _FLOAT_DTYPES):
+            found.append(("input", t.dtype))
+    for tid in op.outputs:
+        t = graph.tensors[tid]
+        if not (op.kind == "DEQUANTIZE" and t.dtype in _FLOAT_DTYPES):
+            found.append(("output", t.dtype))
+    return found
+
+
+def non_int8_ops(graph: Graph) -> list[str]:
+    """One line per op that computes in something other than int8, e.g. 'op 3 CONV_2D (FLOAT32 input)'."""
+    problems = []
+    for op in graph.ops:
+        bad = sorted({f"{dtype} {role}" for role, dtype in _activation_dtypes(graph, op)
+                      if dtype not in _ACTIVATION_DTYPES})
+        if bad:
+            problems.append(f"op {op.index} {op.kind} ({', '.join(bad)})")
+    return problems
+
+
+def is_float_model(graph: Graph) -> bool:
+    """True for a plain float (or dynamic-range) model: no int8 activation anywhere."""
+    activations = [graph.tensors[t] for t in graph.activation_ids]
+    return bool(activations) and not any(t.dtype == "INT8" for t in activations)
+
+
+def require_int8(graph: Graph, source_name: str) -> None:
+    """Raise UnsupportedModel unless every op of `graph` computes in int8."""
+    if is_float_model(graph):
+        raise UnsupportedModel(
+            f"{source_name}: a float .tflite; mcugen needs a full-integer int8 model",
+            hint="int8 conversion needs the original Keras (.h5/.keras) or SavedModel source: "
+                 "run `mcugen convert MODEL.h5 --calibration DATA.npy`")
+    problems = non_int8_ops(graph)
+    if problems:
+        shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
+        raise UnsupportedModel(
+            f"{source_name}: op(s) not computed in int8: {shown}",
+            hint="convert full-integer (inference_input/output_type int8, TFLITE_BUILTINS_INT8 only), "
+                 "e.g. with `mcugen convert` on the Keras or SavedModel source")
