@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sys
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -21,6 +22,8 @@ class Reporter:
         self.verbose = verbose
         self.err = Console(stderr=True, highlight=False, soft_wrap=True)
         self.out = Console(highlight=False, soft_wrap=True)
+        if not self.out.is_terminal and "COLUMNS" not in os.environ:
+            self.out.width = 160  # piped tables: rich's default 80 columns would cut op names
         self.show_progress = progress and self.err.is_terminal and not quiet
 
     # -- lines -------------------------------------------------------------------------------
