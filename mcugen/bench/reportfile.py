@@ -1,0 +1,127 @@
+"""Bench report files: a per-layer chart (matplotlib) inside an HTML page or beside a Markdown file.
+
+`write_report(result, "out.html")` embeds the chart as inline SVG (one self-contained file);
+`write_report(result, "out.md")` writes `out_layers.png` beside it and links it.
+"""
+from __future__ import annotations
+
+import html
+import io
+from pathlib import Path
+
+from mcugen.bench.session import BenchResult
+from mcugen.errors import McugenError
+from mcugen.fsutil import atomic_write
+from mcugen.report import human_bytes
+
+
+def fmt_count(x: float) -> str:
+    return f"{x:,.0f}"
+
+
+def summary_rows(result: BenchResult) -> list[tuple[str, str]]:
+    """(what, value) lines shared by the terminal table and the report files."""
+    lat = result.latency
+    unit = result.unit
+    rows = [
+        ("board", result.board + (" (emulated: counts are instructions, not time)" if result.emulated else "")),
+        ("model", f"{result.model} (sha256 {result.model_sha256[:16]}...)"),
+        ("inferences", str(result.n)),
+        ("outputs vs tflite-micro", "all bit-exact" if result.outputs_match
+         else f"{result.mismatch_count} output(s) differ"),
+        (f"latency median ({unit})", fmt_count(lat.median)),
+        (f"latency p90 / min / max ({unit})",
+         f"{fmt_count(lat.p90)} / {fmt_count(lat.min)} / {fmt_count(lat.max)}"),
+    ]
+    us = result.latency_us
+    if us is not None:
+        rows.append((f"latency median (us at {result.counter_hz / 1e6:g} MHz)", f"{us.median:,.1f}"))
+        rows.append(("latency p90 / min / max (us)", f"{us.p90:,.1f} / {us.min:,.1f} / {us.max:,.1f}"))
+    ratio = result.layers_total_ratio()
+    if ratio is not None and result.layer_names:
+        rows.append(("layers sum / total", f"{ratio:.1%}"))
+    rows += [
+        ("arena", human_bytes(result.arena_bytes) + f" ({result.arena_bytes} B)"),
+        ("peak stack", f"{result.stack_peak_bytes} B" if result.stack_peak_bytes else "not measured"),
+        ("RAM (arena + peak stack)", human_bytes(result.arena_bytes + result.stack_peak_bytes)),
+        ("flash (whole firmware)", f"{human_bytes(result.flash_bytes)} ({result.flash_bytes} B)"
+         if result.flash_bytes is not None else "unknown (no ELF)"),
+    ]
+    return rows
+
+
+def layer_rows(result: BenchResult) -> list[tuple[str, str, str, str]]:
+    total = result.latency.median or 1
+    return [(str(i), name, fmt_count(m), f"{m / total:.1%}")
+            for i, (name, m) in enumerate(zip(result.layer_names, result.layer_medians()))]
+
+
+def layer_chart(result: BenchResult, fmt: str) -> bytes:
+    """Horizontal bars, one per layer (median count), slowest visible at a glance."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    medians = result.layer_medians()
+    labels = [f"{i} {name}" for i, name in enumerate(result.layer_names)]
+    height = max(2.5, 0.28 * len(labels) + 1.2)
+    fig, ax = plt.subplots(figsize=(8, height))
+    try:
+        ax.barh(range(len(labels)), medians, color="#3b6ea8")
+        ax.set_yticks(range(len(labels)), labels, fontsize=8)
+        ax.invert_yaxis()
+        ax.set_xlabel(f"{result.unit} per layer (median of {result.n})")
+        ax.set_title(f"{result.model} on {result.board}")
+        ax.grid(axis="x", alpha=0.3)
+        fig.tight_layout()
+        buf = io.BytesIO()
+        fig.savefig(buf, format=fmt, dpi=110, metadata={"Date": None} if fmt == "svg" else None)
+        return buf.getvalue()
+    finally:
+        plt.close(fig)
+
+
+def write_report(result: BenchResult, path: str | Path) -> list[Path]:
+    """Write the report; returns the files written."""
+    path = Path(path)
+    if path.suffix == ".html":
+        atomic_write(path, _html(result))
+        return [path]
+    if path.suffix == ".md":
+        png = path.with_name(f"{path.stem}_layers.png")
+        atomic_write(png, layer_chart(result, "png"))
+        atomic_write(path, _markdown(result, png.name))
+        return [path, png]
+    raise McugenError(f"unknown report format {path.suffix or '(none)'!r}",
+                      hint="name the report file .html or .md")
+
+
+def _markdown(result: BenchResult, png_name: str) -> str:
+    lines = [f"# mcugen bench: {result.model} on {result.board}", "", "| | |", "|---|---|"]
+    lines += [f"| {k} | {v} |" for k, v in summary_rows(result)]
+    lines += ["", f"## Per layer ({result.unit}, median)", "", f"![per-layer profile]({png_name})", "",
+              "| # | op | median | share |", "|---:|---|---:|---:|"]
+    lines += [f"| {i} | {op} | {m} | {s} |" for i, op, m, s in layer_rows(result)]
+    return "\n".join(lines) + "\n"
+
+
+def _html(result: BenchResult) -> str:
+    esc = html.escape
+    summary = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in summary_rows(result))
+    layers = "".join(f"<tr><td>{i}</td><td>{esc(op)}</td><td>{m}</td><td>{s}</td></tr>"
+                     for i, op, m, s in layer_rows(result))
+    svg = layer_chart(result, "svg").decode("utf-8")
+    svg = svg[svg.index("<svg"):]  # drop the XML prolog and doctype: inline SVG in HTML
+    return f"""<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>mcugen bench: {esc(result.model)} on {esc(result.board)}</title>
+<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}table{{border-collapse:collapse}}
+th,td{{border:1px solid #ccc;padding:.2em .6em;text-align:left}}td:nth-child(n+3){{text-align:right}}</style>
+</head><body>
+<h1>mcugen bench: {esc(result.model)} on {esc(result.board)}</h1>
+<table>{summary}</table>
+<h2>Per layer ({esc(result.unit)}, median)</h2>
+{svg}
+<table><tr><th>#</th><th>op</th><th>median</th><th>share</th></tr>{layers}</table>
+</body></html>
+"""
