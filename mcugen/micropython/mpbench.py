@@ -1,0 +1,209 @@
+"""`mcugen bench --micropython`: run bench.py on a MicroPython board, check it against tflite-micro.
+
+The board runs the bench.py that `mcugen build --target micropython` wrote (through `mpremote run`,
+or directly when PORT is a unix-port `micropython` executable). It prints its seed, the ticks of
+every run and every output byte; the host recomputes the same inputs, runs tflite-micro on them and
+compares byte for byte.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from mcugen.errors import DeviceError, McugenError, ToolchainError
+from mcugen.micropython.project import MANIFEST
+from mcugen.report import Reporter
+
+UNIX_HEAP = "64M"  # the unix port copies the whole .mpy (weights too) into its heap at import
+HEADER = "mcugen-mpy-bench 1"
+
+
+def lcg_pattern(n: int, seed: int) -> bytes:
+    """Host twin of bench.py's `pattern`: a 16-bit LCG whose high bytes are the input."""
+    x = seed & 0xFFFF
+    out = bytearray(n)
+    for i in range(n):
+        x = (x * 12869 + 6925) & 0xFFFF
+        out[i] = x >> 8
+    return bytes(out)
+
+
+@dataclass(frozen=True)
+class BoardReport:
+    """What bench.py printed."""
+
+    module: str
+    sha256: str
+    seed: int
+    import_bytes: int
+    ticks_us: tuple[int, ...]
+    outputs: tuple[bytes, ...]
+    checksum: str
+
+
+@dataclass(frozen=True)
+class MpyBenchResult:
+    module: str
+    board: str
+    arch: str
+    sha256: str
+    runs: int
+    ticks_us: tuple[int, ...]
+    import_bytes: int
+    output_bytes: tuple[int, ...]
+    mismatched_bytes: tuple[int, ...]  # per output: bytes that differ from tflite-micro
+    checksum_ok: bool
+
+    @property
+    def exact(self) -> bool:
+        return self.checksum_ok and not any(self.mismatched_bytes)
+
+    @property
+    def median_us(self) -> float:
+        return float(statistics.median(self.ticks_us)) if self.ticks_us else 0.0
+
+    def as_json(self) -> dict:
+        return {"module": self.module, "board": self.board, "arch": self.arch, "sha256": self.sha256,
+                "runs": self.runs, "ticks_us": list(self.ticks_us), "median_us": self.median_us,
+                "import_bytes": self.import_bytes, "output_bytes": list(self.output_bytes),
+                "mismatched_bytes": list(self.mismatched_bytes), "checksum_ok": self.checksum_ok,
+                "exact": self.exact}
+
+
+def parse_report(text: str) -> BoardReport:
+    lines = [ln.strip() for ln in text.replace("\r", "").splitlines()]
+    if HEADER not in lines:
+        tail = "\n".join(ln for ln in lines if ln)[-1500:] or "(no output)"
+        raise DeviceError(f"the board did not run bench.py to the end:\n{tail}",
+                          hint=_failure_hint(tail))
+    body = lines[lines.index(HEADER) + 1:]
+    fields: dict[str, str] = {}
+    outputs: dict[int, bytes] = {}
+    for line in body:
+        if line == "end":
+            break
+        key, _, value = line.partition(" ")
+        if key == "output":
+            index, _, hexdata = value.partition(" ")
+            outputs[int(index)] = bytes.fromhex(hexdata)
+        else:
+            fields[key] = value
+    else:
+        raise DeviceError("bench.py's report stopped early (no `end` line)",
+                          hint="check the board's serial connection and run again")
+    try:
+        return BoardReport(fields["module"], fields["model"], int(fields["seed"]),
+                           int(fields["import_bytes"]), tuple(int(t) for t in fields["ticks_us"].split()),
+                           tuple(outputs[i] for i in range(len(outputs))), fields["checksum"])
+    except (KeyError, ValueError) as exc:
+        raise DeviceError(f"unreadable bench report ({exc})", hint="regenerate bench.py with mcugen build") from exc
+
+
+def _failure_hint(tail: str) -> str:
+    if "MemoryError" in tail:
+        return ("the MicroPython heap is too small for this natmod (code, weights and arena are "
+                "copied into it): build usercmodule/ into the firmware instead")
+    if "ImportError" in tail or "no module named" in tail.lower():
+        return "install the module first: mpremote cp natmod/MODULE.mpy :  (or pass --install)"
+    if "incompatible .mpy" in tail or "ValueError: incompatible" in tail:
+        return "the .mpy's ARCH does not match this firmware: rebuild for the right --board"
+    return "run `mpremote connect PORT run bench.py` in the build folder to see the board's output"
+
+
+def load_manifest(build_dir: Path) -> dict:
+    path = build_dir / MANIFEST
+    if not path.is_file():
+        raise McugenError(f"{build_dir} is not a MicroPython build folder (no {MANIFEST})",
+                          hint="create one with: mcugen build MODEL --target micropython --board B -o DIR")
+    return json.loads(path.read_text())
+
+
+def run_bench_script(build_dir: Path, port: str, module: str, install: bool,
+                     timeout: float = 900) -> str:
+    """Run bench.py on `port` and return everything it printed."""
+    script = build_dir / "bench.py"
+    natmod = build_dir / "natmod"
+    if os.path.isfile(port) and os.access(port, os.X_OK):  # a unix-port executable
+        if not (natmod / f"{module}.mpy").is_file():
+            raise McugenError(f"{natmod / (module + '.mpy')} is not built",
+                              hint="build it: make -C natmod MPY_DIR=/path/to/micropython")
+        cmd = [port, "-X", f"heapsize={UNIX_HEAP}", str(script)]
+        env = {**os.environ, "MICROPYPATH": f"{natmod}:.frozen"}
+    else:
+        mpremote = shutil.which("mpremote") or str(Path(sys.executable).with_name("mpremote"))
+        if not Path(mpremote).exists():
+            raise ToolchainError("mpremote not found", hint="pip install mpremote")
+        cmd = [mpremote, "connect", port]
+        if install:
+            cmd += ["cp", str(natmod / f"{module}.mpy"), f":{module}.mpy", "+"]
+        cmd += ["run", str(script)]
+        env = dict(os.environ)
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
+    except subprocess.TimeoutExpired as exc:
+        raise DeviceError(f"bench.py did not finish within {timeout:.0f} s on {port}",
+                          hint="check the board is running MicroPython and nothing else holds the port") from exc
+    return proc.stdout + proc.stderr
+
+
+def check_report(report: BoardReport, build_dir: Path, manifest: dict) -> MpyBenchResult:
+    """Recompute the inputs, run tflite-micro on them and compare with what the board printed."""
+    from mcugen.convert.tflite_reader import read_graph
+    from mcugen.oracle import TflmOracle
+
+    if report.sha256 != manifest["sha256"]:
+        raise DeviceError(f"the board's module {report.module!r} was built from model "
+                          f"{report.sha256[:12]}…, this build folder holds {manifest['sha256'][:12]}…",
+                          hint="install this build's module (pass --install, or mpremote cp)")
+    tflite = (build_dir / manifest["model"]).read_bytes()
+    graph = read_graph(tflite)
+    inputs = []
+    for i, tid in enumerate(graph.inputs):
+        t = graph.tensor(tid)
+        raw = lcg_pattern(t.nbytes, report.seed + i)
+        inputs.append(np.frombuffer(raw, dtype=np.int8).reshape(t.shape))
+    expected = [np.asarray(y).astype(np.int8).tobytes() for y in TflmOracle(tflite).run(inputs)]
+    if len(report.outputs) != len(expected):
+        raise DeviceError(f"the board printed {len(report.outputs)} outputs, the model has {len(expected)}",
+                          hint="regenerate the build folder and reinstall the module")
+    mismatched = tuple(sum(a != b for a, b in zip(got, want)) + abs(len(got) - len(want))
+                       for got, want in zip(report.outputs, expected))
+    checksum_ok = f"{zlib.adler32(b''.join(report.outputs)):08x}" == report.checksum
+    return MpyBenchResult(report.module, manifest["board"], manifest["arch"], report.sha256,
+                          len(report.ticks_us), report.ticks_us, report.import_bytes,
+                          tuple(len(e) for e in expected), mismatched, checksum_ok)
+
+
+def bench_micropython(build_dir: str | Path, port: str, install: bool = False,
+                      reporter: Reporter | None = None) -> MpyBenchResult:
+    """The whole `mcugen bench --micropython`: run, parse, check, report."""
+    rep = reporter or Reporter(quiet=True)
+    build_dir = Path(build_dir)
+    manifest = load_manifest(build_dir)
+    rep.stage(1, 2, "run", f"bench.py of {manifest['module']!r} on {port}")
+    text = run_bench_script(build_dir, port, manifest["module"], install)
+    report = parse_report(text)
+    rep.stage(2, 2, "check", "outputs against tflite-micro")
+    return check_report(report, build_dir, manifest)
+
+
+def report_result(result: MpyBenchResult, rep: Reporter) -> None:
+    ticks = result.ticks_us
+    rows = [("module", f"{result.module} ({result.arch}, board {result.board})"),
+            ("runs", result.runs),
+            ("ticks_us median / min / max",
+             f"{result.median_us:g} / {min(ticks, default=0)} / {max(ticks, default=0)}"),
+            ("heap used by import", f"{result.import_bytes} B"),
+            ("outputs vs tflite-micro", "bit-exact" if result.exact else
+             f"DIFFERENT ({', '.join(map(str, result.mismatched_bytes))} bytes differ"
+             f"{'' if result.checksum_ok else ', checksum wrong'})")]
+    rep.table("MicroPython benchmark", ["figure", "value"], rows)

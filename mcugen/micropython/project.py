@@ -1,0 +1,137 @@
+"""`mcugen build --target micropython`: model -> generated C library -> MicroPython folder.
+
+The folder is written atomically. With a MicroPython source tree (`mpy_dir`, or the environment
+variable MCUGEN_MPY_DIR) the natmod is also built, inside the temporary folder, so a failed build
+leaves no output behind.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from mcugen.errors import ToolchainError
+from mcugen.fsutil import atomic_output_dir
+from mcugen.ir import Graph
+from mcugen.micropython.render import DEFAULT_RUNS, DEFAULT_SEED, MpyOptions, render_micropython
+from mcugen.micropython.targets import MpyTarget, resolve_target
+from mcugen.report import Reporter, human_bytes
+
+MANIFEST = "mcugen-micropython.json"  # what `mcugen bench --micropython` reads back
+MODEL_COPY = "model.tflite"  # the int8 model the code came from: the bench's oracle runs it
+MPY_DIR_ENV = "MCUGEN_MPY_DIR"
+
+
+@dataclass(frozen=True)
+class MpyLibrary:
+    """The generated C library, flat: model.h/.c, model_weights.c, kernels, headers."""
+
+    files: dict[str, str]
+    prefix: str
+    arena_bytes: int
+    weight_bytes: int
+
+
+@dataclass(frozen=True)
+class MpyProject:
+    out_dir: Path
+    module: str
+    target: MpyTarget
+    arena_bytes: int
+    weight_bytes: int
+    mpy: Path | None  # the built natmod, when a MicroPython tree was available
+
+
+def generate_library(graph: Graph, prefix: str) -> MpyLibrary:
+    """Lower, plan and generate `graph`, with the kernel sources and headers it needs."""
+    from mcugen.codegen import generate_sources
+    from mcugen.codegen.memory import plan_memory
+    from mcugen.ops import lower_graph
+
+    calls = lower_graph(graph)
+    plan = plan_memory(graph, calls)
+    sources = generate_sources(graph, plan, calls, prefix=prefix)
+    files = dict(sources.files)
+    for path in sources.firmware_paths():
+        files[path.name] = path.read_text()
+    return MpyLibrary(files, sources.prefix, sources.arena_bytes, sources.weight_bytes)
+
+
+def build_micropython(model: str | Path, board: str, out_dir: str | Path, name: str = "model",
+                      calibration: str | Path | None = None, mpy_dir: str | Path | None = None,
+                      reporter: Reporter | None = None) -> MpyProject:
+    """Convert `model` if needed and write the MicroPython folder for `board` into `out_dir`."""
+    from mcugen.convert import convert_model
+
+    rep = reporter or Reporter(quiet=True)
+    target = resolve_target(board)
+    mpy_dir = mpy_dir or os.environ.get(MPY_DIR_ENV) or None
+    total = 3 if mpy_dir else 2
+    converted = convert_model(model, calibration_data=calibration, reporter=rep, steps=(1, total))
+    return write_micropython(converted.tflite, converted.graph, target, out_dir, name, mpy_dir,
+                             rep, steps=(2, total))
+
+
+def write_micropython(tflite: bytes, graph: Graph, target: MpyTarget, out_dir: str | Path,
+                      name: str = "model", mpy_dir: str | Path | None = None,
+                      reporter: Reporter | None = None, steps: tuple[int, int] = (1, 1),
+                      runs: int = DEFAULT_RUNS, seed: int = DEFAULT_SEED) -> MpyProject:
+    rep = reporter or Reporter(quiet=True)
+    out_dir = Path(out_dir)
+    library = generate_library(graph, name)
+    files = render_micropython(library.files, graph.sha256, target,
+                               MpyOptions(prefix=name, module=name, build_dir=str(out_dir),
+                                          runs=runs, seed=seed))
+    step, total = steps
+    rep.stage(step, total, "generate",
+              f"MicroPython module {name!r} for {target.board} (natmod {target.arch.name}): "
+              f"weights {human_bytes(library.weight_bytes)}, arena {human_bytes(library.arena_bytes)}")
+    manifest = {"module": name, "board": target.board, "arch": target.arch.name,
+                "sha256": graph.sha256, "model": MODEL_COPY, "runs": runs, "seed": seed}
+    mpy = None
+    with atomic_output_dir(out_dir) as tmp:
+        for rel, text in files.items():
+            path = tmp / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+        (tmp / MODEL_COPY).write_bytes(tflite)
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+        if mpy_dir:
+            rep.stage(step + 1, total, "natmod", f"make ARCH={target.arch.name} MPY_DIR={mpy_dir}")
+            built = make_natmod(tmp / "natmod", Path(mpy_dir), target)
+            mpy = out_dir.resolve() / "natmod" / built.name
+    return MpyProject(out_dir, name, target, library.arena_bytes, library.weight_bytes, mpy)
+
+
+def make_natmod(natmod_dir: Path, mpy_dir: Path, target: MpyTarget, timeout: float = 900) -> Path:
+    """Run the natmod Makefile; returns the .mpy. Raises ToolchainError with make's output."""
+    if not (mpy_dir / "py" / "dynruntime.mk").is_file():
+        raise ToolchainError(f"{mpy_dir} is not a MicroPython source tree (no py/dynruntime.mk)",
+                             hint=f"point --mpy-dir or {MPY_DIR_ENV} at a clone of micropython/micropython")
+    cc = target.arch.cross + "gcc"
+    if shutil.which(cc) is None:
+        raise ToolchainError(f"{cc} not found: it builds natmods for ARCH={target.arch.name}",
+                             hint="install that compiler (ESP-IDF ships xtensa-esp32-elf-gcc), or "
+                                  "build usercmodule/ into the firmware instead")
+    if shutil.which("make") is None:
+        raise ToolchainError("make not found", hint="install GNU make")
+    # mpy_ld.py needs pyelftools: use this Python, which has it, not whatever python3 is.
+    cmd = ["make", "-C", str(natmod_dir), f"MPY_DIR={mpy_dir.resolve()}", f"PYTHON={sys.executable}"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    module = natmod_dir / _makefile_module(natmod_dir / "Makefile")
+    if proc.returncode != 0 or not module.is_file():
+        log = (proc.stdout + proc.stderr)[-3000:]
+        raise ToolchainError(f"building the natmod failed:\n{log}",
+                             hint="the last lines of make's output are above")
+    return module
+
+
+def _makefile_module(makefile: Path) -> str:
+    for line in makefile.read_text().splitlines():
+        if line.startswith("MOD = "):
+            return line.split("=", 1)[1].strip() + ".mpy"
+    raise ToolchainError(f"{makefile} names no module (MOD = ...)", hint="regenerate it with mcugen build")

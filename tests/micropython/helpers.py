@@ -1,0 +1,25 @@
+"""Shared by the MicroPython tests: where the models are, and a rendered build folder."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from mcugen.convert.tflite_reader import read_graph
+from mcugen.micropython.project import write_micropython
+from mcugen.micropython.targets import resolve_target
+
+MODELS = Path(__file__).resolve().parents[2] / "../shared/models"
+
+INT8_MODELS = {
+    "hello_world": "hello_world/hello_world_int8.tflite",
+    "ad": "ad/ad01_int8.tflite",
+    "kws": "kws/kws_ref_model.tflite",
+    "ic": "ic/pretrainedResnet_quant.tflite",
+    "vww": "vww/vww_96_int8.tflite",
+}
+
+
+def build_folder(model: str, board: str, out: Path, name: str | None = None, mpy_dir=None):
+    """Render (and with `mpy_dir`, build) the MicroPython folder of a shared model."""
+    tflite = (MODELS / INT8_MODELS[model]).read_bytes()
+    graph = read_graph(tflite)
+    return write_micropython(tflite, graph, resolve_target(board), out, name or model, mpy_dir)

@@ -1,0 +1,85 @@
+"""The model's C, compiled as py/dynruntime.mk compiles a natmod, obeys the natmod rules.
+
+No MicroPython tree is needed: the model library (model.c, weights, kernels) is compiled with each
+ARCH's flags, and the objects are checked for what `tools/mpy_ld.py` rejects or miscompiles:
+initialised writable data, static writable data, and calls outside the few C functions the
+MicroPython firmware provides (memcpy, memset, memmove; libm cannot be linked).
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from elftools.elf.elffile import ELFFile
+from elftools.elf.sections import SymbolTableSection
+
+from mcugen.micropython.targets import ARCHES
+
+from .helpers import build_folder
+
+# the bindings need MicroPython's headers; everything else is the model library
+BINDINGS = "_mpy.c"
+PROVIDED_BY_FIRMWARE = {"memcpy", "memset", "memmove"}
+CASES = [("hello_world", "unix"), ("ad", "nucleo_f401re"), ("ad", "esp32c3"),
+         pytest.param("kws", "mps2_an386", marks=pytest.mark.slow),
+         pytest.param("ic", "esp32c3", marks=pytest.mark.slow),
+         pytest.param("vww", "unix", marks=pytest.mark.slow)]
+
+
+def _compile(src: Path, obj: Path, arch) -> None:
+    cc = arch.cross + "gcc"
+    if arch.name == "x64" and shutil.which(cc) is None:
+        cc = "gcc"
+    cmd = [cc, "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-DNDEBUG", "-fpic", "-fno-common",
+           "-U_FORTIFY_SOURCE", *arch.cflags, f"-I{src.parent}", "-c", str(src), "-o", str(obj)]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    assert proc.returncode == 0 and not proc.stderr.strip(), proc.stderr
+
+
+def _writable(name: str) -> bool:
+    return name.startswith((".data", ".sdata", ".bss", ".sbss")) and not name.startswith(".data.rel.ro")
+
+
+@pytest.mark.parametrize("model,board", CASES)
+def test_library_compiles_for_natmod_rules(model, board, tmp_path):
+    project = build_folder(model, board, tmp_path / "out")
+    arch = project.target.arch
+    natmod = tmp_path / "out/natmod"
+    sources = [p for p in natmod.glob("*.c") if not p.name.endswith(BINDINGS)]
+    assert {"model.c", "model_weights.c"} <= {p.name for p in sources}
+    defined, undefined = set(), set()
+    for src in sources:
+        obj = tmp_path / (src.stem + ".o")
+        _compile(src, obj, arch)
+        with obj.open("rb") as f:
+            elf = ELFFile(f)
+            for sec in elf.iter_sections():
+                if sec.name.startswith((".data", ".sdata")) and _writable(sec.name):
+                    assert sec["sh_size"] == 0, f"{src.name}: initialised writable data in {sec.name}"
+            symtab = elf.get_section_by_name(".symtab")
+            assert isinstance(symtab, SymbolTableSection)
+            for sym in symtab.iter_symbols():
+                shndx = sym["st_shndx"]
+                if shndx == "SHN_UNDEF":
+                    if sym.name:
+                        undefined.add(sym.name)
+                    continue
+                if sym["st_info"]["bind"] != "STB_LOCAL" and sym.name:
+                    defined.add(sym.name)
+                if sym["st_info"]["type"] == "STT_OBJECT" and isinstance(shndx, int):
+                    sec_name = elf.get_section(shndx).name
+                    assert not (sym["st_info"]["bind"] == "STB_LOCAL" and _writable(sec_name)), \
+                        f"{src.name}: static writable variable {sym.name} in {sec_name}"
+    missing = undefined - defined - PROVIDED_BY_FIRMWARE - {"_GLOBAL_OFFSET_TABLE_"}
+    assert not missing, f"natmods cannot link these: {sorted(missing)}"
+    arena = f"{project.module}_arena"
+    assert arena in defined  # the arena is a non-static global, the one writable buffer
+
+
+def test_every_natmod_arch_we_target_has_flags():
+    for name, arch in ARCHES.items():
+        assert arch.cross.endswith("-"), name
+        if name != "xtensawin":  # no ESP32 compiler here; dynruntime.mk adds no flags for it
+            assert arch.cflags, name
