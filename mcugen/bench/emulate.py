@@ -9,6 +9,7 @@ import contextlib
 import subprocess
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -19,16 +20,22 @@ from mcugen.build.qemu import free_port, qemu_process
 from mcugen.errors import DeviceError
 
 
+@dataclass(frozen=True)
+class Emulation:
+    link: serial.SerialBase  # pyserial socket:// link to the guest's UART
+    process: subprocess.Popen  # QEMU itself
+
+
 @contextlib.contextmanager
-def emulated_link(board: Board, elf: str | Path, timeout: float = 10.0) -> Iterator[serial.SerialBase]:
-    """A pyserial link to `elf` running on `board` under QEMU; QEMU is stopped on exit."""
+def emulate(board: Board, elf: str | Path, timeout: float = 10.0) -> Iterator[Emulation]:
+    """Run `elf` on `board` under QEMU, connected; QEMU is stopped when the block ends."""
     with tempfile.TemporaryFile() as log:
         port = free_port()
         with qemu_process(board, elf, port, stdout=log, stderr=subprocess.STDOUT,
                           stdin=subprocess.DEVNULL) as proc:
             link = _connect(proc, port, timeout, log)
             try:
-                yield link
+                yield Emulation(link, proc)
             finally:
                 link.close()
 

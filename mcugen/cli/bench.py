@@ -1,8 +1,8 @@
 """`mcugen bench`: run the model on a board (or QEMU), check every output against tflite-micro."""
 from __future__ import annotations
 
+import contextlib
 import json
-from pathlib import Path
 
 import click
 
@@ -118,12 +118,18 @@ def _samples(graph, count: int, seed: int, inputs_path: str | None):
 
 def _link(board, elf, port, baud, emulate: bool, timeout: float):
     if emulate:
-        from mcugen.bench.emulate import emulated_link
+        from mcugen.bench.emulate import emulate as run_emulation
 
-        return emulated_link(board, elf, timeout=max(timeout, 10.0))
+        return _link_of(run_emulation(board, elf, timeout=max(timeout, 10.0)))
     from mcugen.bench.link import open_port
 
     return open_port(port, baud or board.baud)
+
+
+@contextlib.contextmanager
+def _link_of(emulation):
+    with emulation as emu:
+        yield emu.link
 
 
 def _show(rep, result) -> None:
