@@ -161,6 +161,8 @@ def generate_sources(graph: Graph, plan: Any, calls: list[KernelCall], prefix: s
                 expr = _arena_ptr(prefix, "int8_t", plan.scratch_offsets[call.op_index], const=False)
             elif isinstance(value, NullRef):
                 expr = "NULL"
+            elif isinstance(value, tuple):
+                expr = "{ " + ", ".join(str(int(v)) for v in value) + " }"
             else:
                 expr = str(int(value))
             fields.append({"name": name, "value": expr})

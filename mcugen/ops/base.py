@@ -40,7 +40,8 @@ class NullRef:
     """A NULL pointer (an omitted optional input, e.g. a missing bias)."""
 
 
-ParamValue = Union[int, TensorRef, ConstRef, ScratchRef, NullRef]
+# an int, a small fixed-size int array field (a tuple, e.g. broadcast strides) or a pointer
+ParamValue = Union[int, tuple, TensorRef, ConstRef, ScratchRef, NullRef]
 
 
 @dataclass(frozen=True)

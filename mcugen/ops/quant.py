@@ -98,10 +98,12 @@ def out_size(padding: str, size: int, filt: int, stride: int, dilation: int = 1)
 
 
 def pad_before(padding: str, size: int, filt: int, stride: int, dilation: int, out: int) -> int:
-    """ComputePaddingHeightWidth: padding before the first row/column (the offset goes after)."""
+    """ComputePaddingHeightWidth: padding before the first row/column (the odd one goes after).
+
+    TFLM derives it from the output size for VALID too (where it comes out 0)."""
     effective = (filt - 1) * dilation + 1
     total = max(0, (out - 1) * stride + effective - size)
-    return total // 2 if padding == "SAME" else 0
+    return total // 2
 
 
 # -- Python twins of the C helpers (tests compare the C kernels against TFLM, these document) --

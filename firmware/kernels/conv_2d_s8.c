@@ -1,0 +1,101 @@
+#include "conv_2d_s8.h"
+
+static int32_t dot_s8(const int8_t *a, const int8_t *b, int32_t n)
+{
+    int32_t acc = 0;
+    int32_t i;
+    for (i = 0; i < n; ++i) {
+        acc += (int32_t)a[i] * (int32_t)b[i];
+    }
+    return acc;
+}
+
+/* Taps of the window at (iy0, ix0) that fall inside the image, with the input offset applied
+ * per tap: TFLM's reference loop, used at borders, with dilation and for grouped convolution. */
+static int32_t window_general(const mg_conv_2d_params *p, const int8_t *in_b, const int8_t *w,
+                              int32_t iy0, int32_t ix0, int32_t channel_base)
+{
+    int32_t acc = 0;
+    int32_t fy, fx, ic;
+    for (fy = 0; fy < p->filter_h; ++fy) {
+        const int32_t iy = iy0 + fy * p->dilation_h;
+        if (iy < 0 || iy >= p->in_h) {
+            continue;
+        }
+        for (fx = 0; fx < p->filter_w; ++fx) {
+            const int32_t ix = ix0 + fx * p->dilation_w;
+            const int8_t *x;
+            const int8_t *wk;
+            if (ix < 0 || ix >= p->in_w) {
+                continue;
+            }
+            x = in_b + ((size_t)iy * (size_t)p->in_w + (size_t)ix) * (size_t)p->in_c + (size_t)channel_base;
+            wk = w + ((size_t)fy * (size_t)p->filter_w + (size_t)fx) * (size_t)p->filter_in_c;
+            for (ic = 0; ic < p->filter_in_c; ++ic) {
+                acc += (int32_t)wk[ic] * ((int32_t)x[ic] + p->input_offset);
+            }
+        }
+    }
+    return acc;
+}
+
+mg_status mg_conv_2d_s8(const mg_conv_2d_params *p, const int8_t *in, int8_t *out)
+{
+    int32_t b, oy, ox, oc, fy;
+    int32_t filters_per_group;
+    int32_t filter_size;
+    int32_t row_bytes;
+    int32_t contiguous;
+    if (p == NULL || in == NULL || out == NULL || p->filter == NULL || p->scratch == NULL
+        || p->filter_in_c <= 0 || p->in_c % p->filter_in_c != 0) {
+        return MG_ERR_ARG;
+    }
+    filters_per_group = p->out_c / (p->in_c / p->filter_in_c);
+    filter_size = p->filter_h * p->filter_w * p->filter_in_c;
+    row_bytes = p->out_w * p->out_c;
+    /* one dot product per filter row when a window row is contiguous in memory */
+    contiguous = p->filter_in_c == p->in_c && p->dilation_w == 1;
+    for (b = 0; b < p->batches; ++b) {
+        const int8_t *in_b = in + (size_t)b * (size_t)p->in_h * (size_t)p->in_w * (size_t)p->in_c;
+        for (oy = 0; oy < p->out_h; ++oy) {
+            const int32_t iy0 = oy * p->stride_h - p->pad_top;
+            const int32_t rows_inside = iy0 >= 0 && iy0 + (p->filter_h - 1) * p->dilation_h < p->in_h;
+            int8_t *dst = p->scratch;
+            int32_t i;
+            for (ox = 0; ox < p->out_w; ++ox) {
+                const int32_t ix0 = ox * p->stride_w - p->pad_left;
+                const int32_t fast = contiguous && rows_inside && ix0 >= 0
+                                     && ix0 + p->filter_w - 1 < p->in_w;
+                for (oc = 0; oc < p->out_c; ++oc) {
+                    const int8_t *w = p->filter + (size_t)oc * (size_t)filter_size;
+                    int32_t acc;
+                    if (fast) {
+                        const int32_t span = p->filter_w * p->in_c;
+                        acc = p->bias_folded[oc];
+                        for (fy = 0; fy < p->filter_h; ++fy) {
+                            const int32_t iy = iy0 + fy * p->dilation_h;
+                            acc += dot_s8(w + (size_t)fy * (size_t)span,
+                                          in_b + ((size_t)iy * (size_t)p->in_w + (size_t)ix0) * (size_t)p->in_c,
+                                          span);
+                        }
+                    } else {
+                        const int32_t group = oc / filters_per_group;
+                        acc = window_general(p, in_b, w, iy0, ix0, group * p->filter_in_c);
+                        if (p->bias != NULL) {
+                            acc += p->bias[oc];
+                        }
+                    }
+                    acc = mg_requantize(acc, p->multiplier[oc], p->shift[oc]) + p->output_offset;
+                    dst[oc] = (int8_t)mg_clamp_i32(acc, p->act_min, p->act_max);
+                }
+                dst += p->out_c;
+            }
+            /* the whole row is computed: only now may it overwrite input rows already consumed */
+            dst = out + ((size_t)b * (size_t)p->out_h + (size_t)oy) * (size_t)row_bytes;
+            for (i = 0; i < row_bytes; ++i) {
+                dst[i] = p->scratch[i];
+            }
+        }
+    }
+    return MG_OK;
+}
