@@ -1,0 +1,104 @@
+"""`mcugen inspect`: what is in a model, op by op, and what mcugen's kernels support."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from mcugen.ir import Graph
+from mcugen.report import human_bytes
+
+
+def _io(graph: Graph, ids: tuple[int, ...]) -> list[dict[str, Any]]:
+    out = []
+    for tid in ids:
+        t = graph.tensors[tid]
+        out.append({"name": t.name, "shape": list(t.shape), "dtype": t.dtype,
+                    "scale": t.quant.scale if t.quant else None,
+                    "zero_point": t.quant.zero_point if t.quant else None})
+    return out
+
+
+def inspect_data(graph: Graph, model: str) -> dict[str, Any]:
+    """Everything `inspect --json` prints, as plain data."""
+    from mcugen.ops import unsupported_reason
+    from mcugen.stats import model_stats
+
+    stats = model_stats(graph)
+    ops = []
+    for op, s in zip(graph.ops, stats.ops):
+        reason = unsupported_reason(graph, op)
+        ops.append({"index": s.index, "op": s.kind, "version": s.version,
+                    "inputs": [list(x) for x in s.input_shapes], "outputs": [list(x) for x in s.output_shapes],
+                    "macs": s.macs, "weight_bytes": s.weight_bytes, "output_bytes": s.output_bytes,
+                    "supported": reason is None, "reason": reason})
+    return {
+        "model": model,
+        "sha256": graph.sha256,
+        "inputs": _io(graph, graph.inputs),
+        "outputs": _io(graph, graph.outputs),
+        "ops": ops,
+        "totals": {"ops": len(graph.ops), "op_counts": dict(stats.op_counts), "params": stats.params,
+                   "macs": stats.macs, "weight_bytes": stats.weight_bytes,
+                   "largest_activation_bytes": stats.largest_activation_bytes},
+    }
+
+
+def _shapes(shapes: list[list[int]]) -> str:
+    from mcugen.stats import shape_text
+
+    return ", ".join(shape_text(tuple(s)) for s in shapes)
+
+
+def show(reporter, data: dict[str, Any]) -> None:  # noqa: ANN001 - Reporter
+    """The human view: one row per op, totals in the footer and a summary line."""
+    rows = [(o["index"], o["op"], _shapes(o["inputs"]), _shapes(o["outputs"]), f"{o['macs']:,}",
+             human_bytes(o["weight_bytes"]), human_bytes(o["output_bytes"]),
+             "yes" if o["supported"] else "no") for o in data["ops"]]
+    t = data["totals"]
+    footer = ("", f"{t['ops']} ops", "", "", f"{t['macs']:,}", human_bytes(t["weight_bytes"]),
+              f"max {human_bytes(t['largest_activation_bytes'])}",
+              f"{sum(o['supported'] for o in data['ops'])}/{t['ops']}")
+    reporter.table(f"{data['model']}  (sha256 {data['sha256'][:12]})",
+                   ("#", "op", "input", "output", "MACs", "weights", "output bytes", "supported"),
+                   rows, footer=footer, right=("#", "MACs", "weights", "output bytes"))
+    io = "; ".join(f"{x['name']} {'x'.join(map(str, x['shape']))} {x['dtype']}" for x in data["inputs"])
+    oo = "; ".join(f"{x['name']} {'x'.join(map(str, x['shape']))} {x['dtype']}" for x in data["outputs"])
+    reporter.text(f"inputs: {io}\noutputs: {oo}")
+    reporter.text(f"parameters {t['params']:,} ({human_bytes(t['weight_bytes'])}), MACs {t['macs'] / 1e6:.3f} M, "
+                  f"largest activation {human_bytes(t['largest_activation_bytes'])}")
+    unsupported = sorted({o["op"] for o in data["ops"] if not o["supported"]})
+    if unsupported:
+        reporter.text("not supported yet: " + ", ".join(unsupported))
+
+
+@click.command("inspect")
+@click.argument("model", type=click.Path(path_type=Path))
+@click.option("-c", "--calibration", type=click.Path(path_type=Path),
+              help="Calibration samples, used when MODEL has to be converted first.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the table.")
+@click.pass_obj
+def command(state, model: Path, calibration: Path | None, as_json: bool) -> None:  # noqa: ANN001
+    """Show MODEL op by op: shapes, MACs, weight and activation bytes, kernel support.
+
+    MODEL is an int8 .tflite, or a Keras/SavedModel model that is converted to int8 first (in
+    memory, nothing written; with synthetic calibration unless --calibration is given). MACs
+    count one per multiply-accumulate in convolutions and matrix products.
+
+    \b
+    Examples:
+      mcugen inspect kws_ref_model.tflite
+      mcugen inspect vww_96.h5 --calibration images.npy
+      mcugen inspect model.tflite --json | jq .totals.macs
+    """
+    from mcugen.convert.api import convert_model, stage_count
+
+    reporter = state.reporter
+    total = stage_count(model)
+    result = convert_model(model, calibration, reporter=reporter, steps=(1, total))
+    data = inspect_data(result.graph, str(model))
+    if as_json:
+        reporter.json(data)
+    else:
+        show(reporter, data)
