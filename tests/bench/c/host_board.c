@@ -3,7 +3,7 @@
  * mg_board_init listens on 127.0.0.1 (port 0: the kernel picks), prints "PORT <n>" on stdout
  * and accepts one connection, so the host client talks to it exactly as to QEMU's serial socket.
  * Test-only fault switches (environment):
- *   MG_HOST_GARBAGE=1          write a few garbage bytes before every UART write
+ *   MG_HOST_GARBAGE=1          write a few garbage bytes before every frame the board sends
  *   MG_HOST_RESET_AFTER=N      after N received bytes the "board resets": the process re-executes
  *                              itself on the same connection (MG_HOST_FD) and announces READY again
  */
@@ -66,7 +66,8 @@ void mg_board_init(void)
 void mg_board_uart_write(const uint8_t *data, uint32_t len)
 {
     static const uint8_t noise[] = {0x00, 0xA5, 0x13, 0xA5, 0x5A, 0x01, 0xFF, '\n'};
-    if (garbage && write(conn, noise, sizeof noise) != (ssize_t)sizeof noise) {
+    int frame_start = len >= 2 && data[0] == 0xA5 && data[1] == 0x5A;
+    if (garbage && frame_start && write(conn, noise, sizeof noise) != (ssize_t)sizeof noise) {
         exit(0);
     }
     while (len > 0) {
