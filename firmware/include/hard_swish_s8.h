@@ -1,0 +1,17 @@
+/* HARD_SWISH, int8: TFLM's int16 fixed-point x * relu6(x + 3) / 6;
+ * an int8 input has 256 values, so mcugen runs that arithmetic in Python once per value
+ * (mcugen/ops/hard_swish.py) and the kernel is a table lookup. */
+#ifndef MG_HARD_SWISH_S8_H
+#define MG_HARD_SWISH_S8_H
+
+#include "mg_types.h"
+
+typedef struct {
+    int32_t size;         /* elements */
+    const int8_t *table;  /* [256] output for input value v at table[v + 128] */
+} mg_hard_swish_params;
+
+/* out[i] = table[in[i] + 128]; reads in[i] before writing out[i], so out may equal in. */
+mg_status mg_hard_swish_s8(const mg_hard_swish_params *p, const int8_t *in, int8_t *out);
+
+#endif /* MG_HARD_SWISH_S8_H */

@@ -1,0 +1,46 @@
+"""QUANTIZE to int8: from float32 (a float model input) or from int8 (requantization), and
+DEQUANTIZE's counterpart lives in dequantize.py. TFLM's reference arithmetic (quantize_common.cc):
+float input: round(x / scale) with a float32 division and round-half-away; int8 input:
+MultiplyByQuantizedMultiplier by input/output scale (ratio in double)."""
+from __future__ import annotations
+
+from mcugen.ir import Graph, Op
+from mcugen.ops import quant
+from mcugen.ops.base import ConstArray, ConstRef, KernelCall, NullRef
+
+KINDS = ("QUANTIZE",)
+
+
+def check(graph: Graph, op: Op) -> str | None:
+    if len(op.inputs) != 1 or len(op.outputs) != 1 or op.inputs[0] < 0:
+        return "needs one input and one output"
+    inp, out = graph.tensor(op.inputs[0]), graph.tensor(op.outputs[0])
+    if out.dtype != "INT8" or out.quant is None or out.quant.per_channel:
+        return f"output {out.name!r} must be per-tensor int8 (is {out.dtype})"
+    if inp.dtype == "INT8":
+        if inp.quant is None or inp.quant.per_channel:
+            return f"input {inp.name!r} must be per-tensor quantized"
+    elif inp.dtype != "FLOAT32":
+        return f"input {inp.name!r} is {inp.dtype} (float32 or int8 only)"
+    if inp.num_elements != out.num_elements:
+        return "input and output differ in size"
+    return None
+
+
+def lower(graph: Graph, op: Op) -> KernelCall:
+    inp, out = graph.tensor(op.inputs[0]), graph.tensor(op.outputs[0])
+    from_float = inp.dtype == "FLOAT32"
+    if from_float:
+        multiplier, shift, in_zp = 0, 0, 0
+    else:
+        multiplier, shift = quant.quantize_multiplier(quant.f32(inp.quant.scale) / quant.f32(out.quant.scale))
+        in_zp = inp.quant.zero_point
+    return KernelCall(
+        op_index=op.index, kind=op.kind, kernel="quantize",
+        params=(("size", out.num_elements), ("from_float", int(from_float)),
+                ("zero_point", out.quant.zero_point),
+                ("scale", ConstRef("scale") if from_float else NullRef()),
+                ("input_zero_point", in_zp), ("multiplier", multiplier), ("shift", shift)),
+        inputs=(inp.id,), outputs=(out.id,),
+        consts=(ConstArray("scale", "float", (quant.f32(out.quant.scale),)),) if from_float else (),
+    )
