@@ -19,6 +19,7 @@ import numpy as np
 
 from mcugen.codegen import Sources, _env
 from mcugen.errors import ToolchainError
+from mcugen.ir import DTYPES
 
 WARNINGS = ("-std=c99", "-Wall", "-Wextra", "-Werror")
 SANITIZE = ("-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer")
@@ -31,9 +32,10 @@ class HostProgram:
     input_bytes: tuple[int, ...]
     output_shapes: tuple[tuple[int, ...], ...]
     output_bytes: tuple[int, ...]
+    output_dtypes: tuple[str, ...] = ()  # numpy dtype names; int8 when empty (float32 after DEQUANTIZE)
 
     def run(self, samples: Sequence[Sequence[np.ndarray]], timeout: float = 600) -> list[list[np.ndarray]]:
-        """Invoke once per sample; returns per sample one int8 array per model output."""
+        """Invoke once per sample; returns per sample one array per model output (int8 or float32)."""
         chunks = []
         for sample in samples:
             if len(sample) != len(self.input_bytes):
@@ -53,8 +55,9 @@ class HostProgram:
         results = []
         for s in range(len(samples)):
             pos, outs = s * per_sample, []
-            for shape, n in zip(self.output_shapes, self.output_bytes):
-                outs.append(np.frombuffer(proc.stdout[pos:pos + n], dtype=np.int8).reshape(shape).copy())
+            dtypes = self.output_dtypes or ("int8",) * len(self.output_shapes)
+            for shape, n, dtype in zip(self.output_shapes, self.output_bytes, dtypes):
+                outs.append(np.frombuffer(proc.stdout[pos:pos + n], dtype=dtype).reshape(shape).copy())
                 pos += n
             results.append(outs)
         return results
@@ -94,7 +97,8 @@ def build_host(sources: Sources, workdir: str | Path, graph=None, sanitize: bool
     ins = [graph.tensor(t) for t in graph.inputs]
     outs = [graph.tensor(t) for t in graph.outputs]
     return HostProgram(exe, tuple(t.shape for t in ins), tuple(t.nbytes for t in ins),
-                       tuple(t.shape for t in outs), tuple(t.nbytes for t in outs))
+                       tuple(t.shape for t in outs), tuple(t.nbytes for t in outs),
+                       tuple(DTYPES[t.dtype][0] for t in outs))
 
 
 @dataclass(frozen=True)
@@ -132,6 +136,6 @@ def compare_with_tflm(model: bytes, samples: Sequence[Sequence[np.ndarray]], wor
         for o, (a, b) in enumerate(zip(got, oracle.run(sample))):
             b = np.asarray(b).reshape(a.shape)
             if not np.array_equal(a, b):
-                diff = int(np.max(np.abs(a.astype(np.int32) - b.astype(np.int32))))
+                diff = int(np.max(np.abs(a.astype(np.int64) - b.astype(np.int64)))) if a.dtype.kind == "i" else -1
                 mismatches.append((s, o, diff))
     return OracleComparison(len(samples), tuple(mismatches), int(plan.size))
