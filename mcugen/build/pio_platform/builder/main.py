@@ -34,7 +34,7 @@ env.Replace(
 )
 env.Append(
     ASFLAGS=cpu_flags,
-    ASPPFLAGS=cpu_flags + ["-x", "assembler-with-cpp"],
+    ASPPFLAGS=["-x", "assembler-with-cpp"],  # Core adds CCFLAGS (the CPU flags) to .S builds
     CCFLAGS=cpu_flags + ["-ffunction-sections", "-fdata-sections"],
     LINKFLAGS=cpu_flags + ["-Wl,--gc-sections"] + link_flags,
 )
