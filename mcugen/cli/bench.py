@@ -48,7 +48,7 @@ def command(state, model, board_name, port, emulate, project_dir, inputs_path, c
     """
     from mcugen.bench import target
     from mcugen.bench.client import BenchClient
-    from mcugen.bench.elfsize import flash_bytes
+    from mcugen.build.pio import elf_sizes
     from mcugen.bench.session import make_samples, run_session
     from mcugen.boards import load_board
     from mcugen.convert.tflite_reader import read_graph
@@ -71,7 +71,7 @@ def command(state, model, board_name, port, emulate, project_dir, inputs_path, c
     data, name = target.load_model(model, project)
     graph = read_graph(data, name=name)
     elf = target.require_elf(project) if emulate else (project.elf if project else None)
-    flash = flash_bytes(elf) if elf is not None and elf.is_file() else None
+    flash = elf_sizes(elf, board).flash if elf is not None and elf.is_file() else None
 
     samples = _samples(graph, count, seed, inputs_path)
     from mcugen.oracle import TflmOracle

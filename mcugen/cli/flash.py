@@ -34,9 +34,12 @@ def command(state, board_name, port, project_dir, timeout):
     Emulated boards are not flashed: `mcugen bench --emulate --project DIR` runs them in QEMU.
     Exit status 3 when the board or port is missing or busy.
     """
+    import os
+
     from mcugen.bench import target
     from mcugen.bench.link import open_port
-    from mcugen.build.pio_offline import pio_env, pio_executable
+    from mcugen.build.pio import platform_installed, registry_reachable
+    from mcugen.build.pio_offline import pio_executable
 
     rep = state.reporter
     project = target.read_project(project_dir)
@@ -46,6 +49,11 @@ def command(state, board_name, port, project_dir, timeout):
                          hint=f"run it in QEMU: mcugen bench --emulate --project {project.path}")
     if port:
         open_port(port, board.baud).close()  # missing or busy port: DeviceError now, not after a build
+    if not platform_installed(board) and not registry_reachable():
+        raise ToolchainError(f"PlatformIO's {board.pio_platform} platform is not installed and its "
+                             "registry cannot be reached from here",
+                             hint=f"on a machine with internet access and the board: "
+                                  f"pio run -d {project.path} -e {project.bench_env} -t upload")
     cmd = [pio_executable(), "run", "-d", str(project.path), "-e", project.bench_env, "-t", "upload"]
     if port:
         cmd += ["--upload-port", port]
@@ -53,7 +61,7 @@ def command(state, board_name, port, project_dir, timeout):
              + (f" on {port}" if port else ""))
     rep.debug(" ".join(cmd))
     try:
-        proc = subprocess.run(cmd, env=pio_env(), capture_output=True, text=True, timeout=timeout)
+        proc = subprocess.run(cmd, env=dict(os.environ), capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired as exc:
         raise DeviceError(f"PlatformIO's upload did not finish in {timeout:g} s",
                           hint="is the board in bootloader mode or held in reset?") from exc
