@@ -1,0 +1,138 @@
+"""`mcugen build` as one call: model file -> PlatformIO project -> firmware -> (QEMU self-test).
+
+Stages: load/convert, lower, plan, fit check (before anything is written), generate (code and
+tflite-micro's expected outputs for the self-test), project (atomic), compile, run.
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from mcugen.boards import Board, load_board
+from mcugen.build import pio
+from mcugen.build.fit import FitEstimate, check_fit
+from mcugen.build.project import Project, render_project, selftest_data
+from mcugen.build.qemu import QemuResult, run_elf
+from mcugen.errors import DeviceError
+from mcugen.report import Reporter, human_bytes
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    project: Project
+    estimate: FitEstimate
+    arena_bytes: int
+    sizes: dict[str, pio.Sizes]  # env -> sizes of its ELF (empty when not compiled here)
+    compiled: bool
+    run: QemuResult | None = None
+    next_steps: tuple[str, ...] = ()
+
+
+def build(model: str | Path, board_name: str, out_dir: str | Path | None = None,
+          calibration: str | Path | None = None, prefix: str = "model", inplace: bool = True,
+          compile_mode: str = "auto", run: bool = False, reporter: Reporter | None = None,
+          command_line: str = "") -> BuildResult:
+    """Everything `mcugen build` does. `compile_mode`: "auto" (emulated boards always; real boards
+    when PlatformIO can get their platform), "yes" (always try), "no" (render only)."""
+    from mcugen.codegen import check_prefix, generate_sources
+    from mcugen.codegen.memory import plan_memory
+    from mcugen.convert.api import convert_model, stage_count
+    from mcugen.ops import lower_graph
+
+    rep = reporter or Reporter(quiet=True)
+    board = load_board(board_name)
+    check_prefix(prefix)
+    n_load = stage_count(model)
+    total = n_load + 5 + int(run)
+    step = n_load + 1
+    converted = convert_model(model, calibration, reporter=rep, steps=(1, total))
+    graph = converted.graph
+    out = Path(out_dir) if out_dir else Path(f"{Path(model).stem}_{board.name}")
+
+    calls = lower_graph(graph)
+    rep.stage(step, total, "lower", f"{len(calls)} layers: " + ", ".join(sorted({c.kind for c in calls})))
+    step += 1
+    plan = plan_memory(graph, calls, inplace=inplace, align=board.arena_align)
+    samples_bytes = 3 * sum(graph.tensor(t).nbytes for t in (*graph.inputs, *graph.outputs))
+    estimate = check_fit(graph, int(plan.size), board, samples_bytes)
+    rep.stage(step, total, "plan", f"arena {human_bytes(int(plan.size))}"
+              f"{'' if inplace else ' (no in-place reuse)'}; fits {board.name} "
+              f"(~{100 * estimate.ram / board.ram_bytes:.0f}% RAM, ~{100 * estimate.flash / board.flash_bytes:.0f}% flash)")
+    step += 1
+    sources = generate_sources(graph, plan, calls, prefix=prefix)
+    selftest = selftest_data(converted.tflite, graph)
+    rep.stage(step, total, "generate", f"model.c, {len(sources.kernels)} kernels; self-test: "
+              f"{selftest.samples} samples with tflite-micro's outputs")
+    step += 1
+    project = render_project(out, sources, board, selftest, graph, command_line)
+    rep.stage(step, total, "project", f"{project.path} (envs {project.bench_env}, {project.selftest_env})")
+    step += 1
+
+    compiled, sizes, next_steps = _compile(project, board, compile_mode, rep, step, total)
+    step += 1
+    result_run = None
+    if run:
+        result_run = run_selftest(project, rep, step, total)
+    return BuildResult(project, estimate, int(plan.size), sizes, compiled, result_run, tuple(next_steps))
+
+
+def _compile(project: Project, board: Board, mode: str, rep: Reporter, step: int, total: int
+             ) -> tuple[bool, dict[str, pio.Sizes], list[str]]:
+    envs = [project.selftest_env, project.bench_env]
+    log = project.path / "build.log"
+    if mode == "no":
+        rep.stage(step, total, "compile", "skipped (--no-compile)")
+        return False, {}, pio.connected_machine_commands(project.path, board)
+    if not board.emulated and mode == "auto":
+        if not (pio.platform_installed(board) or pio.registry_reachable()):
+            check = check_portable_sources(project, board)
+            rep.stage(step, total, "compile", f"PlatformIO's {board.pio_platform} platform is not "
+                      f"installed and its registry is unreachable; {check}")
+            return False, {}, pio.connected_machine_commands(project.path, board)
+    rep.stage(step, total, "compile", f"pio run -e {' -e '.join(envs)} (log: {log})")
+    with rep.progress("compiling", None):
+        pio.run_pio(project.path, envs, log, offline_core=board.emulated)
+    if not board.emulated:
+        return True, {}, pio.connected_machine_commands(project.path, board)
+    sizes = {env: pio.elf_sizes(project.elf(env), board) for env in envs}
+    return True, sizes, []
+
+
+def check_portable_sources(project: Project, board: Board) -> str:
+    """Compile the board-independent sources (model, kernels, apps) with the compiler for this
+    board's ISA that is available here, warnings as errors. Returns a one-line summary."""
+    cc = f"{board.check_prefix}gcc" if board.check_prefix else "gcc"
+    if shutil.which(cc) is None:
+        return f"{cc} not found: portable sources not checked"
+    files = portable_sources(project)
+    objdir = project.path / ".pio" / "portable-check"
+    objdir.mkdir(parents=True, exist_ok=True)
+    for f in files:
+        cmd = [cc, *board.check_cflags, "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror",
+               "-I", str(project.path / "include"),
+               "-c", str(f), "-o", str(objdir / (f.stem + ".o"))]
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        if proc.returncode != 0:
+            return f"{cc} rejects {f.name}: {proc.stderr.strip().splitlines()[0] if proc.stderr else ''}"
+    return f"the {len(files)} portable sources compile warning-free with {cc}"
+
+
+def portable_sources(project: Project) -> list[Path]:
+    src = project.path / "src"
+    return sorted([*src.glob("*.c"), *(src / "app_bench").glob("*.c"), *(src / "app_selftest").glob("*.c")])
+
+
+def run_selftest(project: Project, rep: Reporter, step: int, total: int, timeout: float = 120) -> QemuResult:
+    board = project.board
+    if not board.emulated:
+        raise DeviceError(f"--run needs an emulated board; {board.name} is real",
+                          hint=f"flash it: cd {project.path} && pio run -e {project.selftest_env} -t upload -t monitor")
+    result = run_elf(board, project.elf(project.selftest_env), timeout=timeout)
+    line = result.result_line or (result.console.strip().splitlines() or ["(no output)"])[-1]
+    rep.stage(step, total, "run", f"QEMU {board.qemu_machine}: {line}")
+    if not result.passed:
+        raise DeviceError(f"the self-test did not pass on {board.name} (exit status {result.exit_status}): {line}",
+                          hint=f"console output:\n{result.console.strip()[-2000:]}")
+    return result

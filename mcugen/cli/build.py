@@ -1,0 +1,86 @@
+"""`mcugen build`: model -> PlatformIO project -> firmware, checked under QEMU on emulated boards."""
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+
+import click
+
+from mcugen.boards import DEFAULT_BOARD
+from mcugen.report import human_bytes
+
+
+@click.command("build")
+@click.argument("model", type=click.Path(exists=True, path_type=Path))
+@click.option("-b", "--board", default=DEFAULT_BOARD, show_default=True,
+              help="Target board (see `mcugen boards`).")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+              help="Project directory to write (replaced whole). Default: <model>_<board>.")
+@click.option("--calibration", type=click.Path(exists=True, path_type=Path),
+              help="Representative inputs (.npy/.npz) for converting a float model to int8.")
+@click.option("--name", "prefix", default="model", show_default=True,
+              help="C symbol prefix of the generated model (model_invoke, ...).")
+@click.option("--no-inplace", is_flag=True, help="Plan the arena without in-place reuse.")
+@click.option("--compile/--no-compile", "compile_", default=None,
+              help="Build with `pio run` (default: emulated boards always; real boards when "
+                   "PlatformIO has or can download their platform).")
+@click.option("--run", is_flag=True, help="Run the self-test under QEMU (emulated boards).")
+@click.pass_obj
+def command(state, model: Path, board: str, output: Path | None, calibration: Path | None,
+            prefix: str, no_inplace: bool, compile_: bool | None, run: bool) -> None:
+    """Turn MODEL into a PlatformIO firmware project for BOARD, and build it.
+
+    MODEL is a Keras (.h5/.keras), SavedModel or int8 .tflite file. The project has two
+    environments: `<board>` is the benchmark firmware `mcugen bench` talks to, and
+    `<board>_selftest` runs the model on test inputs baked into the image and compares every
+    output byte with tflite-micro's, printing PASS or FAIL. A model too big for the board stops
+    before anything is written, with the numbers.
+
+    \b
+    Examples:
+      mcugen build kws.tflite                                  # mps2_an386 (QEMU), compiled
+      mcugen build kws.tflite --board netduinoplus2 --run      # ... and self-tested under QEMU
+      mcugen build model.h5 --calibration x.npy --board esp32 -o fw/   # project for a real board
+      mcugen build vww.tflite --board nucleo_f401re --no-compile
+    """
+    from mcugen.build.api import build
+
+    mode = "auto" if compile_ is None else ("yes" if compile_ else "no")
+    if run and compile_ is False:
+        raise click.UsageError("--run needs the firmware compiled; drop --no-compile")
+    rep = state.reporter
+    result = build(model, board, output, calibration, prefix, inplace=not no_inplace,
+                   compile_mode=mode, run=run, reporter=rep,
+                   command_line="mcugen " + " ".join(shlex.quote(a) for a in sys.argv[1:]))
+    b = result.project.board
+    if result.sizes:
+        sizes = result.sizes[result.project.bench_env]
+        rows = [
+            ("flash (text + data)", human_bytes(sizes.flash), human_bytes(b.flash_bytes),
+             f"{100 * sizes.flash / b.flash_bytes:.1f}%"),
+            ("RAM: arena", human_bytes(result.arena_bytes), "", f"{100 * result.arena_bytes / b.ram_bytes:.1f}%"),
+            ("RAM: other static data", human_bytes(sizes.ram_other(result.arena_bytes)), "",
+             f"{100 * sizes.ram_other(result.arena_bytes) / b.ram_bytes:.1f}%"),
+            ("RAM: stack reserve", human_bytes(b.stack_bytes), "", f"{100 * b.stack_bytes / b.ram_bytes:.1f}%"),
+        ]
+        ram_total = sizes.ram_static + b.stack_bytes
+        footer = ("RAM total", human_bytes(ram_total), human_bytes(b.ram_bytes),
+                  f"{100 * ram_total / b.ram_bytes:.1f}%")
+        rep.table(f"{result.project.bench_env} firmware on {b.name}", ["", "used", "board has", "%"],
+                  rows, footer=footer, right=("used", "board has", "%"))
+    else:
+        est = result.estimate
+        rep.table(f"estimate for {b.name} (not compiled here)", ["", "needs", "board has", "%"], [
+            ("flash (weights + firmware, est.)", human_bytes(est.flash), human_bytes(b.flash_bytes),
+             f"{100 * est.flash / b.flash_bytes:.1f}%"),
+            ("RAM (arena + stack + firmware, est.)", human_bytes(est.ram), human_bytes(b.ram_bytes),
+             f"{100 * est.ram / b.ram_bytes:.1f}%"),
+        ], right=("needs", "board has", "%"))
+    if result.next_steps:
+        rep.info("On a machine with PlatformIO and the board connected:")
+        for line in result.next_steps:
+            rep.info("  " + line)
+    elif b.emulated and not run:
+        rep.info(f"Run the self-test: mcugen build {model} --board {b.name} --run   "
+                 f"(or: cd {result.project.path} && pio run -e {result.project.selftest_env} -t upload)")
