@@ -27,9 +27,13 @@ from mcugen.errors import McugenError
 @click.option("--timeout", type=float, default=5.0, show_default=True,
               help="Seconds to wait for the board's reply to a command.")
 @click.option("--baud", type=int, default=None, help="Baud rate of --port (default: the board's).")
+@click.option("--micropython", is_flag=True,
+              help="Run the bench.py of a `mcugen build --target micropython` folder (--project) "
+                   "with mpremote on --port (or a unix-port micropython executable given as --port).")
+@click.option("--install", is_flag=True, help="With --micropython: copy the natmod to the board first.")
 @click.pass_obj
 def command(state, model, board_name, port, emulate, project_dir, inputs_path, count, seed, json_out,
-            report_out, timeout, baud):
+            report_out, timeout, baud, micropython, install):
     """Benchmark a model on a board, checking every output bit-exactly against tflite-micro.
 
     Sends N inputs (your samples or random ones), times each inference on the board, reads each
@@ -42,6 +46,7 @@ def command(state, model, board_name, port, emulate, project_dir, inputs_path, c
       mcugen bench --board mps2_an386 --emulate --project out/kws
       mcugen bench --emulate --project out/kws -n 20 --json kws.json --report kws.html
       mcugen bench kws.tflite --board nucleo_l4r5zi --port /dev/ttyACM0 --inputs samples.npy
+      mcugen bench --micropython --port /dev/ttyACM0 --project out/kws_mpy --install
 
     Exit status: 0 when every output is bit-exact, 2 when some differ (or on usage errors),
     3 when the board cannot be reached or misbehaves.
@@ -54,6 +59,10 @@ def command(state, model, board_name, port, emulate, project_dir, inputs_path, c
     from mcugen.convert.tflite_reader import read_graph
 
     rep = state.reporter
+    if micropython:
+        from mcugen.micropython.commands import bench_command
+
+        return bench_command(rep, project_dir, port, install, count, seed, json_out)
     if emulate == bool(port):
         raise click.UsageError("give either --emulate (QEMU) or --port PORT (a real board)")
     project = target.read_project(project_dir) if project_dir else None

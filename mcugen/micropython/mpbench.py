@@ -13,6 +13,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,8 @@ import numpy as np
 
 from mcugen.errors import DeviceError, McugenError, ToolchainError
 from mcugen.micropython.project import MANIFEST
+from mcugen.micropython.render import banner, render_bench
+from mcugen.micropython.targets import resolve_target
 from mcugen.report import Reporter
 
 UNIX_HEAP = "64M"  # the unix port copies the whole .mpy (weights too) into its heap at import
@@ -127,10 +130,9 @@ def load_manifest(build_dir: Path) -> dict:
     return json.loads(path.read_text())
 
 
-def run_bench_script(build_dir: Path, port: str, module: str, install: bool,
+def run_bench_script(build_dir: Path, script: Path, port: str, module: str, install: bool,
                      timeout: float = 900) -> str:
-    """Run bench.py on `port` and return everything it printed."""
-    script = build_dir / "bench.py"
+    """Run `script` (a bench.py) on `port` and return everything it printed."""
     natmod = build_dir / "natmod"
     if os.path.isfile(port) and os.access(port, os.X_OK):  # a unix-port executable
         if not (natmod / f"{module}.mpy").is_file():
@@ -171,7 +173,7 @@ def check_report(report: BoardReport, build_dir: Path, manifest: dict) -> MpyBen
         t = graph.tensor(tid)
         raw = lcg_pattern(t.nbytes, report.seed + i)
         inputs.append(np.frombuffer(raw, dtype=np.int8).reshape(t.shape))
-    expected = [np.asarray(y).astype(np.int8).tobytes() for y in TflmOracle(tflite).run(inputs)]
+    expected = [np.ascontiguousarray(y).tobytes() for y in TflmOracle(tflite).run(inputs)]
     if len(report.outputs) != len(expected):
         raise DeviceError(f"the board printed {len(report.outputs)} outputs, the model has {len(expected)}",
                           hint="regenerate the build folder and reinstall the module")
@@ -184,13 +186,24 @@ def check_report(report: BoardReport, build_dir: Path, manifest: dict) -> MpyBen
 
 
 def bench_micropython(build_dir: str | Path, port: str, install: bool = False,
+                      runs: int | None = None, seed: int | None = None,
                       reporter: Reporter | None = None) -> MpyBenchResult:
-    """The whole `mcugen bench --micropython`: run, parse, check, report."""
+    """The whole `mcugen bench --micropython`: run, parse, check. Other `runs`/`seed` than the
+    build folder's bench.py has run a re-rendered copy of it."""
     rep = reporter or Reporter(quiet=True)
     build_dir = Path(build_dir)
     manifest = load_manifest(build_dir)
-    rep.stage(1, 2, "run", f"bench.py of {manifest['module']!r} on {port}")
-    text = run_bench_script(build_dir, port, manifest["module"], install)
+    module = manifest["module"]
+    runs = manifest["runs"] if runs is None else runs
+    seed = manifest["seed"] if seed is None else seed
+    rep.stage(1, 2, "run", f"bench.py of {module!r} on {port}: {runs} runs, seed {seed}")
+    with tempfile.TemporaryDirectory(prefix="mcugen-mpy-") as tmp:
+        script = build_dir / "bench.py"
+        if (runs, seed) != (manifest["runs"], manifest["seed"]):
+            script = Path(tmp) / "bench.py"
+            top = banner(resolve_target(manifest["board"]), manifest["sha256"])
+            script.write_text(render_bench(top, module, runs, seed, str(build_dir)))
+        text = run_bench_script(build_dir, script, port, module, install)
     report = parse_report(text)
     rep.stage(2, 2, "check", "outputs against tflite-micro")
     return check_report(report, build_dir, manifest)

@@ -17,7 +17,8 @@ from pathlib import Path
 from mcugen.errors import ToolchainError
 from mcugen.fsutil import atomic_output_dir
 from mcugen.ir import Graph
-from mcugen.micropython.render import DEFAULT_RUNS, DEFAULT_SEED, MpyOptions, render_micropython
+from mcugen.micropython.render import (DEFAULT_RUNS, DEFAULT_SEED, MpyOptions, check_module_name,
+                                       render_micropython)
 from mcugen.micropython.targets import MpyTarget, resolve_target
 from mcugen.report import Reporter, human_bytes
 
@@ -65,15 +66,17 @@ def build_micropython(model: str | Path, board: str, out_dir: str | Path, name: 
                       calibration: str | Path | None = None, mpy_dir: str | Path | None = None,
                       reporter: Reporter | None = None) -> MpyProject:
     """Convert `model` if needed and write the MicroPython folder for `board` into `out_dir`."""
-    from mcugen.convert import convert_model
+    from mcugen.convert.api import convert_model, stage_count
 
     rep = reporter or Reporter(quiet=True)
     target = resolve_target(board)
+    check_module_name(name)
     mpy_dir = mpy_dir or os.environ.get(MPY_DIR_ENV) or None
-    total = 3 if mpy_dir else 2
+    n_load = stage_count(model)
+    total = n_load + 1 + bool(mpy_dir)
     converted = convert_model(model, calibration_data=calibration, reporter=rep, steps=(1, total))
     return write_micropython(converted.tflite, converted.graph, target, out_dir, name, mpy_dir,
-                             rep, steps=(2, total))
+                             rep, steps=(n_load + 1, total))
 
 
 def write_micropython(tflite: bytes, graph: Graph, target: MpyTarget, out_dir: str | Path,

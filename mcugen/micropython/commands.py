@@ -1,0 +1,65 @@
+"""What `mcugen build --target micropython` and `mcugen bench --micropython` do, for the CLI.
+
+The CLI modules (owned by the build and bench commands) call these two functions, so everything
+MicroPython-specific stays in this package.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from mcugen.errors import McugenError
+from mcugen.report import Reporter, human_bytes
+
+
+def build_command(rep: Reporter, model: str, board: str, out_dir: str | None, name: str,
+                  calibration: str | None = None, mpy_dir: str | None = None) -> Path:
+    """Write the MicroPython folder and tell the user the next commands. Returns the folder."""
+    from mcugen.micropython.project import build_micropython
+
+    out = Path(out_dir) if out_dir else Path(f"{Path(model).stem}_micropython_{board}")
+    project = build_micropython(model, board, out, name=name, calibration=calibration,
+                                mpy_dir=mpy_dir, reporter=rep)
+    arch = project.target.arch.name
+    rows = [("folder", str(out)),
+            ("module", f"{project.module} (natmod ARCH {arch})"),
+            ("weights", human_bytes(project.weight_bytes)),
+            ("arena", human_bytes(project.arena_bytes)),
+            ("natmod", str(project.mpy) if project.mpy else "not built (no MicroPython tree given)")]
+    rep.table("MicroPython module", ["", "value"], rows)
+    mpy = project.mpy or out / "natmod" / f"{project.module}.mpy"
+    steps = [] if project.mpy else [f"make -C {out / 'natmod'} MPY_DIR=/path/to/micropython"]
+    steps += [f"mpremote cp {mpy} {out / 'mcugen_io.py'} :",
+              f"mpremote exec \"import {project.module}; print({project.module}.input_shape())\"",
+              f"mcugen bench --micropython --port PORT --project {out}"]
+    rep.info("next:\n  " + "\n  ".join(steps))
+    return out
+
+
+def bench_command(rep: Reporter, project_dir: str | None, port: str | None, install: bool,
+                  runs: int | None, seed: int | None, json_out: str | None) -> None:
+    """Run bench.py on the board at `port`, report, and fail (exit 2) on any differing byte."""
+    from mcugen.micropython.mpbench import bench_micropython, report_result
+
+    if not port:
+        raise McugenError("--micropython needs --port: the board's serial port (or the path of a "
+                          "unix-port micropython executable)",
+                          hint="mcugen bench --micropython --port /dev/ttyACM0 --project DIR")
+    if not project_dir:
+        raise McugenError("--micropython needs --project: the folder `mcugen build --target "
+                          "micropython` wrote", hint="mcugen build MODEL --target micropython --board B -o DIR")
+    result = bench_micropython(project_dir, port, install=install, runs=runs, seed=seed, reporter=rep)
+    if json_out == "-":
+        rep.json(result.as_json())
+    else:
+        report_result(result, rep)
+        if json_out:
+            from mcugen.fsutil import atomic_write
+
+            atomic_write(json_out, json.dumps(result.as_json(), indent=2) + "\n")
+            rep.info(f"wrote {json_out}")
+    if not result.exact:
+        raise McugenError("the board's outputs differ from tflite-micro "
+                          f"({sum(result.mismatched_bytes)} bytes)",
+                          hint="rebuild the module with this mcugen and reinstall it; if it persists, "
+                               "report it with the build folder")
