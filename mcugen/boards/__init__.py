@@ -2,10 +2,12 @@
 
 The toml files are data only (see any of them for the fields). Everything that depends on a board
 (compiler flags, memory limits, QEMU machine, PlatformIO environment) is read from here, so adding a
-board is adding a file.
+board is adding a file: in boards/, or in a folder listed in MCUGEN_BOARD_PATH (searched first,
+separated like PATH), for boards of your own.
 """
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,19 +56,31 @@ class Board:
         return self.counter == "instructions"
 
 
+def board_dirs() -> list[Path]:
+    extra = [Path(p) for p in os.environ.get("MCUGEN_BOARD_PATH", "").split(os.pathsep) if p]
+    return [*extra, BOARDS_DIR]
+
+
+def _board_files() -> dict[str, Path]:
+    files: dict[str, Path] = {}
+    for folder in reversed(board_dirs()):  # earlier folders win
+        files.update({p.stem: p for p in folder.glob("*.toml")})
+    return files
+
+
 def list_boards() -> list[Board]:
     """Every board with a toml file, emulated ones first, then by name."""
-    boards = [load_board(p.stem) for p in sorted(BOARDS_DIR.glob("*.toml"))]
+    boards = [load_board(name) for name in board_names()]
     return sorted(boards, key=lambda b: (not b.emulated, b.name))
 
 
 def board_names() -> list[str]:
-    return sorted(p.stem for p in BOARDS_DIR.glob("*.toml"))
+    return sorted(_board_files())
 
 
 def load_board(name: str) -> Board:
-    path = BOARDS_DIR / f"{name}.toml"
-    if not path.is_file():
+    path = _board_files().get(name)
+    if path is None or not path.is_file():
         raise BoardError(f"unknown board {name!r}",
                          hint="known boards: " + ", ".join(board_names()) + " (see `mcugen boards`)")
     try:
