@@ -26,9 +26,17 @@ from mcugen.report import human_bytes
               help="Build with `pio run` (default: emulated boards always; real boards when "
                    "PlatformIO has or can download their platform).")
 @click.option("--run", is_flag=True, help="Run the self-test under QEMU (emulated boards).")
+@click.option("--target", type=click.Choice(["firmware", "micropython"]), default="firmware",
+              show_default=True,
+              help="micropython: a MicroPython module instead (natmod Makefile for the board's "
+                   "ARCH + USER_C_MODULES folder); --board unix for MicroPython's unix port.")
+@click.option("--mpy-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="With --target micropython: a MicroPython source tree; also builds the .mpy "
+                   "(default: $MCUGEN_MPY_DIR).")
 @click.pass_obj
 def command(state, model: Path, board: str, output: Path | None, calibration: Path | None,
-            prefix: str, no_inplace: bool, compile_: bool | None, run: bool) -> None:
+            prefix: str, no_inplace: bool, compile_: bool | None, run: bool, target: str,
+            mpy_dir: Path | None) -> None:
     """Turn MODEL into a PlatformIO firmware project for BOARD, and build it.
 
     MODEL is a Keras (.h5/.keras), SavedModel or int8 .tflite file. The project has two
@@ -43,7 +51,14 @@ def command(state, model: Path, board: str, output: Path | None, calibration: Pa
       mcugen build kws.tflite --board netduinoplus2 --run      # ... and self-tested under QEMU
       mcugen build model.h5 --calibration x.npy --board esp32 -o fw/   # project for a real board
       mcugen build vww.tflite --board nucleo_f401re --no-compile
+      mcugen build kws.tflite --target micropython --board esp32 --name kws -o kws_mpy
     """
+    if target == "micropython":
+        from mcugen.micropython.commands import build_command
+
+        build_command(state.reporter, str(model), board, str(output) if output else None, prefix,
+                      str(calibration) if calibration else None, str(mpy_dir) if mpy_dir else None)
+        return
     from mcugen.build.api import build
 
     mode = "auto" if compile_ is None else ("yes" if compile_ else "no")
