@@ -37,6 +37,8 @@ def summary_rows(result: BenchResult) -> list[tuple[str, str]]:
     if us is not None:
         rows.append((f"latency median (us at {result.counter_hz / 1e6:g} MHz)", f"{us.median:,.1f}"))
         rows.append(("latency p90 / min / max (us)", f"{us.p90:,.1f} / {us.min:,.1f} / {us.max:,.1f}"))
+    if result.resolution > 1:
+        rows.append(("counter resolution", f"{result.resolution:g} {unit} (the board's timer)"))
     ratio = result.layers_total_ratio()
     if ratio is not None and result.layer_names:
         rows.append(("layers sum / total", f"{ratio:.1%}"))

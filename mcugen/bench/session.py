@@ -76,6 +76,13 @@ class BenchResult:
         return self.mismatch_count == 0
 
     @property
+    def resolution(self) -> float:
+        """Smallest step of the counts: an emulator's timer may tick every N instructions."""
+        if self.unit == "instructions" and self.counter_hz:
+            return max(1.0, 1e9 / self.counter_hz)
+        return 1.0
+
+    @property
     def latency(self) -> Stats:
         return Stats.of(self.totals)
 
@@ -110,7 +117,7 @@ class BenchResult:
             "arena_bytes": self.arena_bytes, "stack_peak_bytes": self.stack_peak_bytes,
             "ram_bytes": self.arena_bytes + self.stack_peak_bytes,
             "flash_bytes": self.flash_bytes, "emulated": self.emulated,
-            "counter_hz": self.counter_hz,
+            "counter_hz": self.counter_hz, "resolution": _num(self.resolution),
         }
         us = self.latency_us
         if us is not None:

@@ -1,0 +1,109 @@
+"""`mcugen bench --emulate` end to end: real firmware built with PlatformIO, run under QEMU with
+-icount, outputs checked against tflite-micro; and the faults an emulator can show."""
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from mcugen.bench.client import BenchClient
+from mcugen.bench.emulate import emulate
+from mcugen.bench.session import make_samples, run_session
+from mcugen.boards import list_boards, load_board
+from mcugen.cli import main
+from mcugen.errors import DeviceError
+from qemufw import build_bench_project
+
+EMULATED = [b.name for b in list_boards() if b.emulated]
+
+
+@pytest.fixture(scope="module")
+def hello_model(models_dir):
+    return models_dir / "hello_world" / "hello_world_int8.tflite"
+
+
+@pytest.fixture(scope="module")
+def hello_m4(hello_model, tmp_path_factory):
+    """netduinoplus2 (STM32F405, Cortex-M4F): its TIM2 counts every instruction exactly."""
+    return build_bench_project(hello_model, "netduinoplus2", tmp_path_factory.mktemp("m4") / "hello")
+
+
+def bench_json(project, model, tmp_path, name, *extra):
+    out = tmp_path / f"{name}.json"
+    status = main(["--no-progress", "-q", "bench", "--emulate", "--project", str(project.path), str(model),
+                   "--json", str(out), *extra])
+    return status, (json.loads(out.read_text()) if out.exists() else None)
+
+
+def test_emulated_bench_is_exact_repeatable_and_adds_up(hello_m4, hello_model, tmp_path):
+    status, first = bench_json(hello_m4, hello_model, tmp_path, "a", "-n", "4",
+                               "--report", str(tmp_path / "r.html"))
+    assert status == 0
+    assert first["outputs_match"] and first["mismatches"] == 0 and first["n"] == 4
+    assert first["board"] == "netduinoplus2" and first["latency"]["unit"] == "instructions"
+    assert first["resolution"] == 1
+    assert "latency_us" not in first  # instructions are never passed off as time
+    assert [layer["op"] for layer in first["layers"]] == ["FULLY_CONNECTED"] * 3
+    assert first["arena_bytes"] > 0 and 0 < first["stack_peak_bytes"] < 16384
+    assert first["flash_bytes"] > 1000
+    assert 0.95 <= first["layers_total_ratio"] <= 1.0
+    totals = first["latency"]["median"]
+    assert abs(sum(layer["median"] for layer in first["layers"]) - totals) / totals < 0.05
+    html = (tmp_path / "r.html").read_text()
+    assert "<svg" in html and "FULLY_CONNECTED" in html
+    _status, second = bench_json(hello_m4, hello_model, tmp_path, "b", "-n", "4")
+    assert second["latency"] == first["latency"] and second["layers"] == first["layers"]
+
+
+def test_markdown_report_links_its_chart(hello_m4, hello_model, tmp_path):
+    status = main(["-q", "bench", "--emulate", "--project", str(hello_m4.path), str(hello_model),
+                   "-n", "1", "--report", str(tmp_path / "r.md")])
+    assert status == 0
+    assert "![per-layer profile](r_layers.png)" in (tmp_path / "r.md").read_text()
+    assert (tmp_path / "r_layers.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_emulator_killed_mid_run(hello_m4, hello_model):
+    board = load_board("netduinoplus2")
+    with emulate(board, hello_m4.elf(hello_m4.bench_env)) as emu:
+        client = BenchClient(emu.link, timeout=2.0)
+        client.wait_ready()
+        emu.process.kill()
+        emu.process.wait()
+        start = time.monotonic()
+        with pytest.raises(DeviceError, match="lost the connection|did not answer"):
+            client.load_input(0, b"\x00")
+            client.run()
+        assert time.monotonic() - start < 2 * 3 + 1
+
+
+def test_board_with_another_model_is_refused(hello_m4, models_dir):
+    from mcugen.convert.tflite_reader import read_graph
+
+    other = (models_dir / "ad" / "ad01_int8.tflite").read_bytes()
+    graph = read_graph(other, name="ad01")
+    with emulate(load_board("netduinoplus2"), hello_m4.elf(hello_m4.bench_env)) as emu:
+        with pytest.raises(DeviceError, match="different model"):
+            run_session(BenchClient(emu.link), other, graph, make_samples(graph, 1), oracle=None)
+
+
+def test_cli_refuses_a_model_the_project_was_not_built_from(hello_m4, models_dir, capsys):
+    status = main(["bench", "--emulate", "--project", str(hello_m4.path),
+                   str(models_dir / "ad" / "ad01_int8.tflite")])
+    assert status == 2
+    assert "not the model" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("board", [b for b in EMULATED if b != "netduinoplus2"])
+def test_every_emulated_board(board, hello_model, tmp_path):
+    """Exact where the counter is (resolution 1), else within one timer tick: the guest's
+    instruction count when a run starts depends on how long it polled the UART."""
+    project = build_bench_project(hello_model, board, tmp_path / "hello")
+    status, first = bench_json(project, hello_model, tmp_path, "a", "-n", "3")
+    assert status == 0 and first["outputs_match"] and first["board"] == board
+    assert first["latency"]["unit"] == "instructions"
+    _status, second = bench_json(project, hello_model, tmp_path, "b", "-n", "3")
+    for key in ("median", "min", "max"):
+        assert abs(second["latency"][key] - first["latency"][key]) <= first["resolution"]
