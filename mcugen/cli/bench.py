@@ -90,7 +90,7 @@ def command(state, model, board_name, port, emulate, project_dir, inputs_path, c
     rep.info(f"bench {name} on {board.name} ({where}), {count} inference(s)")
     with _link(board, elf, port, baud, emulate, timeout) as link:
         client = BenchClient(link, timeout=timeout, log=rep.debug)
-        ready = client.wait_ready(max(timeout, 10.0))
+        ready = client.wait_ready(timeout)
         rep.debug(f"board says: {ready}")
         with rep.progress("inferences", count) as advance:
             result = run_session(client, data, graph, samples, oracle, advance, flash_bytes=flash)

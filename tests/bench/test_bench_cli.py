@@ -1,0 +1,71 @@
+"""`mcugen bench --port` / `mcugen flash` against ports that are missing, busy or silent: one clear
+line, exit status 3, and no hang past the timeout. A pseudo-terminal stands in for a USB UART."""
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+import serial
+
+from mcugen.cli import main
+
+
+@pytest.fixture
+def pty_port():
+    """A real serial device node (pty slave) with nothing behind it."""
+    master, slave = os.openpty()
+    try:
+        yield os.ttyname(slave)
+    finally:
+        os.close(master)
+        os.close(slave)
+
+
+@pytest.fixture
+def hello(models_dir):
+    return str(models_dir / "hello_world" / "hello_world_int8.tflite")
+
+
+def test_missing_port(hello, capsys):
+    status = main(["bench", hello, "--board", "nucleo_l4r5zi", "--port", "/dev/ttyMCUGEN9"])
+    err = capsys.readouterr().err
+    assert status == 3
+    assert "serial port /dev/ttyMCUGEN9 does not exist" in err and "Traceback" not in err
+
+
+def test_busy_port(hello, pty_port, capsys):
+    holder = serial.Serial(pty_port, exclusive=True)  # another program has the board open
+    try:
+        status = main(["bench", hello, "--board", "nucleo_l4r5zi", "--port", pty_port])
+    finally:
+        holder.close()
+    assert status == 3
+    assert "is busy" in capsys.readouterr().err
+
+
+def test_silent_board_times_out(hello, pty_port, capsys):
+    start = time.monotonic()
+    status = main(["bench", hello, "--board", "nucleo_l4r5zi", "--port", pty_port, "--timeout", "1"])
+    elapsed = time.monotonic() - start
+    assert status == 3
+    assert "did not announce itself" in capsys.readouterr().err
+    assert elapsed < 5  # 1 s for READY, plus start-up
+
+
+def test_flash_checks_the_port_first(tmp_path, capsys):
+    (tmp_path / "mcugen.json").write_text('{"board": "esp32", "envs": {"bench": "esp32"}}')
+    status = main(["flash", "--project", str(tmp_path), "--port", "/dev/ttyMCUGEN9"])
+    assert status == 3
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_flash_refuses_emulated_boards(tmp_path, capsys):
+    (tmp_path / "mcugen.json").write_text('{"board": "mps2_an386", "envs": {"bench": "mps2_an386"}}')
+    assert main(["flash", "--project", str(tmp_path)]) == 2
+    assert "--emulate" in capsys.readouterr().err
+
+
+def test_usage_needs_exactly_one_of_port_and_emulate(hello, capsys):
+    assert main(["bench", hello, "--board", "mps2_an386"]) == 2
+    assert main(["bench", hello, "--board", "mps2_an386", "--emulate", "--port", "/dev/null"]) == 2
