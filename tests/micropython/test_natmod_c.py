@@ -32,8 +32,11 @@ def _compile(src: Path, obj: Path, arch) -> None:
     cc = arch.cross + "gcc"
     if arch.name == "x64" and shutil.which(cc) is None:
         cc = "gcc"
+    # natmod flags, plus the warnings MicroPython's bare-metal ports (stm32, qemu) build user C
+    # modules with: the same library goes into the firmware through USER_C_MODULES
     cmd = [cc, "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-DNDEBUG", "-fpic", "-fno-common",
-           "-U_FORTIFY_SOURCE", *arch.cflags, f"-I{src.parent}", "-c", str(src), "-o", str(obj)]
+           "-U_FORTIFY_SOURCE", "-Wpointer-arith", "-Wdouble-promotion", "-Wfloat-conversion",
+           *arch.cflags, f"-I{src.parent}", "-c", str(src), "-o", str(obj)]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     assert proc.returncode == 0 and not proc.stderr.strip(), proc.stderr
 
