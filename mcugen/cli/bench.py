@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from pathlib import Path
 
 import click
 
@@ -43,7 +44,8 @@ def command(state, model, board_name, port, emulate, project_dir, inputs_path, c
 
     \b
     Examples:
-      mcugen bench --board mps2_an386 --emulate --project out/kws
+      mcugen bench kws.tflite --board netduinoplus2 --emulate     (builds it first)
+      mcugen bench kws.tflite --board mps2_an386 --emulate --project out/kws
       mcugen bench --emulate --project out/kws -n 20 --json kws.json --report kws.html
       mcugen bench kws.tflite --board nucleo_l4r5zi --port /dev/ttyACM0 --inputs samples.npy
       mcugen bench --micropython --port /dev/ttyACM0 --project out/kws_mpy --install
@@ -75,8 +77,7 @@ def command(state, model, board_name, port, emulate, project_dir, inputs_path, c
         raise McugenError(f"{board.name} is a real board; QEMU cannot emulate it",
                           hint=f"connect it and use --port, or pick an emulated board (mcugen boards)")
     if emulate and project is None:
-        raise McugenError("--emulate needs the built firmware: give --project DIR",
-                          hint=f"build it first: mcugen build MODEL --board {board.name} -o DIR")
+        project = _build_for_bench(model, board, rep)
     data, name = target.load_model(model, project)
     graph = read_graph(data, name=name)
     elf = target.require_elf(project) if emulate else (project.elf if project else None)
@@ -115,6 +116,20 @@ def command(state, model, board_name, port, emulate, project_dir, inputs_path, c
     if not result.outputs_match:
         raise McugenError(f"{result.mismatch_count} output(s) of {result.n} inferences differ from "
                           "tflite-micro", hint="rerun with --json OUT to see which samples and by how much")
+
+
+def _build_for_bench(model, board, rep):
+    """--emulate with a MODEL and no --project: build it first, into .mcugen/bench/."""
+    from mcugen.bench import target
+    from mcugen.build.api import build
+
+    if not model:
+        raise McugenError("--emulate needs a model or a built project",
+                          hint=f"mcugen bench MODEL.tflite --board {board.name} --emulate, or --project DIR")
+    target.load_model(model, None)  # an int8 .tflite: the oracle needs exactly what was built
+    out = Path(".mcugen") / "bench" / f"{Path(model).stem}_{board.name}"
+    rep.info(f"building {Path(model).name} for {board.name} into {out}")
+    return target.read_project(build(model, board.name, out, reporter=rep).project.path)
 
 
 def _samples(graph, count: int, seed: int, inputs_path: str | None):
