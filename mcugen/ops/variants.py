@@ -1,0 +1,125 @@
+"""Kernel variants: rewrite portable `KernelCall`s into calls of faster, specialised kernels.
+
+A stage between lowering and planning (the variant changes scratch sizes, so it comes before the
+arena): `specialise(graph, calls, variant)`. The board file's `kernel_variant` names the variant:
+
+  "portable"  the reference C kernels (firmware/kernels/<op>_s8.c), unchanged;
+  "dsp"       Cortex-M DSP extension (M4, M7, M33, M55): SMLAD/SXTB16 kernels
+              (firmware/kernels/<op>_dsp_s8.c) where an op's shape suits them, portable elsewhere.
+
+Everything a fast kernel wants precomputed is computed here: weights reordered and interleaved
+into the layout the inner loop walks, tap counts padded with zero weights, per-channel arrays
+padded to the kernel's channel step, and the input zero point folded into the bias (the portable
+lowering's `bias_folded`, which is bit-exact: every tap outside the image reads the zero point).
+Ops without a suitable fast kernel keep their portable call.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Callable
+
+import numpy as np
+
+from mcugen.errors import McugenError
+from mcugen.ir import Graph
+from mcugen.ops.base import ConstArray, ConstRef, KernelCall, ScratchRef, TensorRef
+
+VARIANTS = ("portable", "dsp")
+
+
+def specialise(graph: Graph, calls: list[KernelCall], variant: str) -> list[KernelCall]:
+    """The calls to generate for `variant` (see the module docstring)."""
+    if variant not in VARIANTS:
+        raise McugenError(f"unknown kernel variant {variant!r}",
+                          hint=f"the board file's kernel_variant is one of: {', '.join(VARIANTS)}")
+    if variant == "portable":
+        return list(calls)
+    out = []
+    for call in calls:
+        rewrite = _DSP.get(call.kernel)
+        fast = rewrite(graph, call) if rewrite is not None else None
+        out.append(fast if fast is not None else call)
+    return out
+
+
+def variant_kernels(calls: list[KernelCall]) -> dict[str, int]:
+    """How many calls use each kernel, e.g. {"conv_2d_dsp": 5, "softmax": 1}."""
+    counts: dict[str, int] = {}
+    for call in calls:
+        if not call.view:
+            counts[call.kernel] = counts.get(call.kernel, 0) + 1
+    return counts
+
+
+# ---- layouts (pure numpy, tested on their own) ------------------------------------------------
+
+def round_up(n: int, step: int) -> int:
+    return (n + step - 1) // step * step
+
+
+def pair_interleave(rows: np.ndarray, row_step: int = 8) -> np.ndarray:
+    """int8 [channels, taps] -> the dsp layout: taps padded with zeros to a multiple of `row_step`,
+    channels to an even count, then per channel pair the two rows interleaved word (4 taps) by
+    word: [pair][taps / 4][2 channels][4]. One pointer walking it reads both channels."""
+    channels, taps = rows.shape
+    padded = np.zeros((round_up(channels, 2), round_up(taps, row_step)), np.int8)
+    padded[:channels, :taps] = rows
+    pairs, cols = padded.shape[0] // 2, padded.shape[1]
+    return padded.reshape(pairs, 2, cols // 4, 4).transpose(0, 2, 1, 3).reshape(-1)
+
+
+def padded(values: tuple[int, ...] | list[int], length: int, fill: int = 0) -> tuple[int, ...]:
+    return tuple(int(v) for v in values) + (fill,) * (length - len(values))
+
+
+def _const(call: KernelCall, name: str) -> tuple[int, ...]:
+    for arr in call.consts:
+        if arr.name == name:
+            return tuple(int(v) for v in arr.values)
+    raise KeyError(name)
+
+
+def _multipliers_ok(call: KernelCall) -> bool:
+    # mg_requantize_fast relies on multipliers >= 0 (QuantizeMultiplier of a positive scale)
+    return all(m >= 0 for m in _const(call, "multiplier"))
+
+
+# ---- CONV_2D ----------------------------------------------------------------------------------
+
+def conv_2d_dsp(graph: Graph, call: KernelCall) -> KernelCall | None:
+    """CONV_2D with one group -> mg_conv_2d_dsp_s8 (im2col pairs of pixels, 2x2 SMLAD blocks)."""
+    p = dict(call.params)
+    if p["filter_in_c"] != p["in_c"] or not _multipliers_ok(call):
+        return None
+    filt = graph.tensor(p["filter"].tensor_id).array()
+    out_c = p["out_c"]
+    taps = p["filter_h"] * p["filter_w"] * p["in_c"]
+    col_len = round_up(taps, 8)  # the inner loop takes 8 taps per turn
+    even = round_up(out_c, 2)
+    weights = pair_interleave(filt.reshape(out_c, taps))
+    params = (
+        ("batches", p["batches"]), ("in_h", p["in_h"]), ("in_w", p["in_w"]), ("in_c", p["in_c"]),
+        ("out_h", p["out_h"]), ("out_w", p["out_w"]), ("out_c", out_c),
+        ("filter_h", p["filter_h"]), ("filter_w", p["filter_w"]),
+        ("stride_h", p["stride_h"]), ("stride_w", p["stride_w"]),
+        ("dilation_h", p["dilation_h"]), ("dilation_w", p["dilation_w"]),
+        ("pad_top", p["pad_top"]), ("pad_left", p["pad_left"]),
+        ("col_len", col_len), ("pad_value", -p["input_offset"]),
+        ("output_offset", p["output_offset"]), ("act_min", p["act_min"]), ("act_max", p["act_max"]),
+        ("filter", ConstRef("filter")), ("bias_folded", ConstRef("bias_folded")),
+        ("multiplier", ConstRef("multiplier")), ("shift", ConstRef("shift")),
+        ("scratch", ScratchRef()),
+    )
+    consts = (
+        ConstArray("filter", "int8_t", tuple(int(v) for v in weights)),
+        ConstArray("bias_folded", "int32_t", padded(_const(call, "bias_folded"), even)),
+        ConstArray("multiplier", "int32_t", padded(_const(call, "multiplier"), even)),
+        ConstArray("shift", "int32_t", padded(_const(call, "shift"), even)),
+    )
+    return replace(call, kernel="conv_2d_dsp", params=params, consts=consts,
+                   scratch_bytes=4 * col_len + p["out_w"] * out_c)
+
+
+_DSP: dict[str, Callable[[Graph, KernelCall], KernelCall | None]] = {
+    "conv_2d": conv_2d_dsp,
+}
