@@ -115,9 +115,11 @@ class OracleComparison:
 
 
 def compare_with_tflm(model: bytes, samples: Sequence[Sequence[np.ndarray]], workdir: str | Path,
-                      inplace: bool = True, prefix: str = "model", sanitize: bool = True) -> OracleComparison:
+                      inplace: bool = True, prefix: str = "model", sanitize: bool = True,
+                      variant: str = "portable") -> OracleComparison:
     """Lower, plan, generate and compile `model` (int8 .tflite bytes), run every sample through
-    it and through tflite-micro, and list the differences."""
+    it and through tflite-micro, and list the differences. `variant` picks the kernels
+    (mcugen.ops.variants; "dsp" runs the DSP kernels through their plain-C intrinsics here)."""
     from mcugen.codegen import generate_sources
     from mcugen.codegen.memory import plan_memory
     from mcugen.convert.tflite_reader import read_graph
@@ -125,7 +127,9 @@ def compare_with_tflm(model: bytes, samples: Sequence[Sequence[np.ndarray]], wor
     from mcugen.oracle import TflmOracle
 
     graph = read_graph(bytes(model))
-    calls = lower_graph(graph)
+    from mcugen.ops.variants import specialise
+
+    calls = specialise(graph, lower_graph(graph), variant)
     plan = plan_memory(graph, calls, inplace=inplace)
     program = build_host(generate_sources(graph, plan, calls, prefix=prefix), workdir, graph=graph,
                          sanitize=sanitize)

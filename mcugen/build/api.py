@@ -51,8 +51,11 @@ def build(model: str | Path, board_name: str, out_dir: str | Path | None = None,
     graph = converted.graph
     out = Path(out_dir) if out_dir else Path(f"{Path(model).stem}_{board.name}")
 
-    calls = lower_graph(graph)
-    rep.stage(step, total, "lower", f"{len(calls)} layers: " + ", ".join(sorted({c.kind for c in calls})))
+    from mcugen.ops.variants import specialise
+
+    calls = specialise(graph, lower_graph(graph), board.kernel_variant)
+    rep.stage(step, total, "lower", f"{len(calls)} layers: " + ", ".join(sorted({c.kind for c in calls}))
+              + f"; {board.kernel_variant} kernels")
     step += 1
     plan = plan_memory(graph, calls, inplace=inplace, align=board.arena_align)
     samples_bytes = 3 * sum(graph.tensor(t).nbytes for t in (*graph.inputs, *graph.outputs))

@@ -190,9 +190,26 @@ def generate_sources(graph: Graph, plan: Any, calls: list[KernelCall], prefix: s
     }
     env = _env()
     files = {name: env.get_template(f"{name}.j2").render(**ctx) for name in GENERATED}
+    headers |= _local_includes(kernels | headers) - {"mg_types.h"}
     return Sources(files=files, kernels=tuple(sorted(kernels)), headers=("mg_types.h", *sorted(headers)),
                    prefix=prefix, arena_bytes=int(plan.size), weight_bytes=weight_bytes,
                    layer_names=tuple(c.kind for c in calls))
+
+
+def _local_includes(names: set[str]) -> set[str]:
+    """Headers of firmware/include that the given kernel sources and headers include (quoted
+    includes, transitively), e.g. the DSP kernels' shared mg_dsp.h."""
+    fw, found, todo = firmware_dir(), set(), list(names)
+    while todo:
+        name = todo.pop()
+        path = fw / ("kernels" if name.endswith(".c") else "include") / name
+        if not path.is_file():
+            continue
+        for inc in re.findall(r'^#include "([^"]+)"', path.read_text(), re.M):
+            if inc not in found and (fw / "include" / inc).is_file():
+                found.add(inc)
+                todo.append(inc)
+    return found
 
 
 def _ctype_size(ctype: str) -> int:
