@@ -1,0 +1,59 @@
+"""Real boards: the project is what a PlatformIO user builds (`pio run -e <board>`), and its
+portable sources (model, kernels, apps) compile warning-free with this machine's compiler for the
+board's ISA: arm-none-eabi for STM32, riscv for the ESP32-C3, host gcc for the Xtensa ESP32s."""
+from __future__ import annotations
+
+import configparser
+import json
+
+import pytest
+
+from mcugen.boards import load_board
+from mcugen.build.api import check_portable_sources, portable_sources
+from mcugen.build.project import Project
+from mcugen.cli import main
+
+# KWS exercises the convolution kernels; hello_world keeps the rest quick.
+CASES = [("nucleo_f401re", "kws/kws_ref_model.tflite"), ("nucleo_l4r5zi", "hello_world/hello_world_int8.tflite"),
+         ("nucleo_h743zi", "hello_world/hello_world_int8.tflite"), ("esp32c3", "kws/kws_ref_model.tflite"),
+         ("esp32", "kws/kws_ref_model.tflite"), ("esp32s3", "hello_world/hello_world_int8.tflite")]
+
+
+@pytest.mark.parametrize("board,model", CASES)
+def test_real_board_project_is_a_platformio_project(board, model, shared_models, tmp_path, capfd):
+    out = tmp_path / "fw"
+    assert main(["--no-progress", "build", str(shared_models / model), "--board", board,
+                 "-o", str(out), "--no-compile"]) == 0
+    text = capfd.readouterr()
+    b = load_board(board)
+    ini = configparser.ConfigParser(interpolation=None)
+    ini.read(out / "platformio.ini")
+    for env in (board, f"{board}_selftest"):
+        section = ini[f"env:{env}"]
+        assert section["platform"] == b.pio_platform
+        assert section["board"] == b.pio_board
+        assert section["framework"] == b.pio_framework
+    assert "-<app_selftest/>" in ini[f"env:{board}"]["build_src_filter"]
+    assert "-<app_bench/>" in ini[f"env:{board}_selftest"]["build_src_filter"]
+    if b.pio_framework == "espidf":
+        assert "idf_component_register" in (out / "src" / "CMakeLists.txt").read_text()
+        assert f"CONFIG_ESP_MAIN_TASK_STACK_SIZE={b.stack_bytes}" in (out / "sdkconfig.defaults").read_text()
+    glue = {p.name for p in (out / "src" / "board").iterdir()}
+    assert glue == {"board.c"} | ({"clock_uart.c"} if board.startswith("nucleo") else set())
+    assert f"pio run -e {board}_selftest -t upload -t monitor" in text.err
+    assert json.loads((out / "mcugen.json").read_text())["board"] == board
+
+    project = Project(out, b, "model", board, f"{board}_selftest")
+    summary = check_portable_sources(project, b)
+    assert summary == (f"the {len(portable_sources(project))} portable sources compile warning-free with "
+                       f"{(b.check_prefix or '') + 'gcc'}"), summary
+
+
+def test_portable_check_reports_a_warning_as_failure(shared_models, tmp_path):
+    out = tmp_path / "fw"
+    assert main(["--no-progress", "-q", "build", str(shared_models / "hello_world/hello_world_int8.tflite"),
+                 "--board", "nucleo_f401re", "-o", str(out), "--no-compile"]) == 0
+    (out / "src" / "app_selftest" / "extra.c").write_text("int mg_unused(int x) { int y; return x; }\n")
+    b = load_board("nucleo_f401re")
+    summary = check_portable_sources(Project(out, b, "model", b.name, f"{b.name}_selftest"), b)
+    assert "rejects extra.c" in summary
