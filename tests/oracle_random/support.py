@@ -1,0 +1,146 @@
+"""Build small Keras models inside the tests, convert them to int8 with TensorFlow, and check
+mcugen's generated C against tflite-micro under both arena plans.
+
+TensorFlow is imported lazily (about 2 s), and every converted model is checked with one
+compiled binary per plan that runs all samples.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+
+from mcugen.codegen import _env, firmware_dir, generate_sources
+from mcugen.codegen.memory import plan_memory
+from mcugen.convert.tflite_reader import read_graph
+from mcugen.hostrun import SANITIZE, WARNINGS, HostProgram, compile_c
+from mcugen.ir import DTYPES
+from mcugen.ops import lower_graph
+from mcugen.oracle import TflmOracle
+
+CALIBRATION_SAMPLES = 16
+
+
+def tf():
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import tensorflow
+
+    tensorflow.get_logger().setLevel("ERROR")
+    return tensorflow
+
+
+@contextlib.contextmanager
+def _quiet():
+    """TensorFlow's converter prints at the C level; keep test output readable."""
+    saved = [os.dup(1), os.dup(2)]
+    with tempfile.TemporaryFile() as sink:
+        os.dup2(sink.fileno(), 1)
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            for fd in saved:
+                os.close(fd)
+
+
+def to_int8(model, seed: int = 0, float_io: bool = False, low: float = -3.0, high: float = 3.0,
+            calibration: Callable[[np.random.Generator, tuple[int, ...]], np.ndarray] | None = None) -> bytes:
+    """Full-integer conversion of a Keras model; int8 I/O unless `float_io` (then the model keeps
+    float32 input and output around QUANTIZE/DEQUANTIZE)."""
+    t = tf()
+    shapes = [tuple(int(d) for d in i.shape[1:]) for i in model.inputs]
+
+    def representative():
+        rng = np.random.default_rng(seed)
+        for _ in range(CALIBRATION_SAMPLES):
+            yield [(calibration(rng, (1, *s)) if calibration else rng.uniform(low, high, (1, *s)))
+                   .astype(np.float32) for s in shapes]
+
+    converter = t.lite.TFLiteConverter.from_keras_model(model)
+    converter.optimizations = [t.lite.Optimize.DEFAULT]
+    converter.representative_dataset = representative
+    converter.target_spec.supported_ops = [t.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    if not float_io:
+        converter.inference_input_type = t.int8
+        converter.inference_output_type = t.int8
+    with _quiet():
+        return converter.convert()
+
+
+def random_samples(model: bytes, count: int, seed: int, low: float = -4.0, high: float = 4.0) -> list[list[np.ndarray]]:
+    """Inputs for every model input: uniform int8, or floats in [low, high] for float inputs."""
+    graph = read_graph(model)
+    rng = np.random.default_rng(seed)
+    samples = []
+    for _ in range(count):
+        sample = []
+        for tid in graph.inputs:
+            t = graph.tensor(tid)
+            if t.dtype == "FLOAT32":
+                sample.append(rng.uniform(low, high, t.shape).astype(np.float32))
+            else:
+                sample.append(rng.integers(-128, 128, t.shape, dtype=np.int8))
+        samples.append(sample)
+    return samples
+
+
+def op_kinds(model: bytes) -> list[str]:
+    return [op.kind for op in read_graph(model).ops]
+
+
+class KernelLibrary:
+    """Every kernel compiled once (-O2, ASan + UBSan) into a static library.
+
+    Compiling the kernels dominates an oracle check (seconds per model on a loaded machine); with
+    them prebuilt, each generated model compiles only model.c, model_weights.c and the driver.
+    """
+
+    def __init__(self, workdir: Path):
+        self.path = Path(workdir) / "libmg_kernels.a"
+        fw = firmware_dir()
+        objects = []
+        for src in sorted((fw / "kernels").glob("*.c")):
+            obj = Path(workdir) / (src.stem + ".o")
+            compile_c([src], obj, [fw / "include"], [*WARNINGS, "-O2", "-g", *SANITIZE], link=False)
+            objects.append(obj)
+        subprocess.run(["ar", "rcs", str(self.path), *map(str, objects)], check=True)
+
+    def build(self, model: bytes, workdir: Path, inplace: bool) -> HostProgram:
+        graph = read_graph(model)
+        calls = lower_graph(graph)
+        sources = generate_sources(graph, plan_memory(graph, calls, inplace=inplace), calls)
+        workdir.mkdir(parents=True, exist_ok=True)
+        sources.write(workdir)
+        main = workdir / "host_main.c"
+        main.write_text(_env().get_template("host_main.c.j2").render(prefix=sources.prefix,
+                                                                      PREFIX=sources.prefix.upper()))
+        exe = workdir / "model_host"
+        compile_c([main, workdir / "model.c", workdir / "model_weights.c", self.path], exe, [workdir],
+                  [*WARNINGS, "-O1", "-g", *SANITIZE])
+        ins = [graph.tensor(t) for t in graph.inputs]
+        outs = [graph.tensor(t) for t in graph.outputs]
+        return HostProgram(exe, tuple(t.shape for t in ins), tuple(t.nbytes for t in ins),
+                           tuple(t.shape for t in outs), tuple(t.nbytes for t in outs),
+                           tuple(DTYPES[t.dtype][0] for t in outs))
+
+
+def assert_exact(library: KernelLibrary, model: bytes, samples: Sequence[Sequence[np.ndarray]],
+                 workdir: Path, plans: Sequence[bool] = (True, False)) -> None:
+    """Generated C equals tflite-micro bit for bit on every sample, under each arena plan."""
+    oracle = TflmOracle(model)
+    expected = [oracle.run(sample) for sample in samples]
+    for inplace in plans:
+        program = library.build(model, workdir / ("inplace" if inplace else "separate"), inplace)
+        got = program.run(samples)
+        bad = [(s, o) for s, (ours, theirs) in enumerate(zip(got, expected))
+               for o, (a, b) in enumerate(zip(ours, theirs))
+               if a.tobytes() != np.asarray(b, dtype=a.dtype).reshape(a.shape).tobytes()]
+        assert not bad, (f"inplace={inplace}: {len(bad)} mismatching outputs of {op_kinds(model)}, "
+                         f"first (sample, output): {bad[:5]}")
