@@ -137,7 +137,8 @@ def _keras3_converter(tf: Any, model: Any, shapes: tuple[tuple[int | None, ...],
     at calibration on unfrozen variables.)
     """
     export_dir = os.path.join(workdir, "saved_model")
-    signature = [tf.TensorSpec([1, *s[1:]], tf.float32) for s in shapes]
+    signature = [tf.TensorSpec([1, *s[1:]], tf.float32, name=_input_name(t))
+                 for s, t in zip(shapes, model.inputs)]
     model.export(export_dir, format="tf_saved_model", input_signature=signature, verbose=False)
     return tf.lite.TFLiteConverter.from_saved_model(export_dir)
 
@@ -205,3 +206,9 @@ def _load_saved_model(tf: Any, source: ModelSource) -> FloatModel:
 
     return FloatModel(source, "savedmodel", shapes, predict,
                       lambda _: tf.lite.TFLiteConverter.from_saved_model(path))
+
+
+def _input_name(tensor: Any) -> str | None:
+    """The Keras input's name (e.g. `input_layer`), so the .tflite input is not called `args_0`."""
+    name = getattr(tensor, "name", None)
+    return name.split(":")[0] if name else None

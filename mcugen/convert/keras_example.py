@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +17,7 @@ def build_model(input_shape: tuple[int, ...], classes: int):  # noqa: ANN201 - a
     import keras
     from keras import layers
 
-    inputs = keras.Input(input_shape)
+    inputs = keras.Input(input_shape, name="mfcc")
     x = layers.Conv2D(16, (5, 3), strides=(2, 2), padding="same", activation="relu")(inputs)  # 25x5x16
     x = layers.DepthwiseConv2D((3, 3), padding="same", activation="relu")(x)
     x = layers.Conv2D(24, (1, 1), activation="relu")(x)
@@ -32,7 +33,8 @@ def build_model(input_shape: tuple[int, ...], classes: int):  # noqa: ANN201 - a
 def train_and_save(x: np.ndarray, y: np.ndarray, classes: int, path: Path, epochs: int, seed: int) -> float:
     """Train on (x, y), save a .keras file at `path` atomically, return the final training accuracy."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    with captured_native_output():
+    with captured_native_output(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Keras' numpy-2 deprecation notes while training
         import keras  # TensorFlow's import chatter goes to the capture, too
 
         keras.utils.set_random_seed(seed)
