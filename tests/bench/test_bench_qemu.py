@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import pytest
 
@@ -107,3 +108,27 @@ def test_every_emulated_board(board, hello_model, tmp_path):
     _status, second = bench_json(project, hello_model, tmp_path, "b", "-n", "3")
     for key in ("median", "min", "max"):
         assert abs(second["latency"][key] - first["latency"][key]) <= first["resolution"]
+
+
+def test_ctrl_c_stops_qemu(hello_m4, hello_model):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    cmd = [sys.executable, "-m", "mcugen", "--no-progress", "bench", "--emulate", "--project",
+           str(hello_m4.path), str(hello_model), "-n", "100000"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    deadline = time.monotonic() + 60
+    qemu = []
+    while not qemu and time.monotonic() < deadline and proc.poll() is None:
+        qemu = [int(p) for p in children.read_text().split()] if children.exists() else []
+        time.sleep(0.1)
+    assert qemu, "QEMU never started"
+    time.sleep(1.0)  # mid-run
+    proc.send_signal(signal.SIGINT)
+    _out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 130 and "interrupted" in err
+    for pid in qemu:
+        assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
