@@ -33,9 +33,10 @@ class BuildResult:
 def build(model: str | Path, board_name: str, out_dir: str | Path | None = None,
           calibration: str | Path | None = None, prefix: str = "model", inplace: bool = True,
           compile_mode: str = "auto", run: bool = False, reporter: Reporter | None = None,
-          command_line: str = "") -> BuildResult:
+          command_line: str = "", selftest_only: bool = False) -> BuildResult:
     """Everything `mcugen build` does. `compile_mode`: "auto" (emulated boards always; real boards
-    when PlatformIO can get their platform), "yes" (always try), "no" (render only)."""
+    when PlatformIO can get their platform), "yes" (always try), "no" (render only).
+    `selftest_only` compiles just the self-test environment (half the compile time)."""
     from mcugen.codegen import check_prefix, generate_sources
     from mcugen.codegen.memory import plan_memory
     from mcugen.convert.api import convert_model, stage_count
@@ -73,7 +74,8 @@ def build(model: str | Path, board_name: str, out_dir: str | Path | None = None,
     rep.stage(step, total, "project", f"{project.path} (envs {project.bench_env}, {project.selftest_env})")
     step += 1
 
-    compiled, sizes, next_steps = _compile(project, board, compile_mode, rep, step, total)
+    envs = [project.selftest_env] if selftest_only else [project.selftest_env, project.bench_env]
+    compiled, sizes, next_steps = _compile(project, board, envs, compile_mode, rep, step, total)
     step += 1
     result_run = None
     if run:
@@ -81,9 +83,8 @@ def build(model: str | Path, board_name: str, out_dir: str | Path | None = None,
     return BuildResult(project, estimate, int(plan.size), sizes, compiled, result_run, tuple(next_steps))
 
 
-def _compile(project: Project, board: Board, mode: str, rep: Reporter, step: int, total: int
-             ) -> tuple[bool, dict[str, pio.Sizes], list[str]]:
-    envs = [project.selftest_env, project.bench_env]
+def _compile(project: Project, board: Board, envs: list[str], mode: str, rep: Reporter, step: int,
+             total: int) -> tuple[bool, dict[str, pio.Sizes], list[str]]:
     log = project.path / "build.log"
     if mode == "no":
         rep.stage(step, total, "compile", "skipped (--no-compile)")

@@ -70,7 +70,7 @@ def command(state, model: Path, board: str, output: Path | None, calibration: Pa
                    command_line="mcugen " + " ".join(shlex.quote(a) for a in sys.argv[1:]))
     b = result.project.board
     if result.sizes:
-        sizes = result.sizes[result.project.bench_env]
+        sizes = next(iter(result.sizes.values()))
         rows = [
             ("flash (text + data)", human_bytes(sizes.flash), human_bytes(b.flash_bytes),
              f"{100 * sizes.flash / b.flash_bytes:.1f}%"),
