@@ -114,32 +114,50 @@ class OracleComparison:
         return not self.mismatches
 
 
-def compare_with_tflm(model: bytes, samples: Sequence[Sequence[np.ndarray]], workdir: str | Path,
-                      inplace: bool = True, prefix: str = "model", sanitize: bool = True,
-                      variant: str = "portable") -> OracleComparison:
-    """Lower, plan, generate and compile `model` (int8 .tflite bytes), run every sample through
-    it and through tflite-micro, and list the differences. `variant` picks the kernels
-    (mcugen.ops.variants; "dsp" runs the DSP kernels through their plain-C intrinsics here)."""
+def tflm_outputs(model: bytes, samples: Sequence[Sequence[np.ndarray]]) -> list[list[np.ndarray]]:
+    """tflite-micro's outputs for every sample (the device oracle)."""
+    from mcugen.oracle import TflmOracle
+
+    oracle = TflmOracle(model)
+    return [[np.array(o, copy=True) for o in oracle.run(sample)] for sample in samples]
+
+
+def build_model(model: bytes, workdir: str | Path, inplace: bool = True, prefix: str = "model",
+                sanitize: bool = True) -> tuple[HostProgram, int]:
+    """Lower, plan, generate and compile an int8 .tflite for the host: (program, arena bytes)."""
     from mcugen.codegen import generate_sources
     from mcugen.codegen.memory import plan_memory
     from mcugen.convert.tflite_reader import read_graph
     from mcugen.ops import lower_graph
-    from mcugen.oracle import TflmOracle
 
     graph = read_graph(bytes(model))
-    from mcugen.ops.variants import specialise
-
-    calls = specialise(graph, lower_graph(graph), variant)
+    calls = lower_graph(graph)
     plan = plan_memory(graph, calls, inplace=inplace)
     program = build_host(generate_sources(graph, plan, calls, prefix=prefix), workdir, graph=graph,
                          sanitize=sanitize)
-    ours = program.run(samples)
-    oracle = TflmOracle(model)
+    return program, int(plan.size)
+
+
+def diff_outputs(ours: Sequence[Sequence[np.ndarray]],
+                 reference: Sequence[Sequence[np.ndarray]]) -> tuple[tuple[int, int, int], ...]:
+    """(sample, output, max |difference|) for every output that is not bit-identical."""
     mismatches = []
-    for s, (sample, got) in enumerate(zip(samples, ours)):
-        for o, (a, b) in enumerate(zip(got, oracle.run(sample))):
+    for s, (got, want) in enumerate(zip(ours, reference, strict=True)):
+        for o, (a, b) in enumerate(zip(got, want, strict=True)):
             b = np.asarray(b).reshape(a.shape)
             if not np.array_equal(a, b):
-                diff = int(np.max(np.abs(a.astype(np.int64) - b.astype(np.int64)))) if a.dtype.kind == "i" else -1
-                mismatches.append((s, o, diff))
-    return OracleComparison(len(samples), tuple(mismatches), int(plan.size))
+                mismatches.append((s, o, int(np.max(np.abs(a.astype(np.int32) - b.astype(np.int32))))))
+    return tuple(mismatches)
+
+
+def compare_with_tflm(model: bytes, samples: Sequence[Sequence[np.ndarray]], workdir: str | Path,
+                      inplace: bool = True, prefix: str = "model", sanitize: bool = True,
+                      reference: Sequence[Sequence[np.ndarray]] | None = None) -> OracleComparison:
+    """Generate and compile `model` (int8 .tflite bytes), run every sample through it and through
+    tflite-micro (or compare with `reference`, tflite-micro's outputs computed before), and list
+    the differences."""
+    program, arena = build_model(model, workdir, inplace=inplace, prefix=prefix, sanitize=sanitize)
+    ours = program.run(samples)
+    if reference is None:
+        reference = tflm_outputs(model, samples)
+    return OracleComparison(len(samples), diff_outputs(ours, reference), arena)

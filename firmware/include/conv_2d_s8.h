@@ -17,8 +17,7 @@ typedef struct {
     int32_t output_offset; /* output zero point */
     int32_t act_min, act_max;
     const int8_t *filter;        /* [out_c][filter_h][filter_w][filter_in_c] */
-    const int32_t *bias;         /* [out_c] or NULL */
-    const int32_t *bias_folded;  /* [out_c]: bias + input_offset * sum(filter[c]) */
+    const int32_t *bias_folded;  /* [out_c]: bias + input_offset * sum(filter[c]) (bias may be 0) */
     const int32_t *multiplier;   /* [out_c] */
     const int32_t *shift;        /* [out_c] */
     int8_t *scratch;             /* out_w * out_c bytes: one output row */

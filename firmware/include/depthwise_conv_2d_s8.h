@@ -17,7 +17,6 @@ typedef struct {
     int32_t input_offset, output_offset;
     int32_t act_min, act_max;
     const int8_t *filter;       /* [filter_h][filter_w][out_c] */
-    const int32_t *bias;        /* [out_c] or NULL */
     const int32_t *bias_folded; /* [out_c]: bias + input_offset * sum of the channel's taps */
     const int32_t *multiplier;  /* [out_c] */
     const int32_t *shift;       /* [out_c] */

@@ -10,29 +10,29 @@ static int32_t dot_s8(const int8_t *a, const int8_t *b, int32_t n)
     return acc;
 }
 
-/* Taps of the window at (iy0, ix0) that fall inside the image, with the input offset applied
- * per tap: TFLM's reference loop, used at borders, with dilation and for grouped convolution. */
+/* Sum of w * x over one window without the bias. TFLM skips taps outside the image; with the
+ * input offset folded into the bias (bias + input_offset * sum(w)), skipping a tap equals reading
+ * the input zero point (-input_offset) there, which is what this does. Used at borders, with
+ * dilation and for grouped convolution. */
 static int32_t window_general(const mg_conv_2d_params *p, const int8_t *in_b, const int8_t *w,
                               int32_t iy0, int32_t ix0, int32_t channel_base)
 {
+    const int32_t pad = -p->input_offset;
     int32_t acc = 0;
     int32_t fy, fx, ic;
     for (fy = 0; fy < p->filter_h; ++fy) {
         const int32_t iy = iy0 + fy * p->dilation_h;
-        if (iy < 0 || iy >= p->in_h) {
-            continue;
-        }
         for (fx = 0; fx < p->filter_w; ++fx) {
             const int32_t ix = ix0 + fx * p->dilation_w;
-            const int8_t *x;
-            const int8_t *wk;
-            if (ix < 0 || ix >= p->in_w) {
-                continue;
-            }
-            x = in_b + ((size_t)iy * (size_t)p->in_w + (size_t)ix) * (size_t)p->in_c + (size_t)channel_base;
-            wk = w + ((size_t)fy * (size_t)p->filter_w + (size_t)fx) * (size_t)p->filter_in_c;
-            for (ic = 0; ic < p->filter_in_c; ++ic) {
-                acc += (int32_t)wk[ic] * ((int32_t)x[ic] + p->input_offset);
+            const int8_t *wk = w + ((size_t)fy * (size_t)p->filter_w + (size_t)fx) * (size_t)p->filter_in_c;
+            if (iy < 0 || iy >= p->in_h || ix < 0 || ix >= p->in_w) {
+                for (ic = 0; ic < p->filter_in_c; ++ic) {
+                    acc += (int32_t)wk[ic] * pad;
+                }
+            } else {
+                const int8_t *x = in_b + ((size_t)iy * (size_t)p->in_w + (size_t)ix) * (size_t)p->in_c
+                                  + (size_t)channel_base;
+                acc += dot_s8(wk, x, p->filter_in_c);
             }
         }
     }
@@ -68,10 +68,9 @@ mg_status mg_conv_2d_s8(const mg_conv_2d_params *p, const int8_t *in, int8_t *ou
                                      && ix0 + p->filter_w - 1 < p->in_w;
                 for (oc = 0; oc < p->out_c; ++oc) {
                     const int8_t *w = p->filter + (size_t)oc * (size_t)filter_size;
-                    int32_t acc;
+                    int32_t acc = p->bias_folded[oc];
                     if (fast) {
                         const int32_t span = p->filter_w * p->in_c;
-                        acc = p->bias_folded[oc];
                         for (fy = 0; fy < p->filter_h; ++fy) {
                             const int32_t iy = iy0 + fy * p->dilation_h;
                             acc += dot_s8(w + (size_t)fy * (size_t)span,
@@ -80,10 +79,7 @@ mg_status mg_conv_2d_s8(const mg_conv_2d_params *p, const int8_t *in, int8_t *ou
                         }
                     } else {
                         const int32_t group = oc / filters_per_group;
-                        acc = window_general(p, in_b, w, iy0, ix0, group * p->filter_in_c);
-                        if (p->bias != NULL) {
-                            acc += p->bias[oc];
-                        }
+                        acc += window_general(p, in_b, w, iy0, ix0, group * p->filter_in_c);
                     }
                     acc = mg_requantize(acc, p->multiplier[oc], p->shift[oc]) + p->output_offset;
                     dst[oc] = (int8_t)mg_clamp_i32(acc, p->act_min, p->act_max);

@@ -24,38 +24,36 @@ mg_status mg_depthwise_conv_2d_s8(const mg_depthwise_conv_2d_params *p, const in
                 const int32_t ix0 = ox * p->stride_w - p->pad_left;
                 const int32_t inside = rows_inside && ix0 >= 0
                                        && ix0 + (p->filter_w - 1) * p->dilation_w < p->in_w;
-                /* inside the image the input offset is folded into the bias; at borders it is
-                 * applied per tap, as TFLM only sums taps inside the image */
-                const int32_t offset = inside ? 0 : p->input_offset;
                 for (c0 = 0; c0 < p->out_c; c0 += MG_DW_CHUNK) {
                     const int32_t n = mg_min_i32(MG_DW_CHUNK, p->out_c - c0);
                     for (k = 0; k < n; ++k) {
-                        acc[k] = inside ? p->bias_folded[c0 + k] : (p->bias != NULL ? p->bias[c0 + k] : 0);
+                        acc[k] = p->bias_folded[c0 + k];
                     }
                     for (fy = 0; fy < p->filter_h; ++fy) {
                         const int32_t iy = iy0 + fy * p->dilation_h;
-                        if (iy < 0 || iy >= p->in_h) {
-                            continue;
-                        }
                         for (fx = 0; fx < p->filter_w; ++fx) {
                             const int32_t ix = ix0 + fx * p->dilation_w;
+                            const int8_t *w = p->filter
+                                              + ((size_t)fy * (size_t)p->filter_w + (size_t)fx) * (size_t)p->out_c
+                                              + (size_t)c0;
                             const int8_t *x;
-                            const int8_t *w;
-                            if (ix < 0 || ix >= p->in_w) {
+                            if (!inside && (iy < 0 || iy >= p->in_h || ix < 0 || ix >= p->in_w)) {
+                                /* TFLM skips this tap; with the input offset folded into the
+                                 * bias that equals reading the input zero point here */
+                                for (k = 0; k < n; ++k) {
+                                    acc[k] -= (int32_t)w[k] * p->input_offset;
+                                }
                                 continue;
                             }
                             x = in_b + ((size_t)iy * (size_t)p->in_w + (size_t)ix) * (size_t)p->in_c;
-                            w = p->filter + ((size_t)fy * (size_t)p->filter_w + (size_t)fx) * (size_t)p->out_c
-                                + (size_t)c0;
                             if (p->depth_multiplier == 1) {
                                 const int8_t *xc = x + c0;
                                 for (k = 0; k < n; ++k) {
-                                    acc[k] += (int32_t)w[k] * ((int32_t)xc[k] + offset);
+                                    acc[k] += (int32_t)w[k] * (int32_t)xc[k];
                                 }
                             } else {
                                 for (k = 0; k < n; ++k) {
-                                    acc[k] += (int32_t)w[k]
-                                              * ((int32_t)x[(c0 + k) / p->depth_multiplier] + offset);
+                                    acc[k] += (int32_t)w[k] * (int32_t)x[(c0 + k) / p->depth_multiplier];
                                 }
                             }
                         }

@@ -6,7 +6,7 @@ import numpy as np
 
 from mcugen.ir import Graph, Op
 from mcugen.ops import quant
-from mcugen.ops.base import ConstArray, ConstRef, KernelCall, NullRef, ScratchRef, TensorRef
+from mcugen.ops.base import ConstArray, ConstRef, KernelCall, ScratchRef, TensorRef
 from mcugen.ops.common import check_int8_io, check_spatial_weights
 
 KINDS = ("CONV_2D",)
@@ -49,7 +49,6 @@ def lower(graph: Graph, op: Op) -> KernelCall:
             ("input_offset", input_offset), ("output_offset", out.quant.zero_point),
             ("act_min", act_min), ("act_max", act_max),
             ("filter", TensorRef(filt.id)),
-            ("bias", TensorRef(op.inputs[2]) if has_bias else NullRef()),
             ("bias_folded", ConstRef("bias_folded")),
             ("multiplier", ConstRef("multiplier")), ("shift", ConstRef("shift")),
             ("scratch", ScratchRef()),
