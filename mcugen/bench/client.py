@@ -17,6 +17,7 @@ from mcugen.errors import DeviceError
 POLL = 0.05  # seconds per read attempt, so deadlines are checked often
 HELLO_EVERY = 0.25  # seconds between HELLOs while waiting for READY
 # Commands whose repetition is harmless: resent when their reply is lost or corrupted.
+_CORRUPTED = P.Frame(-1, -1, b"")  # marker: our reply came with a broken CRC
 IDEMPOTENT = {P.Msg.HELLO, P.Msg.LOAD_INPUT, P.Msg.READ_OUTPUT, P.Msg.READ_LAYERS,
               P.Msg.READ_STACK, P.Msg.READ_NAMES}
 
@@ -119,13 +120,16 @@ class BenchClient:
         attempts = 1 + (self.retries if msg in IDEMPOTENT else 0)
         self._seq = self._seq % 255 + 1  # 0 is for unsolicited frames
         seq = self._seq
+        self.decoder.bad_seqs.clear()
+        corrupted = False
         for attempt in range(attempts):
             self._write(P.encode(msg, seq, payload))
             deadline = time.monotonic() + timeout
             while True:
                 frame = self._next_frame(deadline, want=lambda f: True, bad_seq=seq)
-                if frame is None or frame.type == -1:
-                    break  # timed out, or our reply arrived corrupted: send again if we may
+                if frame is None or frame is _CORRUPTED:
+                    corrupted = frame is _CORRUPTED
+                    break  # send again if we may
                 if frame.type == P.Msg.READY and frame.seq == P.NO_SEQ and msg != P.Msg.HELLO:
                     raise DeviceError(
                         f"the board reset while mcugen waited for the reply to {msg.name} "
@@ -145,6 +149,9 @@ class BenchClient:
                 return frame
             if attempt + 1 < attempts:
                 self._log(f"no valid reply to {msg.name} in {timeout:g} s; retrying")
+        if corrupted:
+            raise DeviceError(f"the reply to {msg.name} arrived corrupted",
+                              hint="a noisy line: check the cable, or lower the baud rate")
         raise DeviceError(
             f"the board did not answer {msg.name} within {timeout:g} s",
             hint="is the bench firmware running on it (mcugen flash), at the right baud rate? "
@@ -152,7 +159,7 @@ class BenchClient:
 
     def _next_frame(self, deadline: float, want: Callable[[P.Frame], bool],
                     bad_seq: int | None = None) -> P.Frame | None:
-        """The next wanted frame before `deadline`, None on timeout; a frame of type -1 when the
+        """The next wanted frame before `deadline`, None on timeout, `_CORRUPTED` when the
         reply with `bad_seq` arrived with a broken CRC."""
         while True:
             while self._pending:
@@ -164,7 +171,7 @@ class BenchClient:
                     return frame
             if bad_seq is not None and bad_seq in self.decoder.bad_seqs:
                 self.decoder.bad_seqs.clear()
-                return P.Frame(-1, bad_seq, b"")
+                return _CORRUPTED
             if time.monotonic() >= deadline:
                 return None
             data = self._read()

@@ -145,6 +145,23 @@ def test_a_corrupted_command_is_resent(tiny_fw):
         assert P.parse_error(frame.payload).code == P.ErrorCode.BAD_CRC
 
 
+def test_a_corrupted_reply_is_asked_for_again(tiny_fw):
+    with running(tiny_fw, MG_HOST_CORRUPT="1") as (_proc, port):
+        client = client_for(port)
+        client.wait_ready()
+        assert client.read_stack() == (0, 0)  # the first reply was broken, the second is fine
+        assert client.decoder.bad_frames == 1
+
+
+def test_a_corrupted_run_result_is_not_run_again(tiny_fw):
+    with running(tiny_fw, MG_HOST_CORRUPT="2") as (_proc, port):
+        client = client_for(port)
+        client.wait_ready()
+        client.load_input(0, bytes(1000))  # reply 1: ACK
+        with pytest.raises(DeviceError, match="reply to RUN arrived corrupted"):
+            client.run()  # reply 2: RESULT (rerunning would compute on a clobbered input)
+
+
 def test_reset_mid_run_is_detected(tiny_fw):
     with running(tiny_fw, MG_HOST_RESET_AFTER="600") as (_proc, port):
         client = client_for(port)

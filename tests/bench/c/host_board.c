@@ -4,6 +4,7 @@
  * and accepts one connection, so the host client talks to it exactly as to QEMU's serial socket.
  * Test-only fault switches (environment):
  *   MG_HOST_GARBAGE=1          write a few garbage bytes before every frame the board sends
+ *   MG_HOST_CORRUPT=N          flip a bit after the header of the N-th reply (READY not counted)
  *   MG_HOST_RESET_AFTER=N      after N received bytes the "board resets": the process re-executes
  *                              itself on the same connection (MG_HOST_FD) and announces READY again
  */
@@ -25,6 +26,9 @@ static int conn = -1;
 static long received;
 static long reset_after = -1;
 static int garbage;
+static long corrupt_frame = -1;
+static long frames_sent;
+static int corrupt_next;
 
 static void die(const char *what)
 {
@@ -37,6 +41,7 @@ void mg_board_init(void)
     const char *fd = getenv("MG_HOST_FD");
     const char *reset = getenv("MG_HOST_RESET_AFTER");
     garbage = getenv("MG_HOST_GARBAGE") != NULL;
+    corrupt_frame = getenv("MG_HOST_CORRUPT") ? atol(getenv("MG_HOST_CORRUPT")) : -1;
     if (fd != NULL) {
         conn = atoi(fd); /* after a "reset": keep the connection, never reset twice */
         return;
@@ -69,6 +74,18 @@ void mg_board_uart_write(const uint8_t *data, uint32_t len)
     int frame_start = len >= 2 && data[0] == 0xA5 && data[1] == 0x5A;
     if (garbage && frame_start && write(conn, noise, sizeof noise) != (ssize_t)sizeof noise) {
         exit(0);
+    }
+    if (corrupt_next && len > 0) {
+        uint8_t first = (uint8_t)(data[0] ^ 0x10u);
+        corrupt_next = 0;
+        if (write(conn, &first, 1) != 1) {
+            exit(0);
+        }
+        data++;
+        len--;
+    }
+    if (frame_start && len >= 4 && data[3] != 0x80 && ++frames_sent == corrupt_frame) {
+        corrupt_next = 1;
     }
     while (len > 0) {
         ssize_t n = write(conn, data, len);
