@@ -135,7 +135,11 @@ def run_selftest(project: Project, rep: Reporter, step: int, total: int, timeout
                           hint=f"flash it: cd {project.path} && pio run -e {project.selftest_env} -t upload -t monitor")
     result = run_elf(board, project.elf(project.selftest_env), timeout=timeout)
     line = result.result_line or (result.console.strip().splitlines() or ["(no output)"])[-1]
-    rep.stage(step, total, "run", f"QEMU {board.qemu_machine}: {line}")
+    detail = line
+    instructions = result.instructions_per_inference(board.counter_hz)
+    if instructions is not None:
+        detail += f" (= {instructions:,} instructions per inference)"
+    rep.stage(step, total, "run", f"QEMU {board.qemu_machine}: {detail}")
     if not result.passed:
         raise DeviceError(f"the self-test did not pass on {board.name} (exit status {result.exit_status}): {line}",
                           hint=f"console output:\n{result.console.strip()[-2000:]}")

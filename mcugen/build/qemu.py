@@ -8,6 +8,7 @@ on (`wait=on`: the guest starts only when the host connects, so nothing printed 
 from __future__ import annotations
 
 import contextlib
+import re
 import shutil
 import signal
 import socket
@@ -93,6 +94,12 @@ class QemuResult:
     @property
     def passed(self) -> bool:
         return self.exit_status == 0 and PASS_PREFIX in self.console
+
+    def instructions_per_inference(self, counter_hz: int) -> int | None:
+        """The slowest inference in instructions: with -icount shift=0 one instruction takes one
+        virtual nanosecond, so ticks of a `counter_hz` counter are ticks * 1e9 / counter_hz."""
+        m = re.search(r"; (\d+) ticks per inference", self.result_line)
+        return None if m is None else int(m.group(1)) * 1_000_000_000 // counter_hz
 
     @property
     def result_line(self) -> str:

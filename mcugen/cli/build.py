@@ -97,5 +97,8 @@ def command(state, model: Path, board: str, output: Path | None, calibration: Pa
         for line in result.next_steps:
             rep.info("  " + line)
     elif b.emulated and not run:
-        rep.info(f"Run the self-test: mcugen build {model} --board {b.name} --run   "
-                 f"(or: cd {result.project.path} && pio run -e {result.project.selftest_env} -t upload)")
+        from mcugen.build.pio_offline import core_dir
+
+        rep.info(f"Run the self-test: mcugen build {model} --board {b.name} --run   (or, in "
+                 f"{result.project.path}: PLATFORMIO_CORE_DIR={core_dir()} pio run -e "
+                 f"{result.project.selftest_env} -t upload)")
