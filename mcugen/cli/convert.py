@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 
+from mcugen.errors import McugenError
 from mcugen.report import human_bytes
 
 
@@ -40,7 +41,8 @@ def show_report(reporter, result) -> None:  # noqa: ANN001 - Reporter, ConvertRe
 @click.option("--validation", type=click.Path(path_type=Path),
               help="Samples for the float-vs-int8 report (default: the calibration samples).")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="Where to write the int8 model [default: ./MODEL_int8.tflite].")
+              help="Where to write the int8 model (a file, or a directory for MODEL_int8.tflite in it) "
+                   "[default: ./MODEL_int8.tflite].")
 @click.pass_obj
 def command(state, model: Path, calibration: Path | None, validation: Path | None,  # noqa: ANN001
             output: Path | None) -> None:
@@ -63,10 +65,16 @@ def command(state, model: Path, calibration: Path | None, validation: Path | Non
 
     reporter = state.reporter
     target = output if output is not None else default_output(model)
+    if target.is_dir():
+        target = target / default_output(model).name
     total = stage_count(model) + 1
     result = convert_model(model, calibration, validation, reporter=reporter, steps=(1, total))
     show_report(reporter, result)
-    atomic_write(target, result.tflite)
+    try:
+        atomic_write(target, result.tflite)
+    except OSError as exc:
+        raise McugenError(f"cannot write {target}: {exc.strerror or exc}",
+                          hint="choose another path with -o") from exc
     g = result.graph
     reporter.stage(total, total, "write", f"{target} ({human_bytes(len(result.tflite))}, {len(g.ops)} ops, "
                                           f"int8 I/O)")

@@ -75,8 +75,10 @@ class FloatModel:
         """Run the float model on (N, ...) arrays, one per input, in batches."""
         count = len(inputs[0])
         parts: list[list[np.ndarray]] = []
-        for start in range(0, count, _PREDICT_BATCH):
-            parts.append(self._predict([x[start:start + _PREDICT_BATCH] for x in inputs]))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Keras' numpy-2 deprecation notes
+            for start in range(0, count, _PREDICT_BATCH):
+                parts.append(self._predict([x[start:start + _PREDICT_BATCH] for x in inputs]))
         return [np.concatenate([p[k] for p in parts], axis=0) for k in range(len(parts[0]))]
 
     def to_int8(self, samples: Sequence[np.ndarray]) -> bytes:

@@ -107,3 +107,13 @@ def test_demo_steps_after_training(tmp_path, example_files):
     written = read_graph((tmp_path / "kws_example_int8.tflite").read_bytes())
     data = json.loads((tmp_path / "inspect.json").read_text())
     assert data["sha256"] == written.sha256 and data["totals"]["ops"] == len(written.ops)
+
+
+def test_keras3_h5_loads_with_keras3(tmp_path, example_files):
+    import keras
+
+    h5 = tmp_path / "example.h5"
+    keras.models.load_model(example_files.model, compile=False).save(h5)
+    result = convert_model(h5, example_files.calibration)
+    assert result.source_kind == "keras3"
+    assert {op.kind for op in result.graph.ops} == KWS_LIKE_OPS

@@ -25,3 +25,14 @@ def test_passthrough_never_imports_tensorflow(shared_models):
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "ok"
+
+
+def test_output_into_a_directory_and_unwritable_output(tmp_path, capsys, shared_models):
+    source = shared_models / "hello_world/hello_world_int8.tflite"
+    assert main(["convert", str(source), "-o", str(tmp_path)]) == 0
+    assert (tmp_path / "hello_world_int8_int8.tflite").read_bytes() == source.read_bytes()
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert main(["convert", str(source), "-o", str(blocker / "sub" / "out.tflite")]) == 2
+    err = capsys.readouterr().err
+    assert "error: cannot write" in err and "Traceback" not in err
