@@ -26,7 +26,7 @@ from mcugen.errors import McugenError
 @click.option("--report", "report_out", type=click.Path(dir_okay=False),
               help="Write a report with a per-layer chart: OUT.html or OUT.md.")
 @click.option("--timeout", type=float, default=5.0, show_default=True,
-              help="Seconds to wait for the board's reply to a command.")
+              help="Seconds to wait for a reply (an inference may take max(120, this)).")
 @click.option("--baud", type=int, default=None, help="Baud rate of --port (default: the board's).")
 @click.option("--micropython", is_flag=True,
               help="Run the bench.py of a `mcugen build --target micropython` folder (--project) "
@@ -90,7 +90,7 @@ def command(state, model, board_name, port, emulate, project_dir, inputs_path, c
     where = f"QEMU {board.qemu_machine}" if emulate else port
     rep.info(f"bench {name} on {board.name} ({where}), {count} inference(s)")
     with _link(board, elf, port, baud, emulate, timeout) as link:
-        client = BenchClient(link, timeout=timeout, log=rep.debug)
+        client = BenchClient(link, timeout=timeout, run_timeout=max(120.0, timeout), log=rep.debug)
         ready = client.wait_ready(timeout)
         rep.debug(f"board says: {ready}")
         with rep.progress("inferences", count) as advance:
