@@ -24,11 +24,13 @@ typedef struct {
     int32_t pad_value;     /* input zero point: what taps outside the image read */
     int32_t output_offset; /* output zero point */
     int32_t act_min, act_max;
-    const int8_t *filter;       /* [(out_c + 1) / 2][col_len / 4][2 channels][4 taps] */
-    const int32_t *bias_folded; /* [out_c rounded up to even]: bias + input_offset * sum(filter[c]) */
-    const int32_t *multiplier;  /* [out_c rounded up to even] */
-    const int32_t *shift;       /* [out_c rounded up to even] */
-    int8_t *scratch;            /* 4 * col_len bytes (two int16 columns), then out_w * out_c */
+    int32_t lean;          /* 1: quant holds {bias, m, rs, 2^(rs-1)} for mg_requantize_rs and the
+                              activation range is all of int8 (both proved by the generator) */
+    const int8_t *filter;  /* [(out_c + 1) / 2][col_len / 4][2 channels][4 taps] */
+    const int32_t *quant;  /* [out_c rounded up to even][4]: folded bias (bias + input_offset *
+                              sum(filter[c])), multiplier, then {right shift, 2^(right shift - 1)}
+                              when lean, else {TFLM shift, 0} */
+    int8_t *scratch;       /* 4 * col_len bytes (two int16 columns), then (out_w + 2) * out_c */
 } mg_conv_2d_dsp_params;
 
 mg_status mg_conv_2d_dsp_s8(const mg_conv_2d_dsp_params *p, const int8_t *in, int8_t *out);

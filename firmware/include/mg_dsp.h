@@ -29,6 +29,13 @@ static inline int32_t mg_smlad(uint32_t a, uint32_t b, int32_t acc)
 {
     return __smlad((int16x2_t)a, (int16x2_t)b, acc);
 }
+/* ((a * b + 2^31) >> 32) + c: ACLE has no intrinsic for SMMLAR */
+static inline int32_t mg_smmlar(int32_t a, int32_t b, int32_t c)
+{
+    int32_t r;
+    __asm__("smmlar %0, %1, %2, %3" : "=r"(r) : "r"(a), "r"(b), "r"(c));
+    return r;
+}
 #else
 #define MG_DSP_NATIVE 0
 static inline uint32_t mg_sx8(uint32_t b) { return (b & 0x80u) ? (b | 0xFF00u) : b; }
@@ -45,6 +52,11 @@ static inline int32_t mg_smlad(uint32_t a, uint32_t b, int32_t acc)
     const uint32_t sum = (uint32_t)acc + (uint32_t)(mg_s16lo(a) * mg_s16lo(b))
                          + (uint32_t)(mg_s16hi(a) * mg_s16hi(b));
     return mg_wrap_i32((int64_t)sum);
+}
+static inline int32_t mg_smmlar(int32_t a, int32_t b, int32_t c)
+{
+    const int64_t r = ((int64_t)a * (int64_t)b + (int64_t)c * ((int64_t)1 << 32) + ((int64_t)1 << 31)) >> 32;
+    return mg_wrap_i32(r);
 }
 #endif
 
@@ -72,6 +84,26 @@ static inline int32_t mg_requantize_fast(int32_t x, int32_t multiplier, int32_t 
     return mg_rounding_divide_by_pot(high, right_shift);
 }
 
+/* The same for a layer the generator proved suitable (mcugen/ops/variants.py, `fast_requant`):
+ * multiplier >= 0, shift <= -1 (right_shift >= 1) and |x| < 2^30. Then the doubling high multiply
+ * is SMMULR(2x, m), the rounding divide by 2^rs is (v + 2^(rs - 1) - (v < 0)) >> rs, and the sign
+ * of v may be read from x (v = 0 whenever they differ, where both forms give 0). */
+static inline int32_t mg_requantize_rs(int32_t x, int32_t multiplier, int32_t right_shift, int32_t half)
+{
+    const int32_t v = mg_smmlar(x + x, multiplier, half) - (int32_t)((uint32_t)x >> 31);
+    return v >> right_shift;
+}
+
+/* Saturate to int8 (one SSAT on the DSP cores). */
+static inline int32_t mg_ssat8(int32_t v)
+{
+#if MG_DSP_NATIVE
+    return __ssat(v, 8);
+#else
+    return mg_clamp_i32(v, -128, 127);
+#endif
+}
+
 /* Requantize, add the output zero point and clamp to the activation range. */
 static inline int8_t mg_out_s8(int32_t acc, int32_t multiplier, int32_t shift, int32_t output_offset,
                                int32_t act_min, int32_t act_max)
@@ -97,5 +129,121 @@ static inline int32_t mg_sxtb16_slot(int32_t k)
 {
     return (k & ~3) | ((k & 1) << 1) | ((k >> 1) & 1);
 }
+
+/* ---- dot products of interleaved int8 weight pairs with int16 columns -------------------------
+ * Weights: per channel pair, per group of 4 taps, one word of channel 0 then one of channel 1.
+ * Columns: per group, the 4 taps as two words in sxtb16 order; two columns interleave group by
+ * group (pixel 0's two words, then pixel 1's). `turns` counts 8 taps (two groups); > 0.
+ * GCC 12 spills and reloads in these loops whatever the C looks like, so on the DSP cores they
+ * are spelled out: per 4 taps one LDRD of both channels' weights, 4 SXTB16, and per column one
+ * LDRD and 4 SMLAD (2x2: 15 instructions per 16 MACs). */
+
+#define MG_W_UNPACK(w, t0, t1, t2, t3)                                      \
+    do {                                                                    \
+        uint32_t w0_, w1_;                                                  \
+        memcpy(&w0_, (w), 4);                                               \
+        memcpy(&w1_, (w) + 1, 4);                                           \
+        t0 = mg_sxtb16(w0_); t1 = mg_sxtb16_ror8(w0_);                      \
+        t2 = mg_sxtb16(w1_); t3 = mg_sxtb16_ror8(w1_);                      \
+    } while (0)
+
+#define MG_X_MAC(x, t0, t1, t2, t3, acc0, acc1)                             \
+    do {                                                                    \
+        uint32_t xa_, xb_;                                                  \
+        memcpy(&xa_, (x), 4);                                               \
+        memcpy(&xb_, (x) + 1, 4);                                           \
+        acc0 = mg_smlad(t1, xb_, mg_smlad(t0, xa_, acc0));                  \
+        acc1 = mg_smlad(t3, xb_, mg_smlad(t2, xa_, acc1));                  \
+    } while (0)
+
+#if MG_DSP_NATIVE
+#define MG_ASM_W                                        \
+        "ldrd   %[t0], %[t2], [%[w]], #8\n\t"           \
+        "sxtb16 %[t1], %[t0], ror #8\n\t"               \
+        "sxtb16 %[t0], %[t0]\n\t"                       \
+        "sxtb16 %[t3], %[t2], ror #8\n\t"               \
+        "sxtb16 %[t2], %[t2]\n\t"
+#define MG_ASM_X(a0, a1, step)                          \
+        "ldrd   %[xa], %[xb], [%[x]], #" step "\n\t"    \
+        "smlad  %[" a0 "], %[t0], %[xa], %[" a0 "]\n\t" \
+        "smlad  %[" a0 "], %[t1], %[xb], %[" a0 "]\n\t" \
+        "smlad  %[" a1 "], %[t2], %[xa], %[" a1 "]\n\t" \
+        "smlad  %[" a1 "], %[t3], %[xb], %[" a1 "]\n\t"
+#endif
+
+/* Two channels x two interleaved columns: a[ch][px] += w[ch] . x[px]. */
+#define MG_DOT_2X2(W_, X_, TURNS_, A00_, A01_, A10_, A11_)                                            \
+    do {                                                                                       \
+        const uint32_t *wp_ = (W_), *xp_ = (X_);                                               \
+        int32_t n_ = (TURNS_);                                                                 \
+        MG_DOT_2X2_BODY(wp_, xp_, n_, A00_, A01_, A10_, A11_);                                     \
+    } while (0)
+
+#if MG_DSP_NATIVE
+#define MG_DOT_2X2_BODY(WP_, XP_, N_, A00_, A01_, A10_, A11_)                                         \
+    do {                                                                                       \
+        uint32_t t0_, t1_, t2_, t3_, xa_, xb_;                                                 \
+        __asm__ volatile("1:\n\t"                                                              \
+                         MG_ASM_W MG_ASM_X("a00", "a10", "8") MG_ASM_X("a01", "a11", "8")      \
+                         MG_ASM_W MG_ASM_X("a00", "a10", "8") MG_ASM_X("a01", "a11", "8")      \
+                         "subs   %[n], %[n], #1\n\t"                                           \
+                         "bne    1b\n\t"                                                       \
+                         : [a00] "+r"(A00_), [a01] "+r"(A01_), [a10] "+r"(A10_), [a11] "+r"(A11_), \
+                           [w] "+r"(WP_), [x] "+r"(XP_), [n] "+r"(N_), [t0] "=&r"(t0_),           \
+                           [t1] "=&r"(t1_), [t2] "=&r"(t2_), [t3] "=&r"(t3_), [xa] "=&r"(xa_), \
+                           [xb] "=&r"(xb_)                                                     \
+                         :                                                                     \
+                         : "cc", "memory");                                                    \
+    } while (0)
+#else
+#define MG_DOT_2X2_BODY(WP_, XP_, N_, A00_, A01_, A10_, A11_)                                         \
+    do {                                                                                       \
+        uint32_t t0_, t1_, t2_, t3_;                                                           \
+        int32_t g_;                                                                            \
+        do {                                                                                   \
+            for (g_ = 0; g_ < 2; ++g_) {                                                       \
+                MG_W_UNPACK(WP_, t0_, t1_, t2_, t3_);                                          \
+                MG_X_MAC(XP_, t0_, t1_, t2_, t3_, A00_, A10_);                                 \
+                MG_X_MAC(XP_ + 2, t0_, t1_, t2_, t3_, A01_, A11_);                             \
+                WP_ += 2;                                                                      \
+                XP_ += 4;                                                                      \
+            }                                                                                  \
+        } while (--N_ > 0);                                                                     \
+    } while (0)
+#endif
+
+/* Two channels x one column whose groups are `step` words apart (2: a lone column, 4: pixel 0
+ * of an interleaved pair): a[ch] += w[ch] . x. `step` must be the literal 2 or 4. */
+#if MG_DSP_NATIVE
+#define MG_DOT_2X1(W_, X_, TURNS_, STEP_, A0_, A1_)                                                  \
+    do {                                                                                       \
+        const uint32_t *wp_ = (W_), *xp_ = (X_);                                                 \
+        int32_t n_ = (TURNS_);                                                                  \
+        uint32_t t0_, t1_, t2_, t3_, xa_, xb_;                                                 \
+        __asm__ volatile("1:\n\t"                                                              \
+                         MG_ASM_W MG_ASM_X("a0", "a1", #STEP_ "*4")                             \
+                         MG_ASM_W MG_ASM_X("a0", "a1", #STEP_ "*4")                             \
+                         "subs   %[n], %[n], #1\n\t"                                           \
+                         "bne    1b\n\t"                                                       \
+                         : [a0] "+r"(A0_), [a1] "+r"(A1_), [w] "+r"(wp_), [x] "+r"(xp_),         \
+                           [n] "+r"(n_), [t0] "=&r"(t0_), [t1] "=&r"(t1_), [t2] "=&r"(t2_),    \
+                           [t3] "=&r"(t3_), [xa] "=&r"(xa_), [xb] "=&r"(xb_)                   \
+                         :                                                                     \
+                         : "cc", "memory");                                                    \
+    } while (0)
+#else
+#define MG_DOT_2X1(W_, X_, TURNS_, STEP_, A0_, A1_)                                                  \
+    do {                                                                                       \
+        const uint32_t *wp_ = (W_), *xp_ = (X_);                                                 \
+        int32_t n_ = (TURNS_) * 2;                                                              \
+        uint32_t t0_, t1_, t2_, t3_;                                                           \
+        do {                                                                                   \
+            MG_W_UNPACK(wp_, t0_, t1_, t2_, t3_);                                              \
+            MG_X_MAC(xp_, t0_, t1_, t2_, t3_, A0_, A1_);                                         \
+            wp_ += 2;                                                                          \
+            xp_ += (STEP_);                                                                     \
+        } while (--n_ > 0);                                                                    \
+    } while (0)
+#endif
 
 #endif /* MG_DSP_H */

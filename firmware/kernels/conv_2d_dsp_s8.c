@@ -57,91 +57,93 @@ static void gather_column(const mg_conv_2d_dsp_params *p, const int8_t *in_b, in
     (void)taps;
 }
 
-/* Two output channels (one interleaved weight block) times the two columns. Both buffers are
- * word aligned (weights by the generator, columns at the start of the arena scratch). */
-static void dot_2x2(const int8_t *w, const int16_t *cols, int32_t groups, int32_t acc[4])
+/* Output stage of one accumulator; `lean` is a constant in each inlined copy. */
+#define MG_OUT(lean, acc, m, s, half, out_off, lo, hi)                                      \
+    ((lean) ? mg_ssat8(mg_requantize_rs((acc), (m), (s), (half)) + (out_off))              \
+            : mg_clamp_i32(mg_requantize_fast((acc), (m), (s)) + (out_off), (lo), (hi)))
+
+/* All channels of the two columns into dst (pixel 0) and, when `two`, dst + out_c (pixel 1).
+ * Pairs go from the last to the first, so with an odd out_c the padding channel's byte
+ * (dst[out_c], the other pixel's channel 0) is overwritten afterwards; the row scratch has room
+ * past the last pixel. */
+static inline __attribute__((always_inline)) void channel_pairs(const mg_conv_2d_dsp_params *p,
+                                                                const int16_t *cols, int8_t *dst,
+                                                                const int two, const int lean)
 {
-    const uint32_t *wp = (const uint32_t *)__builtin_assume_aligned(w, 4);
-    const uint32_t *xp = (const uint32_t *)__builtin_assume_aligned(cols, 4);
-    int32_t a00 = acc[0], a01 = acc[1], a10 = acc[2], a11 = acc[3];
-    while (groups-- > 0) {
-        uint32_t w0, w1, x0a, x0b, x1a, x1b, w0a, w0b, w1a, w1b;
-        memcpy(&w0, wp, 4);
-        memcpy(&w1, wp + 1, 4);
-        memcpy(&x0a, xp, 4);
-        memcpy(&x0b, xp + 1, 4);
-        memcpy(&x1a, xp + 2, 4);
-        memcpy(&x1b, xp + 3, 4);
-        wp += 2;
-        xp += 4;
-        w0a = mg_sxtb16(w0);
-        w0b = mg_sxtb16_ror8(w0);
-        w1a = mg_sxtb16(w1);
-        w1b = mg_sxtb16_ror8(w1);
-        a00 = mg_smlad(w0a, x0a, a00);
-        a00 = mg_smlad(w0b, x0b, a00);
-        a01 = mg_smlad(w0a, x1a, a01);
-        a01 = mg_smlad(w0b, x1b, a01);
-        a10 = mg_smlad(w1a, x0a, a10);
-        a10 = mg_smlad(w1b, x0b, a10);
-        a11 = mg_smlad(w1a, x1a, a11);
-        a11 = mg_smlad(w1b, x1b, a11);
+    const int32_t out_c = p->out_c, turns = p->col_len / 8, pair_words = p->col_len / 2;
+    const int32_t out_off = p->output_offset, lo = p->act_min, hi = p->act_max;
+    const uint32_t *x = (const uint32_t *)__builtin_assume_aligned(cols, 4);
+    const uint32_t *w = (const uint32_t *)__builtin_assume_aligned(p->filter, 4);
+    int32_t pair = (out_c + 1) / 2;
+    while (pair-- > 0) {
+        const int32_t *q = p->quant + pair * 8;
+        int8_t *d = dst + 2 * pair;
+        int32_t a00 = q[0], a01 = q[0], a10 = q[4], a11 = q[4];
+        if (two) {
+            MG_DOT_2X2(w + pair * pair_words, x, turns, a00, a01, a10, a11);
+        } else {
+            MG_DOT_2X1(w + pair * pair_words, x, turns, 4, a00, a10);
+        }
+        d[0] = (int8_t)MG_OUT(lean, a00, q[1], q[2], q[3], out_off, lo, hi);
+        d[1] = (int8_t)MG_OUT(lean, a10, q[5], q[6], q[7], out_off, lo, hi);
+        if (two) {
+            d[out_c] = (int8_t)MG_OUT(lean, a01, q[1], q[2], q[3], out_off, lo, hi);
+            d[out_c + 1] = (int8_t)MG_OUT(lean, a11, q[5], q[6], q[7], out_off, lo, hi);
+        }
     }
-    acc[0] = a00; acc[1] = a01; acc[2] = a10; acc[3] = a11;
+}
+
+static void pixel_pair_lean(const mg_conv_2d_dsp_params *p, const int16_t *cols, int8_t *dst)
+{
+    channel_pairs(p, cols, dst, 1, 1);
+}
+
+static void pixel_pair_exact(const mg_conv_2d_dsp_params *p, const int16_t *cols, int8_t *dst)
+{
+    channel_pairs(p, cols, dst, 1, 0);
+}
+
+static void pixel_one(const mg_conv_2d_dsp_params *p, const int16_t *cols, int8_t *dst)
+{
+    if (p->lean) {
+        channel_pairs(p, cols, dst, 0, 1);
+    } else {
+        channel_pairs(p, cols, dst, 0, 0);
+    }
 }
 
 mg_status mg_conv_2d_dsp_s8(const mg_conv_2d_dsp_params *p, const int8_t *in, int8_t *out)
 {
     int16_t *cols;
     int8_t *row;
-    int32_t b, oy, ox, oc, groups, row_bytes;
-    if (p == NULL || in == NULL || out == NULL || p->filter == NULL || p->scratch == NULL
-        || p->col_len % 4 != 0 || p->col_len < p->filter_h * p->filter_w * p->in_c) {
-        return MG_ERR_ARG;
+    int32_t b, oy, ox, row_bytes;
+    if (p == NULL || in == NULL || out == NULL || p->filter == NULL || p->quant == NULL || p->scratch == NULL
+        || p->col_len <= 0 || p->col_len % 8 != 0 || p->col_len < p->filter_h * p->filter_w * p->in_c
+        || ((uintptr_t)p->scratch & 3u) != 0 || ((uintptr_t)p->filter & 3u) != 0) {
+        return MG_ERR_ARG; /* LDRD needs word-aligned columns and weights */
     }
     cols = (int16_t *)(void *)p->scratch;
     row = p->scratch + 4 * p->col_len;
-    groups = p->col_len / 4;
     row_bytes = p->out_w * p->out_c;
     for (b = 0; b < p->batches; ++b) {
         const int8_t *in_b = in + (size_t)b * (size_t)p->in_h * (size_t)p->in_w * (size_t)p->in_c;
         for (oy = 0; oy < p->out_h; ++oy) {
             const int32_t iy0 = oy * p->stride_h - p->pad_top;
-            int32_t i;
-            for (ox = 0; ox < p->out_w; ox += 2) {
-                const int32_t two = ox + 1 < p->out_w;
-                int8_t *dst = row + ox * p->out_c;
+            for (ox = 0; ox + 1 < p->out_w; ox += 2) {
                 gather_column(p, in_b, cols, 0, iy0, ox * p->stride_w - p->pad_left);
-                /* an odd last pixel computes column 0 twice and stores it once */
-                gather_column(p, in_b, cols, 1, iy0, (ox + two) * p->stride_w - p->pad_left);
-                for (oc = 0; oc < p->out_c; oc += 2) {
-                    int32_t acc[4];
-                    const int32_t b0 = p->bias_folded[oc], b1 = p->bias_folded[oc + 1];
-                    acc[0] = b0; acc[1] = b0; acc[2] = b1; acc[3] = b1;
-                    dot_2x2(p->filter + (size_t)oc * (size_t)p->col_len, cols, groups, acc);
-                    dst[oc] = mg_out_s8(acc[0], p->multiplier[oc], p->shift[oc], p->output_offset,
-                                        p->act_min, p->act_max);
-                    if (two) {
-                        dst[p->out_c + oc] = mg_out_s8(acc[1], p->multiplier[oc], p->shift[oc],
-                                                       p->output_offset, p->act_min, p->act_max);
-                    }
-                    if (oc + 1 < p->out_c) {
-                        dst[oc + 1] = mg_out_s8(acc[2], p->multiplier[oc + 1], p->shift[oc + 1],
-                                                p->output_offset, p->act_min, p->act_max);
-                        if (two) {
-                            dst[p->out_c + oc + 1] = mg_out_s8(acc[3], p->multiplier[oc + 1], p->shift[oc + 1],
-                                                               p->output_offset, p->act_min, p->act_max);
-                        }
-                    }
+                gather_column(p, in_b, cols, 1, iy0, (ox + 1) * p->stride_w - p->pad_left);
+                if (p->lean) {
+                    pixel_pair_lean(p, cols, row + ox * p->out_c);
+                } else {
+                    pixel_pair_exact(p, cols, row + ox * p->out_c);
                 }
+            }
+            if (ox < p->out_w) { /* odd width: the last pixel alone */
+                gather_column(p, in_b, cols, 0, iy0, ox * p->stride_w - p->pad_left);
+                pixel_one(p, cols, row + ox * p->out_c);
             }
             /* the whole row is computed: only now may it overwrite input rows already consumed */
-            {
-                int8_t *dst = out + ((size_t)b * (size_t)p->out_h + (size_t)oy) * (size_t)row_bytes;
-                for (i = 0; i < row_bytes; ++i) {
-                    dst[i] = row[i];
-                }
-            }
+            memcpy(out + ((size_t)b * (size_t)p->out_h + (size_t)oy) * (size_t)row_bytes, row, (size_t)row_bytes);
         }
     }
     return MG_OK;

@@ -79,6 +79,33 @@ def _const(call: KernelCall, name: str) -> tuple[int, ...]:
     raise KeyError(name)
 
 
+def lean_requant(call: KernelCall, acc_bound: int) -> bool:
+    """True when the DSP kernels' lean output stage is exact for this call: mg_requantize_rs
+    needs multipliers >= 0, every shift a right shift and |acc| <= acc_bound below 2^30 (SMMULR
+    doubles it); a bare SSAT needs the activation range to be all of int8."""
+    p = dict(call.params)
+    shifts_ok = all(s <= -1 for s in _const(call, "shift"))
+    full_range = p["act_min"] == -128 and p["act_max"] == 127
+    return _multipliers_ok(call) and shifts_ok and acc_bound < (1 << 30) and full_range
+
+
+def acc_bound(bias_folded: tuple[int, ...], weights: np.ndarray) -> int:
+    """Largest |accumulator| any input can produce: |bias_folded| + 128 * sum |w| per channel
+    (inputs and the padding zero point are int8)."""
+    w = np.abs(weights.reshape(weights.shape[0], -1).astype(np.int64)).sum(axis=1)
+    return int(max(abs(b) + 128 * int(s) for b, s in zip(bias_folded, w)))
+
+
+def packed_quant(call: KernelCall, lean: bool, channels: int) -> tuple[int, ...]:
+    """Per channel {folded bias, multiplier, right shift, 2^(right shift - 1)} when lean, else
+    {folded bias, multiplier, TFLM shift, 0}; zero channels pad up to `channels`."""
+    rows = []
+    for b, m, s in zip(_const(call, "bias_folded"), _const(call, "multiplier"), _const(call, "shift")):
+        rows.append((b, m, -s, 1 << (-s - 1)) if lean else (b, m, s, 0))
+    rows += [(0, 0, 1, 1) if lean else (0, 0, 0, 0)] * (channels - len(rows))
+    return tuple(v for row in rows for v in row)
+
+
 def _multipliers_ok(call: KernelCall) -> bool:
     # mg_requantize_fast relies on multipliers >= 0 (QuantizeMultiplier of a positive scale)
     return all(m >= 0 for m in _const(call, "multiplier"))
@@ -97,6 +124,7 @@ def conv_2d_dsp(graph: Graph, call: KernelCall) -> KernelCall | None:
     col_len = round_up(taps, 8)  # the inner loop takes 8 taps per turn
     even = round_up(out_c, 2)
     weights = pair_interleave(filt.reshape(out_c, taps))
+    lean = lean_requant(call, acc_bound(_const(call, "bias_folded"), filt))
     params = (
         ("batches", p["batches"]), ("in_h", p["in_h"]), ("in_w", p["in_w"]), ("in_c", p["in_c"]),
         ("out_h", p["out_h"]), ("out_w", p["out_w"]), ("out_c", out_c),
@@ -106,18 +134,17 @@ def conv_2d_dsp(graph: Graph, call: KernelCall) -> KernelCall | None:
         ("pad_top", p["pad_top"]), ("pad_left", p["pad_left"]),
         ("col_len", col_len), ("pad_value", -p["input_offset"]),
         ("output_offset", p["output_offset"]), ("act_min", p["act_min"]), ("act_max", p["act_max"]),
-        ("filter", ConstRef("filter")), ("bias_folded", ConstRef("bias_folded")),
-        ("multiplier", ConstRef("multiplier")), ("shift", ConstRef("shift")),
+        ("lean", int(lean)),
+        ("filter", ConstRef("filter")), ("quant", ConstRef("quant")),
         ("scratch", ScratchRef()),
     )
     consts = (
         ConstArray("filter", "int8_t", tuple(int(v) for v in weights)),
-        ConstArray("bias_folded", "int32_t", padded(_const(call, "bias_folded"), even)),
-        ConstArray("multiplier", "int32_t", padded(_const(call, "multiplier"), even)),
-        ConstArray("shift", "int32_t", padded(_const(call, "shift"), even)),
+        ConstArray("quant", "int32_t", packed_quant(call, lean, even)),
     )
+    # two int16 columns, then the output row with room for an odd pixel's and channel's spill
     return replace(call, kernel="conv_2d_dsp", params=params, consts=consts,
-                   scratch_bytes=4 * col_len + p["out_w"] * out_c)
+                   scratch_bytes=4 * col_len + (p["out_w"] + 2) * out_c)
 
 
 _DSP: dict[str, Callable[[Graph, KernelCall], KernelCall | None]] = {
