@@ -93,6 +93,8 @@ def command(state, model, board_name, port, emulate, project_dir, inputs_path, c
         client = BenchClient(link, timeout=timeout, run_timeout=max(120.0, timeout), log=rep.debug)
         ready = client.wait_ready(timeout)
         rep.debug(f"board says: {ready}")
+        if ready.board != board.name:
+            rep.warn(f"the firmware says it was built for {ready.board}, not {board.name}")
         with rep.progress("inferences", count) as advance:
             result = run_session(client, data, graph, samples, oracle, advance, flash_bytes=flash)
         if emulate:

@@ -2,6 +2,7 @@
 line, exit status 3, and no hang past the timeout. A pseudo-terminal stands in for a USB UART."""
 from __future__ import annotations
 
+import json
 import os
 import time
 
@@ -69,3 +70,27 @@ def test_flash_refuses_emulated_boards(tmp_path, capsys):
 def test_usage_needs_exactly_one_of_port_and_emulate(hello, capsys):
     assert main(["bench", hello, "--board", "mps2_an386"]) == 2
     assert main(["bench", hello, "--board", "mps2_an386", "--emulate", "--port", "/dev/null"]) == 2
+
+
+def test_bench_over_a_port_url_reports_cycles_and_time(hello, tmp_path, capsys):
+    """The real-board path (cycles, microseconds) end to end, with the host-built firmware behind
+    a socket:// port: pyserial opens it like a USB UART."""
+    from hostfw import build_bench_host, running
+    from mcugen.codegen import generate_sources
+    from mcugen.codegen.memory import plan_memory
+    from mcugen.convert.tflite_reader import read_graph
+    from mcugen.ops import lower_graph
+
+    graph = read_graph(open(hello, "rb").read())
+    calls = lower_graph(graph)
+    generate_sources(graph, plan_memory(graph, calls), calls).write(tmp_path)
+    exe = build_bench_host(tmp_path, tmp_path / "bench_host")
+    with running(exe) as (_proc, port):
+        status = main(["--no-progress", "bench", hello, "--board", "nucleo_l4r5zi", "--port",
+                       f"socket://127.0.0.1:{port}", "-n", "3", "--json", "-"])
+    out, err = capsys.readouterr()
+    assert status == 0
+    doc = json.loads(out)
+    assert doc["outputs_match"] and doc["n"] == 3 and doc["latency"]["unit"] == "cycles"
+    assert doc["latency_us"]["median"] == pytest.approx(doc["latency"]["median"] / 1000)
+    assert "built for host, not nucleo_l4r5zi" in err
