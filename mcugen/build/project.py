@@ -172,6 +172,8 @@ def render_project(out_dir: str | Path, sources: Any, board: Board, selftest: Se
         "input_bytes": max(len(selftest.inputs), 1), "output_bytes": max(len(selftest.expected), 1),
         "inputs": _c_bytes(selftest.inputs), "expected": _c_bytes(selftest.expected),
         "project_name": f"mcugen_{prefix}_{board.name}",
+        "cmake_defines": " ".join(f'"{flag[2:]}"' for flag in build_flags(board, prefix)
+                                  if flag.startswith("-D")),
     }
     env = _templates()
     with atomic_output_dir(out_dir) as tmp:

@@ -35,8 +35,9 @@ def test_real_board_project_is_a_platformio_project(board, model, shared_models,
         assert section["framework"] == b.pio_framework
     assert "-<app_selftest/>" in ini[f"env:{board}"]["build_src_filter"]
     assert "-<app_bench/>" in ini[f"env:{board}_selftest"]["build_src_filter"]
-    if b.pio_framework == "espidf":
-        assert "idf_component_register" in (out / "src" / "CMakeLists.txt").read_text()
+    if b.pio_framework == "espidf":  # CMake picks the app per env (build_src_filter is ignored)
+        cmake = (out / "src" / "CMakeLists.txt").read_text()
+        assert "idf_component_register" in cmake and 'EXCLUDE REGEX "/app_bench/"' in cmake
         assert f"CONFIG_ESP_MAIN_TASK_STACK_SIZE={b.stack_bytes}" in (out / "sdkconfig.defaults").read_text()
     glue = {p.name for p in (out / "src" / "board").iterdir()}
     assert glue == {"board.c"} | ({"clock_uart.c"} if board.startswith("nucleo") else set())
