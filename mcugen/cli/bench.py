@@ -32,9 +32,12 @@ from mcugen.errors import McugenError
               help="Run the bench.py of a `mcugen build --target micropython` folder (--project) "
                    "with mpremote on --port (or a unix-port micropython executable given as --port).")
 @click.option("--install", is_flag=True, help="With --micropython: copy the natmod to the board first.")
+@click.option("--mount", is_flag=True,
+              help="With --micropython: import the natmod from this computer (mpremote mount), "
+                   "writing nothing to the board.")
 @click.pass_obj
 def command(state, model, board_name, port, emulate, project_dir, inputs_path, count, seed, json_out,
-            report_out, timeout, baud, micropython, install):
+            report_out, timeout, baud, micropython, install, mount):
     """Benchmark a model on a board, checking every output bit-exactly against tflite-micro.
 
     Sends N inputs (your samples or random ones), times each inference on the board, reads each
@@ -64,7 +67,8 @@ def command(state, model, board_name, port, emulate, project_dir, inputs_path, c
     if micropython:
         from mcugen.micropython.commands import bench_command
 
-        return bench_command(rep, project_dir, port, install, count, seed, json_out)
+        return bench_command(rep, project_dir, port, "mount" if mount else "copy" if install else "",
+                             count, seed, json_out)
     if emulate == bool(port):
         raise click.UsageError("give either --emulate (QEMU) or --port PORT (a real board)")
     project = target.read_project(project_dir) if project_dir else None

@@ -36,9 +36,11 @@ def build_command(rep: Reporter, model: str, board: str, out_dir: str | None, na
     return out
 
 
-def bench_command(rep: Reporter, project_dir: str | None, port: str | None, install: bool,
+def bench_command(rep: Reporter, project_dir: str | None, port: str | None, install: str,
                   runs: int | None, seed: int | None, json_out: str | None) -> None:
-    """Run bench.py on the board at `port`, report, and fail (exit 2) on any differing byte."""
+    """Run bench.py on the board at `port`, report, and fail (exit 2) on any differing byte.
+
+    `install`: "copy" the natmod to the board first, "mount" it from here, or "" (already there)."""
     from mcugen.micropython.mpbench import bench_micropython, report_result
 
     if not port:

@@ -116,7 +116,8 @@ def _failure_hint(tail: str) -> str:
         return ("the MicroPython heap is too small for this natmod (code, weights and arena are "
                 "copied into it): build usercmodule/ into the firmware instead")
     if "ImportError" in tail or "no module named" in tail.lower():
-        return "install the module first: mpremote cp natmod/MODULE.mpy :  (or pass --install)"
+        return ("install the module first: mpremote cp natmod/MODULE.mpy :  (or pass --install, "
+                "or --mount to import it from this computer)")
     if "incompatible .mpy" in tail or "ValueError: incompatible" in tail:
         return "the .mpy's ARCH does not match this firmware: rebuild for the right --board"
     return "run `mpremote connect PORT run bench.py` in the build folder to see the board's output"
@@ -130,9 +131,18 @@ def load_manifest(build_dir: Path) -> dict:
     return json.loads(path.read_text())
 
 
-def run_bench_script(build_dir: Path, script: Path, port: str, module: str, install: bool,
+INSTALL_MODES = ("", "copy", "mount")
+
+
+def run_bench_script(build_dir: Path, script: Path, port: str, module: str, install: str = "",
                      timeout: float = 900) -> str:
-    """Run `script` (a bench.py) on `port` and return everything it printed."""
+    """Run `script` (a bench.py) on `port` and return everything it printed.
+
+    `install`: "copy" the natmod onto the board's filesystem first, "mount" the natmod folder
+    (mpremote's remote filesystem: nothing is written to the board), or "" (it is already there,
+    or built into the firmware)."""
+    if install not in INSTALL_MODES:
+        raise ValueError(f"install must be one of {INSTALL_MODES}, not {install!r}")
     natmod = build_dir / "natmod"
     if os.path.isfile(port) and os.access(port, os.X_OK):  # a unix-port executable
         if not (natmod / f"{module}.mpy").is_file():
@@ -145,8 +155,10 @@ def run_bench_script(build_dir: Path, script: Path, port: str, module: str, inst
         if not Path(mpremote).exists():
             raise ToolchainError("mpremote not found", hint="pip install mpremote")
         cmd = [mpremote, "connect", port]
-        if install:
+        if install == "copy":
             cmd += ["cp", str(natmod / f"{module}.mpy"), f":{module}.mpy", "+"]
+        elif install == "mount":
+            cmd += ["mount", str(natmod), "+"]
         cmd += ["run", str(script)]
         env = dict(os.environ)
     try:
@@ -185,7 +197,7 @@ def check_report(report: BoardReport, build_dir: Path, manifest: dict) -> MpyBen
                           tuple(len(e) for e in expected), mismatched, checksum_ok)
 
 
-def bench_micropython(build_dir: str | Path, port: str, install: bool = False,
+def bench_micropython(build_dir: str | Path, port: str, install: str = "",
                       runs: int | None = None, seed: int | None = None,
                       reporter: Reporter | None = None) -> MpyBenchResult:
     """The whole `mcugen bench --micropython`: run, parse, check. Other `runs`/`seed` than the
