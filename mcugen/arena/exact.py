@@ -75,7 +75,7 @@ class _Search:
             if top < self.best_size:
                 self.best_size, self.best = top, list(self.offsets)
             return
-        if self.nodes % 64 == 0 and time.perf_counter() > self.deadline:
+        if time.perf_counter() > self.deadline:
             self.timed_out = True
         if self.timed_out:
             return

@@ -8,7 +8,7 @@ from __future__ import annotations
 import heapq
 from typing import Callable, Sequence
 
-from mcugen.arena.problem import Problem, Request, arena_size, forbidden, lowest_fit, permit_table
+from mcugen.arena.problem import Blocked, Problem, Request, arena_size, forbidden, lowest_fit, permit_table
 
 
 def neighbours(problem: Problem) -> list[list[int]]:
@@ -31,9 +31,19 @@ def place_in_order(problem: Problem, order: Sequence[int],
     """Place requests in `order`, each at its lowest feasible offset."""
     near = near if near is not None else neighbours(problem)
     permits = permit_table(problem)
-    offsets: list[int] = [-1] * len(problem.requests)
+    sizes = [r.size for r in problem.requests]
+    offsets: list[int] = [-1] * len(sizes)
     for b in order:
-        spans = [forbidden(problem, permits, b, a, offsets[a]) for a in near[b] if offsets[a] >= 0]
+        sb = sizes[b]
+        spans = []
+        for a in near[b]:
+            oa = offsets[a]
+            if oa < 0:
+                continue
+            if permits and ((a, b) in permits or (b, a) in permits):
+                spans.append(forbidden(problem, permits, b, a, oa))
+            else:
+                spans.append((oa - sb, oa + sizes[a]))
         offsets[b] = lowest_fit(spans)
     return offsets
 
@@ -65,21 +75,26 @@ def place_lowest_first(problem: Problem, near: list[list[int]] | None = None) ->
     reqs = problem.requests
     offsets = [-1] * len(reqs)
     fit = [0] * len(reqs)
+    dirty = [False] * len(reqs)  # a span now covers fit[c]: recompute lazily, when c comes up
+    blocked = [Blocked() for _ in reqs]
     heap = [(0, -r.size, -_life(r), i) for i, r in enumerate(reqs)]
     heapq.heapify(heap)
     while heap:
-        x, _, _, b = heapq.heappop(heap)
-        if offsets[b] >= 0 or x != fit[b]:
-            continue  # stale entry
+        x, neg_size, neg_life, b = heapq.heappop(heap)
+        if dirty[b]:
+            dirty[b] = False
+            fit[b] = blocked[b].fit(fit[b])
+            if fit[b] != x:
+                heapq.heappush(heap, (fit[b], neg_size, neg_life, b))
+                continue
         offsets[b] = x
         for c in near[b]:
             if offsets[c] >= 0:
                 continue
-            spans = [forbidden(problem, permits, c, a, offsets[a]) for a in near[c] if offsets[a] >= 0]
-            new = lowest_fit(spans)
-            if new != fit[c]:
-                fit[c] = new
-                heapq.heappush(heap, (new, -reqs[c].size, -_life(reqs[c]), c))
+            lo, hi = forbidden(problem, permits, c, b, x)
+            blocked[c].add(lo, hi)
+            if lo < fit[c] < hi:
+                dirty[c] = True
     return offsets
 
 

@@ -5,6 +5,7 @@ rounded up to the alignment, so placing at multiples of `align` keeps every offs
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 
@@ -74,12 +75,41 @@ def lowest_fit(intervals: list[tuple[int, int]], floor: int = 0) -> int:
     return x
 
 
+class Blocked:
+    """Offsets one request may not take: disjoint open intervals, merged as they arrive."""
+
+    def __init__(self) -> None:
+        self.los: list[int] = []
+        self.his: list[int] = []
+
+    def add(self, lo: int, hi: int) -> None:
+        if lo >= hi:
+            return
+        i = bisect.bisect_left(self.his, lo + 1)  # first interval that ends after lo
+        j = bisect.bisect_left(self.los, hi)  # intervals from j on start at or after hi
+        if i < j:
+            lo, hi = min(lo, self.los[i]), max(hi, self.his[j - 1])
+        self.los[i:j] = [lo]
+        self.his[i:j] = [hi]
+
+    def fit(self, floor: int = 0) -> int:
+        """Lowest offset >= floor inside no interval."""
+        i = bisect.bisect_left(self.los, floor) - 1
+        if i >= 0 and self.his[i] > floor:
+            return self.his[i]
+        return floor
+
+
 def step_loads(problem: Problem) -> list[int]:
     """Least bytes needed at each step: live sizes, less what permitted overlaps can save."""
-    loads = [0] * problem.steps
+    delta = [0] * (problem.steps + 1)
     for r in problem.requests:
-        for t in range(r.first, r.last + 1):
-            loads[t] += r.size
+        delta[r.first] += r.size
+        delta[r.last + 1] -= r.size
+    loads, running = [], 0
+    for d in delta[:-1]:
+        running += d
+        loads.append(running)
     for p in problem.permits:
         out, inp = problem.requests[p.out], problem.requests[p.inp]
         span = max(out.size, inp.size) if p.max_shift >= 0 else max(inp.size - p.max_shift, out.size)
