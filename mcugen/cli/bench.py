@@ -107,6 +107,9 @@ def command(state, model, board_name, port, emulate, project_dir, inputs_path, c
         _show(rep, result)
     if json_out:
         doc = result.to_json()
+        doc["inputs"] = inputs_path or f"random (seed {seed})"
+        doc["link"] = {"garbage_bytes_skipped": client.decoder.skipped,
+                       "corrupted_frames": client.decoder.bad_frames}
         if json_out == "-":
             rep.json(doc)
         else:
