@@ -30,7 +30,8 @@ typedef struct {
     const int32_t *quant;  /* [out_c rounded up to even][4]: folded bias (bias + input_offset *
                               sum(filter[c])), multiplier, then {right shift, 2^(right shift - 1)}
                               when lean, else {TFLM shift, 0} */
-    int8_t *scratch;       /* 4 * col_len bytes (two int16 columns), then (out_w + 2) * out_c */
+    int8_t *scratch;       /* 4 * col_len bytes (two int16 columns), col_len (a window's bytes),
+                              then (out_w + 2) * out_c (the output row) */
 } mg_conv_2d_dsp_params;
 
 mg_status mg_conv_2d_dsp_s8(const mg_conv_2d_dsp_params *p, const int8_t *in, int8_t *out);

@@ -29,6 +29,19 @@ static inline int32_t mg_smlad(uint32_t a, uint32_t b, int32_t acc)
 {
     return __smlad((int16x2_t)a, (int16x2_t)b, acc);
 }
+/* low half of a, high half from b's low half; and the reverse (ACLE in GCC 12 lacks PKH) */
+static inline uint32_t mg_pkhbt16(uint32_t a, uint32_t b)
+{
+    uint32_t r;
+    __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(a), "r"(b));
+    return r;
+}
+static inline uint32_t mg_pkhtb16(uint32_t a, uint32_t b)
+{
+    uint32_t r;
+    __asm__("pkhtb %0, %1, %2, asr #16" : "=r"(r) : "r"(a), "r"(b));
+    return r;
+}
 /* ((a * b + 2^31) >> 32) + c: ACLE has no intrinsic for SMMLAR */
 static inline int32_t mg_smmlar(int32_t a, int32_t b, int32_t c)
 {
@@ -53,6 +66,9 @@ static inline int32_t mg_smlad(uint32_t a, uint32_t b, int32_t acc)
                          + (uint32_t)(mg_s16hi(a) * mg_s16hi(b));
     return mg_wrap_i32((int64_t)sum);
 }
+/* (a.lo, b.lo) and (b.hi, a.hi) as halfword pairs */
+static inline uint32_t mg_pkhbt16(uint32_t a, uint32_t b) { return (a & 0xFFFFu) | (b << 16); }
+static inline uint32_t mg_pkhtb16(uint32_t a, uint32_t b) { return (a & 0xFFFF0000u) | (b >> 16); }
 static inline int32_t mg_smmlar(int32_t a, int32_t b, int32_t c)
 {
     const int64_t r = ((int64_t)a * (int64_t)b + (int64_t)c * ((int64_t)1 << 32) + ((int64_t)1 << 31)) >> 32;

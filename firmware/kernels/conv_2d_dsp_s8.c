@@ -36,23 +36,47 @@ static void gather_column(const mg_conv_2d_dsp_params *p, const int8_t *in_b, in
         }
         return;
     }
-    for (fy = 0; fy < p->filter_h; ++fy) {
-        const int32_t iy = iy0 + fy * p->dilation_h;
-        for (fx = 0; fx < p->filter_w; ++fx) {
-            const int32_t ix = ix0 + fx * p->dilation_w;
-            const int inside = iy >= 0 && iy < p->in_h && ix >= 0 && ix < p->in_w;
-            const int8_t *x = in_b + ((size_t)(inside ? iy : 0) * (size_t)p->in_w + (size_t)(inside ? ix : 0))
-                              * (size_t)p->in_c;
-            int32_t c;
-            for (c = 0; c < p->in_c; ++c, ++k) {
-                const int32_t s = mg_sxtb16_slot(k);
-                dst[(s >> 2) * 8 + (s & 3)] = inside ? (int16_t)x[c] : pad;
+    /* any channel count: gather the window's bytes (window rows are contiguous runs when the
+     * dilation is 1), then widen them a word at a time */
+    {
+        int8_t *raw = p->scratch + 4 * p->col_len;
+        const int32_t run = p->filter_w * p->in_c;
+        const int rows_only = p->dilation_w == 1 && ix0 >= 0 && ix0 + p->filter_w <= p->in_w;
+        int32_t i;
+        for (fy = 0; fy < p->filter_h; ++fy) {
+            const int32_t iy = iy0 + fy * p->dilation_h;
+            const int row_in = iy >= 0 && iy < p->in_h;
+            if (row_in && rows_only) {
+                const int8_t *x = in_b + ((size_t)iy * (size_t)p->in_w + (size_t)ix0) * (size_t)p->in_c;
+                for (i = 0; i < run; ++i) {
+                    raw[k + i] = x[i];
+                }
+                k += run;
+                continue;
+            }
+            for (fx = 0; fx < p->filter_w; ++fx) {
+                const int32_t ix = ix0 + fx * p->dilation_w;
+                if (row_in && ix >= 0 && ix < p->in_w) {
+                    const int8_t *x = in_b + ((size_t)iy * (size_t)p->in_w + (size_t)ix) * (size_t)p->in_c;
+                    for (i = 0; i < p->in_c; ++i) {
+                        raw[k + i] = x[i];
+                    }
+                } else {
+                    for (i = 0; i < p->in_c; ++i) {
+                        raw[k + i] = (int8_t)pad;
+                    }
+                }
+                k += p->in_c;
             }
         }
-    }
-    for (; k < p->col_len; ++k) { /* zero weights meet these: any value, but defined */
-        const int32_t s = mg_sxtb16_slot(k);
-        dst[(s >> 2) * 8 + (s & 3)] = 0;
+        for (; k < p->col_len; ++k) { /* zero weights meet these: any value, but defined */
+            raw[k] = 0;
+        }
+        for (k = 0; k < p->col_len; k += 4) {
+            const uint32_t w = mg_read_u32(raw + k);
+            mg_write_u32(dst + (k >> 2) * 8, mg_sxtb16(w));
+            mg_write_u32(dst + (k >> 2) * 8 + 2, mg_sxtb16_ror8(w));
+        }
     }
     (void)taps;
 }
@@ -123,7 +147,7 @@ mg_status mg_conv_2d_dsp_s8(const mg_conv_2d_dsp_params *p, const int8_t *in, in
         return MG_ERR_ARG; /* LDRD needs word-aligned columns and weights */
     }
     cols = (int16_t *)(void *)p->scratch;
-    row = p->scratch + 4 * p->col_len;
+    row = p->scratch + 5 * p->col_len;
     row_bytes = p->out_w * p->out_c;
     for (b = 0; b < p->batches; ++b) {
         const int8_t *in_b = in + (size_t)b * (size_t)p->in_h * (size_t)p->in_w * (size_t)p->in_c;

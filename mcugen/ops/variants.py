@@ -142,11 +142,60 @@ def conv_2d_dsp(graph: Graph, call: KernelCall) -> KernelCall | None:
         ConstArray("filter", "int8_t", tuple(int(v) for v in weights)),
         ConstArray("quant", "int32_t", packed_quant(call, lean, even)),
     )
-    # two int16 columns, then the output row with room for an odd pixel's and channel's spill
+    # two int16 columns, a window's bytes, then the output row with room for an odd channel's spill
     return replace(call, kernel="conv_2d_dsp", params=params, consts=consts,
-                   scratch_bytes=4 * col_len + (p["out_w"] + 2) * out_c)
+                   scratch_bytes=5 * col_len + (p["out_w"] + 2) * out_c)
+
+
+# ---- DEPTHWISE_CONV_2D ------------------------------------------------------------------------
+
+DW_MAX_TAPS = 32  # MG_DW_DSP_MAX_TAPS
+
+
+def dw_interleave(taps: np.ndarray) -> np.ndarray:
+    """int8 [taps, channels] (channels % 4 == 0) -> the depthwise dsp layout: a zero tap appended
+    when the count is odd, then [channels / 4][taps / 2][2 words], each word holding
+    [w(t0, c), w(t0, c + 1), w(t1, c), w(t1, c + 1)] for c = 4g and 4g + 2."""
+    n, channels = taps.shape
+    padded = np.zeros((round_up(n, 2), channels), np.int8)
+    padded[:n] = taps
+    # [tap pair][tap in pair][group][channel pair][channel in pair]
+    t = padded.reshape(-1, 2, channels // 4, 2, 2)
+    # -> [group][tap pair][channel pair][tap in pair][channel in pair]
+    return t.transpose(2, 0, 3, 1, 4).reshape(-1)
+
+
+def depthwise_conv_2d_dsp(graph: Graph, call: KernelCall) -> KernelCall | None:
+    """DEPTHWISE_CONV_2D, depth multiplier 1, channels % 4 == 0 -> mg_depthwise_conv_2d_dsp_s8."""
+    p = dict(call.params)
+    channels, taps = p["out_c"], p["filter_h"] * p["filter_w"]
+    if p["depth_multiplier"] != 1 or channels % 4 or taps > DW_MAX_TAPS or not _multipliers_ok(call):
+        return None
+    filt = graph.tensor(p["filter"].tensor_id).array().reshape(taps, channels)
+    lean = lean_requant(call, acc_bound(_const(call, "bias_folded"), filt.T))
+    params = (
+        ("batches", p["batches"]), ("in_h", p["in_h"]), ("in_w", p["in_w"]), ("channels", channels),
+        ("out_h", p["out_h"]), ("out_w", p["out_w"]),
+        ("filter_h", p["filter_h"]), ("filter_w", p["filter_w"]),
+        ("stride_h", p["stride_h"]), ("stride_w", p["stride_w"]),
+        ("dilation_h", p["dilation_h"]), ("dilation_w", p["dilation_w"]),
+        ("pad_top", p["pad_top"]), ("pad_left", p["pad_left"]),
+        ("taps_even", round_up(taps, 2)), ("pad_value", -p["input_offset"]),
+        ("output_offset", p["output_offset"]), ("act_min", p["act_min"]), ("act_max", p["act_max"]),
+        ("lean", int(lean)),
+        ("filter", ConstRef("filter")), ("quant", ConstRef("quant")),
+        ("scratch", ScratchRef()),
+    )
+    consts = (
+        ConstArray("filter", "int8_t", tuple(int(v) for v in dw_interleave(filt))),
+        ConstArray("quant", "int32_t", packed_quant(call, lean, channels)),
+    )
+    # a row of the zero point for taps outside the image, then the output row
+    return replace(call, kernel="depthwise_conv_2d_dsp", params=params, consts=consts,
+                   scratch_bytes=channels + p["out_w"] * channels)
 
 
 _DSP: dict[str, Callable[[Graph, KernelCall], KernelCall | None]] = {
     "conv_2d": conv_2d_dsp,
+    "depthwise_conv_2d": depthwise_conv_2d_dsp,
 }

@@ -1,0 +1,41 @@
+/* DEPTHWISE_CONV_2D for Cortex-M cores with the DSP extension (M4, M7, M33, M55), bit-exact with
+ * TFLM's reference kernel. Depth multiplier 1, channels a multiple of 4, any filter size up to
+ * MG_DW_DSP_MAX_TAPS taps, stride, dilation and padding.
+ *
+ * Per output pixel, four channels at a time: the input words of two taps are unpacked with
+ * SXTB16 and paired tap by tap with PKHBT/PKHTB, so one SMLAD adds both taps of one channel.
+ * Weights are laid out at generate time (mcugen/ops/variants.py): taps padded with a zero tap to
+ * an even count, then per group of 4 channels and per pair of taps two words, each holding
+ * [w(t0, c), w(t0, c + 1), w(t1, c), w(t1, c + 1)], so SXTB16 yields the pair that meets the
+ * input's. Taps outside the image read a row of the input zero point (the input offset is
+ * folded into the bias). Streams output rows through scratch (overlap contract). */
+#ifndef MG_DEPTHWISE_CONV_2D_DSP_S8_H
+#define MG_DEPTHWISE_CONV_2D_DSP_S8_H
+
+#include "mg_types.h"
+
+#define MG_DW_DSP_MAX_TAPS 32
+
+typedef struct {
+    int32_t batches;
+    int32_t in_h, in_w, channels;
+    int32_t out_h, out_w;
+    int32_t filter_h, filter_w;
+    int32_t stride_h, stride_w;
+    int32_t dilation_h, dilation_w;
+    int32_t pad_top, pad_left;
+    int32_t taps_even;     /* filter_h * filter_w rounded up to even */
+    int32_t pad_value;     /* input zero point: what taps outside the image read */
+    int32_t output_offset; /* output zero point */
+    int32_t act_min, act_max;
+    int32_t lean;          /* 1: quant holds {bias, m, rs, 2^(rs-1)} for mg_requantize_rs and the
+                              activation range is all of int8 (both proved by the generator) */
+    const int8_t *filter;  /* [channels / 4][taps_even / 2][2 words], see above */
+    const int32_t *quant;  /* [channels][4]: folded bias, multiplier, then {right shift,
+                              2^(right shift - 1)} when lean, else {TFLM shift, 0} */
+    int8_t *scratch;       /* channels bytes (a row of the zero point), then out_w * channels */
+} mg_depthwise_conv_2d_dsp_params;
+
+mg_status mg_depthwise_conv_2d_dsp_s8(const mg_depthwise_conv_2d_dsp_params *p, const int8_t *in, int8_t *out);
+
+#endif /* MG_DEPTHWISE_CONV_2D_DSP_S8_H */
