@@ -57,19 +57,19 @@ def test_int8_example_still_solves_its_task(converted, example_files):
 
 
 @pytest.mark.slow
-def test_training_is_deterministic(tmp_path):
+def test_training_is_deterministic(tmp_path, example_files):
+    """A second training run (same process, other directory) gives the session's model exactly."""
     import keras
 
     from mcugen.example import make_example
 
-    a = make_example(tmp_path / "a", epochs=1)
-    b = make_example(tmp_path / "b", epochs=1)
-    wa = keras.models.load_model(a.model, compile=False).get_weights()
-    wb = keras.models.load_model(b.model, compile=False).get_weights()
-    assert len(wa) == len(wb) > 0
-    assert all(np.array_equal(x, y) for x, y in zip(wa, wb))
+    again = make_example(tmp_path)
+    first = keras.models.load_model(example_files.model, compile=False).get_weights()
+    second = keras.models.load_model(again.model, compile=False).get_weights()
+    assert len(first) == len(second) > 0
+    assert all(np.array_equal(x, y) for x, y in zip(first, second))
     for name in ("calibration", "validation", "validation_labels"):
-        assert getattr(a, name).read_bytes() == getattr(b, name).read_bytes()
+        assert getattr(again, name).read_bytes() == getattr(example_files, name).read_bytes()
 
 
 def test_cli_convert_writes_int8_model_and_report(tmp_path, capsys, example_files):
