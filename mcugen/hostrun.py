@@ -123,15 +123,19 @@ def tflm_outputs(model: bytes, samples: Sequence[Sequence[np.ndarray]]) -> list[
 
 
 def build_model(model: bytes, workdir: str | Path, inplace: bool = True, prefix: str = "model",
-                sanitize: bool = True) -> tuple[HostProgram, int]:
-    """Lower, plan, generate and compile an int8 .tflite for the host: (program, arena bytes)."""
+                sanitize: bool = True, variant: str = "portable") -> tuple[HostProgram, int]:
+    """Lower, plan, generate and compile an int8 .tflite for the host: (program, arena bytes).
+
+    `variant` picks the kernels (mcugen.ops.variants; "dsp" runs the DSP kernels through their
+    plain-C intrinsics here)."""
     from mcugen.codegen import generate_sources
     from mcugen.codegen.memory import plan_memory
     from mcugen.convert.tflite_reader import read_graph
     from mcugen.ops import lower_graph
+    from mcugen.ops.variants import specialise
 
     graph = read_graph(bytes(model))
-    calls = lower_graph(graph)
+    calls = specialise(graph, lower_graph(graph), variant)
     plan = plan_memory(graph, calls, inplace=inplace)
     program = build_host(generate_sources(graph, plan, calls, prefix=prefix), workdir, graph=graph,
                          sanitize=sanitize)
@@ -152,11 +156,13 @@ def diff_outputs(ours: Sequence[Sequence[np.ndarray]],
 
 def compare_with_tflm(model: bytes, samples: Sequence[Sequence[np.ndarray]], workdir: str | Path,
                       inplace: bool = True, prefix: str = "model", sanitize: bool = True,
-                      reference: Sequence[Sequence[np.ndarray]] | None = None) -> OracleComparison:
+                      reference: Sequence[Sequence[np.ndarray]] | None = None,
+                      variant: str = "portable") -> OracleComparison:
     """Generate and compile `model` (int8 .tflite bytes), run every sample through it and through
     tflite-micro (or compare with `reference`, tflite-micro's outputs computed before), and list
     the differences."""
-    program, arena = build_model(model, workdir, inplace=inplace, prefix=prefix, sanitize=sanitize)
+    program, arena = build_model(model, workdir, inplace=inplace, prefix=prefix, sanitize=sanitize,
+                                 variant=variant)
     ours = program.run(samples)
     if reference is None:
         reference = tflm_outputs(model, samples)
