@@ -29,7 +29,7 @@
 #define NUM_LAYERS MODEL_CONST(_NUM_LAYERS)
 
 #define STACK_PAINT 0xCDu
-#define STACK_PAINT_MARGIN 256u /* bytes below the painter's own frame left untouched */
+#define STACK_PAINT_MARGIN 16u /* slack left unpainted below the probe's frame */
 
 /* Writable state is plain globals with the mg_bench_ prefix (no initialised data needed). */
 uint32_t mg_bench_layer_start;
@@ -103,18 +103,25 @@ static void send_ready(uint8_t seq)
     send_frame(MG_MSG_READY, seq, mg_bench_tx, (uint16_t)(p - mg_bench_tx));
 }
 
-/* Fill the unused stack below this function's frame with a pattern; after the run, the first
- * byte that lost the pattern marks the deepest point reached. */
+/* The address of a local in a frame below the caller's: everything beneath it is unused stack. */
+static __attribute__((noinline)) uintptr_t unused_stack_top(void)
+{
+    volatile uint8_t mark = 0;
+    return (uintptr_t)&mark;
+}
+
+/* Fill the unused stack (below any live frame) with a pattern; after the run, the lowest byte
+ * that lost the pattern marks the deepest point the model reached. Called at the same depth as
+ * the invoke, so the invoke's frames land in the painted part. */
 static __attribute__((noinline)) void paint_stack(void)
 {
     uint8_t *lo;
     uint8_t *hi;
-    volatile uint8_t here = 0;
     mg_board_stack_region(&lo, &hi);
     if (lo == 0 || hi <= lo) {
         return;
     }
-    uintptr_t limit = (uintptr_t)&here - STACK_PAINT_MARGIN;
+    uintptr_t limit = unused_stack_top() - STACK_PAINT_MARGIN;
     for (volatile uint8_t *q = lo; (uintptr_t)q < limit && q < hi; q++) {
         *q = STACK_PAINT;
     }
