@@ -97,7 +97,9 @@ def _compile(project: Project, board: Board, envs: list[str], mode: str, rep: Re
             return False, {}, pio.connected_machine_commands(project.path, board)
     rep.stage(step, total, "compile", f"pio run -e {' -e '.join(envs)} (log: {log})")
     with rep.progress("compiling", None):
-        pio.run_pio(project.path, envs, log, offline_core=board.emulated)
+        # a first real-board build downloads the vendor platform and toolchain: allow for it
+        pio.run_pio(project.path, envs, log, offline_core=board.emulated,
+                    timeout=600 if board.emulated else 3600)
     if not board.emulated:
         return True, {}, pio.connected_machine_commands(project.path, board)
     sizes = {env: pio.elf_sizes(project.elf(env), board) for env in envs}

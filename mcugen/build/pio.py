@@ -81,7 +81,9 @@ def user_core_dir() -> Path:
 
 
 def platform_installed(board: Board) -> bool:
-    return (user_core_dir() / "platforms" / board.pio_platform).is_dir()
+    """Is the vendor platform in the user's PlatformIO (folder `ststm32` or `ststm32@x.y.z`)?"""
+    platforms = user_core_dir() / "platforms"
+    return any(p.is_dir() for p in platforms.glob(f"{board.pio_platform}*")) if platforms.is_dir() else False
 
 
 def registry_reachable(timeout: float = 3.0) -> bool:

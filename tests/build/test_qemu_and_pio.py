@@ -57,3 +57,14 @@ def test_offline_setup_is_idempotent(tmp_path, monkeypatch):
     scons = subprocess.run([pio_offline.sys.executable, str(pkg / "scons.py"), "--version"],
                            capture_output=True, text=True)
     assert scons.returncode == 0 and "SCons" in scons.stdout
+
+
+def test_vendor_platform_detection_follows_the_user_core_dir(tmp_path, monkeypatch):
+    from mcugen.build import pio
+
+    monkeypatch.setenv("PLATFORMIO_CORE_DIR", str(tmp_path))
+    board = load_board("nucleo_f401re")
+    assert not pio.platform_installed(board)
+    (tmp_path / "platforms" / "ststm32@19.1.0").mkdir(parents=True)
+    assert pio.platform_installed(board)
+    assert not pio.platform_installed(load_board("esp32"))
