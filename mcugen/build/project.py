@@ -22,10 +22,10 @@ import numpy as np
 from mcugen import __version__
 from mcugen.boards import Board
 from mcugen.build.pio_offline import PLATFORM_DIR
+from mcugen.codegen import firmware_dir
 from mcugen.fsutil import atomic_output_dir
 from mcugen.ir import DTYPES, Graph
 
-FIRMWARE_DIR = Path(__file__).resolve().parents[2] / "firmware"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 SELFTEST_SAMPLES = 3
 
@@ -128,25 +128,27 @@ def _platform(board: Board) -> str:
 
 
 def _copy_glue(board: Board, src: Path, include: Path, ld: Path) -> None:
+    boards = firmware_dir() / "boards"
     for folder in board.glue:
-        for f in sorted((FIRMWARE_DIR / "boards" / folder).iterdir()):
+        for f in sorted((boards / folder).iterdir()):
             if f.suffix in (".c", ".S"):
                 shutil.copyfile(f, src / "board" / f.name)
             elif f.suffix == ".h":
                 shutil.copyfile(f, include / f.name)
             elif f.suffix == ".ld":
                 shutil.copyfile(f, ld / f.name)
-    shutil.copyfile(FIRMWARE_DIR / "boards" / "include" / "mg_board.h", include / "mg_board.h")
+    shutil.copyfile(boards / "include" / "mg_board.h", include / "mg_board.h")
 
 
 def _copy_apps(src: Path, include: Path) -> None:
-    shutil.copyfile(FIRMWARE_DIR / "app" / "bench_main.c", src / "app_bench" / "bench_main.c")
-    for f in sorted((FIRMWARE_DIR / "bench").iterdir()):
+    fw = firmware_dir()
+    shutil.copyfile(fw / "app" / "bench_main.c", src / "app_bench" / "bench_main.c")
+    for f in sorted((fw / "bench").iterdir()):
         if f.suffix == ".c":
             shutil.copyfile(f, src / "app_bench" / f.name)
         elif f.suffix == ".h":
             shutil.copyfile(f, include / f.name)
-    shutil.copyfile(FIRMWARE_DIR / "app" / "selftest_main.c", src / "app_selftest" / "selftest_main.c")
+    shutil.copyfile(fw / "app" / "selftest_main.c", src / "app_selftest" / "selftest_main.c")
 
 
 def render_project(out_dir: str | Path, sources: Any, board: Board, selftest: SelftestData,
