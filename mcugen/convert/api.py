@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Callable, TypeVar
 
 import numpy as np
 
@@ -17,6 +18,8 @@ from mcugen.convert.tflite_reader import read_graph
 from mcugen.errors import CalibrationError, ModelLoadError, UnsupportedModel
 from mcugen.ir import Graph
 from mcugen.report import Reporter
+
+T = TypeVar("T")
 
 SYNTHETIC_WARNING = ("no --calibration data: calibrating on synthetic random inputs. The int8 model runs, "
                      "but its accuracy on real data is UNKNOWN; give real samples with --calibration DATA.npy")
@@ -68,12 +71,10 @@ def _read_bytes(path: Path) -> bytes:
 
 def _convert_float(src: sources.ModelSource, calibration_data: str | Path | None,
                    validation: str | Path | None, rep: Reporter, first: int, total: int) -> ConvertResult:
-    from mcugen.convert.keras_convert import captured_native_output, load_float_model
+    from mcugen.convert.keras_convert import load_float_model
 
     rep.stage(first, total, "load", f"{src.path} ({src.kind}; importing TensorFlow)")
-    with captured_native_output() as chatter:
-        model = load_float_model(src)
-    _debug_chatter(rep, chatter)
+    model = _quietly(rep, load_float_model, src)
     sample_shapes = [_sample_shape(src, s) for s in model.input_shapes]
     calib = _samples(calibration_data, sample_shapes, "calibration")
     synthetic = calib is None
@@ -83,9 +84,7 @@ def _convert_float(src: sources.ModelSource, calibration_data: str | Path | None
     rep.stage(first + 1, total, "quantize",
               f"int8 with int8 I/O, {len(calib[0])} {'synthetic' if synthetic else 'calibration'} samples "
               f"(loaded with {model.loader})")
-    with captured_native_output() as chatter:
-        tflite = model.to_int8(calib)
-    _debug_chatter(rep, chatter)
+    tflite = _quietly(rep, model.to_int8, calib)
     graph = read_graph(tflite, name=src.stem)
     require_int8(graph, str(src.path))
 
@@ -93,17 +92,23 @@ def _convert_float(src: sources.ModelSource, calibration_data: str | Path | None
     data = "validation" if check is not None else ("synthetic" if synthetic else "calibration")
     check = check if check is not None else calib
     rep.stage(first + 2, total, "check", f"float vs int8 on {len(check[0])} {data} samples")
-    with captured_native_output() as chatter:
-        float_outputs = model.predict(check)
-    _debug_chatter(rep, chatter)
+    float_outputs = _quietly(rep, model.predict, check)
     report = quant_report(tflite, graph, check, float_outputs, data)
     return ConvertResult(tflite, graph, report, model.loader, synthetic)
 
 
-def _debug_chatter(rep: Reporter, chatter: list[str]) -> None:
-    text = "".join(chatter).strip()
-    if text:
-        rep.debug("TensorFlow said:\n" + text)
+def _quietly(rep: Reporter, fn: Callable[..., T], *args: Any) -> T:
+    """Run a TensorFlow call with its C-level chatter captured; show it with -v (also on failure)."""
+    from mcugen.convert.keras_convert import captured_native_output
+
+    chatter: list[str] = []
+    try:
+        with captured_native_output() as chatter:
+            return fn(*args)
+    finally:
+        text = "".join(chatter).strip()
+        if text:
+            rep.debug("TensorFlow said:\n" + text)
 
 
 def _sample_shape(src: sources.ModelSource, shape: tuple[int | None, ...]) -> tuple[int, ...]:

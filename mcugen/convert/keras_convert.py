@@ -108,7 +108,7 @@ class FloatModel:
                 raise UnsupportedModel(
                     f"{self.source.path}: TensorFlow cannot convert this model to full-integer int8: "
                     f"{first[:300]}",
-                    hint="every layer needs an int8 TFLite builtin kernel; run with --debug for details") from exc
+                    hint="every layer needs an int8 TFLite builtin kernel; `mcugen -v ...` shows TensorFlow's messages") from exc
 
 
 def load_float_model(source: ModelSource) -> FloatModel:
