@@ -63,6 +63,9 @@ def save_timeline(graph: ir.Graph, plan, path: str | Path, title: str) -> None:
     if fmt is None:
         raise McugenError(f"cannot draw a plot as {path.suffix or 'a file without suffix'}",
                           hint="name the plot file .svg, .png or .pdf")
+    import matplotlib
+
     out = io.BytesIO()
-    render_timeline(graph, plan, title).savefig(out, format=fmt, dpi=150)
+    with matplotlib.rc_context({"svg.fonttype": "none"}):  # keep SVG labels as searchable text
+        render_timeline(graph, plan, title).savefig(out, format=fmt, dpi=150)
     atomic_write(path, out.getvalue())
