@@ -15,7 +15,7 @@ from mcugen.build import pio
 from mcugen.build.fit import FitEstimate, check_fit
 from mcugen.build.project import Project, render_project, selftest_data
 from mcugen.build.qemu import QemuResult, run_elf
-from mcugen.errors import DeviceError
+from mcugen.errors import BoardError, DeviceError
 from mcugen.report import Reporter, human_bytes
 
 
@@ -45,6 +45,10 @@ def build(model: str | Path, board_name: str, out_dir: str | Path | None = None,
     rep = reporter or Reporter(quiet=True)
     board = load_board(board_name)
     check_prefix(prefix)
+    if run and not board.emulated:  # say so before converting and compiling for nothing
+        raise BoardError(f"--run runs the self-test under QEMU; {board.name} is a real board",
+                          hint=f"build it, then flash the {board.name}_selftest env: "
+                               f"pio run -e {board.name}_selftest -t upload -t monitor")
     n_load = stage_count(model)
     total = n_load + 5 + int(run)
     step = n_load + 1

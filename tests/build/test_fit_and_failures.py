@@ -87,3 +87,13 @@ def test_a_wrong_output_byte_fails_the_selftest(shared_models, tmp_path):
     assert result.exit_status == 1 and not result.passed
     assert "mcugen-selftest: sample 1 output 0 byte 0: got " in result.console
     assert result.result_line.startswith("mcugen-selftest: FAIL 2/3 samples")
+
+
+def test_run_on_a_real_board_is_refused_before_any_work(shared_models, tmp_path, capfd):
+    from mcugen.cli import main
+
+    out = tmp_path / "fw"
+    assert main(["build", str(shared_models / "hello_world/hello_world_int8.tflite"),
+                 "--board", "esp32", "--run", "-o", str(out)]) == 2
+    assert "esp32 is a real board" in capfd.readouterr().err
+    assert not out.exists()
