@@ -1,0 +1,67 @@
+"""The build matrix: every int8 model in ../shared/models on every emulated board, through
+`mcugen build --run` (self-test environment), every output byte checked against tflite-micro.
+
+    .venv/bin/python benchmarks/build_matrix.py [--boards mps2_an386,riscv32_virt] [--models kws,ad]
+
+Prints, per (model, board): PASS/FAIL, instructions per inference (QEMU -icount shift=0; exact on
+netduinoplus2 and riscv32_virt, 40 / 31.25-instruction resolution on the mps2 / mps3 timers),
+flash and static RAM of the firmware, and the wall time of the build (convert to ELF).
+Figures are instructions, not time on a real chip.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+MODELS = (REPO / "../shared/models").resolve()
+INT8_MODELS = {
+    "kws": "kws/kws_ref_model.tflite",
+    "vww": "vww/vww_96_int8.tflite",
+    "ic": "ic/pretrainedResnet_quant.tflite",
+    "ad": "ad/ad01_int8.tflite",
+    "hello_world": "hello_world/hello_world_int8.tflite",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    sys.path.insert(0, str(REPO))
+    from mcugen.boards import list_boards
+    from mcugen.build.api import build
+    from mcugen.errors import McugenError
+
+    emulated = [b.name for b in list_boards() if b.emulated]
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--boards", default=",".join(emulated))
+    parser.add_argument("--models", default=",".join(INT8_MODELS))
+    args = parser.parse_args(argv)
+
+    header = f"{'model':<12} {'board':<14} {'result':<6} {'instructions':>13} {'flash':>9} {'RAM':>9} {'build s':>8}"
+    print(header)
+    print("-" * len(header))
+    failures = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for model in args.models.split(","):
+            for board in args.boards.split(","):
+                start = time.monotonic()
+                try:
+                    result = build(MODELS / INT8_MODELS[model], board, Path(tmp) / f"{model}_{board}",
+                                   run=True, selftest_only=True)
+                except McugenError as exc:
+                    failures += 1
+                    print(f"{model:<12} {board:<14} {'ERROR':<6} {exc.message.splitlines()[0]}")
+                    continue
+                seconds = time.monotonic() - start
+                run, sizes = result.run, result.sizes[f"{board}_selftest"]
+                instructions = run.instructions_per_inference(result.project.board.counter_hz)
+                failures += not run.passed
+                print(f"{model:<12} {board:<14} {'PASS' if run.passed else 'FAIL':<6} {instructions:>13,} "
+                      f"{sizes.flash:>9,} {sizes.ram_static:>9,} {seconds:>8.1f}", flush=True)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
