@@ -99,7 +99,7 @@ def test_ready_payload_roundtrip_and_truncation():
             P.parse_ready(raw[:cut])
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.one_of(frames.map(lambda f: P.encode(*f)), st.binary(max_size=40)), max_size=12))
 def test_c_parser_agrees_with_python_decoder(c_proto, pieces):
     stream = b"".join(pieces)

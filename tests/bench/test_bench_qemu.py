@@ -102,10 +102,10 @@ def test_every_emulated_board(board, hello_model, tmp_path):
     """Exact where the counter is (resolution 1), else within one timer tick: the guest's
     instruction count when a run starts depends on how long it polled the UART."""
     project = build_bench_project(hello_model, board, tmp_path / "hello")
-    status, first = bench_json(project, hello_model, tmp_path, "a", "-n", "3")
+    status, first = bench_json(project, hello_model, tmp_path, "a", "-n", "2")
     assert status == 0 and first["outputs_match"] and first["board"] == board
     assert first["latency"]["unit"] == "instructions"
-    _status, second = bench_json(project, hello_model, tmp_path, "b", "-n", "3")
+    _status, second = bench_json(project, hello_model, tmp_path, "b", "-n", "2")
     for key in ("median", "min", "max"):
         assert abs(second["latency"][key] - first["latency"][key]) <= first["resolution"]
 
