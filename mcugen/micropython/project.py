@@ -93,6 +93,13 @@ def write_micropython(tflite: bytes, graph: Graph, target: MpyTarget, out_dir: s
     rep.stage(step, total, "generate",
               f"MicroPython module {name!r} for {target.board} (natmod {target.arch.name}): "
               f"weights {human_bytes(library.weight_bytes)}, arena {human_bytes(library.arena_bytes)}")
+    heap_needed = library.weight_bytes + library.arena_bytes
+    if target.ram_bytes and heap_needed > target.ram_bytes // 2:
+        # a natmod lands whole in the MicroPython heap, which rarely gets half the board's RAM
+        rep.warn(f"the natmod needs more than {human_bytes(heap_needed)} of MicroPython heap at "
+                 f"import (weights and arena are copied into it); {target.board} has "
+                 f"{human_bytes(target.ram_bytes)} of RAM in all: build usercmodule/ into the "
+                 "firmware instead (weights stay in flash)")
     manifest = {"module": name, "board": target.board, "arch": target.arch.name,
                 "sha256": graph.sha256, "model": MODEL_COPY, "runs": runs, "seed": seed}
     mpy = None

@@ -61,6 +61,7 @@ CORE_ARCH = {
 class MpyTarget:
     board: str
     arch: NatmodArch
+    ram_bytes: int | None = None  # the board's RAM (None: a unix host)
 
 
 def resolve_target(board_name: str) -> MpyTarget:
@@ -75,4 +76,4 @@ def resolve_target(board_name: str) -> MpyTarget:
         raise BoardError(f"no MicroPython native-module architecture known for core {board.core!r} "
                          f"(board {board_name})",
                          hint="MicroPython natmods exist for: " + ", ".join(sorted(set(CORE_ARCH))))
-    return MpyTarget(board.name, ARCHES[arch])
+    return MpyTarget(board.name, ARCHES[arch], board.ram_bytes)

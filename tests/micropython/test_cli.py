@@ -36,3 +36,13 @@ def test_bench_micropython_needs_port_and_a_build_folder(tmp_path, capsys):
     assert main(["bench", "--micropython", "--port", "/dev/null", "--project", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "--port" in err and "not a MicroPython build folder" in err
+
+
+def test_build_warns_when_the_natmod_cannot_fit_the_heap(tmp_path, capsys):
+    ad = str(MODELS / INT8_MODELS["ad"])  # 265 KiB of weights
+    assert main(["build", ad, "--target", "micropython", "--board", "nucleo_f401re", "--name", "ad",
+                 "-o", str(tmp_path / "big")]) == 0
+    assert "build usercmodule/ into the firmware" in capsys.readouterr().err
+    assert main(["build", HELLO, "--target", "micropython", "--board", "nucleo_f401re",
+                 "-o", str(tmp_path / "small")]) == 0
+    assert "warning" not in capsys.readouterr().err
