@@ -9,6 +9,7 @@ a best-fit sweep), "exact" / "best" (branch and bound seeded with the heuristics
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -61,13 +62,25 @@ def solve(problem: Problem, algorithm: str = "best", time_budget_s: float = 1.0
     if algorithm == "greedy":
         offsets = placement.place_ordered(problem, "greedy")
         return offsets, "greedy", arena_size(problem, offsets) == bound
+    deadline = time.perf_counter() + time_budget_s
     name, offsets = placement.best_heuristic(problem)
     size = arena_size(problem, offsets)
+    if size == bound:
+        return offsets, name, True
+    # Kernel scratch is short-lived and small: placing the tensors first, then fitting scratch
+    # around them, often beats placing everything at once.
+    sub, keep = placement.split_scratch(problem)
+    if len(keep) < len(problem.requests):
+        sub_algorithm = "heuristic" if algorithm == "heuristic" else "best"
+        sub_offsets, sub_name, _ = solve(sub, sub_algorithm, time_budget_s / 2)
+        candidate = placement.add_scratch(problem, keep, sub_offsets)
+        if arena_size(problem, candidate) < size:
+            offsets, name, size = candidate, f"{sub_name}+scratch", arena_size(problem, candidate)
     if algorithm == "heuristic" or size == bound:
         return offsets, name, size == bound
     from mcugen.arena.exact import branch_and_bound
 
-    found, complete = branch_and_bound(problem, offsets, time_budget_s)
+    found, complete = branch_and_bound(problem, offsets, max(0.0, deadline - time.perf_counter()))
     if arena_size(problem, found) < size:
         offsets, name = found, "exact"
     size = arena_size(problem, offsets)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import heapq
 from typing import Callable, Sequence
 
-from mcugen.arena.problem import Blocked, Problem, Request, arena_size, forbidden, lowest_fit, permit_table
+from mcugen.arena.problem import Blocked, Permit, Problem, Request, arena_size, forbidden, lowest_fit, permit_table
 
 
 def neighbours(problem: Problem) -> list[list[int]]:
@@ -26,13 +26,14 @@ def neighbours(problem: Problem) -> list[list[int]]:
     return result
 
 
-def place_in_order(problem: Problem, order: Sequence[int],
-                   near: list[list[int]] | None = None) -> list[int]:
-    """Place requests in `order`, each at its lowest feasible offset."""
+def place_in_order(problem: Problem, order: Sequence[int], near: list[list[int]] | None = None,
+                   start: Sequence[int] | None = None) -> list[int]:
+    """Place requests in `order`, each at its lowest feasible offset (around `start`'s, if given:
+    -1 marks a request still to place)."""
     near = near if near is not None else neighbours(problem)
     permits = permit_table(problem)
     sizes = [r.size for r in problem.requests]
-    offsets: list[int] = [-1] * len(sizes)
+    offsets: list[int] = list(start) if start is not None else [-1] * len(sizes)
     for b in order:
         sb = sizes[b]
         spans = []
@@ -110,3 +111,21 @@ def best_heuristic(problem: Problem) -> tuple[str, list[int]]:
     plans = heuristics(problem)
     name = min(plans, key=lambda n: (arena_size(problem, plans[n]), n != "greedy"))
     return name, plans[name]
+
+
+def split_scratch(problem: Problem) -> tuple[Problem, list[int]]:
+    """The problem without kernel scratch, and the indices of the requests it keeps."""
+    keep = [i for i, r in enumerate(problem.requests) if r.op is None]
+    where = {old: new for new, old in enumerate(keep)}
+    permits = tuple(Permit(where[p.out], where[p.inp], p.max_shift) for p in problem.permits
+                    if p.out in where and p.inp in where)
+    return Problem(tuple(problem.requests[i] for i in keep), permits, problem.align), keep
+
+
+def add_scratch(problem: Problem, keep: list[int], placed: Sequence[int]) -> list[int]:
+    """Offsets for the whole problem: `placed` (of the kept requests), then scratch around them."""
+    start = [-1] * len(problem.requests)
+    for new, old in enumerate(keep):
+        start[old] = placed[new]
+    rest = sorted((i for i, o in enumerate(start) if o < 0), key=lambda i: -problem.requests[i].size)
+    return place_in_order(problem, rest, start=start)

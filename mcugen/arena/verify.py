@@ -113,3 +113,30 @@ class _Context:
         if shift is None or op.inputs[0] not in cls:
             return False
         return self.offsets[out] - self.offsets[op.inputs[0]] <= shift
+
+
+def offset_errors(problem, offsets) -> list[str]:
+    """What is wrong with `offsets` for a bare placement problem (no graph): empty when valid."""
+    errors = []
+    reqs = problem.requests
+    shifts = {(p.out, p.inp): p.max_shift for p in problem.permits}
+    if len(offsets) != len(reqs):
+        return [f"{len(offsets)} offsets for {len(reqs)} requests"]
+    for i, (r, off) in enumerate(zip(reqs, offsets)):
+        if off < 0 or off % problem.align:
+            errors.append(f"request {i} at {off}: negative or not {problem.align}-aligned")
+    for i, a in enumerate(reqs):
+        for j in range(i + 1, len(reqs)):
+            b = reqs[j]
+            if a.first > b.last or b.first > a.last:
+                continue
+            oa, ob = offsets[i], offsets[j]
+            if oa >= ob + b.size or ob >= oa + a.size:
+                continue
+            if (i, j) in shifts and oa - ob <= shifts[(i, j)]:
+                continue
+            if (j, i) in shifts and ob - oa <= shifts[(j, i)]:
+                continue
+            errors.append(f"requests {i} and {j} overlap at steps {max(a.first, b.first)}.."
+                          f"{min(a.last, b.last)}: [{oa}, {oa + a.size}) and [{ob}, {ob + b.size})")
+    return errors

@@ -53,10 +53,13 @@ def _tflm_head(tflite: bytes, model_path: Path, reporter) -> int | None:
 @click.option("--time-budget", type=float, default=2.0, show_default=True,
               help="Seconds the exact search may spend per plan.")
 @click.option("--no-tflm", is_flag=True, help="Do not run TFLite Micro to measure its arena.")
+@click.option("--scratch/--no-scratch", default=True, show_default=True,
+              help="Plan the scratch buffers of mcugen's kernels too (--no-scratch: activations "
+                   "only, like TFLite Micro's reference kernels, which ask for none here).")
 @click.pass_obj
 def command(state, model: Path, as_json: bool, plot: Path | None, no_inplace: bool,
             tflm_offline: Path | None, align: int, algorithm: str, time_budget: float,
-            no_tflm: bool) -> None:
+            no_tflm: bool, scratch: bool) -> None:
     """Plan the tensor arena of MODEL ahead of time and compare it with TFLite Micro.
 
     MODEL is an int8 .tflite (other formats are converted first, as `mcugen convert` does).
@@ -70,6 +73,7 @@ def command(state, model: Path, as_json: bool, plot: Path | None, no_inplace: bo
       mcugen plan kws.tflite
       mcugen plan vww.tflite --plot vww_arena.svg
       mcugen plan kws.tflite --json | jq .arena_bytes
+      mcugen plan kws.tflite --no-scratch     # activations only, as TFLM's planner counts them
       mcugen plan kws.tflite --tflm-offline kws_planned.tflite   # TFLM then needs only this head
     """
     from mcugen.arena import plan_arena
@@ -81,7 +85,7 @@ def command(state, model: Path, as_json: bool, plot: Path | None, no_inplace: bo
     total = 2 + (plot is not None) + (tflm_offline is not None)
     result = convert_model(model, reporter=rep, steps=(1, total))
     graph = result.graph
-    scratch = _kernel_scratch(graph, rep)
+    scratch = _kernel_scratch(graph, rep) if scratch else {}
     plans = {inplace: plan_arena(graph, scratch, inplace=inplace, align=align,
                                  time_budget_s=time_budget, algorithm=algorithm)
              for inplace in (False, True)}
@@ -111,6 +115,7 @@ def command(state, model: Path, as_json: bool, plot: Path | None, no_inplace: bo
         no, yes = plans[False], plans[True]
         rep.json({
             "model": str(model), "align": align, "tflm_head_bytes": head,
+            "kernel_scratch_bytes": sum(scratch.values()),
             "arena_bytes": yes.size, "lower_bound_bytes": yes.lower_bound, "optimal": yes.optimal,
             "algorithm": yes.algorithm,
             "arena_bytes_no_inplace": no.size, "lower_bound_bytes_no_inplace": no.lower_bound,
@@ -130,5 +135,6 @@ def command(state, model: Path, as_json: bool, plot: Path | None, no_inplace: bo
         p = plans[inplace]
         rows.append((label, f"{p.size:,}", f"{p.lower_bound:,}", "yes" if p.optimal else
                      f"no (gap {p.gap:,} B, {p.algorithm})"))
-    rep.table(f"Arena of {graph.name} (bytes, align {align})",
+    what = "activations + kernel scratch" if scratch else "activations only"
+    rep.table(f"Arena of {graph.name} (bytes, align {align}, {what})",
               ["plan", "arena", "lower bound", "proven optimal"], rows, right=("arena", "lower bound"))
