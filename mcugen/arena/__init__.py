@@ -78,13 +78,13 @@ def solve(problem: Problem, algorithm: str = "best", time_budget_s: float = 1.0
             offsets, name, size = candidate, f"{sub_name}+scratch", arena_size(problem, candidate)
     if algorithm == "heuristic" or size == bound:
         return offsets, name, size == bound
-    from mcugen.arena.exact import branch_and_bound
+    from mcugen.arena.exact import branch_and_bound, proves_optimality
 
     found, complete = branch_and_bound(problem, offsets, max(0.0, deadline - time.perf_counter()))
     if arena_size(problem, found) < size:
         offsets, name = found, "exact"
     size = arena_size(problem, offsets)
-    return offsets, name, size == bound or (complete and not problem.permits)
+    return offsets, name, size == bound or (complete and proves_optimality(problem))
 
 
 def plan_arena(graph: ir.Graph, scratch: Mapping[int, int] | None = None, *, inplace: bool = True,

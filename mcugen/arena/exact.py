@@ -3,8 +3,11 @@
 Any plan can be pushed down until each buffer sits at the lowest offset left free by the buffers
 below it; listing the buffers by offset then gives an order in which "place at the lowest fit"
 rebuilds it. So it suffices to search orders whose offsets never decrease, each buffer at its
-lowest fit at or above the previous one. (This argument assumes no overlap permits; with permits
-the search stays sound but is not claimed complete.)
+lowest fit at or above the previous one. Pushing down keeps every overlap permit satisfied as long
+as an output may only sit at or below its input (max shift <= 0) or anywhere (no limit): then a
+finished search proves optimality. A permit letting the output sit a little *above* its input
+breaks the argument (pushing the input down could move it out of reach); the search then stays
+sound but proves nothing.
 
 Pruning: a branch is cut when a lower bound on its final arena reaches the best plan known. The
 bound takes, for each step, the lowest offset any still-unplaced buffer alive then can take plus
@@ -94,6 +97,12 @@ class _Search:
             self.offsets[c] = -1
             if self.timed_out:
                 return
+
+
+def proves_optimality(problem: Problem) -> bool:
+    """Whether a finished search over canonical placements covers every plan of `problem`."""
+    sizes = [r.size for r in problem.requests]
+    return all(p.max_shift <= 0 or p.max_shift >= sizes[p.inp] - problem.align for p in problem.permits)
 
 
 def branch_and_bound(problem: Problem, incumbent: list[int], time_budget_s: float

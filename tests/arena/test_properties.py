@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from mcugen.arena import ALGORITHMS, plan_arena, solve
-from mcugen.arena.exact import branch_and_bound
+from mcugen.arena.exact import branch_and_bound, proves_optimality
 from mcugen.arena.lifetimes import tensor_lifetimes
 from mcugen.arena.placement import heuristics
 from mcugen.arena.problem import Permit, Problem, Request, arena_size, lower_bound
@@ -20,7 +20,8 @@ ALIGN = 16
 
 
 @st.composite
-def problems(draw, max_requests: int = 12, steps: int = 8, max_units: int = 8, permits: bool = True):
+def problems(draw, max_requests: int = 12, steps: int = 8, max_units: int = 8, permits: bool = True,
+             provable: bool = False):
     """Random lifetime sets; permits link a request ending at step t to one starting there."""
     n = draw(st.integers(1, max_requests))
     reqs = []
@@ -35,7 +36,9 @@ def problems(draw, max_requests: int = 12, steps: int = 8, max_units: int = 8, p
             for i, inp in enumerate(reqs):
                 if i != o and inp.last == out.first and i not in used and o not in used \
                         and draw(st.booleans()):
-                    shift = ALIGN * draw(st.integers(-max_units, max_units))
+                    shift = ALIGN * draw(st.integers(-max_units, 0 if provable else max_units))
+                    if provable and draw(st.booleans()):
+                        shift = inp.size  # no limit
                     found.append(Permit(o, i, shift))
                     used.update((i, o))
     return Problem(tuple(reqs), tuple(found), ALIGN)
@@ -84,14 +87,14 @@ def test_every_heuristic_plan_is_valid(problem):
 
 
 @settings(max_examples=80, deadline=None)
-@given(problems(max_requests=6, steps=5, max_units=4, permits=False))
+@given(problems(max_requests=6, steps=5, max_units=4, provable=True))
 def test_exact_search_equals_brute_force(problem):
     stacked, top = [], 0
     for r in problem.requests:  # a poor start: everything stacked
         stacked.append(top)
         top += r.size
     offsets, complete = branch_and_bound(problem, stacked, time_budget_s=30)
-    assert complete
+    assert complete and proves_optimality(problem)
     assert offset_errors(problem, offsets) == []
     assert arena_size(problem, offsets) == brute_force(problem)
 
