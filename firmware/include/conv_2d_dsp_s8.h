@@ -24,12 +24,12 @@ typedef struct {
     int32_t pad_value;     /* input zero point: what taps outside the image read */
     int32_t output_offset; /* output zero point */
     int32_t act_min, act_max;
-    int32_t lean;          /* 1: quant holds {bias, m, rs, 2^(rs-1)} for mg_requantize_rs and the
-                              activation range is all of int8 (both proved by the generator) */
+    int32_t lean;          /* 1: shift holds right shifts for mg_requantize_rs and the activation
+                              range is all of int8 (both proved by the generator) */
     const int8_t *filter;  /* [(out_c + 1) / 2][col_len / 4][2 channels][4 taps] */
-    const int32_t *quant;  /* [out_c rounded up to even][4]: folded bias (bias + input_offset *
-                              sum(filter[c])), multiplier, then {right shift, 2^(right shift - 1)}
-                              when lean, else {TFLM shift, 0} */
+    const int32_t *quant;  /* [out_c rounded up to even][2]: folded bias (bias + input_offset * sum of the
+                              channel's weights), multiplier */
+    const int8_t *shift;   /* [out_c rounded up to even]: right shift (lean) or TFLM's shift */
     int8_t *scratch;       /* 4 * col_len bytes (two int16 columns), col_len (a window's bytes),
                               then (out_w + 2) * out_c (the output row) */
 } mg_conv_2d_dsp_params;

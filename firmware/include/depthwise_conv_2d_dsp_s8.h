@@ -28,11 +28,12 @@ typedef struct {
     int32_t pad_value;     /* input zero point: what taps outside the image read */
     int32_t output_offset; /* output zero point */
     int32_t act_min, act_max;
-    int32_t lean;          /* 1: quant holds {bias, m, rs, 2^(rs-1)} for mg_requantize_rs and the
-                              activation range is all of int8 (both proved by the generator) */
+    int32_t lean;          /* 1: shift holds right shifts for mg_requantize_rs and the activation
+                              range is all of int8 (both proved by the generator) */
     const int8_t *filter;  /* [channels / 4][taps_even / 2][2 words], see above */
-    const int32_t *quant;  /* [channels][4]: folded bias, multiplier, then {right shift,
-                              2^(right shift - 1)} when lean, else {TFLM shift, 0} */
+    const int32_t *quant;  /* [channels][2]: folded bias (bias + input_offset * sum of the
+                              channel's weights), multiplier */
+    const int8_t *shift;   /* [channels]: right shift (lean) or TFLM's shift */
     int8_t *scratch;       /* channels bytes (a row of the zero point), then out_w * channels */
 } mg_depthwise_conv_2d_dsp_params;
 

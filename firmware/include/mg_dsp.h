@@ -120,6 +120,12 @@ static inline int32_t mg_ssat8(int32_t v)
 #endif
 }
 
+/* The DSP kernels' output stage: requantize (lean: mg_requantize_rs with s the right shift;
+ * else s is TFLM's shift), add the output zero point, clamp (lean: the range is all of int8). */
+#define MG_DSP_OUT(lean, acc, m, s, out_off, lo, hi)                                            \
+    ((lean) ? mg_ssat8(mg_requantize_rs((acc), (m), (s), (int32_t)(1u << ((s) - 1))) + (out_off)) \
+            : mg_clamp_i32(mg_requantize_fast((acc), (m), (s)) + (out_off), (lo), (hi)))
+
 /* Requantize, add the output zero point and clamp to the activation range. */
 static inline int8_t mg_out_s8(int32_t acc, int32_t multiplier, int32_t shift, int32_t output_offset,
                                int32_t act_min, int32_t act_max)

@@ -81,11 +81,6 @@ static void gather_column(const mg_conv_2d_dsp_params *p, const int8_t *in_b, in
     (void)taps;
 }
 
-/* Output stage of one accumulator; `lean` is a constant in each inlined copy. */
-#define MG_OUT(lean, acc, m, s, half, out_off, lo, hi)                                      \
-    ((lean) ? mg_ssat8(mg_requantize_rs((acc), (m), (s), (half)) + (out_off))              \
-            : mg_clamp_i32(mg_requantize_fast((acc), (m), (s)) + (out_off), (lo), (hi)))
-
 /* All channels of the two columns into dst (pixel 0) and, when `two`, dst + out_c (pixel 1).
  * Pairs go from the last to the first, so with an odd out_c the padding channel's byte
  * (dst[out_c], the other pixel's channel 0) is overwritten afterwards; the row scratch has room
@@ -100,19 +95,20 @@ static inline __attribute__((always_inline)) void channel_pairs(const mg_conv_2d
     const uint32_t *w = (const uint32_t *)__builtin_assume_aligned(p->filter, 4);
     int32_t pair = (out_c + 1) / 2;
     while (pair-- > 0) {
-        const int32_t *q = p->quant + pair * 8;
+        const int32_t *q = p->quant + pair * 4;
+        const int8_t *sh = p->shift + pair * 2;
         int8_t *d = dst + 2 * pair;
-        int32_t a00 = q[0], a01 = q[0], a10 = q[4], a11 = q[4];
+        int32_t a00 = q[0], a01 = q[0], a10 = q[2], a11 = q[2];
         if (two) {
             MG_DOT_2X2(w + pair * pair_words, x, turns, a00, a01, a10, a11);
         } else {
             MG_DOT_2X1(w + pair * pair_words, x, turns, 4, a00, a10);
         }
-        d[0] = (int8_t)MG_OUT(lean, a00, q[1], q[2], q[3], out_off, lo, hi);
-        d[1] = (int8_t)MG_OUT(lean, a10, q[5], q[6], q[7], out_off, lo, hi);
+        d[0] = (int8_t)MG_DSP_OUT(lean, a00, q[1], sh[0], out_off, lo, hi);
+        d[1] = (int8_t)MG_DSP_OUT(lean, a10, q[3], sh[1], out_off, lo, hi);
         if (two) {
-            d[out_c] = (int8_t)MG_OUT(lean, a01, q[1], q[2], q[3], out_off, lo, hi);
-            d[out_c + 1] = (int8_t)MG_OUT(lean, a11, q[5], q[6], q[7], out_off, lo, hi);
+            d[out_c] = (int8_t)MG_DSP_OUT(lean, a01, q[1], sh[0], out_off, lo, hi);
+            d[out_c + 1] = (int8_t)MG_DSP_OUT(lean, a11, q[3], sh[1], out_off, lo, hi);
         }
     }
 }
@@ -141,7 +137,7 @@ mg_status mg_conv_2d_dsp_s8(const mg_conv_2d_dsp_params *p, const int8_t *in, in
     int16_t *cols;
     int8_t *row;
     int32_t b, oy, ox, row_bytes;
-    if (p == NULL || in == NULL || out == NULL || p->filter == NULL || p->quant == NULL || p->scratch == NULL
+    if (p == NULL || in == NULL || out == NULL || p->filter == NULL || p->quant == NULL || p->shift == NULL || p->scratch == NULL
         || p->col_len <= 0 || p->col_len % 8 != 0 || p->col_len < p->filter_h * p->filter_w * p->in_c
         || ((uintptr_t)p->scratch & 3u) != 0 || ((uintptr_t)p->filter & 3u) != 0) {
         return MG_ERR_ARG; /* LDRD needs word-aligned columns and weights */

@@ -2,11 +2,6 @@
 
 #include "mg_dsp.h"
 
-/* Output stage of one accumulator; `lean` is a constant in each inlined copy. */
-#define MG_DW_OUT(lean, acc, q, out_off, lo, hi)                                               \
-    ((lean) ? mg_ssat8(mg_requantize_rs((acc), (q)[1], (q)[2], (q)[3]) + (out_off))           \
-            : mg_clamp_i32(mg_requantize_fast((acc), (q)[1], (q)[2]) + (out_off), (lo), (hi)))
-
 /* All channels of one output pixel whose taps start at tap[0..taps_even-1]. */
 static inline __attribute__((always_inline)) void pixel(const mg_depthwise_conv_2d_dsp_params *p,
                                                         const int8_t *const *tap, int8_t *dst,
@@ -19,9 +14,10 @@ static inline __attribute__((always_inline)) void pixel(const mg_depthwise_conv_
     const int32_t out_off = p->output_offset, lo = p->act_min, hi = p->act_max;
     const uint32_t *w = (const uint32_t *)__builtin_assume_aligned(p->filter, 4);
     const int32_t *q = p->quant;
+    const int8_t *sh = p->shift;
     int32_t c;
-    for (c = 0; c < channels; c += 4, q += 16, dst += 4) {
-        int32_t a0 = q[0], a1 = q[4], a2 = q[8], a3 = q[12];
+    for (c = 0; c < channels; c += 4, q += 8, sh += 4, dst += 4) {
+        int32_t a0 = q[0], a1 = q[2], a2 = q[4], a3 = q[6];
         const int8_t *const *t = tap;
 #if MG_DSP_NATIVE
         /* 22 instructions per 8 MACs; GCC 12 spills in the C form. tap[] ends with NULL. */
@@ -81,10 +77,10 @@ static inline __attribute__((always_inline)) void pixel(const mg_depthwise_conv_
             } while (--j > 0);
         }
 #endif
-        dst[0] = (int8_t)MG_DW_OUT(lean, a0, q, out_off, lo, hi);
-        dst[1] = (int8_t)MG_DW_OUT(lean, a1, q + 4, out_off, lo, hi);
-        dst[2] = (int8_t)MG_DW_OUT(lean, a2, q + 8, out_off, lo, hi);
-        dst[3] = (int8_t)MG_DW_OUT(lean, a3, q + 12, out_off, lo, hi);
+        dst[0] = (int8_t)MG_DSP_OUT(lean, a0, q[1], sh[0], out_off, lo, hi);
+        dst[1] = (int8_t)MG_DSP_OUT(lean, a1, q[3], sh[1], out_off, lo, hi);
+        dst[2] = (int8_t)MG_DSP_OUT(lean, a2, q[5], sh[2], out_off, lo, hi);
+        dst[3] = (int8_t)MG_DSP_OUT(lean, a3, q[7], sh[3], out_off, lo, hi);
     }
 }
 
@@ -103,7 +99,7 @@ mg_status mg_depthwise_conv_2d_dsp_s8(const mg_depthwise_conv_2d_dsp_params *p, 
     const int8_t *tap[MG_DW_DSP_MAX_TAPS + 2]; /* + a NULL pair ending the list */
     int8_t *pad_row, *row;
     int32_t b, oy, ox, i, taps, row_bytes;
-    if (p == NULL || in == NULL || out == NULL || p->filter == NULL || p->quant == NULL || p->scratch == NULL
+    if (p == NULL || in == NULL || out == NULL || p->filter == NULL || p->quant == NULL || p->shift == NULL || p->scratch == NULL
         || p->channels <= 0 || p->channels % 4 != 0 || p->taps_even % 2 != 0
         || p->taps_even < p->filter_h * p->filter_w || p->taps_even > MG_DW_DSP_MAX_TAPS
         || ((uintptr_t)p->filter & 3u) != 0) {

@@ -96,14 +96,16 @@ def acc_bound(bias_folded: tuple[int, ...], weights: np.ndarray) -> int:
     return int(max(abs(b) + 128 * int(s) for b, s in zip(bias_folded, w)))
 
 
-def packed_quant(call: KernelCall, lean: bool, channels: int) -> tuple[int, ...]:
-    """Per channel {folded bias, multiplier, right shift, 2^(right shift - 1)} when lean, else
-    {folded bias, multiplier, TFLM shift, 0}; zero channels pad up to `channels`."""
-    rows = []
+def packed_quant(call: KernelCall, lean: bool, channels: int) -> tuple[ConstArray, ConstArray]:
+    """The DSP kernels' per-channel constants: "quant" {folded bias, multiplier} (int32) and
+    "shift" (int8: the right shift when lean, else TFLM's shift); zeros pad up to `channels`."""
+    quant, shift = [], []
     for b, m, s in zip(_const(call, "bias_folded"), _const(call, "multiplier"), _const(call, "shift")):
-        rows.append((b, m, -s, 1 << (-s - 1)) if lean else (b, m, s, 0))
-    rows += [(0, 0, 1, 1) if lean else (0, 0, 0, 0)] * (channels - len(rows))
-    return tuple(v for row in rows for v in row)
+        quant += [b, m]
+        shift.append(-s if lean else s)
+    quant += [0, 0] * (channels - len(shift))
+    shift += [1 if lean else 0] * (channels - len(shift))
+    return ConstArray("quant", "int32_t", tuple(quant)), ConstArray("shift", "int8_t", tuple(shift))
 
 
 def _multipliers_ok(call: KernelCall) -> bool:
@@ -135,12 +137,12 @@ def conv_2d_dsp(graph: Graph, call: KernelCall) -> KernelCall | None:
         ("col_len", col_len), ("pad_value", -p["input_offset"]),
         ("output_offset", p["output_offset"]), ("act_min", p["act_min"]), ("act_max", p["act_max"]),
         ("lean", int(lean)),
-        ("filter", ConstRef("filter")), ("quant", ConstRef("quant")),
+        ("filter", ConstRef("filter")), ("quant", ConstRef("quant")), ("shift", ConstRef("shift")),
         ("scratch", ScratchRef()),
     )
     consts = (
         ConstArray("filter", "int8_t", tuple(int(v) for v in weights)),
-        ConstArray("quant", "int32_t", packed_quant(call, lean, even)),
+        *packed_quant(call, lean, even),
     )
     # two int16 columns, a window's bytes, then the output row with room for an odd channel's spill
     return replace(call, kernel="conv_2d_dsp", params=params, consts=consts,
@@ -183,19 +185,55 @@ def depthwise_conv_2d_dsp(graph: Graph, call: KernelCall) -> KernelCall | None:
         ("taps_even", round_up(taps, 2)), ("pad_value", -p["input_offset"]),
         ("output_offset", p["output_offset"]), ("act_min", p["act_min"]), ("act_max", p["act_max"]),
         ("lean", int(lean)),
-        ("filter", ConstRef("filter")), ("quant", ConstRef("quant")),
+        ("filter", ConstRef("filter")), ("quant", ConstRef("quant")), ("shift", ConstRef("shift")),
         ("scratch", ScratchRef()),
     )
     consts = (
         ConstArray("filter", "int8_t", tuple(int(v) for v in dw_interleave(filt))),
-        ConstArray("quant", "int32_t", packed_quant(call, lean, channels)),
+        *packed_quant(call, lean, channels),
     )
     # a row of the zero point for taps outside the image, then the output row
     return replace(call, kernel="depthwise_conv_2d_dsp", params=params, consts=consts,
                    scratch_bytes=channels + p["out_w"] * channels)
 
 
+# ---- FULLY_CONNECTED --------------------------------------------------------------------------
+
+def fully_connected_dsp(graph: Graph, call: KernelCall) -> KernelCall | None:
+    """FULLY_CONNECTED with symmetric weights -> mg_fully_connected_dsp_s8 (input widened once,
+    two channels per walk). The input offset is folded into the bias here."""
+    p = dict(call.params)
+    if p["filter_offset"] != 0 or not _multipliers_ok(call):
+        return None
+    depth, accum = p["output_depth"], p["accum_depth"]
+    filt = graph.tensor(p["filter"].tensor_id).array().reshape(depth, accum)
+    bias = (graph.tensor(p["bias"].tensor_id).array().astype(np.int64) if isinstance(p["bias"], TensorRef)
+            else np.zeros(depth, np.int64))
+    folded = tuple(int(v) for v in bias + p["input_offset"] * filt.astype(np.int64).sum(axis=1))
+    mults, shifts = _const(call, "multiplier"), _const(call, "shift")
+    if len(mults) == 1:  # per-tensor: the same for every channel
+        mults, shifts = mults * depth, shifts * depth
+    per_channel = replace(call, consts=(ConstArray("bias_folded", "int32_t", folded),
+                                        ConstArray("multiplier", "int32_t", mults),
+                                        ConstArray("shift", "int32_t", shifts)))
+    lean = lean_requant(per_channel, acc_bound(folded, filt))
+    col_len = round_up(accum, 8)
+    params = (
+        ("batches", p["batches"]), ("accum_depth", accum), ("output_depth", depth), ("col_len", col_len),
+        ("output_offset", p["output_offset"]), ("act_min", p["act_min"]), ("act_max", p["act_max"]),
+        ("lean", int(lean)),
+        ("filter", ConstRef("filter")), ("quant", ConstRef("quant")), ("shift", ConstRef("shift")),
+        ("scratch", ScratchRef()),
+    )
+    consts = (
+        ConstArray("filter", "int8_t", tuple(int(v) for v in pair_interleave(filt))),
+        *packed_quant(per_channel, lean, round_up(depth, 2)),
+    )
+    return replace(call, kernel="fully_connected_dsp", params=params, consts=consts, scratch_bytes=2 * col_len)
+
+
 _DSP: dict[str, Callable[[Graph, KernelCall], KernelCall | None]] = {
     "conv_2d": conv_2d_dsp,
     "depthwise_conv_2d": depthwise_conv_2d_dsp,
+    "fully_connected": fully_connected_dsp,
 }

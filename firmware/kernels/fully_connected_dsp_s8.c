@@ -1,0 +1,66 @@
+#include "fully_connected_dsp_s8.h"
+
+#include "mg_dsp.h"
+
+static inline __attribute__((always_inline)) void channel_pairs(const mg_fully_connected_dsp_params *p,
+                                                                const int16_t *col, int8_t *dst,
+                                                                const int lean)
+{
+    const int32_t depth = p->output_depth, turns = p->col_len / 8;
+    const int32_t out_off = p->output_offset, lo = p->act_min, hi = p->act_max;
+    const uint32_t *w = (const uint32_t *)__builtin_assume_aligned(p->filter, 4);
+    const uint32_t *x = (const uint32_t *)__builtin_assume_aligned(col, 4);
+    const int32_t *q = p->quant;
+    const int8_t *sh = p->shift;
+    int32_t oc;
+    for (oc = 0; oc < depth; oc += 2, q += 4, sh += 2) {
+        int32_t a0 = q[0], a1 = q[2];
+        MG_DOT_2X1(w, x, turns, 2, a0, a1);
+        w += p->col_len / 2;
+        dst[oc] = (int8_t)MG_DSP_OUT(lean, a0, q[1], sh[0], out_off, lo, hi);
+        if (oc + 1 < depth) {
+            dst[oc + 1] = (int8_t)MG_DSP_OUT(lean, a1, q[3], sh[1], out_off, lo, hi);
+        }
+    }
+}
+
+static void channels_lean(const mg_fully_connected_dsp_params *p, const int16_t *col, int8_t *dst)
+{
+    channel_pairs(p, col, dst, 1);
+}
+
+static void channels_exact(const mg_fully_connected_dsp_params *p, const int16_t *col, int8_t *dst)
+{
+    channel_pairs(p, col, dst, 0);
+}
+
+mg_status mg_fully_connected_dsp_s8(const mg_fully_connected_dsp_params *p, const int8_t *in, int8_t *out)
+{
+    int16_t *col;
+    int32_t b, k;
+    if (p == NULL || in == NULL || out == NULL || p->filter == NULL || p->quant == NULL || p->shift == NULL || p->scratch == NULL
+        || p->col_len <= 0 || p->col_len % 8 != 0 || p->col_len < p->accum_depth
+        || ((uintptr_t)p->scratch & 3u) != 0 || ((uintptr_t)p->filter & 3u) != 0) {
+        return MG_ERR_ARG; /* LDRD needs word-aligned columns and weights */
+    }
+    col = (int16_t *)(void *)p->scratch;
+    for (b = 0; b < p->batches; ++b) {
+        const int8_t *x = in + (size_t)b * (size_t)p->accum_depth;
+        /* widen: whole words first, then the ragged end and the zero padding one tap at a time */
+        for (k = 0; k + 4 <= p->accum_depth; k += 4) {
+            const uint32_t w = mg_read_u32(x + k);
+            mg_write_u32(col + k, mg_sxtb16(w));
+            mg_write_u32(col + k + 2, mg_sxtb16_ror8(w));
+        }
+        for (; k < p->col_len; ++k) {
+            const int32_t s = mg_sxtb16_slot(k);
+            col[s] = k < p->accum_depth ? (int16_t)x[k] : 0;
+        }
+        if (p->lean) {
+            channels_lean(p, col, out + (size_t)b * (size_t)p->output_depth);
+        } else {
+            channels_exact(p, col, out + (size_t)b * (size_t)p->output_depth);
+        }
+    }
+    return MG_OK;
+}
