@@ -86,7 +86,7 @@ def _convert_float(src: sources.ModelSource, calibration_data: str | Path | None
               f"(loaded with {model.loader})")
     tflite = _quietly(rep, model.to_int8, calib)
     graph = read_graph(tflite, name=src.stem)
-    require_int8(graph, str(src.path))
+    require_int8(graph, str(src.path), converted=True)
 
     check = _samples(validation, sample_shapes, "validation")
     data = "validation" if check is not None else ("synthetic" if synthetic else "calibration")

@@ -43,8 +43,11 @@ def is_float_model(graph: Graph) -> bool:
     return bool(activations) and not any(t.dtype == "INT8" for t in activations)
 
 
-def require_int8(graph: Graph, source_name: str) -> None:
-    """Raise UnsupportedModel unless every op of `graph` computes in int8."""
+def require_int8(graph: Graph, source_name: str, converted: bool = False) -> None:
+    """Raise UnsupportedModel unless every op of `graph` computes in int8.
+
+    `converted`: the graph is mcugen's own conversion of a float model, so re-converting is no cure.
+    """
     if is_float_model(graph):
         raise UnsupportedModel(
             f"{source_name}: a float .tflite; mcugen needs a full-integer int8 model",
@@ -53,7 +56,9 @@ def require_int8(graph: Graph, source_name: str) -> None:
     problems = non_int8_ops(graph)
     if problems:
         shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
-        raise UnsupportedModel(
-            f"{source_name}: op(s) not computed in int8: {shown}",
-            hint="convert full-integer (inference_input/output_type int8, TFLITE_BUILTINS_INT8 only), "
-                 "e.g. with `mcugen convert` on the Keras or SavedModel source")
+        hint = ("TensorFlow has no int8 kernel for these ops and left them in float; replace those layers "
+                "(Conv2D, DepthwiseConv2D, Dense, pooling, Add, Mul, ReLU, Softmax, ... quantize)"
+                if converted else
+                "convert full-integer (inference_input/output_type int8, TFLITE_BUILTINS_INT8 only), "
+                "e.g. with `mcugen convert` on the Keras or SavedModel source")
+        raise UnsupportedModel(f"{source_name}: op(s) not computed in int8: {shown}", hint=hint)

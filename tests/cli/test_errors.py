@@ -178,3 +178,19 @@ def test_subprocess_error_has_no_traceback(tmp_path):
     _assert_one_clear_error(proc.stderr, "unknown model format")
     assert proc.stdout == ""
     assert not (tmp_path / "o.tflite").exists()
+
+
+def test_keras_layer_without_int8_kernel(tmp_path, capsys):
+    """TensorFlow leaves CUMSUM in float even when asked for int8 only; mcugen refuses the result."""
+    import keras
+
+    inputs = keras.Input((8,), name="x")
+    model = keras.Model(inputs, keras.ops.cumsum(keras.layers.Dense(8)(inputs), axis=1))
+    path = tmp_path / "cumsum.keras"
+    model.save(path)
+    out = tmp_path / "cumsum_int8.tflite"
+    assert main(["convert", str(path), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    _assert_one_clear_error(err, r"not computed in int8: op \d+ CUMSUM \(FLOAT32 input, FLOAT32 output\)")
+    assert "replace those layers" in err
+    assert not out.exists()

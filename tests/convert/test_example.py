@@ -117,3 +117,9 @@ def test_keras3_h5_loads_with_keras3(tmp_path, example_files):
     result = convert_model(h5, example_files.calibration)
     assert result.source_kind == "keras3"
     assert {op.kind for op in result.graph.ops} == KWS_LIKE_OPS
+
+
+def test_conversion_is_reproducible(converted, example_files):
+    """Same model and calibration, same bytes: the sha256 baked into generated code is stable."""
+    again = convert_model(example_files.model, example_files.calibration)
+    assert again.tflite == converted.tflite
