@@ -1,0 +1,170 @@
+"""mcugen versus TensorFlow Lite Micro + CMSIS-NN, measured the way ../shared/notes/tflm-baseline.md
+measured the baseline: QEMU netduinoplus2 (STM32F405, Cortex-M4F), -icount shift=0, TIM2 counting
+one tick per executed instruction, firmware built at -O2. Every output is checked bit-exactly
+against tflite-micro by `mcugen bench`.
+
+    .venv/bin/python benchmarks/vs_tflm.py                    # all five models, the board's kernels (dsp)
+    .venv/bin/python benchmarks/vs_tflm.py kws vww --layers   # ... and every layer
+    .venv/bin/python benchmarks/vs_tflm.py --variant portable # the reference C kernels instead
+    .venv/bin/python benchmarks/vs_tflm.py --json out.json
+
+Prints per model: instructions per inference, flash (whole firmware), RAM (arena + peak stack), the
+TFLM + CMSIS-NN figures beside them, the ratios and the issue's targets; per op kind the
+instructions beside CMSIS-NN's; with --layers every layer. Figures are instructions, not time.
+Exit status 1 when an output differs from tflite-micro or a target is missed.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+MODELS = (REPO / "../shared/models").resolve()
+MODEL_FILES = {
+    "kws": "kws/kws_ref_model.tflite",
+    "vww": "vww/vww_96_int8.tflite",
+    "ic": "ic/pretrainedResnet_quant.tflite",
+    "ad": "ad/ad01_int8.tflite",
+    "hello_world": "hello_world/hello_world_int8.tflite",
+}
+# TFLM + CMSIS-NN at -O2 on netduinoplus2 (tflm-baseline.md): instructions, arena_used, flash .text,
+# peak stack (the note gives 870-1,370 B for CMSIS-NN; its upper end is used for RAM).
+BASELINE = {
+    "kws": (7_699_860, 22_820, 142_516),
+    "vww": (24_101_894, 100_708, 421_868),
+    "ic": (29_863_314, 54_996, 181_904),
+    "ad": (582_922, 2_580, 312_804),
+    "hello_world": (3_515, 772, None),
+}
+BASELINE_STACK = 1_370
+# instructions per op kind with CMSIS-NN (tflm-baseline.md, "where the time goes")
+BASELINE_OPS = {
+    "kws": {"CONV_2D": 5_395_575, "DEPTHWISE_CONV_2D": 2_245_564},
+    "vww": {"CONV_2D": 17_622_061, "DEPTHWISE_CONV_2D": 6_459_163},
+    "ic": {"CONV_2D": 27_493_053, "ADD": 2_337_787},
+    "ad": {"FULLY_CONNECTED": 582_984},
+}
+# issue 8's targets: instructions <= 0.8x, flash <= 0.4x (kws) / 0.6x (vww, ic),
+# RAM (arena + peak stack) <= 0.5x TFLM's arena_used (kws, vww)
+TARGETS = {
+    "kws": {"instructions": 6_160_000, "flash": 57_000, "ram": 11_410},
+    "vww": {"instructions": 19_280_000, "flash": int(0.6 * 421_868), "ram": 50_350},
+    "ic": {"instructions": 23_890_000, "flash": int(0.6 * 181_904)},
+    "ad": {"instructions": 466_000},
+}
+
+
+def board_with_variant(board: str, variant: str, folder: Path) -> str:
+    """A copy of `board` whose kernel_variant is `variant`, in `folder` (MCUGEN_BOARD_PATH)."""
+    text = (REPO / "boards" / f"{board}.toml").read_text()
+    lines = [f'kernel_variant = "{variant}"' if line.startswith("kernel_variant") else line
+             for line in text.splitlines()]
+    name = f"{board}_{variant}"
+    lines = [f'name = "{name}"' if line.startswith("name =") else line for line in lines]
+    (folder / f"{name}.toml").write_text("\n".join(lines) + "\n")
+    return name
+
+
+def run(cmd: list[str], env: dict) -> None:
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    if proc.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}")
+
+
+def measure(name: str, board: str, n: int, work: Path, env: dict) -> dict:
+    model = MODELS / MODEL_FILES[name]
+    project, out = work / name, work / f"{name}.json"
+    mcugen = [sys.executable, "-m", "mcugen"]
+    run([*mcugen, "build", str(model), "--board", board, "-o", str(project)], env)
+    run([*mcugen, "bench", str(model), "--emulate", "--project", str(project), "-n", str(n),
+         "--json", str(out)], env)
+    return json.loads(out.read_text())
+
+
+def ratio(a: float, b: float | None) -> str:
+    return f"{a / b:.2f}x" if b else "-"
+
+
+def verdict(value: int, limit: int | None) -> str:
+    if limit is None:
+        return ""
+    return f"<= {limit:,} {'ok' if value <= limit else 'MISSED'}"
+
+
+def report(name: str, r: dict, show_layers: bool) -> bool:
+    instr = int(r["latency"]["median"])
+    flash, ram = int(r["flash_bytes"]), int(r["arena_bytes"]) + int(r["stack_peak_bytes"])
+    b_instr, b_arena, b_flash = BASELINE[name]
+    b_ram = b_arena + BASELINE_STACK
+    t = TARGETS.get(name, {})
+    ok = bool(r["outputs_match"])
+    rows = [
+        ("instructions / inference", instr, b_instr, t.get("instructions")),
+        ("flash (whole firmware)", flash, b_flash, t.get("flash")),
+        ("RAM (arena + peak stack)", ram, b_ram, t.get("ram")),
+    ]
+    print(f"\n{name}: {r['model']} on {r['board']}, outputs {'bit-exact' if ok else 'DIFFER'} "
+          f"with tflite-micro ({r['n']} inferences)")
+    print(f"  {'':26} {'mcugen':>12} {'TFLM+CMSIS-NN':>14} {'ratio':>7}  target")
+    for label, ours, base, limit in rows:
+        base_text = f"{base:,}" if base else "-"
+        print(f"  {label:26} {ours:>12,} {base_text:>14} {ratio(ours, base):>7}  {verdict(ours, limit)}")
+        ok = ok and (limit is None or ours <= limit)
+    print(f"  (RAM: arena {int(r['arena_bytes']):,} + stack {int(r['stack_peak_bytes']):,}; "
+          f"TFLM: arena_used {b_arena:,} + stack {BASELINE_STACK:,})")
+    per_kind: dict[str, float] = {}
+    for layer in r["layers"]:
+        per_kind[layer["op"]] = per_kind.get(layer["op"], 0) + float(layer["median"])
+    base_ops = BASELINE_OPS.get(name, {})
+    print(f"  {'per op kind':26} {'mcugen':>12} {'CMSIS-NN':>14} {'ratio':>7}")
+    for kind, total in sorted(per_kind.items(), key=lambda kv: -kv[1]):
+        base = base_ops.get(kind)
+        print(f"  {kind:26} {int(total):>12,} {(f'{base:,}' if base else '-'):>14} {ratio(total, base):>7}")
+    if show_layers:
+        print(f"  {'#':>3} {'layer':22} {'instructions':>12} {'share':>7}")
+        for layer in r["layers"]:
+            print(f"  {layer['index']:>3} {layer['op']:22} {int(layer['median']):>12,} {layer['share']:>7.1%}")
+    return ok
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("models", nargs="*", default=list(MODEL_FILES), help="kws vww ic ad hello_world")
+    ap.add_argument("--board", default="netduinoplus2")
+    ap.add_argument("--variant", choices=("board", "portable", "dsp"), default="board",
+                    help="kernels to generate (default: what the board file says)")
+    ap.add_argument("-n", type=int, default=3, help="inferences per model (median reported)")
+    ap.add_argument("--layers", action="store_true", help="print every layer")
+    ap.add_argument("--json", help="write all results to this file")
+    args = ap.parse_args()
+    unknown = [m for m in args.models if m not in MODEL_FILES]
+    if unknown:
+        ap.error(f"unknown model(s) {unknown}; choose from {list(MODEL_FILES)}")
+    env = dict(os.environ)
+    results, all_ok = {}, True
+    with tempfile.TemporaryDirectory(prefix="vs_tflm_") as tmp:
+        work = Path(tmp)
+        board = args.board
+        if args.variant != "board":
+            boards = work / "boards"
+            boards.mkdir()
+            board = board_with_variant(args.board, args.variant, boards)
+            env["MCUGEN_BOARD_PATH"] = os.pathsep.join(filter(None, [str(boards), env.get("MCUGEN_BOARD_PATH")]))
+        print(f"mcugen vs TFLite Micro + CMSIS-NN (-O2), QEMU {args.board}, -icount shift=0, "
+              f"instructions counted by TIM2; kernels: {args.variant}")
+        for name in args.models:
+            results[name] = measure(name, board, args.n, work, env)
+            all_ok = report(name, results[name], args.layers) and all_ok
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2))
+    print("\nall targets met, all outputs bit-exact" if all_ok else "\nSOME TARGET MISSED OR OUTPUT DIFFERS")
+    return 0 if all_ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
