@@ -81,6 +81,22 @@ def _make_float_op(tmp, models):
     return path
 
 
+def _make_corrupt_saved_model(tmp, models):
+    path = tmp / "saved"
+    path.mkdir()
+    (path / "saved_model.pb").write_bytes(os.urandom(3000))
+    return path
+
+
+def _make_weights_only_h5(tmp, models):
+    import h5py
+
+    path = tmp / "weights.h5"
+    with h5py.File(path, "w") as f:  # an HDF5 file, but no Keras model config in it
+        f.create_dataset("dense/kernel", data=[[1.0, 2.0]])
+    return path
+
+
 CASES = {
     "missing file": (_make_missing, "no such file"),
     "truncated tflite": (_make_truncated_tflite, "corrupt or truncated"),
@@ -92,6 +108,8 @@ CASES = {
     "directory that is not a SavedModel": (_make_other_dir, "not a SavedModel"),
     "random bytes .h5": (_make_random_h5, "not a valid .h5"),
     "int8 model with a float op": (_make_float_op, r"not computed in int8: op 0 FULLY_CONNECTED"),
+    "corrupt SavedModel": (_make_corrupt_saved_model, "TensorFlow cannot load this SavedModel"),
+    "HDF5 without a Keras model": (_make_weights_only_h5, "Keras cannot load this model"),
 }
 
 
