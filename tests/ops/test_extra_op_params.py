@@ -1,0 +1,89 @@
+"""The Python side of the extra ops, without compiling anything: shape walks against numpy,
+the gemmlowp fixed-point twins against real math, and the TFLM parameter derivations."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mcugen.ops import fixedpoint as fp
+from mcugen.ops.mean import mean_multiplier, resolve_axes
+from mcugen.ops.quant import quantize_multiplier
+from mcugen.ops.shapes import broadcast_iteration, broadcast_shape, collapse, row_major_strides
+
+shapes = st.lists(st.integers(1, 4), min_size=0, max_size=5).map(tuple)
+
+
+def walk(dims, strides):
+    """Offsets visited by a row-major walk over `dims` with `strides` (what the C kernels do)."""
+    offsets = [0]
+    for d, s in zip(dims, strides):
+        offsets = [o + i * s for o in offsets for i in range(d)]
+    return offsets
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(out=shapes, data=st.data())
+def test_broadcast_walk_matches_numpy(out, data):
+    a = tuple(d if data.draw(st.booleans()) else 1 for d in out)
+    b = tuple(d if data.draw(st.booleans()) else 1 for d in out)
+    b = b[data.draw(st.integers(0, len(b))):]
+    target = broadcast_shape(a, b)
+    assert target is not None
+    dims, sa, sb = broadcast_iteration(a, b, target)
+    assert 1 <= len(dims) <= max(1, len(target))
+    xa = np.arange(int(np.prod(a)), dtype=np.int64).reshape(a)
+    xb = np.arange(int(np.prod(b)), dtype=np.int64).reshape(b)
+    ea, eb = np.broadcast_arrays(xa, xb)
+    assert [xa.reshape(-1)[o] for o in walk(dims, sa)] == ea.reshape(-1).tolist()
+    assert [xb.reshape(-1)[o] for o in walk(dims, sb)] == eb.reshape(-1).tolist()
+
+
+def test_incompatible_shapes_do_not_broadcast():
+    assert broadcast_shape((2, 3), (4, 3)) is None
+    assert broadcast_shape((2, 1, 3), (5, 1)) == (2, 5, 3)
+
+
+@settings(max_examples=100, deadline=None, derandomize=True)
+@given(shape=st.lists(st.integers(1, 4), min_size=1, max_size=5).map(tuple), data=st.data())
+def test_collapsed_transpose_free_walk_visits_the_same_elements(shape, data):
+    keep = [d for d in range(len(shape)) if data.draw(st.booleans())]
+    strides = row_major_strides(shape)
+    dims, s = collapse([shape[d] for d in keep], [strides[d] for d in keep])
+    x = np.arange(int(np.prod(shape))).reshape(shape)
+    index = tuple(slice(None) if d in keep else 0 for d in range(len(shape)))
+    assert [x.reshape(-1)[o] for o in walk(dims, s)] == x[index].reshape(-1).tolist()
+
+
+def test_fixed_point_logistic_and_tanh_follow_the_real_functions():
+    for x in np.linspace(-7.9, 7.9, 301):
+        raw = int(round(x * (1 << 27)))  # Q4.27
+        assert abs(fp.logistic(raw, 4) / 2**31 - 1 / (1 + math.exp(-x))) < 1e-6
+        assert abs(fp.tanh(raw, 4) / 2**31 - math.tanh(x)) < 1e-6
+
+
+def test_rounding_helpers_round_half_away_from_zero():
+    assert [fp.rdbp(v, 1) for v in (-3, -2, -1, 1, 2, 3)] == [-2, -1, -1, 1, 1, 2]
+    assert fp.srdhm(fp.INT32_MIN, fp.INT32_MIN) == fp.INT32_MAX
+    assert fp.srdhm(1 << 30, 1 << 30) == 1 << 29
+    assert fp.wrap32(fp.INT32_MAX + 1) == fp.INT32_MIN
+    assert fp.sat_shift_left16(20000, 1) == fp.INT16_MAX
+
+
+@settings(max_examples=100, deadline=None, derandomize=True)
+@given(in_scale=st.floats(1e-3, 1.0), out_scale=st.floats(1e-3, 1.0), count=st.integers(1, 5000))
+def test_mean_multiplier_folds_one_over_count(in_scale, out_scale, count):
+    multiplier, shift = mean_multiplier(in_scale, out_scale, count)
+    real = np.float32(in_scale) / np.float32(out_scale) / count
+    assert 0 <= multiplier < 2**31
+    assert math.isclose(multiplier * 2.0 ** (shift - 31), real, rel_tol=2e-3)
+    # without the fold it is TFLM's plain QuantizeMultiplier
+    assert mean_multiplier(in_scale, out_scale, 1) == quantize_multiplier(
+        float(np.float32(in_scale)) / float(np.float32(out_scale)))
+
+
+def test_mean_axes_resolve_like_tflm():
+    assert resolve_axes([-1, 1, 3], 4) == [3, 1]
+    assert resolve_axes([4], 4) is None
