@@ -9,13 +9,15 @@ import click
 from mcugen.report import human_bytes
 
 
-def _kernel_scratch(graph, reporter) -> dict[int, int]:
+def _kernel_scratch(graph, reporter, variant: str) -> dict[int, int]:
     """Scratch bytes per op from the op modules; empty (with a warning) if some op is unsupported."""
     from mcugen.errors import UnsupportedOp
     from mcugen.ops import lower_graph
+    from mcugen.ops.variants import specialise
 
     try:
-        return {c.op_index: c.scratch_bytes for c in lower_graph(graph) if c.scratch_bytes}
+        calls = specialise(graph, lower_graph(graph), variant)
+        return {c.op_index: c.scratch_bytes for c in calls if c.scratch_bytes}
     except UnsupportedOp as exc:
         reporter.warn(f"kernel scratch not planned ({len(exc.problems)} op(s) without an mcugen "
                       "kernel yet); figures cover activations only")
@@ -43,11 +45,13 @@ def _tflm_head(tflite: bytes, model_path: Path, reporter) -> int | None:
 @click.option("--plot", type=click.Path(dir_okay=False, path_type=Path),
               help="Draw the memory timeline to FILE (.svg, .png or .pdf).")
 @click.option("--no-inplace", is_flag=True,
-              help="Plot/list the plan without in-place reuse (every tensor its own bytes).")
+              help="Plot and list the plan without in-place reuse (every tensor its own bytes).")
 @click.option("--tflm-offline", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the model with this plan as TFLite Micro OfflineMemoryAllocation metadata.")
-@click.option("--align", type=int, default=16, show_default=True,
-              help="Alignment of every buffer in bytes (a power of two; boards set their own).")
+              help="Write MODEL with a plan TFLite Micro can honour (no in-place, 16-byte rounding) "
+                   "as OfflineMemoryAllocation metadata; TFLM then uses exactly that head.")
+@click.option("--board", help="Take alignment and kernel scratch from this board (see `mcugen boards`).")
+@click.option("--align", type=int, help="Alignment of every buffer in bytes, a power of two "
+              "[default: the board's, else 16].")
 @click.option("--algorithm", type=click.Choice(["greedy", "heuristic", "exact", "best"]),
               default="best", show_default=True, help="Placement algorithm.")
 @click.option("--time-budget", type=float, default=2.0, show_default=True,
@@ -58,8 +62,8 @@ def _tflm_head(tflite: bytes, model_path: Path, reporter) -> int | None:
                    "only, like TFLite Micro's reference kernels, which ask for none here).")
 @click.pass_obj
 def command(state, model: Path, as_json: bool, plot: Path | None, no_inplace: bool,
-            tflm_offline: Path | None, align: int, algorithm: str, time_budget: float,
-            no_tflm: bool, scratch: bool) -> None:
+            tflm_offline: Path | None, board: str | None, align: int | None, algorithm: str,
+            time_budget: float, no_tflm: bool, scratch: bool) -> None:
     """Plan the tensor arena of MODEL ahead of time and compare it with TFLite Micro.
 
     MODEL is an int8 .tflite (other formats are converted first, as `mcugen convert` does).
@@ -74,6 +78,7 @@ def command(state, model: Path, as_json: bool, plot: Path | None, no_inplace: bo
       mcugen plan vww.tflite --plot vww_arena.svg
       mcugen plan kws.tflite --json | jq .arena_bytes
       mcugen plan kws.tflite --no-scratch     # activations only, as TFLM's planner counts them
+      mcugen plan kws.tflite --board netduinoplus2   # that board's alignment and DSP kernels' scratch
       mcugen plan kws.tflite --tflm-offline kws_planned.tflite   # TFLM then needs only this head
     """
     from mcugen.arena import plan_arena
@@ -82,10 +87,18 @@ def command(state, model: Path, as_json: bool, plot: Path | None, no_inplace: bo
     from mcugen.fsutil import atomic_write
 
     rep = state.reporter
+    variant = "portable"
+    if board is not None:
+        from mcugen.boards import load_board
+
+        target = load_board(board)
+        variant = target.kernel_variant
+        align = target.arena_align if align is None else align
+    align = 16 if align is None else align
     total = 2 + (plot is not None) + (tflm_offline is not None)
     result = convert_model(model, reporter=rep, steps=(1, total))
     graph = result.graph
-    scratch = _kernel_scratch(graph, rep) if scratch else {}
+    scratch = _kernel_scratch(graph, rep, variant) if scratch else {}
     plans = {inplace: plan_arena(graph, scratch, inplace=inplace, align=align,
                                  time_budget_s=time_budget, algorithm=algorithm)
              for inplace in (False, True)}
@@ -114,7 +127,7 @@ def command(state, model: Path, as_json: bool, plot: Path | None, no_inplace: bo
     if as_json:
         no, yes = plans[False], plans[True]
         rep.json({
-            "model": str(model), "align": align, "tflm_head_bytes": head,
+            "model": str(model), "board": board, "align": align, "tflm_head_bytes": head,
             "kernel_scratch_bytes": sum(scratch.values()),
             "arena_bytes": yes.size, "lower_bound_bytes": yes.lower_bound, "optimal": yes.optimal,
             "algorithm": yes.algorithm,

@@ -55,3 +55,14 @@ def test_plan_errors_are_one_line_with_a_hint(capsys, tmp_path):
     bad.write_bytes(b"not a model")
     assert main(["plan", str(bad)]) == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_plan_for_a_board_uses_its_kernels_scratch(capsys):
+    assert main(["plan", KWS, "--json", "--no-tflm", "--board", "netduinoplus2"]) == 0
+    dsp = json.loads(capsys.readouterr().out)
+    assert main(["plan", KWS, "--json", "--no-tflm"]) == 0
+    portable = json.loads(capsys.readouterr().out)
+    assert dsp["board"] == "netduinoplus2" and dsp["align"] == 16
+    assert dsp["kernel_scratch_bytes"] != portable["kernel_scratch_bytes"]  # DSP kernels need im2col room
+    assert dsp["arena_bytes"] >= dsp["lower_bound_bytes"]
+    assert main(["plan", KWS, "--no-tflm", "--board", "no_such_board"]) == 2
