@@ -58,8 +58,8 @@ def command(state, model, board_name, port, emulate, project_dir, inputs_path, c
     """
     from mcugen.bench import target
     from mcugen.bench.client import BenchClient
+    from mcugen.bench.session import run_session
     from mcugen.build.pio import elf_sizes
-    from mcugen.bench.session import make_samples, run_session
     from mcugen.boards import load_board
     from mcugen.convert.tflite_reader import read_graph
 

@@ -111,7 +111,6 @@ def test_every_emulated_board(board, hello_model, tmp_path):
 
 
 def test_ctrl_c_stops_qemu(hello_m4, hello_model):
-    import os
     import signal
     import subprocess
     import sys
