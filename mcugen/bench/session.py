@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Protocol, Sequence
 
 import numpy as np
@@ -65,7 +65,6 @@ class BenchResult:
     arena_bytes: int
     stack_peak_bytes: int
     flash_bytes: int | None = None
-    extra: dict = field(default_factory=dict, compare=False)
 
     @property
     def n(self) -> int:
@@ -122,7 +121,6 @@ class BenchResult:
         us = self.latency_us
         if us is not None:
             doc["latency_us"] = us.to_json()
-        doc.update(self.extra)
         return doc
 
 
