@@ -78,22 +78,10 @@ def build_problem(graph: ir.Graph, scratch: Mapping[int, int] | None = None, *, 
                 groups.join(src, op.outputs[0])
         for op in graph.ops:
             out = op.outputs[0] if op.outputs else -1
-            if out not in lives:
-                continue
-            for src in aliasing.elementwise_candidates(graph, op):
-                root = groups.find(src)
-                if groups.span[root][1] == op.index and root != groups.find(out) \
-                        and not _holds_output(groups, root, outputs):
-                    groups.join(root, out)
-                    break
-            else:
+            if out in lives and not _write_in_place(graph, op, groups, outputs):
                 shift = aliasing.streaming_max_shift(graph, op)
-                src = op.inputs[0] if op.inputs else -1
-                if shift is not None and src in lives:
-                    root = groups.find(src)
-                    if groups.span[root][1] == op.index and root != groups.find(out) \
-                            and not _holds_output(groups, root, outputs):
-                        permits.append((out, src, shift))
+                if shift is not None and _dies_here(groups, op.inputs[0], op, outputs):
+                    permits.append((out, op.inputs[0], shift))
 
     members: dict[int, list[int]] = {}
     for tid in sorted(lives):
@@ -118,5 +106,20 @@ def build_problem(graph: ir.Graph, scratch: Mapping[int, int] | None = None, *, 
     return Problem(tuple(requests), problem_permits, align), index_of
 
 
-def _holds_output(groups: _Groups, root: int, outputs: set[int]) -> bool:
-    return any(groups.find(t) == root for t in outputs)
+def _dies_here(groups: _Groups, tid: int, op: ir.Op, outputs: set[int]) -> bool:
+    """Is `tid`'s whole group (it and its views) read for the last time by `op`, and no model
+    output, so that `op`'s output may take its bytes?"""
+    if tid not in groups.parent:
+        return False
+    root = groups.find(tid)
+    return (groups.span[root][1] == op.index and root != groups.find(op.outputs[0])
+            and not any(groups.find(t) == root for t in outputs if t in groups.parent))
+
+
+def _write_in_place(graph: ir.Graph, op: ir.Op, groups: _Groups, outputs: set[int]) -> bool:
+    """Merge an element-wise op's output into a same-shape input group dying here, if any."""
+    for src in aliasing.elementwise_candidates(graph, op):
+        if _dies_here(groups, src, op, outputs):
+            groups.join(src, op.outputs[0])
+            return True
+    return False
