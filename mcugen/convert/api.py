@@ -93,7 +93,8 @@ def _convert_float(src: sources.ModelSource, calibration_data: str | Path | None
     check = check if check is not None else calib
     rep.stage(first + 2, total, "check", f"float vs int8 on {len(check[0])} {data} samples")
     float_outputs = _quietly(rep, model.predict, check)
-    report = quant_report(tflite, graph, check, float_outputs, data)
+    with rep.progress("int8 reference run", total=len(check[0])) as advance:
+        report = quant_report(tflite, graph, check, float_outputs, data, advance)
     return ConvertResult(tflite, graph, report, model.loader, synthetic)
 
 

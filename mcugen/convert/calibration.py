@@ -71,6 +71,8 @@ def _read_npz(path: Path) -> np.ndarray:
 def _fit(arr: np.ndarray, sample_shape: tuple[int, ...], path: Path) -> np.ndarray:
     if not (np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_):
         raise CalibrationError(f"{path}: array of {arr.dtype}, expected numbers")
+    if arr.size == 0:
+        raise CalibrationError(f"{path}: the array holds no samples (shape {tuple(arr.shape)})")
     size = prod(sample_shape)
     rank = len(sample_shape)
     if arr.ndim >= rank and tuple(arr.shape[arr.ndim - rank:]) == tuple(sample_shape) and arr.size > 0:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -57,8 +57,11 @@ def dequantize(q: np.ndarray, t: Tensor) -> np.ndarray:
     return (q.astype(np.float32) - t.quant.zero_point) * t.quant.scale
 
 
-def run_int8(tflite: bytes, graph: Graph, inputs: Sequence[np.ndarray]) -> list[np.ndarray]:
-    """Run every sample through LiteRT's reference kernels; float in, float (dequantized) out."""
+def run_int8(tflite: bytes, graph: Graph, inputs: Sequence[np.ndarray],
+             advance: Callable[[int], None] | None = None) -> list[np.ndarray]:
+    """Run every sample through LiteRT's reference kernels; float in, float (dequantized) out.
+
+    `advance(1)` is called after each sample (a progress bar's step)."""
     from ai_edge_litert.interpreter import Interpreter, OpResolverType
 
     it = Interpreter(model_content=bytes(tflite),
@@ -77,6 +80,8 @@ def run_int8(tflite: bytes, graph: Graph, inputs: Sequence[np.ndarray]) -> list[
         it.invoke()
         for k, (d, t) in enumerate(zip(out_details, out_tensors)):
             results[k].append(dequantize(it.get_tensor(d["index"]), t)[0])
+        if advance is not None:
+            advance(1)
     return [np.stack(r) for r in results]
 
 
@@ -106,9 +111,10 @@ def compare(name: str, reference: np.ndarray, approx: np.ndarray) -> OutputQuali
 
 
 def quant_report(tflite: bytes, graph: Graph, inputs: Sequence[np.ndarray],
-                 float_outputs: Sequence[np.ndarray], data: str) -> QuantReport:
+                 float_outputs: Sequence[np.ndarray], data: str,
+                 advance: Callable[[int], None] | None = None) -> QuantReport:
     """Compare `float_outputs` (the source model on `inputs`) with the int8 model on the same inputs."""
-    int8_outputs = run_int8(tflite, graph, inputs)
+    int8_outputs = run_int8(tflite, graph, inputs, advance)
     names = [graph.tensors[t].name for t in graph.outputs]
     qualities = tuple(compare(n, f, q) for n, f, q in zip(names, float_outputs, int8_outputs))
     return QuantReport(samples=len(inputs[0]), data=data, outputs=qualities)

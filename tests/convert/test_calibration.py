@@ -94,3 +94,9 @@ def test_synthetic_samples_are_seeded():
     assert a.shape == (4, *SHAPE) and a.dtype == np.float32
     np.testing.assert_array_equal(a, b)
     assert not np.array_equal(a, synthetic_samples(SHAPE, 4, seed=4))
+
+
+def test_empty_array_is_refused(tmp_path):
+    np.save(tmp_path / "none.npy", np.zeros((0, *SHAPE), np.float32))
+    with pytest.raises(CalibrationError, match="no samples"):
+        load_samples(tmp_path / "none.npy", SHAPE)
