@@ -2,11 +2,13 @@
 the real models in ../shared/models (with TFLite Micro's own head for comparison).
 
     .venv/bin/python benchmarks/arena_bench.py [--ops 2000] [--seed 1] [--budget 1.0] [--no-models]
+                                               [--hard 20]
 
 Synthetic graphs: `--ops` ops (each op adds one activation tensor, so ~2,000 tensors by default),
 convolutions, pooling, element-wise ops, views and skip connections reaching up to 32 tensors back
 (`mcugen.arena.synthetic.random_graph`). Times are wall-clock seconds of `plan_arena` (lifetimes,
-placement and the verifier) on this machine, minimum of `--repeat` runs.
+placement and the verifier) on this machine, minimum of `--repeat` runs. Then a summary over
+`--hard` harder graphs (300 ops, longer skip connections) where heuristics often miss the bound.
 """
 from __future__ import annotations
 
@@ -69,6 +71,26 @@ def synthetic(rep: Reporter, ops: int, seed: int, budget: float, repeat: int, br
               right=("seconds", "arena B", "lower bound B"))
 
 
+def many(rep: Reporter, count: int, ops: int, budget: float) -> None:
+    """Summary over `count` harder graphs (more, longer skip connections): how often each
+    algorithm reaches the lower bound, its mean gap above it, and its mean time."""
+    rows = []
+    for algorithm in ("greedy", "heuristic", "exact", "best"):
+        at_bound, gaps, secs = 0, [], []
+        for seed in range(count):
+            graph = random_graph(random.Random(seed), ops, branch=0.5, reach=64)
+            start = time.perf_counter()
+            plan = plan_arena(graph, inplace=False, algorithm=algorithm, time_budget_s=budget)
+            secs.append(time.perf_counter() - start)
+            at_bound += plan.size == plan.lower_bound
+            gaps.append(100.0 * (plan.size - plan.lower_bound) / plan.lower_bound)
+        rows.append((algorithm, f"{at_bound}/{count}", f"{sum(gaps) / count:.2f} %",
+                     f"{max(gaps):.2f} %", f"{sum(secs) / count:.3f}"))
+    rep.table(f"{count} graphs of {ops} ops with long skip connections (branch 0.5, reach 64), no in-place, "
+              f"budget {budget} s", ["algorithm", "at lower bound", "mean gap", "worst gap", "mean s"], rows,
+              right=("at lower bound", "mean gap", "worst gap", "mean s"))
+
+
 def models(rep: Reporter, budget: float) -> None:
     from mcugen.convert.tflite_reader import read_graph
     from mcugen.oracle import tflm_arena_usage
@@ -98,9 +120,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--budget", type=float, default=1.0, help="exact-search seconds per plan")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--no-models", action="store_true", help="skip the real models")
+    ap.add_argument("--hard", type=int, default=20, help="how many harder 300-op graphs to summarise")
     args = ap.parse_args(argv)
     rep = Reporter()
     synthetic(rep, args.ops, args.seed, args.budget, args.repeat, args.branch)
+    if args.hard:
+        many(rep, args.hard, 300, args.budget)
     if not args.no_models:
         models(rep, args.budget)
     return 0

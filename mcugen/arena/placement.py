@@ -6,6 +6,8 @@ already placed and alive at the same time (honouring overlap permits).
 from __future__ import annotations
 
 import heapq
+import random
+import time
 from typing import Callable, Sequence
 
 from mcugen.arena.problem import Blocked, Permit, Problem, Request, arena_size, forbidden, lowest_fit, permit_table
@@ -129,3 +131,38 @@ def add_scratch(problem: Problem, keep: list[int], placed: Sequence[int]) -> lis
         start[old] = placed[new]
     rest = sorted((i for i, o in enumerate(start) if o < 0), key=lambda i: -problem.requests[i].size)
     return place_in_order(problem, rest, start=start)
+
+
+def improve(problem: Problem, offsets: Sequence[int], deadline: float, bound: int = 0,
+            seed: int = 0, max_moves: int = 2000) -> list[int]:
+    """Hill-climb over placement orders for `max_moves` moves, until `deadline` or `bound`.
+
+    A plan's buffers listed by offset, placed again at their lowest fits in that order, give a plan
+    no larger; moving a buffer that touches the top of the arena earlier in that order is the move
+    (sideways moves are kept too, to cross plateaus). Seeded, so plans are reproducible.
+    """
+    rng = random.Random(seed)
+    near = neighbours(problem)
+    reqs = problem.requests
+    order = sorted(range(len(reqs)), key=lambda i: (offsets[i], i))
+    current = place_in_order(problem, order, near)
+    current_size = arena_size(problem, current)
+    best, best_size = (current, current_size) if current_size <= arena_size(problem, offsets) \
+        else (list(offsets), arena_size(problem, offsets))
+    for _ in range(max_moves):
+        if best_size <= bound or len(order) < 2 or time.perf_counter() > deadline:
+            break
+        at_top = [i for i in order if current[i] + reqs[i].size == current_size]
+        pick = rng.choice(at_top) if rng.random() < 0.8 else rng.choice(order)
+        pos = order.index(pick)
+        if pos == 0:
+            continue
+        trial = order[:pos] + order[pos + 1:]
+        trial.insert(rng.randrange(0, pos), pick)
+        candidate = place_in_order(problem, trial, near)
+        size = arena_size(problem, candidate)
+        if size <= current_size:
+            order, current, current_size = trial, candidate, size
+            if size < best_size:
+                best, best_size = candidate, size
+    return best

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -10,7 +11,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from mcugen.arena import ALGORITHMS, plan_arena, solve
 from mcugen.arena.exact import branch_and_bound, proves_optimality
 from mcugen.arena.lifetimes import tensor_lifetimes
-from mcugen.arena.placement import heuristics
+from mcugen.arena.placement import heuristics, improve
 from mcugen.arena.problem import Permit, Problem, Request, arena_size, lower_bound
 from mcugen.arena.synthetic import random_graph
 from mcugen.arena.verify import offset_errors, verify_plan
@@ -80,6 +81,10 @@ def test_every_heuristic_plan_is_valid(problem):
     for name, offsets in heuristics(problem).items():
         assert offset_errors(problem, offsets) == [], name
         assert arena_size(problem, offsets) >= bound
+    start = heuristics(problem)["start"]
+    better = improve(problem, start, time.perf_counter() + 5, bound, max_moves=30)
+    assert offset_errors(problem, better) == []
+    assert bound <= arena_size(problem, better) <= arena_size(problem, start)
     offsets, _, optimal = solve(problem, "best", 0.05)
     assert offset_errors(problem, offsets) == []
     if optimal:
