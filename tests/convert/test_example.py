@@ -109,6 +109,7 @@ def test_demo_steps_after_training(tmp_path, example_files):
     assert data["sha256"] == written.sha256 and data["totals"]["ops"] == len(written.ops)
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # Keras' own numpy-2 note when writing .h5
 def test_keras3_h5_loads_with_keras3(tmp_path, example_files):
     import keras
 
