@@ -53,23 +53,44 @@ class _Search:
         return lowest_fit(spans, floor)
 
     def bound(self, top: int, fits: dict[int, int]) -> int:
+        """A lower bound on the final arena of every completion of the current partial plan.
+
+        At each step, the unplaced buffers with fits >= Y all lie above Y, apart from each other
+        (less what permits let overlap) and from the placed buffers' bytes above Y.
+        """
         steps = self.p.steps
-        total = [0] * steps
-        low = [None] * steps
+        waiting: list[list[tuple[int, int]]] = [[] for _ in range(steps)]
         best = top
         for c, y in fits.items():
             r = self.reqs[c]
             best = max(best, y + r.size)
             for t in range(r.first, r.last + 1):
-                total[t] += r.size
-                if low[t] is None or y < low[t]:
-                    low[t] = y
-        for out, inp, t, saved in self.savings:
+                waiting[t].append((y, r.size))
+        saved = [0] * steps
+        partner_of_waiting: set[tuple[int, int]] = set()  # (placed request, step)
+        for out, inp, t, amount in self.savings:
             if out in fits and inp in fits:
-                total[t] -= saved
+                saved[t] += amount
+            elif out in fits:
+                partner_of_waiting.add((inp, t))
+            elif inp in fits:
+                partner_of_waiting.add((out, t))
+        held: list[list[tuple[int, int]]] = [[] for _ in range(steps)]
+        for a, off in enumerate(self.offsets):
+            if off >= 0:
+                r = self.reqs[a]
+                for t in range(r.first, r.last + 1):
+                    if waiting[t] and (a, t) not in partner_of_waiting:
+                        held[t].append((off, off + r.size))
         for t in range(steps):
-            if low[t] is not None:
-                best = max(best, low[t] + total[t])
+            items = sorted(waiting[t], reverse=True)
+            total = 0
+            for k, (y, size) in enumerate(items):
+                total += size
+                if k + 1 < len(items) and items[k + 1][0] == y:
+                    continue
+                above = sum(hi - max(lo, y) for lo, hi in held[t] if hi > y)
+                best = max(best, y + total + above - saved[t])
         return best
 
     def run(self, floor: int, top: int, previous: int, left: int) -> None:
