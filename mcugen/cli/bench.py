@@ -169,6 +169,9 @@ def _show(rep, result) -> None:
     from mcugen.bench.reportfile import layer_rows, summary_rows
 
     rep.table(f"{result.model} on {result.board}", ["", "value"], summary_rows(result))
-    if result.layer_names:
+    if result.layer_names and not any(result.layer_medians()):
+        rep.warn("no per-layer counts: the firmware was built without "
+                 "-DMG_HOOKS_HEADER='\"mg_bench_hooks.h\"' (mcugen build adds it)")
+    elif result.layer_names:
         rep.table(f"per layer ({result.unit}, median)", ["#", "op", "median", "share"],
                   layer_rows(result), right=("#", "median", "share"))

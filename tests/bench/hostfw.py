@@ -12,17 +12,18 @@ REPO = Path(__file__).resolve().parents[2]
 FW = REPO / "firmware"
 HOST_C = Path(__file__).resolve().parent / "c"
 FLAGS = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-O1", "-g",
-         "-fsanitize=address,undefined", "-fno-sanitize-recover=all",
-         '-DMG_HOOKS_HEADER="mg_bench_hooks.h"']
+         "-fsanitize=address,undefined", "-fno-sanitize-recover=all"]
+HOOKS = '-DMG_HOOKS_HEADER="mg_bench_hooks.h"'
 
 
-def build_bench_host(model_dir: Path, out: Path, extra_c: list[Path] = ()) -> Path:
-    """Compile bench_main.c + protocol + host board glue + the model sources in `model_dir`."""
+def build_bench_host(model_dir: Path, out: Path, extra_c: list[Path] = (), hooks: bool = True) -> Path:
+    """Compile bench_main.c + protocol + host board glue + the model sources in `model_dir`
+    (with the per-layer timing hooks unless `hooks` is False)."""
     model_c = sorted(p for p in model_dir.glob("*.c") if p.name != "host_main.c")
     sources = [FW / "app" / "bench_main.c", FW / "bench" / "mg_bench_proto.c",
                HOST_C / "host_board.c", *model_c, *extra_c]
     includes = [model_dir, FW / "include", FW / "bench", FW / "boards" / "include", HOST_C]
-    cmd = ["gcc", *FLAGS, *[f"-I{d}" for d in includes], *map(str, sources), "-o", str(out)]
+    cmd = ["gcc", *FLAGS, *([HOOKS] if hooks else []), *[f"-I{d}" for d in includes], *map(str, sources), "-o", str(out)]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     assert proc.returncode == 0 and not proc.stderr.strip(), proc.stderr
     return out

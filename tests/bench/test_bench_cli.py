@@ -9,6 +9,7 @@ import time
 import pytest
 import serial
 
+from hostfw import build_bench_host, running
 from mcugen.cli import main
 
 
@@ -23,9 +24,24 @@ def pty_port():
         os.close(slave)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def hello(models_dir):
     return str(models_dir / "hello_world" / "hello_world_int8.tflite")
+
+
+@pytest.fixture(scope="module")
+def hello_fw_nohooks(hello, tmp_path_factory):
+    """hello_world's generated code in the host bench firmware, without per-layer hooks."""
+    from mcugen.codegen import generate_sources
+    from mcugen.codegen.memory import plan_memory
+    from mcugen.convert.tflite_reader import read_graph
+    from mcugen.ops import lower_graph
+
+    src = tmp_path_factory.mktemp("hello_nohooks")
+    graph = read_graph(open(hello, "rb").read())
+    calls = lower_graph(graph)
+    generate_sources(graph, plan_memory(graph, calls), calls).write(src)
+    return build_bench_host(src, src / "bench_host", hooks=False)
 
 
 def test_missing_port(hello, capsys):
@@ -72,20 +88,10 @@ def test_usage_needs_exactly_one_of_port_and_emulate(hello, capsys):
     assert main(["bench", hello, "--board", "mps2_an386", "--emulate", "--port", "/dev/null"]) == 2
 
 
-def test_bench_over_a_port_url_reports_cycles_and_time(hello, tmp_path, capsys):
+def test_bench_over_a_port_url_reports_cycles_and_time(hello, hello_fw_nohooks, capsys):
     """The real-board path (cycles, microseconds) end to end, with the host-built firmware behind
-    a socket:// port: pyserial opens it like a USB UART."""
-    from hostfw import build_bench_host, running
-    from mcugen.codegen import generate_sources
-    from mcugen.codegen.memory import plan_memory
-    from mcugen.convert.tflite_reader import read_graph
-    from mcugen.ops import lower_graph
-
-    graph = read_graph(open(hello, "rb").read())
-    calls = lower_graph(graph)
-    generate_sources(graph, plan_memory(graph, calls), calls).write(tmp_path)
-    exe = build_bench_host(tmp_path, tmp_path / "bench_host")
-    with running(exe) as (_proc, port):
+    a socket:// port: pyserial opens it like a USB UART. Built without the per-layer hooks."""
+    with running(hello_fw_nohooks) as (_proc, port):
         status = main(["--no-progress", "bench", hello, "--board", "nucleo_l4r5zi", "--port",
                        f"socket://127.0.0.1:{port}", "-n", "3", "--json", "-"])
     out, err = capsys.readouterr()
@@ -94,3 +100,14 @@ def test_bench_over_a_port_url_reports_cycles_and_time(hello, tmp_path, capsys):
     assert doc["outputs_match"] and doc["n"] == 3 and doc["latency"]["unit"] == "cycles"
     assert doc["latency_us"]["median"] == pytest.approx(doc["latency"]["median"] / 1000)
     assert "built for host, not nucleo_l4r5zi" in err
+    assert all(layer["median"] == 0 for layer in doc["layers"]) and len(doc["layers"]) == 3
+
+
+def test_terminal_tables_and_missing_hooks_warning(hello, hello_fw_nohooks, capsys):
+    with running(hello_fw_nohooks) as (_proc, port):
+        status = main(["--no-progress", "bench", hello, "--board", "esp32", "--port",
+                       f"socket://127.0.0.1:{port}", "-n", "2"])
+    out, err = capsys.readouterr()
+    assert status == 0
+    assert "all bit-exact" in out and "latency median (us at" in out
+    assert "no per-layer counts" in err

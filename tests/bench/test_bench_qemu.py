@@ -131,3 +131,16 @@ def test_ctrl_c_stops_qemu(hello_m4, hello_model):
     assert proc.returncode == 130 and "interrupted" in err
     for pid in qemu:
         assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
+
+
+@pytest.mark.slow
+def test_perf_table_script_runs(tmp_path):
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "perf_table.py"
+    spec = importlib.util.spec_from_file_location("perf_table", path)
+    perf = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(perf)
+    assert perf.main(["--models", "hello_world", "-n", "1", "--json", str(tmp_path / "p.json")]) == 0
+    doc = json.loads((tmp_path / "p.json").read_text())["hello_world"]
+    assert doc["outputs_match"] and doc["board"] == "netduinoplus2" and doc["latency"]["median"] > 0
