@@ -87,7 +87,10 @@ def command(state, out_dir: Path, board: str) -> None:  # noqa: ANN001
       mcugen demo
       mcugen demo -o /tmp/demo --board mps2_an386
     """
+    from mcugen.boards import load_board
+
     reporter = state.reporter
+    load_board(board)  # an unknown board fails now, not after training
     run = DemoRun(out_dir=out_dir, board=board, reporter=reporter)
     out_dir.mkdir(parents=True, exist_ok=True)
     for number, (name, description, step) in enumerate(STEPS, start=1):

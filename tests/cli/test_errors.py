@@ -212,3 +212,10 @@ def test_keras_layer_without_int8_kernel(tmp_path, capsys):
     _assert_one_clear_error(err, r"not computed in int8: op \d+ CUMSUM \(FLOAT32 input, FLOAT32 output\)")
     assert "replace those layers" in err
     assert not out.exists()
+
+
+def test_demo_with_unknown_board_fails_before_training(tmp_path, capsys):
+    out = tmp_path / "demo"
+    assert main(["demo", "-o", str(out), "--board", "no_such_board"]) == 2
+    _assert_one_clear_error(capsys.readouterr().err, "unknown board 'no_such_board'")
+    assert not out.exists()
