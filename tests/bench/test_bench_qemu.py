@@ -144,3 +144,33 @@ def test_perf_table_script_runs(tmp_path):
     assert perf.main(["--models", "hello_world", "-n", "1", "--json", str(tmp_path / "p.json")]) == 0
     doc = json.loads((tmp_path / "p.json").read_text())["hello_world"]
     assert doc["outputs_match"] and doc["board"] == "netduinoplus2" and doc["latency"]["median"] > 0
+
+
+def test_board_reset_mid_run_under_qemu(hello_m4):
+    """QEMU's own system_reset (through its monitor): the firmware boots again and announces
+    itself; the client must say so instead of mistaking the new READY for a reply."""
+    import socket
+    import subprocess
+
+    from mcugen.bench.link import connect_socket
+    from mcugen.build.qemu import free_port, qemu_command
+
+    port, monitor_port = free_port(), free_port()
+    argv = qemu_command(load_board("netduinoplus2"), hello_m4.elf(hello_m4.bench_env), port)
+    argv[argv.index("-monitor") + 1] = f"tcp:127.0.0.1:{monitor_port},server=on,wait=off"
+    proc = subprocess.Popen(argv, start_new_session=True, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        client = BenchClient(connect_socket(port), timeout=3.0)
+        client.wait_ready()
+        client.load_input(0, b"\x00")
+        with socket.create_connection(("127.0.0.1", monitor_port), timeout=5) as monitor:
+            monitor.sendall(b"system_reset\n")
+            time.sleep(0.5)
+        start = time.monotonic()
+        with pytest.raises(DeviceError, match="reset"):
+            client.run()
+        assert time.monotonic() - start < 3
+    finally:
+        proc.kill()
+        proc.wait()
