@@ -77,6 +77,7 @@ def _convert_float(src: sources.ModelSource, calibration_data: str | Path | None
     model = _quietly(rep, load_float_model, src)
     sample_shapes = [_sample_shape(src, s) for s in model.input_shapes]
     calib = _samples(calibration_data, sample_shapes, "calibration")
+    check = _samples(validation, sample_shapes, "validation")  # now: bad files fail before the slow part
     synthetic = calib is None
     if calib is None:
         rep.warn(SYNTHETIC_WARNING)
@@ -88,7 +89,6 @@ def _convert_float(src: sources.ModelSource, calibration_data: str | Path | None
     graph = read_graph(tflite, name=src.stem)
     require_int8(graph, str(src.path), converted=True)
 
-    check = _samples(validation, sample_shapes, "validation")
     data = "validation" if check is not None else ("synthetic" if synthetic else "calibration")
     check = check if check is not None else calib
     rep.stage(first + 2, total, "check", f"float vs int8 on {len(check[0])} {data} samples")

@@ -219,3 +219,13 @@ def test_demo_with_unknown_board_fails_before_training(tmp_path, capsys):
     assert main(["demo", "-o", str(out), "--board", "no_such_board"]) == 2
     _assert_one_clear_error(capsys.readouterr().err, "unknown board 'no_such_board'")
     assert not out.exists()
+
+
+def test_bad_validation_data_fails_before_quantizing(tmp_path, capsys, example_files):
+    bad = tmp_path / "val.npz"
+    bad.write_bytes(b"PK\x03\x04 broken")
+    assert main(["convert", str(example_files.model), "-c", str(example_files.calibration),
+                 "--validation", str(bad), "-o", str(tmp_path / "x.tflite")]) == 2
+    err = capsys.readouterr().err
+    _assert_one_clear_error(err, "not a readable .npz")
+    assert "quantize" not in err and not (tmp_path / "x.tflite").exists()
