@@ -108,7 +108,8 @@ class FloatModel:
                 raise UnsupportedModel(
                     f"{self.source.path}: TensorFlow cannot convert this model to full-integer int8: "
                     f"{first[:300]}",
-                    hint="every layer needs an int8 TFLite builtin kernel; `mcugen -v ...` shows TensorFlow's messages") from exc
+                    hint="every layer needs an int8 TFLite builtin kernel; "
+                         "`mcugen -v ...` shows TensorFlow's messages") from exc
 
 
 def load_float_model(source: ModelSource) -> FloatModel:
@@ -127,8 +128,10 @@ def load_float_model(source: ModelSource) -> FloatModel:
 
     shapes = tuple(tuple(d for d in t.shape) for t in model.inputs)
     if loader == "keras2":
-        return FloatModel(source, loader, shapes, predict, lambda _: tf.lite.TFLiteConverter.from_keras_model(model))
-    return FloatModel(source, loader, shapes, predict, lambda workdir: _keras3_converter(tf, model, shapes, workdir))
+        converter = lambda _: tf.lite.TFLiteConverter.from_keras_model(model)  # noqa: E731
+    else:
+        converter = lambda workdir: _keras3_converter(tf, model, shapes, workdir)  # noqa: E731
+    return FloatModel(source, loader, shapes, predict, converter)
 
 
 def _keras3_converter(tf: Any, model: Any, shapes: tuple[tuple[int | None, ...], ...], workdir: str) -> Any:
