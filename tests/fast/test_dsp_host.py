@@ -1,0 +1,67 @@
+"""The DSP kernel variant on the host (its plain-C intrinsics, ASan + UBSan, both arena plans)
+bit-exact with tflite-micro: every shared model and randomized layers that reach every path
+(odd channels and widths, padding, strides, dilation, non-lean output stages)."""
+from __future__ import annotations
+
+import pytest
+
+from .support import check_on_host, keras_int8
+
+SHARED = {
+    "kws": ("kws/kws_ref_model.tflite", {"conv_2d_dsp", "depthwise_conv_2d_dsp", "fully_connected_dsp"}),
+    "ad": ("ad/ad01_int8.tflite", {"fully_connected_dsp"}),
+    "hello_world": ("hello_world/hello_world_int8.tflite", {"fully_connected_dsp"}),
+    "vww": ("vww/vww_96_int8.tflite", {"conv_2d_dsp", "depthwise_conv_2d_dsp", "fully_connected_dsp"}),
+    "ic": ("ic/pretrainedResnet_quant.tflite", {"conv_2d_dsp", "fully_connected_dsp"}),
+}
+
+
+@pytest.mark.parametrize("name", [
+    "kws", "ad", "hello_world",
+    pytest.param("vww", marks=pytest.mark.slow), pytest.param("ic", marks=pytest.mark.slow),
+])
+def test_shared_model_bit_exact(name, shared_models, tmp_path):
+    path, expected_kernels = SHARED[name]
+    # the in-place plan: the one where the kernels' streaming overlap matters
+    result = check_on_host((shared_models / path).read_bytes(), tmp_path, n=3, seed=1, plans=(True,))
+    assert expected_kernels <= result.kernels
+    assert result.exact, result.mismatches
+
+
+def _convs(k, x):
+    """Odd channel counts, odd widths, SAME and VALID, strides, a dilation, 1x1 and wide filters."""
+    x = k.layers.Conv2D(5, (3, 3), padding="same", activation="relu")(x)           # in_c 3 -> 5
+    x = k.layers.Conv2D(7, (5, 1), strides=(2, 1), padding="valid")(x)             # odd out_c
+    x = k.layers.Conv2D(8, (3, 3), dilation_rate=2, padding="same", activation="relu6")(x)
+    x = k.layers.Conv2D(12, (1, 1))(x)                                             # 1x1, in_c 8
+    x = k.layers.Conv2D(4, (2, 2), strides=2, padding="same")(x)
+    return x
+
+
+def _depthwise(k, x):
+    x = k.layers.Conv2D(8, (1, 1), activation="relu")(x)
+    x = k.layers.DepthwiseConv2D((3, 3), padding="same")(x)                         # 9 taps: a zero tap
+    x = k.layers.DepthwiseConv2D((3, 3), strides=2, padding="same", activation="relu6")(x)
+    x = k.layers.DepthwiseConv2D((2, 2), padding="valid", dilation_rate=2)(x)       # 4 taps
+    x = k.layers.DepthwiseConv2D((5, 5), padding="same", activation="relu")(x)     # 25 taps
+    return x
+
+
+def _dense(k, x):
+    x = k.layers.Conv2D(5, (1, 1))(x)
+    x = k.layers.Flatten()(x)                                                      # 1 * 3 * 5 = 15: ragged
+    x = k.layers.Dense(13, activation="relu")(x)
+    x = k.layers.Dense(9)(x)
+    return k.layers.Dense(6, activation="relu6")(x)
+
+
+def _all(k, x):
+    return _dense(k, _depthwise(k, _convs(k, x)))
+
+
+@pytest.mark.parametrize("seed", [0, pytest.param(1, marks=pytest.mark.slow)])
+def test_random_layers_bit_exact(seed, tmp_path):
+    model = keras_int8(_all, (23, 19, 3), seed)
+    result = check_on_host(model, tmp_path, n=6, seed=seed)
+    assert {"conv_2d_dsp", "depthwise_conv_2d_dsp", "fully_connected_dsp"} <= result.kernels
+    assert result.exact, result.mismatches
