@@ -3,9 +3,9 @@
  * (firmware/boards/nucleo_*), through mg_stm32_clock_init() and mg_stm32_uart. */
 #include <stdint.h>
 
-#include MG_STM32_HAL_HEADER
+#include "mg_board.h" /* first: its mg_board_config.h names the family's HAL header */
 
-#include "mg_board.h"
+#include MG_STM32_HAL_HEADER
 
 extern UART_HandleTypeDef mg_stm32_uart;
 void mg_stm32_clock_init(void);
@@ -55,10 +55,21 @@ uint32_t mg_board_counter_read(void)
 
 void mg_board_exit(int status)
 {
-    static const char msg[] = "\r\nmcugen: firmware finished (status ";
-    const char tail[3] = {(char)('0' + (status & 7)), ')', '\n'};
+    /* Real boards cannot exit: report the status on the console, then idle. */
+    static const char msg[] = "\r\nmcugen: firmware finished, status ";
+    char digits[12];
+    uint32_t magnitude = status < 0 ? 0u - (uint32_t)status : (uint32_t)status;
+    int i = (int)sizeof digits;
+    digits[--i] = '\n';
+    do {
+        digits[--i] = (char)('0' + magnitude % 10u);
+        magnitude /= 10u;
+    } while (magnitude != 0u);
+    if (status < 0) {
+        digits[--i] = '-';
+    }
     mg_board_uart_write((const uint8_t *)msg, (uint32_t)(sizeof msg - 1u));
-    mg_board_uart_write((const uint8_t *)tail, (uint32_t)sizeof tail);
+    mg_board_uart_write((const uint8_t *)&digits[i], (uint32_t)((int)sizeof digits - i));
     for (;;) {
         __WFI();
     }
@@ -66,6 +77,7 @@ void mg_board_exit(int status)
 
 void mg_board_stack_region(uint8_t **lo, uint8_t **hi)
 {
-    *hi = &_estack;
-    *lo = &_estack - MG_BOARD_STACK_BYTES;
+    const uintptr_t top = (uintptr_t)&_estack; /* integers: the symbol is an address, not an array */
+    *hi = (uint8_t *)top;
+    *lo = (uint8_t *)(top - MG_BOARD_STACK_BYTES);
 }
