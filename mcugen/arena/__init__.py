@@ -54,16 +54,27 @@ class ArenaPlan:
         return self.size - self.lower_bound
 
 
+# Search budgets are counted in lowest-fit computations, so a plan does not depend on how busy
+# the machine is; this many make about a second on one core. The wall clock only stops a search
+# running SAFETY times over its budget.
+WORK_PER_SECOND = 50_000
+SAFETY = 4
+
+
 def solve(problem: Problem, algorithm: str = "best", time_budget_s: float = 1.0
           ) -> tuple[list[int], str, bool]:
     """Offsets for `problem`, the name of what found them, and whether they are proven optimal."""
     if algorithm not in ALGORITHMS:
         raise ArenaError(f"unknown planning algorithm {algorithm!r}", hint="use one of " + ", ".join(ALGORITHMS))
+    work = int(max(0.0, time_budget_s) * WORK_PER_SECOND)
+    return _solve(problem, algorithm, work, time.perf_counter() + SAFETY * time_budget_s)
+
+
+def _solve(problem: Problem, algorithm: str, work: int, deadline: float) -> tuple[list[int], str, bool]:
     bound = lower_bound(problem)
     if algorithm == "greedy":
         offsets = placement.place_ordered(problem, "greedy")
         return offsets, "greedy", arena_size(problem, offsets) == bound
-    deadline = time.perf_counter() + time_budget_s
     name, offsets = placement.best_heuristic(problem)
     size = arena_size(problem, offsets)
     if size == bound:
@@ -73,22 +84,24 @@ def solve(problem: Problem, algorithm: str = "best", time_budget_s: float = 1.0
     sub, keep = placement.split_scratch(problem)
     if len(keep) < len(problem.requests):
         sub_algorithm = "heuristic" if algorithm == "heuristic" else "best"
-        sub_offsets, sub_name, _ = solve(sub, sub_algorithm, time_budget_s / 2)
+        sub_offsets, sub_name, _ = _solve(sub, sub_algorithm, work // 2, deadline)
+        work -= work // 2
         candidate = placement.add_scratch(problem, keep, sub_offsets)
         if arena_size(problem, candidate) < size:
             offsets, name, size = candidate, f"{sub_name}+scratch", arena_size(problem, candidate)
     if algorithm == "heuristic" or size == bound:
         return offsets, name, size == bound
     if algorithm == "best":  # a cheap local search first gives the exact search a tighter start
-        now = time.perf_counter()
-        better = placement.improve(problem, offsets, now + max(0.0, deadline - now) / 2, bound)
+        moves = work // 2 // max(1, len(problem.requests))
+        work -= work // 2
+        better = placement.improve(problem, offsets, moves, bound, deadline=deadline)
         if arena_size(problem, better) < size:
             offsets, name, size = better, f"{name}+search", arena_size(problem, better)
         if size == bound:
             return offsets, name, True
     from mcugen.arena.exact import branch_and_bound, proves_optimality
 
-    found, complete = branch_and_bound(problem, offsets, max(0.0, deadline - time.perf_counter()))
+    found, complete = branch_and_bound(problem, offsets, work, deadline)
     if arena_size(problem, found) < size:
         offsets, name = found, "exact"
     size = arena_size(problem, offsets)

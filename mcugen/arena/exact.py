@@ -23,7 +23,7 @@ from mcugen.arena.problem import Problem, arena_size, forbidden, live_together, 
 
 
 class _Search:
-    def __init__(self, problem: Problem, incumbent: list[int], deadline: float):
+    def __init__(self, problem: Problem, incumbent: list[int], work: int, deadline: float):
         self.p = problem
         self.reqs = problem.requests
         self.near = neighbours(problem)
@@ -32,7 +32,8 @@ class _Search:
         self.offsets = [-1] * len(self.reqs)
         self.best = list(incumbent)
         self.best_size = arena_size(problem, incumbent)
-        self.deadline = deadline
+        self.work = work  # lowest-fit computations left: a deterministic budget
+        self.deadline = deadline  # wall clock, a safety net only
         self.timed_out = False
         self.nodes = 0
 
@@ -99,7 +100,8 @@ class _Search:
             if top < self.best_size:
                 self.best_size, self.best = top, list(self.offsets)
             return
-        if time.perf_counter() > self.deadline:
+        self.work -= left
+        if self.work < 0 or time.perf_counter() > self.deadline:
             self.timed_out = True
         if self.timed_out:
             return
@@ -126,10 +128,11 @@ def proves_optimality(problem: Problem) -> bool:
     return all(p.max_shift <= 0 or p.max_shift >= sizes[p.inp] - problem.align for p in problem.permits)
 
 
-def branch_and_bound(problem: Problem, incumbent: list[int], time_budget_s: float
+def branch_and_bound(problem: Problem, incumbent: list[int], work: int, deadline: float = float("inf")
                      ) -> tuple[list[int], bool]:
-    """Best offsets found (never worse than `incumbent`) and whether the search finished."""
-    search = _Search(problem, incumbent, time.perf_counter() + time_budget_s)
+    """Best offsets found (never worse than `incumbent`) and whether the search finished within
+    `work` lowest-fit computations (and before the wall-clock `deadline`)."""
+    search = _Search(problem, incumbent, work, deadline)
     old_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old_limit, 4 * len(problem.requests) + 200))
     try:

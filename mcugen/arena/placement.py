@@ -133,9 +133,10 @@ def add_scratch(problem: Problem, keep: list[int], placed: Sequence[int]) -> lis
     return place_in_order(problem, rest, start=start)
 
 
-def improve(problem: Problem, offsets: Sequence[int], deadline: float, bound: int = 0,
-            seed: int = 0, max_moves: int = 2000) -> list[int]:
-    """Hill-climb over placement orders for `max_moves` moves, until `deadline` or `bound`.
+def improve(problem: Problem, offsets: Sequence[int], max_moves: int, bound: int = 0,
+            seed: int = 0, deadline: float = float("inf")) -> list[int]:
+    """Hill-climb over placement orders for `max_moves` moves, or until `bound` is reached (the
+    wall-clock `deadline` is only a safety net: moves make the result reproducible).
 
     A plan's buffers listed by offset, placed again at their lowest fits in that order, give a plan
     no larger; moving a buffer that touches the top of the arena earlier in that order is the move
