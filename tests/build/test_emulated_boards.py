@@ -37,3 +37,16 @@ def test_instruction_counts_are_exact_and_repeatable(board, hello_builds):
     ticks = [int(re.search(r"; (\d+) ticks per inference", r.result_line).group(1)) for r in (first, second)]
     assert ticks[0] == ticks[1]
     assert 1000 < ticks[0] < 100_000  # three FULLY_CONNECTED layers of 16 units
+
+
+def test_pio_upload_target_runs_the_selftest_under_qemu(hello_builds):
+    """What the generated platformio.ini promises: `pio run -e <board>_selftest -t upload`."""
+    import subprocess
+
+    from mcugen.build import pio_offline
+
+    _, _, project = hello_builds("riscv32_virt")
+    proc = subprocess.run([pio_offline.pio_executable(), "run", "-d", str(project), "-e", "riscv32_virt_selftest",
+                           "-t", "upload"], env=pio_offline.pio_env(), capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert "mcugen-selftest: PASS 3/3 samples bit-exact with tflite-micro; board riscv32_virt" in proc.stdout

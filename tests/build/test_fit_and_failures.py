@@ -96,3 +96,19 @@ def test_run_on_a_real_board_is_refused_before_any_work(shared_models, tmp_path,
                  "--board", "esp32", "--run", "-o", str(out)]) == 2
     assert "esp32 is a real board" in capfd.readouterr().err
     assert not out.exists()
+
+
+def test_board_file_with_missing_glue_fails_before_writing(shared_models, tmp_path, monkeypatch, capfd):
+    from mcugen.cli import main
+
+    text = (BOARDS_DIR / "riscv32_virt.toml").read_text()
+    folder = tmp_path / "boards"
+    folder.mkdir()
+    (folder / "my_rv.toml").write_text(text.replace('name = "riscv32_virt"', 'name = "my_rv"')
+                                       .replace('glue = ["riscv32_virt"]', 'glue = ["riscv32_virtt"]'))
+    monkeypatch.setenv("MCUGEN_BOARD_PATH", str(folder))
+    out = tmp_path / "fw"
+    assert main(["build", str(shared_models / "hello_world/hello_world_int8.tflite"), "--board", "my_rv",
+                 "-o", str(out)]) == 2
+    assert "board my_rv: no riscv32_virtt" in capfd.readouterr().err
+    assert not out.exists() and [p.name for p in tmp_path.iterdir()] == ["boards"]
