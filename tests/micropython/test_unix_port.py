@@ -120,3 +120,17 @@ for bad in ("kwsm.invoke(bytes(3))", "kwsm.input_shape(1)", "kwsm.output_quant(-
     assert lines[2] == str([int(v) for v in want])
     assert lines[3] == f"{t_out.nbytes} True True"  # softmax output dequantizes to ~1
     assert lines[4:] == ["ValueError", "IndexError", "IndexError"]
+
+
+def test_cli_build_then_bench_on_the_unix_port(tmp_path, capsys):
+    from mcugen.cli import main
+
+    out = tmp_path / "sine_build"
+    assert main(["build", str(MODELS / INT8_MODELS["hello_world"]), "--target", "micropython",
+                 "--board", "unix", "--name", "sine", "-o", str(out), "--mpy-dir", MPY_DIR]) == 0
+    assert (out / "natmod/sine.mpy").is_file()
+    capsys.readouterr()
+    assert main(["bench", "--micropython", "--port", MPY_UNIX, "--project", str(out), "-n", "4",
+                 "--seed", "9", "--json", "-"]) == 0
+    doc = __import__("json").loads(capsys.readouterr().out)
+    assert doc["exact"] and doc["runs"] == 4 and doc["module"] == "sine"
