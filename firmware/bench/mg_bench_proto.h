@@ -38,8 +38,7 @@ enum {
     MG_PROTO_ERR_BAD_CRC = 1,
     MG_PROTO_ERR_BAD_VERSION = 2,
     MG_PROTO_ERR_UNKNOWN_COMMAND = 3,
-    MG_PROTO_ERR_BAD_ARGUMENT = 4,
-    MG_PROTO_ERR_INVOKE_FAILED = 5
+    MG_PROTO_ERR_BAD_ARGUMENT = 4
 };
 
 /* What mg_proto_parser_push reports after each byte. */

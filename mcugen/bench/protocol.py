@@ -45,7 +45,6 @@ class ErrorCode(enum.IntEnum):
     BAD_VERSION = 2
     UNKNOWN_COMMAND = 3
     BAD_ARGUMENT = 4
-    INVOKE_FAILED = 5
 
 
 class ProtocolError(ValueError):
