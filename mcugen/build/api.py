@@ -13,7 +13,7 @@ from pathlib import Path
 from mcugen.boards import Board, load_board
 from mcugen.build import pio
 from mcugen.build.fit import FitEstimate, check_fit
-from mcugen.build.project import Project, render_project, selftest_data
+from mcugen.build.project import SELFTEST_SAMPLES, Project, render_project, selftest_data
 from mcugen.build.qemu import QemuResult, run_elf
 from mcugen.errors import BoardError, DeviceError
 from mcugen.report import Reporter, human_bytes
@@ -41,14 +41,15 @@ def build(model: str | Path, board_name: str, out_dir: str | Path | None = None,
     from mcugen.codegen.memory import plan_memory
     from mcugen.convert.api import convert_model, stage_count
     from mcugen.ops import lower_graph
+    from mcugen.ops.variants import specialise
 
     rep = reporter or Reporter(quiet=True)
     board = load_board(board_name)
     check_prefix(prefix)
     if run and not board.emulated:  # say so before converting and compiling for nothing
         raise BoardError(f"--run runs the self-test under QEMU; {board.name} is a real board",
-                          hint=f"build it, then flash the {board.name}_selftest env: "
-                               f"pio run -e {board.name}_selftest -t upload -t monitor")
+                         hint=f"build it, then flash the {board.name}_selftest env: "
+                              f"pio run -e {board.name}_selftest -t upload -t monitor")
     n_load = stage_count(model)
     total = n_load + 5 + int(run)
     step = n_load + 1
@@ -56,14 +57,12 @@ def build(model: str | Path, board_name: str, out_dir: str | Path | None = None,
     graph = converted.graph
     out = Path(out_dir) if out_dir else Path(f"{Path(model).stem}_{board.name}")
 
-    from mcugen.ops.variants import specialise
-
     calls = specialise(graph, lower_graph(graph), board.kernel_variant)
     rep.stage(step, total, "lower", f"{len(calls)} layers: " + ", ".join(sorted({c.kind for c in calls}))
               + f"; {board.kernel_variant} kernels")
     step += 1
     plan = plan_memory(graph, calls, inplace=inplace, align=board.arena_align)
-    samples_bytes = 3 * sum(graph.tensor(t).nbytes for t in (*graph.inputs, *graph.outputs))
+    samples_bytes = SELFTEST_SAMPLES * sum(graph.tensor(t).nbytes for t in (*graph.inputs, *graph.outputs))
     estimate = check_fit(graph, int(plan.size), board, samples_bytes)
     rep.stage(step, total, "plan", f"arena {human_bytes(int(plan.size))}"
               f"{'' if inplace else ' (no in-place reuse)'}; fits {board.name} "
