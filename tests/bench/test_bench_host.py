@@ -121,6 +121,15 @@ def test_bad_requests_come_back_as_error_frames(tiny_fw):
         client.run()
 
 
+def test_a_failing_invoke_names_the_layer(tiny_fw):
+    with running(tiny_fw) as (_proc, port):
+        client = client_for(port)
+        client.wait_ready()
+        client.load_input(0, bytes([42, 42]) + bytes(1498))
+        with pytest.raises(DeviceError, match="invoke failed on the board at layer 1"):
+            client.run()
+
+
 def test_garbage_in_both_directions_is_skipped(tiny_fw):
     x = np.arange(1500, dtype=np.int64).astype(np.int8)
     with running(tiny_fw, MG_HOST_GARBAGE="1") as (_proc, port):

@@ -1,6 +1,7 @@
 /* A hand-written stand-in that follows the generated C API (docs/design.md), so the bench
  * firmware and client can be tested on the host without the code generator. Two layers on a
- * 1500-byte input (more than one protocol frame): out[i] = -(in[i] + 1), saturating. */
+ * 1500-byte input (more than one protocol frame): out[i] = -(in[i] + 1), saturating; an input
+ * starting 42, 42 makes layer 1 fail (invoke returns 2). */
 #ifndef MODEL_H
 #define MODEL_H
 
