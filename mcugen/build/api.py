@@ -15,7 +15,7 @@ from mcugen.build import pio
 from mcugen.build.fit import FitEstimate, check_fit
 from mcugen.build.project import SELFTEST_SAMPLES, Project, render_project, selftest_data
 from mcugen.build.qemu import QemuResult, run_elf
-from mcugen.errors import BoardError, DeviceError
+from mcugen.errors import BoardError, DeviceError, ToolchainError
 from mcugen.report import Reporter, human_bytes
 
 
@@ -92,12 +92,18 @@ def _compile(project: Project, board: Board, envs: list[str], mode: str, rep: Re
     if mode == "no":
         rep.stage(step, total, "compile", "skipped (--no-compile)")
         return False, {}, pio.connected_machine_commands(project.path, board)
-    if not board.emulated and mode == "auto":
-        if not (pio.platform_installed(board) or pio.registry_reachable()):
-            check = check_portable_sources(project, board)
-            rep.stage(step, total, "compile", f"PlatformIO's {board.pio_platform} platform is not "
-                      f"installed and its registry is unreachable; {check}")
-            return False, {}, pio.connected_machine_commands(project.path, board)
+    if not board.emulated and not (pio.platform_installed(board) or pio.registry_reachable()):
+        # Offline, `pio run` would wait ~60 s for the registry and fail: say it now instead.
+        check = check_portable_sources(project, board)
+        why = (f"PlatformIO's {board.pio_platform} platform is not installed and its registry is "
+               f"unreachable")
+        if mode == "yes":
+            raise ToolchainError(f"cannot compile for {board.name} here: {why} (the project is written: "
+                                 f"{project.path}; {check})",
+                                 hint="on a connected machine: " + "; ".join(
+                                     pio.connected_machine_commands(project.path, board)[:2]))
+        rep.stage(step, total, "compile", f"{why}; {check}")
+        return False, {}, pio.connected_machine_commands(project.path, board)
     rep.stage(step, total, "compile", f"pio run -e {' -e '.join(envs)} (log: {log})")
     with rep.progress("compiling", None):
         # a first real-board build downloads the vendor platform and toolchain: allow for it

@@ -58,3 +58,22 @@ def test_portable_check_reports_a_warning_as_failure(shared_models, tmp_path):
     b = load_board("nucleo_f401re")
     summary = check_portable_sources(Project(out, b, "model", b.name, f"{b.name}_selftest"), b)
     assert "rejects extra.c" in summary
+
+
+def test_forced_compile_offline_fails_fast_with_the_commands(shared_models, tmp_path, capfd, monkeypatch):
+    """--compile for a real board whose platform PlatformIO cannot get: exit 2 at once (not after
+    PlatformIO's 60 s registry timeout), the project still written for a connected machine."""
+    import time
+
+    from mcugen.build import pio
+
+    if pio.platform_installed(load_board("nucleo_f401re")) or pio.registry_reachable():
+        pytest.skip("PlatformIO can get ststm32 here: the offline path does not apply")
+    out = tmp_path / "fw"
+    start = time.monotonic()
+    status = main(["build", str(shared_models / "hello_world/hello_world_int8.tflite"),
+                   "--board", "nucleo_f401re", "-o", str(out), "--compile"])
+    assert status == 2 and time.monotonic() - start < 30
+    err = capfd.readouterr().err
+    assert "registry is unreachable" in err and f"cd {out}" in err
+    assert (out / "platformio.ini").is_file()
