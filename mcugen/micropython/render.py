@@ -8,13 +8,14 @@ Output layout (one folder per way of shipping, each self-contained so users copy
     usercmodule/<module>/<module>_mpy.c + the model library (model.c, kernels, headers)
     natmod/Makefile                           builds <module>.mpy with py/dynruntime.mk
     natmod/<module>_mpy.c + the model library
-    mcugen_io.py, bench.py, README.md
+    mcugen_io.py, bench.py, README.md, package.json (for mpremote mip)
 
 The C library comes from the code generator unchanged; the bindings (`module.c.j2`) are the only
 MicroPython-specific C, shared by both flavours.
 """
 from __future__ import annotations
 
+import json
 import keyword
 import re
 from dataclasses import dataclass
@@ -113,6 +114,10 @@ def render_micropython(library: Mapping[str, str], sha256: str, target: MpyTarge
         arch_settings=list(arch.settings), sources=[glue, *library_c])
     files["bench.py"] = render_bench(top, module, options.runs, options.seed, options.build_dir)
     files["mcugen_io.py"] = _render("mcugen_io.py.j2", banner=top, module=module)
+    # for `mpremote mip install DIR/package.json` (or github:USER/REPO/DIR once pushed, .mpy built)
+    files["package.json"] = json.dumps(
+        {"urls": [[f"{module}.mpy", f"natmod/{module}.mpy"], ["mcugen_io.py", "mcugen_io.py"]],
+         "version": __version__}, indent=2) + "\n"
     files["README.md"] = _render("README.md.j2", banner=top, module=module, arch=arch.name,
                                  arch_note=arch.note, cross=arch.cross,
                                  build_dir=options.build_dir)

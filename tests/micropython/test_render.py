@@ -1,6 +1,7 @@
 """The MicroPython folder renders with MicroPython's documented layout (1.29) for every target."""
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -70,6 +71,8 @@ def test_build_folder_has_helpers_manifest_and_model(ad_folder):
     out, project = ad_folder
     for name in ("bench.py", "mcugen_io.py", "README.md", "model.tflite", "mcugen-micropython.json"):
         assert (out / name).is_file(), name
+    package = json.loads((out / "package.json").read_text())  # what mpremote mip installs
+    assert package["urls"] == [["anomaly.mpy", "natmod/anomaly.mpy"], ["mcugen_io.py", "mcugen_io.py"]]
     for name in ("bench.py", "mcugen_io.py"):  # must at least be valid Python for the board
         compile((out / name).read_text(), name, "exec")
     assert (out / "model.tflite").read_bytes() == (MODELS / "ad/ad01_int8.tflite").read_bytes()

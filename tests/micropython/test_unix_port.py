@@ -6,6 +6,7 @@ Needs a MicroPython source tree and its unix-port binary, given by environment v
 """
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 
@@ -68,6 +69,8 @@ def test_x64_natmod_equals_tflite_micro(model, tmp_path):
     out = tmp_path / f"{model}_build"  # not the module name: MicroPython would import the folder
     project = build_folder(model, "unix", out, mpy_dir=MPY_DIR)
     assert project.mpy is not None and project.mpy.is_file()
+    for _, source in json.loads((out / "package.json").read_text())["urls"]:
+        assert (out / source).is_file(), f"mip would miss {source}"
     tflite = (MODELS / INT8_MODELS[model]).read_bytes()
     graph = read_graph(tflite)
     rng = np.random.default_rng(7)
