@@ -45,11 +45,15 @@ def command(state, model, board_name, port, emulate, project_dir, inputs_path, c
     microseconds on real boards; executed instructions on emulated ones, never milliseconds), the
     per-layer profile, RAM (arena + peak stack) and flash.
 
+    MODEL is the int8 .tflite the firmware was built from (tflite-micro runs it as the reference);
+    it may be left out when the project holds it (a .tflite at the project's top level). For a
+    Keras model, bench the int8 file `mcugen convert` writes.
+
     \b
     Examples:
       mcugen bench kws.tflite --board netduinoplus2 --emulate     (builds it first)
       mcugen bench kws.tflite --board mps2_an386 --emulate --project out/kws
-      mcugen bench --emulate --project out/kws -n 20 --json kws.json --report kws.html
+      mcugen bench kws.tflite --emulate --project out/kws -n 20 --json kws.json --report kws.html
       mcugen bench kws.tflite --board nucleo_l4r5zi --port /dev/ttyACM0 --inputs samples.npy
       mcugen bench --micropython --port /dev/ttyACM0 --project out/kws_mpy --install
 
