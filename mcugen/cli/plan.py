@@ -83,7 +83,7 @@ def command(state, model: Path, as_json: bool, plot: Path | None, no_inplace: bo
     """
     from mcugen.arena import plan_arena
     from mcugen.arena.lifetimes import tensor_lifetimes
-    from mcugen.convert.api import convert_model
+    from mcugen.convert.api import convert_model, stage_count
     from mcugen.fsutil import atomic_write
 
     rep = state.reporter
@@ -95,18 +95,21 @@ def command(state, model: Path, as_json: bool, plot: Path | None, no_inplace: bo
         variant = target.kernel_variant
         align = target.arena_align if align is None else align
     align = 16 if align is None else align
-    total = 2 + (plot is not None) + (tflm_offline is not None)
+    n_convert = stage_count(model)
+    total = n_convert + 1 + (plot is not None) + (tflm_offline is not None)
     result = convert_model(model, reporter=rep, steps=(1, total))
     graph = result.graph
-    scratch = _kernel_scratch(graph, rep, variant) if scratch else {}
+    with_scratch = scratch
+    scratch = _kernel_scratch(graph, rep, variant) if with_scratch else {}
     plans = {inplace: plan_arena(graph, scratch, inplace=inplace, align=align,
                                  time_budget_s=time_budget, algorithm=algorithm)
              for inplace in (False, True)}
     head = None if no_tflm else _tflm_head(result.tflite, model, rep)
     chosen = plans[not no_inplace]
-    rep.stage(2, total, "plan", f"arena {human_bytes(chosen.size)} ({chosen.algorithm}, "
+    step = n_convert + 1
+    rep.stage(step, total, "plan", f"arena {human_bytes(chosen.size)} ({chosen.algorithm}, "
               f"{'in-place' if chosen.inplace else 'no in-place'}), lower bound {human_bytes(chosen.lower_bound)}")
-    step = 3
+    step += 1
     if plot is not None:
         from mcugen.arena.plot import save_timeline
 
@@ -148,6 +151,6 @@ def command(state, model: Path, as_json: bool, plot: Path | None, no_inplace: bo
         p = plans[inplace]
         rows.append((label, f"{p.size:,}", f"{p.lower_bound:,}", "yes" if p.optimal else
                      f"no (gap {p.gap:,} B, {p.algorithm})"))
-    what = "activations + kernel scratch" if scratch else "activations only"
+    what = "activations + kernel scratch" if with_scratch else "activations only"
     rep.table(f"Arena of {graph.name} (bytes, align {align}, {what})",
               ["plan", "arena", "lower bound", "proven optimal"], rows, right=("arena", "lower bound"))
