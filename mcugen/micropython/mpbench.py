@@ -180,6 +180,10 @@ def check_report(report: BoardReport, build_dir: Path, manifest: dict) -> MpyBen
                           hint="install this build's module (pass --install, or mpremote cp)")
     tflite = (build_dir / manifest["model"]).read_bytes()
     graph = read_graph(tflite)
+    not_int8 = [graph.tensor(t).dtype for t in graph.inputs if graph.tensor(t).dtype != "INT8"]
+    if not_int8:  # bench.py fills inputs with random bytes: as floats they could be NaN
+        raise McugenError(f"bench --micropython feeds int8 inputs; this model takes {not_int8[0]}",
+                          hint="convert the model with int8 inputs (mcugen convert does)")
     inputs = []
     for i, tid in enumerate(graph.inputs):
         t = graph.tensor(tid)
