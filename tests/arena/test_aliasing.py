@@ -132,3 +132,14 @@ def test_bad_alignment_is_refused():
     with pytest.raises(ArenaError, match="power of two"):
         plan_arena(g, align=12)
     assert plan_arena(g, align=64).size == 64
+
+
+@pytest.mark.parametrize("shift", [-16, 16])
+def test_elementwise_in_place_must_be_at_the_very_same_address(shift):
+    g = _graph([((1, 64), False)] * 3, [("RELU", (0,), (1,), {}), ("RELU", (1,), (2,), {})], (0,), (2,))
+    plan = plan_arena(g)
+    assert plan.tensor_offsets[0] == plan.tensor_offsets[1] == plan.tensor_offsets[2]
+    verify_plan(g, plan)
+    moved = {0: 32, 1: 32 + shift, 2: 32 + shift}
+    with pytest.raises(ArenaError, match="overlaps"):
+        verify_plan(g, dataclasses.replace(plan, tensor_offsets=moved, size=128))

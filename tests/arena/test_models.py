@@ -50,6 +50,16 @@ def test_inplace_with_streaming_goes_below_the_no_aliasing_bound(name, no_aliasi
     assert any(b.overlaps for b in plan.buffers)  # streaming overlap is what gets it there
 
 
+def test_resnet_adds_write_in_place():
+    graph = read_graph((MODELS / INT8_MODELS["ic"]).read_bytes())
+    plan = plan_arena(graph, inplace=True)
+    adds = [op for op in graph.ops if op.kind == "ADD"]
+    in_place = [op for op in adds
+                if any(plan.tensor_offsets[i] == plan.tensor_offsets[op.outputs[0]] for i in op.inputs)]
+    assert len(adds) == 3 and in_place == adds
+    assert plan.size < plan_arena(graph, inplace=False).lower_bound
+
+
 def _random_inputs(graph, count, seed=0):
     rng = np.random.default_rng(seed)
     for _ in range(count):
