@@ -132,10 +132,11 @@ def command(state, model: Path, as_json: bool, plot: Path | None, no_inplace: bo
         rep.json({
             "model": str(model), "board": board, "align": align, "tflm_head_bytes": head,
             "kernel_scratch_bytes": sum(scratch.values()),
-            "arena_bytes": yes.size, "lower_bound_bytes": yes.lower_bound, "optimal": yes.optimal,
-            "algorithm": yes.algorithm,
+            "arena_bytes": yes.size, "lower_bound_bytes": yes.lower_bound, "gap_bytes": yes.gap,
+            "optimal": yes.optimal, "algorithm": yes.algorithm,
             "arena_bytes_no_inplace": no.size, "lower_bound_bytes_no_inplace": no.lower_bound,
-            "optimal_no_inplace": no.optimal, "algorithm_no_inplace": no.algorithm,
+            "gap_bytes_no_inplace": no.gap, "optimal_no_inplace": no.optimal,
+            "algorithm_no_inplace": no.algorithm,
             "inplace": chosen.inplace,
             "tensors": [{"id": tid, "name": graph.tensors[tid].name, "offset": off,
                          "size": graph.tensors[tid].nbytes, "first": lives[tid][0], "last": lives[tid][1]}

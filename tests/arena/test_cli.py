@@ -19,6 +19,7 @@ def test_plan_json_compares_with_tflm(capsys):
     assert out["arena_bytes"] < out["arena_bytes_no_inplace"] <= out["tflm_head_bytes"]
     assert out["optimal_no_inplace"] is True
     assert out["arena_bytes_no_inplace"] == out["lower_bound_bytes_no_inplace"]
+    assert out["gap_bytes"] == out["arena_bytes"] - out["lower_bound_bytes"]
     tensors = out["tensors"]
     assert {"name", "offset", "size", "first", "last"} <= set(tensors[0])
     assert all(t["offset"] + t["size"] <= out["arena_bytes"] for t in tensors)
