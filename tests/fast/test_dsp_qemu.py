@@ -1,0 +1,52 @@
+"""The DSP kernels as the boards run them: built with the board's compiler flags (the inline SMLAD/
+SXTB16 loops are only compiled for cores with the DSP extension), run under QEMU by the self-test
+firmware, every output byte compared with tflite-micro on the device. Also: the dsp variant
+really is faster than the portable kernels on the same model."""
+from __future__ import annotations
+
+import pytest
+
+from mcugen.boards import BOARDS_DIR, load_board
+from mcugen.build.api import build
+
+from .support import keras_int8
+from .test_dsp_host import _all
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def random_chain(tmp_path_factory):
+    """Odd shapes through every DSP kernel path (see test_dsp_host), as a .tflite file."""
+    path = tmp_path_factory.mktemp("chain") / "chain.tflite"
+    path.write_bytes(keras_int8(_all, (23, 19, 3), seed=2))
+    return path
+
+
+@pytest.mark.parametrize("board", ["netduinoplus2", "mps2_an500", "mps3_an547"])  # M4, M7, M55
+def test_random_chain_bit_exact_on_emulated_board(board, random_chain, tmp_path):
+    assert load_board(board).kernel_variant == "dsp"
+    result = build(random_chain, board, tmp_path / "fw", run=True)
+    assert result.run is not None and result.run.passed, result.run and result.run.console
+    sources = {p.name for p in (tmp_path / "fw" / "src").iterdir()}
+    assert {"conv_2d_dsp_s8.c", "depthwise_conv_2d_dsp_s8.c", "fully_connected_dsp_s8.c"} <= sources
+
+
+def test_kws_dsp_beats_portable_on_netduinoplus2(shared_models, tmp_path, monkeypatch):
+    model = shared_models / "kws/kws_ref_model.tflite"
+    board = load_board("netduinoplus2")
+    fast = build(model, "netduinoplus2", tmp_path / "dsp", run=True)
+    # the same board with the portable kernels, as a user's own board file would say
+    boards = tmp_path / "boards"
+    boards.mkdir()
+    text = (BOARDS_DIR / "netduinoplus2.toml").read_text()
+    (boards / "nd_portable.toml").write_text(
+        text.replace('name = "netduinoplus2"', 'name = "nd_portable"')
+        .replace('kernel_variant = "dsp"', 'kernel_variant = "portable"'))
+    monkeypatch.setenv("MCUGEN_BOARD_PATH", str(boards))
+    slow = build(model, "nd_portable", tmp_path / "portable", run=True)
+    assert fast.run.passed and slow.run.passed
+    fast_n = fast.run.instructions_per_inference(board.counter_hz)
+    slow_n = slow.run.instructions_per_inference(board.counter_hz)
+    print(f"kws on netduinoplus2: dsp {fast_n:,} vs portable {slow_n:,} instructions per inference")
+    assert fast_n < slow_n / 2
