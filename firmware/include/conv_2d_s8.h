@@ -20,7 +20,8 @@ typedef struct {
     const int32_t *bias_folded;  /* [out_c]: bias + input_offset * sum(filter[c]) (bias may be 0) */
     const int32_t *multiplier;   /* [out_c] */
     const int32_t *shift;        /* [out_c] */
-    int8_t *scratch;             /* out_w * out_c bytes: one output row */
+    int8_t *scratch;             /* one output row (out_w * out_c), then the window (fh*fw*filter_in_c)
+                                  * unless the filter is 1x1 and ungrouped */
 } mg_conv_2d_params;
 
 mg_status mg_conv_2d_s8(const mg_conv_2d_params *p, const int8_t *in, int8_t *out);

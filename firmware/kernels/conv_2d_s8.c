@@ -1,88 +1,116 @@
 #include "conv_2d_s8.h"
 
-static int32_t dot_s8(const int8_t *a, const int8_t *b, int32_t n)
+/* acc0 += w0 . x and acc1 += w1 . x over n bytes: two output channels share each input load. */
+static void dot2_s8(const int8_t *x, const int8_t *w0, const int8_t *w1, int32_t n,
+                    int32_t *acc0, int32_t *acc1)
 {
-    int32_t acc = 0;
-    int32_t i;
-    for (i = 0; i < n; ++i) {
-        acc += (int32_t)a[i] * (int32_t)b[i];
+    int32_t a0 = 0, a1 = 0, b0 = 0, b1 = 0;
+    int32_t i = 0;
+    for (; i + 2 <= n; i += 2) {
+        const int32_t x0 = x[i], x1 = x[i + 1];
+        a0 += x0 * w0[i];
+        a1 += x0 * w1[i];
+        b0 += x1 * w0[i + 1];
+        b1 += x1 * w1[i + 1];
     }
-    return acc;
+    if (i < n) {
+        a0 += (int32_t)x[i] * w0[i];
+        a1 += (int32_t)x[i] * w1[i];
+    }
+    *acc0 += a0 + b0;
+    *acc1 += a1 + b1;
 }
 
-/* Sum of w * x over one window without the bias. TFLM skips taps outside the image; with the
- * input offset folded into the bias (bias + input_offset * sum(w)), skipping a tap equals reading
- * the input zero point (-input_offset) there, which is what this does. Used at borders, with
- * dilation and for grouped convolution. */
-static int32_t window_general(const mg_conv_2d_params *p, const int8_t *in_b, const int8_t *w,
-                              int32_t iy0, int32_t ix0, int32_t channel_base)
+static int32_t dot_s8(const int8_t *x, const int8_t *w, int32_t n)
 {
-    const int32_t pad = -p->input_offset;
-    int32_t acc = 0;
+    int32_t a = 0, b = 0;
+    int32_t i = 0;
+    for (; i + 2 <= n; i += 2) {
+        a += (int32_t)x[i] * w[i];
+        b += (int32_t)x[i + 1] * w[i + 1];
+    }
+    if (i < n) {
+        a += (int32_t)x[i] * w[i];
+    }
+    return a + b;
+}
+
+/* Copies the window at (iy0, ix0) for channels [c0, c0 + filter_in_c) into `patch` in filter
+ * order. TFLM skips taps outside the image; with the input offset folded into the bias,
+ * skipping a tap equals reading the input zero point there, which is what the patch holds. */
+static void gather(const mg_conv_2d_params *p, const int8_t *in_b, int32_t iy0, int32_t ix0, int32_t c0,
+                   int8_t *patch)
+{
+    const int8_t pad = (int8_t)(-p->input_offset);
     int32_t fy, fx, ic;
     for (fy = 0; fy < p->filter_h; ++fy) {
         const int32_t iy = iy0 + fy * p->dilation_h;
         for (fx = 0; fx < p->filter_w; ++fx) {
             const int32_t ix = ix0 + fx * p->dilation_w;
-            const int8_t *wk = w + ((size_t)fy * (size_t)p->filter_w + (size_t)fx) * (size_t)p->filter_in_c;
             if (iy < 0 || iy >= p->in_h || ix < 0 || ix >= p->in_w) {
                 for (ic = 0; ic < p->filter_in_c; ++ic) {
-                    acc += (int32_t)wk[ic] * pad;
+                    patch[ic] = pad;
                 }
             } else {
-                const int8_t *x = in_b + ((size_t)iy * (size_t)p->in_w + (size_t)ix) * (size_t)p->in_c
-                                  + (size_t)channel_base;
-                acc += dot_s8(wk, x, p->filter_in_c);
+                const int8_t *x = in_b + ((size_t)iy * (size_t)p->in_w + (size_t)ix) * (size_t)p->in_c + (size_t)c0;
+                for (ic = 0; ic < p->filter_in_c; ++ic) {
+                    patch[ic] = x[ic];
+                }
             }
+            patch += p->filter_in_c;
         }
     }
-    return acc;
+}
+
+static int8_t output_value(const mg_conv_2d_params *p, int32_t acc, int32_t oc)
+{
+    const int32_t v = mg_requantize(acc, p->multiplier[oc], p->shift[oc]) + p->output_offset;
+    return (int8_t)mg_clamp_i32(v, p->act_min, p->act_max);
 }
 
 mg_status mg_conv_2d_s8(const mg_conv_2d_params *p, const int8_t *in, int8_t *out)
 {
-    int32_t b, oy, ox, oc, fy;
-    int32_t filters_per_group;
-    int32_t filter_size;
-    int32_t row_bytes;
-    int32_t contiguous;
+    int32_t b, oy, ox, g, oc, i;
+    int32_t groups, per_group, k, row_bytes, direct;
+    int8_t *patch;
     if (p == NULL || in == NULL || out == NULL || p->filter == NULL || p->scratch == NULL
         || p->filter_in_c <= 0 || p->in_c % p->filter_in_c != 0) {
         return MG_ERR_ARG;
     }
-    filters_per_group = p->out_c / (p->in_c / p->filter_in_c);
-    filter_size = p->filter_h * p->filter_w * p->filter_in_c;
+    groups = p->in_c / p->filter_in_c;
+    per_group = p->out_c / groups;
+    k = p->filter_h * p->filter_w * p->filter_in_c;
     row_bytes = p->out_w * p->out_c;
-    /* one dot product per filter row when a window row is contiguous in memory */
-    contiguous = p->filter_in_c == p->in_c && p->dilation_w == 1;
+    patch = p->scratch + row_bytes;
+    /* a 1x1 ungrouped window is the input pixel itself (never padded): no copy */
+    direct = p->filter_h == 1 && p->filter_w == 1 && groups == 1;
     for (b = 0; b < p->batches; ++b) {
         const int8_t *in_b = in + (size_t)b * (size_t)p->in_h * (size_t)p->in_w * (size_t)p->in_c;
         for (oy = 0; oy < p->out_h; ++oy) {
             const int32_t iy0 = oy * p->stride_h - p->pad_top;
-            const int32_t rows_inside = iy0 >= 0 && iy0 + (p->filter_h - 1) * p->dilation_h < p->in_h;
             int8_t *dst = p->scratch;
-            int32_t i;
             for (ox = 0; ox < p->out_w; ++ox) {
                 const int32_t ix0 = ox * p->stride_w - p->pad_left;
-                const int32_t fast = contiguous && rows_inside && ix0 >= 0
-                                     && ix0 + p->filter_w - 1 < p->in_w;
-                for (oc = 0; oc < p->out_c; ++oc) {
-                    const int8_t *w = p->filter + (size_t)oc * (size_t)filter_size;
-                    int32_t acc = p->bias_folded[oc];
-                    if (fast) {
-                        const int32_t span = p->filter_w * p->in_c;
-                        for (fy = 0; fy < p->filter_h; ++fy) {
-                            const int32_t iy = iy0 + fy * p->dilation_h;
-                            acc += dot_s8(w + (size_t)fy * (size_t)span,
-                                          in_b + ((size_t)iy * (size_t)p->in_w + (size_t)ix0) * (size_t)p->in_c,
-                                          span);
-                        }
+                for (g = 0; g < groups; ++g) {
+                    const int32_t end = (g + 1) * per_group;
+                    const int8_t *x = patch;
+                    if (direct) {
+                        x = in_b + ((size_t)iy0 * (size_t)p->in_w + (size_t)ix0) * (size_t)p->in_c;
                     } else {
-                        const int32_t group = oc / filters_per_group;
-                        acc += window_general(p, in_b, w, iy0, ix0, group * p->filter_in_c);
+                        gather(p, in_b, iy0, ix0, g * p->filter_in_c, patch);
                     }
-                    acc = mg_requantize(acc, p->multiplier[oc], p->shift[oc]) + p->output_offset;
-                    dst[oc] = (int8_t)mg_clamp_i32(acc, p->act_min, p->act_max);
+                    for (oc = g * per_group; oc + 1 < end; oc += 2) {
+                        const int8_t *w0 = p->filter + (size_t)oc * (size_t)k;
+                        int32_t acc0 = p->bias_folded[oc];
+                        int32_t acc1 = p->bias_folded[oc + 1];
+                        dot2_s8(x, w0, w0 + k, k, &acc0, &acc1);
+                        dst[oc] = output_value(p, acc0, oc);
+                        dst[oc + 1] = output_value(p, acc1, oc + 1);
+                    }
+                    if (oc < end) {
+                        const int32_t acc = p->bias_folded[oc] + dot_s8(x, p->filter + (size_t)oc * (size_t)k, k);
+                        dst[oc] = output_value(p, acc, oc);
+                    }
                 }
                 dst += p->out_c;
             }

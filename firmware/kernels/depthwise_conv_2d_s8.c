@@ -1,75 +1,99 @@
 #include "depthwise_conv_2d_s8.h"
 
-/* Channels are accumulated in chunks on the stack: taps outer, channels inner, so the inner
- * loop walks weights and input contiguously. */
-#define MG_DW_CHUNK 32
+/* TFLM skips taps outside the image; with the input offset folded into the bias (bias_folded),
+ * skipping a tap equals reading the input zero point there. Both loops below read `pad` there. */
+
+/* Sum over the window of one output channel `c` fed by input channel `ic` (any multiplier). */
+static int32_t channel_sum(const mg_depthwise_conv_2d_params *p, const int8_t *in_b, int32_t iy0, int32_t ix0,
+                           int32_t c, int32_t ic)
+{
+    const int32_t pad = -p->input_offset;
+    int32_t acc = 0;
+    int32_t fy, fx;
+    for (fy = 0; fy < p->filter_h; ++fy) {
+        const int32_t iy = iy0 + fy * p->dilation_h;
+        for (fx = 0; fx < p->filter_w; ++fx) {
+            const int32_t ix = ix0 + fx * p->dilation_w;
+            const int32_t w = p->filter[((size_t)fy * (size_t)p->filter_w + (size_t)fx) * (size_t)p->out_c + (size_t)c];
+            const int32_t x = (iy < 0 || iy >= p->in_h || ix < 0 || ix >= p->in_w)
+                              ? pad : in_b[((size_t)iy * (size_t)p->in_w + (size_t)ix) * (size_t)p->in_c + (size_t)ic];
+            acc += w * x;
+        }
+    }
+    return acc;
+}
+
+/* Multiplier 1: four channels per pass over the window, accumulators in registers. */
+static void four_channels(const mg_depthwise_conv_2d_params *p, const int8_t *in_b, int32_t iy0, int32_t ix0,
+                          int32_t c, int32_t acc[4])
+{
+    const int32_t pad = -p->input_offset;
+    int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    int32_t fy, fx;
+    for (fy = 0; fy < p->filter_h; ++fy) {
+        const int32_t iy = iy0 + fy * p->dilation_h;
+        const int8_t *w = p->filter + (size_t)fy * (size_t)p->filter_w * (size_t)p->out_c + (size_t)c;
+        for (fx = 0; fx < p->filter_w; ++fx, w += p->out_c) {
+            const int32_t ix = ix0 + fx * p->dilation_w;
+            if (iy < 0 || iy >= p->in_h || ix < 0 || ix >= p->in_w) {
+                a0 += w[0] * pad;
+                a1 += w[1] * pad;
+                a2 += w[2] * pad;
+                a3 += w[3] * pad;
+            } else {
+                const int8_t *x = in_b + ((size_t)iy * (size_t)p->in_w + (size_t)ix) * (size_t)p->in_c + (size_t)c;
+                a0 += w[0] * x[0];
+                a1 += w[1] * x[1];
+                a2 += w[2] * x[2];
+                a3 += w[3] * x[3];
+            }
+        }
+    }
+    acc[0] = a0;
+    acc[1] = a1;
+    acc[2] = a2;
+    acc[3] = a3;
+}
+
+static int8_t output_value(const mg_depthwise_conv_2d_params *p, int32_t sum, int32_t c)
+{
+    const int32_t v = mg_requantize(p->bias_folded[c] + sum, p->multiplier[c], p->shift[c]) + p->output_offset;
+    return (int8_t)mg_clamp_i32(v, p->act_min, p->act_max);
+}
 
 mg_status mg_depthwise_conv_2d_s8(const mg_depthwise_conv_2d_params *p, const int8_t *in, int8_t *out)
 {
-    int32_t acc[MG_DW_CHUNK];
-    int32_t b, oy, ox, c0, fy, fx, k;
-    int32_t row_bytes;
+    int32_t b, oy, ox, c, i;
+    int32_t row_bytes, quads;
     if (p == NULL || in == NULL || out == NULL || p->filter == NULL || p->scratch == NULL
         || p->depth_multiplier <= 0 || p->out_c != p->in_c * p->depth_multiplier) {
         return MG_ERR_ARG;
     }
     row_bytes = p->out_w * p->out_c;
+    quads = p->depth_multiplier == 1 ? p->out_c / 4 * 4 : 0;
     for (b = 0; b < p->batches; ++b) {
         const int8_t *in_b = in + (size_t)b * (size_t)p->in_h * (size_t)p->in_w * (size_t)p->in_c;
         for (oy = 0; oy < p->out_h; ++oy) {
             const int32_t iy0 = oy * p->stride_h - p->pad_top;
-            const int32_t rows_inside = iy0 >= 0 && iy0 + (p->filter_h - 1) * p->dilation_h < p->in_h;
             int8_t *dst = p->scratch;
             for (ox = 0; ox < p->out_w; ++ox) {
                 const int32_t ix0 = ox * p->stride_w - p->pad_left;
-                const int32_t inside = rows_inside && ix0 >= 0
-                                       && ix0 + (p->filter_w - 1) * p->dilation_w < p->in_w;
-                for (c0 = 0; c0 < p->out_c; c0 += MG_DW_CHUNK) {
-                    const int32_t n = mg_min_i32(MG_DW_CHUNK, p->out_c - c0);
-                    for (k = 0; k < n; ++k) {
-                        acc[k] = p->bias_folded[c0 + k];
+                for (c = 0; c < quads; c += 4) {
+                    int32_t acc[4];
+                    four_channels(p, in_b, iy0, ix0, c, acc);
+                    for (i = 0; i < 4; ++i) {
+                        dst[c + i] = output_value(p, acc[i], c + i);
                     }
-                    for (fy = 0; fy < p->filter_h; ++fy) {
-                        const int32_t iy = iy0 + fy * p->dilation_h;
-                        for (fx = 0; fx < p->filter_w; ++fx) {
-                            const int32_t ix = ix0 + fx * p->dilation_w;
-                            const int8_t *w = p->filter
-                                              + ((size_t)fy * (size_t)p->filter_w + (size_t)fx) * (size_t)p->out_c
-                                              + (size_t)c0;
-                            const int8_t *x;
-                            if (!inside && (iy < 0 || iy >= p->in_h || ix < 0 || ix >= p->in_w)) {
-                                /* TFLM skips this tap; with the input offset folded into the
-                                 * bias that equals reading the input zero point here */
-                                for (k = 0; k < n; ++k) {
-                                    acc[k] -= (int32_t)w[k] * p->input_offset;
-                                }
-                                continue;
-                            }
-                            x = in_b + ((size_t)iy * (size_t)p->in_w + (size_t)ix) * (size_t)p->in_c;
-                            if (p->depth_multiplier == 1) {
-                                const int8_t *xc = x + c0;
-                                for (k = 0; k < n; ++k) {
-                                    acc[k] += (int32_t)w[k] * (int32_t)xc[k];
-                                }
-                            } else {
-                                for (k = 0; k < n; ++k) {
-                                    acc[k] += (int32_t)w[k] * (int32_t)x[(c0 + k) / p->depth_multiplier];
-                                }
-                            }
-                        }
-                    }
-                    for (k = 0; k < n; ++k) {
-                        const int32_t c = c0 + k;
-                        const int32_t v = mg_requantize(acc[k], p->multiplier[c], p->shift[c]) + p->output_offset;
-                        dst[c] = (int8_t)mg_clamp_i32(v, p->act_min, p->act_max);
-                    }
+                }
+                for (; c < p->out_c; ++c) {
+                    dst[c] = output_value(p, channel_sum(p, in_b, iy0, ix0, c, c / p->depth_multiplier), c);
                 }
                 dst += p->out_c;
             }
             /* the whole row is computed: only now may it overwrite input rows already consumed */
             dst = out + ((size_t)b * (size_t)p->out_h + (size_t)oy) * (size_t)row_bytes;
-            for (k = 0; k < row_bytes; ++k) {
-                dst[k] = p->scratch[k];
+            for (i = 0; i < row_bytes; ++i) {
+                dst[i] = p->scratch[i];
             }
         }
     }

@@ -22,6 +22,12 @@ def folded_bias(bias: np.ndarray, filt: np.ndarray, input_offset: int) -> tuple[
     return tuple(int(v) for v in (bias.astype(np.int64) + input_offset * sums))
 
 
+def scratch_bytes(row_bytes: int, fh: int, fw: int, fic: int, in_c: int) -> int:
+    """One output row, plus the gathered input window unless it is a 1x1 ungrouped pixel."""
+    direct = fh == 1 and fw == 1 and fic == in_c
+    return row_bytes + (0 if direct else fh * fw * fic)
+
+
 def lower(graph: Graph, op: Op) -> KernelCall:
     inp, filt, out = graph.tensor(op.inputs[0]), graph.tensor(op.inputs[1]), graph.tensor(op.outputs[0])
     o = op.options
@@ -57,6 +63,6 @@ def lower(graph: Graph, op: Op) -> KernelCall:
         consts=(ConstArray("bias_folded", "int32_t", folded_bias(bias, filt.array(), input_offset)),
                 ConstArray("multiplier", "int32_t", tuple(mults)),
                 ConstArray("shift", "int32_t", tuple(shifts))),
-        scratch_bytes=out_w * out_c,
+        scratch_bytes=scratch_bytes(out_w * out_c, fh, fw, fic, in_c),
         macs=batches * out_h * out_w * out_c * fh * fw * fic,
     )
