@@ -70,7 +70,8 @@ def command(state, model: Path, board: str, output: Path | None, calibration: Pa
                    command_line="mcugen " + " ".join(shlex.quote(a) for a in sys.argv[1:]))
     b = result.project.board
     if result.sizes:
-        sizes = next(iter(result.sizes.values()))
+        env = result.project.bench_env if result.project.bench_env in result.sizes else next(iter(result.sizes))
+        sizes = result.sizes[env]
         rows = [
             ("flash (text + data)", human_bytes(sizes.flash), human_bytes(b.flash_bytes),
              f"{100 * sizes.flash / b.flash_bytes:.1f}%"),
@@ -82,7 +83,7 @@ def command(state, model: Path, board: str, output: Path | None, calibration: Pa
         ram_total = sizes.ram_static + b.stack_bytes
         footer = ("RAM total", human_bytes(ram_total), human_bytes(b.ram_bytes),
                   f"{100 * ram_total / b.ram_bytes:.1f}%")
-        rep.table(f"{result.project.bench_env} firmware on {b.name}", ["", "used", "board has", "%"],
+        rep.table(f"firmware `{env}` on {b.name}", ["", "used", "board has", "%"],
                   rows, footer=footer, right=("used", "board has", "%"))
     else:
         est = result.estimate
