@@ -47,13 +47,15 @@ class MpyProject:
     mpy: Path | None  # the built natmod, when a MicroPython tree was available
 
 
-def generate_library(graph: Graph, prefix: str) -> MpyLibrary:
-    """Lower, plan and generate `graph`, with the kernel sources and headers it needs."""
+def generate_library(graph: Graph, prefix: str, kernel_variant: str = "portable") -> MpyLibrary:
+    """Lower, specialise for the board's kernels, plan and generate `graph`, with the kernel
+    sources and headers it needs."""
     from mcugen.codegen import generate_sources
     from mcugen.codegen.memory import plan_memory
     from mcugen.ops import lower_graph
+    from mcugen.ops.variants import specialise
 
-    calls = lower_graph(graph)
+    calls = specialise(graph, lower_graph(graph), kernel_variant)
     plan = plan_memory(graph, calls)
     sources = generate_sources(graph, plan, calls, prefix=prefix)
     files = dict(sources.files)
@@ -85,13 +87,14 @@ def write_micropython(tflite: bytes, graph: Graph, target: MpyTarget, out_dir: s
                       runs: int = DEFAULT_RUNS, seed: int = DEFAULT_SEED) -> MpyProject:
     rep = reporter or Reporter(quiet=True)
     out_dir = Path(out_dir)
-    library = generate_library(graph, name)
+    library = generate_library(graph, name, target.kernel_variant)
     files = render_micropython(library.files, graph.sha256, target,
                                MpyOptions(prefix=name, module=name, build_dir=str(out_dir),
                                           runs=runs, seed=seed))
     step, total = steps
     rep.stage(step, total, "generate",
-              f"MicroPython module {name!r} for {target.board} (natmod {target.arch.name}): "
+              f"MicroPython module {name!r} for {target.board} (natmod {target.arch.name}, "
+              f"{target.kernel_variant} kernels): "
               f"weights {human_bytes(library.weight_bytes)}, arena {human_bytes(library.arena_bytes)}")
     heap_needed = library.weight_bytes + library.arena_bytes
     if target.ram_bytes and heap_needed > target.ram_bytes // 2:

@@ -62,6 +62,7 @@ class MpyTarget:
     board: str
     arch: NatmodArch
     ram_bytes: int | None = None  # the board's RAM (None: a unix host)
+    kernel_variant: str = "portable"  # the board's kernels (mcugen.ops.variants), e.g. "dsp"
 
 
 def resolve_target(board_name: str) -> MpyTarget:
@@ -76,4 +77,4 @@ def resolve_target(board_name: str) -> MpyTarget:
         raise BoardError(f"no MicroPython native-module architecture known for core {board.core!r} "
                          f"(board {board_name})",
                          hint="MicroPython natmods exist for: " + ", ".join(sorted(set(CORE_ARCH))))
-    return MpyTarget(board.name, ARCHES[arch], board.ram_bytes)
+    return MpyTarget(board.name, ARCHES[arch], board.ram_bytes, board.kernel_variant)
