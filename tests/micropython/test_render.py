@@ -116,3 +116,11 @@ def test_failed_build_keeps_existing_output(tmp_path):
         build_folder("ad", "unix", out, mpy_dir=not_micropython)
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty", "out"]
+
+
+@pytest.mark.parametrize("board,kernel", [("nucleo_f401re", "fully_connected_dsp_s8.c"),
+                                          ("esp32", "fully_connected_s8.c"),
+                                          ("unix", "fully_connected_s8.c")])
+def test_natmod_uses_the_boards_kernels(board, kernel, tmp_path):
+    build_folder("hello_world", board, tmp_path / "out")
+    assert kernel in _make_list((tmp_path / "out/natmod/Makefile").read_text(), "SRC")
