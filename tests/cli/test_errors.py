@@ -198,6 +198,7 @@ def test_subprocess_error_has_no_traceback(tmp_path):
     assert not (tmp_path / "o.tflite").exists()
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # Keras' own numpy-2 note when saving
 def test_keras_layer_without_int8_kernel(tmp_path, capsys):
     """TensorFlow leaves CUMSUM in float even when asked for int8 only; mcugen refuses the result."""
     import keras
