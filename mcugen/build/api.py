@@ -13,7 +13,7 @@ from pathlib import Path
 from mcugen.boards import Board, load_board
 from mcugen.build import pio
 from mcugen.build.fit import FitEstimate, check_fit
-from mcugen.build.project import SELFTEST_SAMPLES, Project, render_project, selftest_data
+from mcugen.build.project import Project, render_project, selftest_data, selftest_sample_count
 from mcugen.build.qemu import QemuResult, run_elf
 from mcugen.errors import BoardError, DeviceError, ToolchainError
 from mcugen.report import Reporter, human_bytes
@@ -62,7 +62,8 @@ def build(model: str | Path, board_name: str, out_dir: str | Path | None = None,
               + f"; {board.kernel_variant} kernels")
     step += 1
     plan = plan_memory(graph, calls, inplace=inplace, align=board.arena_align)
-    samples_bytes = SELFTEST_SAMPLES * sum(graph.tensor(t).nbytes for t in (*graph.inputs, *graph.outputs))
+    samples_bytes = selftest_sample_count(graph) * sum(graph.tensor(t).nbytes
+                                                       for t in (*graph.inputs, *graph.outputs))
     estimate = check_fit(graph, int(plan.size), board, samples_bytes)
     rep.stage(step, total, "plan", f"arena {human_bytes(int(plan.size))}"
               f"{'' if inplace else ' (no in-place reuse)'}; fits {board.name} "

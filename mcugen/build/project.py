@@ -29,6 +29,12 @@ from mcugen.ir import DTYPES, Graph
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 SELFTEST_SAMPLES = 3
+SELFTEST_BUDGET = 64 * 1024  # flash for baked-in samples; big inputs (VWW: 27 KiB) get fewer
+
+
+def selftest_sample_count(graph: Graph) -> int:
+    per_sample = sum(graph.tensor(t).nbytes for t in (*graph.inputs, *graph.outputs))
+    return max(1, min(SELFTEST_SAMPLES, SELFTEST_BUDGET // max(per_sample, 1)))
 
 
 @dataclass(frozen=True)
@@ -76,7 +82,7 @@ def selftest_data(tflite: bytes, graph: Graph, samples: Sequence[Sequence[np.nda
     """Inputs and tflite-micro's outputs for them: what the self-test firmware must reproduce."""
     from mcugen.oracle import TflmOracle
 
-    samples = list(samples) if samples is not None else random_inputs(graph, SELFTEST_SAMPLES)
+    samples = list(samples) if samples is not None else random_inputs(graph, selftest_sample_count(graph))
     oracle = TflmOracle(tflite)
     ins, outs = bytearray(), bytearray()
     for sample in samples:

@@ -112,3 +112,13 @@ def test_board_file_with_missing_glue_fails_before_writing(shared_models, tmp_pa
                  "-o", str(out)]) == 2
     assert "board my_rv: no riscv32_virtt" in capfd.readouterr().err
     assert not out.exists() and [p.name for p in tmp_path.iterdir()] == ["boards"]
+
+
+def test_big_inputs_get_fewer_selftest_samples(shared_models):
+    from mcugen.build.project import selftest_sample_count
+
+    def count(path):
+        return selftest_sample_count(read_graph((shared_models / path).read_bytes()))
+
+    assert count("kws/kws_ref_model.tflite") == 3  # 490 B in, 12 B out
+    assert count("vww/vww_96_int8.tflite") == 2  # 27 KiB per sample

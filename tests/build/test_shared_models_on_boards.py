@@ -2,9 +2,17 @@
 (STM32F4 bare registers, RV32 virt, CMSDK + SysTick, CMSDK + APB timer), self-test env only."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from mcugen.build.api import build
+from mcugen.build.project import selftest_sample_count
+from mcugen.convert.tflite_reader import read_graph
+
+
+def result_graph(model, shared_models):
+    return read_graph((shared_models / model).read_bytes())
 
 CASES = [
     ("kws/kws_ref_model.tflite", "netduinoplus2"),
@@ -20,7 +28,8 @@ def test_mlperf_tiny_model_passes_on_emulated_board(model, board, shared_models,
     result = build(shared_models / model, board, tmp_path / "fw", run=True, selftest_only=True)
     assert result.compiled and result.run is not None
     assert result.run.passed, result.run.console
-    assert result.run.result_line.startswith("mcugen-selftest: PASS 3/3 samples bit-exact with tflite-micro")
+    passed = re.match(r"mcugen-selftest: PASS (\d)/(\d) samples bit-exact with tflite-micro", result.run.result_line)
+    assert passed and passed.group(1) == passed.group(2) == str(selftest_sample_count(result_graph(model, shared_models)))
     sizes = result.sizes[f"{board}_selftest"]
     assert sizes.ram_static >= result.arena_bytes > 0  # the arena is in the image's static RAM
     assert sizes.flash > result.estimate.weights  # weights live in flash
