@@ -1,6 +1,7 @@
 """The DSP kernel variant on the host (its plain-C intrinsics, ASan + UBSan, both arena plans)
 bit-exact with tflite-micro: every shared model and randomized layers that reach every path
-(odd channels and widths, padding, strides, dilation, non-lean output stages)."""
+(odd channels and widths, padding, strides, dilation, non-lean output stages, ADD with differing
+input scales and a fused activation)."""
 from __future__ import annotations
 
 import pytest
@@ -12,7 +13,7 @@ SHARED = {
     "ad": ("ad/ad01_int8.tflite", {"fully_connected_dsp"}),
     "hello_world": ("hello_world/hello_world_int8.tflite", {"fully_connected_dsp"}),
     "vww": ("vww/vww_96_int8.tflite", {"conv_2d_dsp", "depthwise_conv_2d_dsp", "fully_connected_dsp"}),
-    "ic": ("ic/pretrainedResnet_quant.tflite", {"conv_2d_dsp", "fully_connected_dsp"}),
+    "ic": ("ic/pretrainedResnet_quant.tflite", {"conv_2d_dsp", "fully_connected_dsp", "add_dsp"}),
 }
 
 
@@ -34,8 +35,9 @@ def _convs(k, x):
     x = k.layers.Conv2D(7, (5, 1), strides=(2, 1), padding="valid")(x)             # odd out_c
     x = k.layers.Conv2D(8, (3, 3), dilation_rate=2, padding="same", activation="relu6")(x)
     x = k.layers.Conv2D(12, (1, 1))(x)                                             # 1x1, in_c 8
-    x = k.layers.Conv2D(4, (2, 2), strides=2, padding="same")(x)
-    return x
+    y = k.layers.Conv2D(4, (2, 2), strides=2, padding="same")(x)
+    z = k.layers.Conv2D(4, (1, 1), strides=2, padding="same")(x)
+    return k.layers.ReLU()(k.layers.Add()([y, z]))                                 # ADD, fused RELU
 
 
 def _depthwise(k, x):
@@ -63,5 +65,5 @@ def _all(k, x):
 def test_random_layers_bit_exact(seed, tmp_path):
     model = keras_int8(_all, (23, 19, 3), seed)
     result = check_on_host(model, tmp_path, n=6, seed=seed)
-    assert {"conv_2d_dsp", "depthwise_conv_2d_dsp", "fully_connected_dsp"} <= result.kernels
+    assert {"conv_2d_dsp", "depthwise_conv_2d_dsp", "fully_connected_dsp", "add_dsp"} <= result.kernels
     assert result.exact, result.mismatches
