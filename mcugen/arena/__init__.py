@@ -54,10 +54,10 @@ class ArenaPlan:
         return self.size - self.lower_bound
 
 
-# Search budgets are counted in lowest-fit computations, so a plan does not depend on how busy
-# the machine is; this many make about a second on one core. The wall clock only stops a search
-# running SAFETY times over its budget.
-WORK_PER_SECOND = 50_000
+# Search budgets are counted in work units (one lowest-fit placement each), so a plan does not
+# depend on how busy the machine is; this many make about a second on one core. The wall clock
+# only stops a search running SAFETY times over its budget.
+WORK_PER_SECOND = 200_000
 SAFETY = 4
 
 
