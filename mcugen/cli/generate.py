@@ -20,9 +20,13 @@ from mcugen.report import human_bytes
               help="Calibration samples (.npy/.npz) when MODEL is a float Keras/SavedModel.")
 @click.option("--no-size", is_flag=True, help="Skip the Cortex-M4 code-size measurement.")
 @click.option("--json", "as_json", is_flag=True, help="Print the size report as JSON on stdout.")
+@click.option("--kernels", "variant", type=click.Choice(["portable", "dsp"]), default="portable",
+              show_default=True,
+              help="Kernel variant: portable C, or dsp (SMLAD/SXTB16 for Cortex-M4/M7/M33/M55; "
+                   "plain C elsewhere, still bit-exact).")
 @click.pass_obj
 def command(state, model: Path, out_dir: Path, prefix: str, no_inplace: bool, align: int,
-            calibration: Path | None, no_size: bool, as_json: bool) -> None:
+            calibration: Path | None, no_size: bool, as_json: bool, variant: str = "portable") -> None:
     """Generate the C inference library for MODEL, for your own firmware project.
 
     MODEL is an int8 .tflite, a Keras .h5/.keras file or a SavedModel directory (converted to
@@ -34,6 +38,7 @@ def command(state, model: Path, out_dir: Path, prefix: str, no_inplace: bool, al
       mcugen generate kws_ref_model.tflite -o kws_lib
       mcugen generate model.h5 --calibration samples.npy -o lib --name kws
       mcugen generate vww_96_int8.tflite -o vww_lib --no-inplace --json
+      mcugen generate kws_ref_model.tflite -o kws_m4 --kernels dsp   # for a Cortex-M4
 
     \b
     Then, in your firmware:
@@ -55,7 +60,9 @@ def command(state, model: Path, out_dir: Path, prefix: str, no_inplace: bool, al
     converted = convert_model(model, calibration_data=calibration, reporter=rep, steps=(1, total))
     graph = converted.graph
     step = n_convert + 1
-    calls = lower_graph(graph)
+    from mcugen.ops.variants import specialise
+
+    calls = specialise(graph, lower_graph(graph), variant)
     rep.stage(step, total, "lower", f"{len(calls)} ops, {sum(c.macs for c in calls):,} MACs")
     plan = plan_memory(graph, calls, inplace=not no_inplace, align=align)
     rep.stage(step + 1, total, "plan", f"arena {human_bytes(int(plan.size))} "
