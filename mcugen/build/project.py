@@ -214,7 +214,7 @@ def render_project(out_dir: str | Path, sources: Any, board: Board, selftest: Se
             ld.mkdir()
         _copy_glue(board, src, include, ld)
         _copy_apps(src, include)
-        rendered = {"platformio.ini": "platformio.ini.j2",
+        rendered = {"platformio.ini": "platformio.ini.j2", ".gitignore": "gitignore.j2",
                     "include/mg_selftest.h": "mg_selftest.h.j2",
                     "src/app_selftest/mg_selftest_data.c": "mg_selftest_data.c.j2"}
         if board.pio_framework == "espidf":
