@@ -153,6 +153,8 @@ def run_selftest(project: Project, rep: Reporter, step: int, total: int, timeout
         detail += f" (= {instructions:,} instructions per inference)"
     rep.stage(step, total, "run", f"QEMU {board.qemu_machine}: {detail}")
     if not result.passed:
-        raise DeviceError(f"the self-test did not pass on {board.name} (exit status {result.exit_status}): {line}",
+        how = (f"no exit within {timeout:g} s" if result.exit_status is None
+               else f"exit status {result.exit_status}")
+        raise DeviceError(f"the self-test did not pass on {board.name} ({how}): {line}",
                           hint=f"console output:\n{result.console.strip()[-2000:]}")
     return result
