@@ -43,8 +43,10 @@ def command(state, model: Path, out_dir: Path, prefix: str, no_inplace: bool, al
     \b
     Then, in your firmware:
       #include "model.h"
-      memcpy(model_input(0), features, MODEL_ARENA_BYTES ? model_input_info[0].bytes : 0);
+      memcpy(model_input(0), features, (size_t)model_input_info[0].bytes);  /* every time */
       if (model_invoke() == 0) { const int8_t *scores = model_output(0); ... }
+    Compile all .c files of the directory (C99; no malloc, no stdio). Define MG_LAYER_BEGIN(i) /
+    MG_LAYER_END(i) (or MG_HOOKS_HEADER) to time layers.
     """
     from mcugen.codegen import check_prefix, generate_sources
     from mcugen.codegen.memory import plan_memory
