@@ -68,3 +68,14 @@ def test_vendor_platform_detection_follows_the_user_core_dir(tmp_path, monkeypat
     (tmp_path / "platforms" / "ststm32@19.1.0").mkdir(parents=True)
     assert pio.platform_installed(board)
     assert not pio.platform_installed(load_board("esp32"))
+
+
+def test_firmware_that_never_exits_times_out(hello_builds):
+    """The bench firmware serves forever: run_elf must give up at its timeout and kill QEMU."""
+    from mcugen.build.qemu import run_elf
+
+    _, _, project = hello_builds("mps2_an386")
+    result = run_elf(load_board("mps2_an386"), project / ".pio" / "build" / "mps2_an386" / "firmware.elf",
+                     timeout=2)
+    assert result.exit_status is None and not result.passed
+    assert 2 <= result.seconds < 10
