@@ -51,6 +51,7 @@ class BoardReport:
     ticks_us: tuple[int, ...]
     outputs: tuple[bytes, ...]
     checksum: str
+    source: str = "firmware"  # where the board imported the module from (a .mpy path or firmware)
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class MpyBenchResult:
     output_bytes: tuple[int, ...]
     mismatched_bytes: tuple[int, ...]  # per output: bytes that differ from tflite-micro
     checksum_ok: bool
+    source: str = "firmware"  # the natmod's path on the board, or "firmware" (USER_C_MODULES)
 
     @property
     def exact(self) -> bool:
@@ -79,7 +81,7 @@ class MpyBenchResult:
                 "runs": self.runs, "ticks_us": list(self.ticks_us), "median_us": self.median_us,
                 "import_bytes": self.import_bytes, "output_bytes": list(self.output_bytes),
                 "mismatched_bytes": list(self.mismatched_bytes), "checksum_ok": self.checksum_ok,
-                "exact": self.exact}
+                "exact": self.exact, "source": self.source}
 
 
 def parse_report(text: str) -> BoardReport:
@@ -106,7 +108,8 @@ def parse_report(text: str) -> BoardReport:
     try:
         return BoardReport(fields["module"], fields["model"], int(fields["seed"]),
                            int(fields["import_bytes"]), tuple(int(t) for t in fields["ticks_us"].split()),
-                           tuple(outputs[i] for i in range(len(outputs))), fields["checksum"])
+                           tuple(outputs[i] for i in range(len(outputs))), fields["checksum"],
+                           fields.get("source", "firmware"))
     except (KeyError, ValueError) as exc:
         raise DeviceError(f"unreadable bench report ({exc})", hint="regenerate bench.py with mcugen build") from exc
 
@@ -198,7 +201,7 @@ def check_report(report: BoardReport, build_dir: Path, manifest: dict) -> MpyBen
     checksum_ok = f"{zlib.adler32(b''.join(report.outputs)):08x}" == report.checksum
     return MpyBenchResult(report.module, manifest["board"], manifest["arch"], report.sha256,
                           len(report.ticks_us), report.ticks_us, report.import_bytes,
-                          tuple(len(e) for e in expected), mismatched, checksum_ok)
+                          tuple(len(e) for e in expected), mismatched, checksum_ok, report.source)
 
 
 def bench_micropython(build_dir: str | Path, port: str, install: str = "",
@@ -227,7 +230,9 @@ def bench_micropython(build_dir: str | Path, port: str, install: str = "",
 
 def report_result(result: MpyBenchResult, rep: Reporter) -> None:
     ticks = result.ticks_us
-    rows = [("module", f"{result.module} ({result.arch}, board {result.board})"),
+    where = ("built into the firmware" if result.source == "firmware"
+             else f"natmod {result.arch} from {result.source}")
+    rows = [("module", f"{result.module} ({where}; built for {result.board})"),
             ("runs", result.runs),
             ("ticks_us median / min / max",
              f"{result.median_us:g} / {min(ticks, default=0)} / {max(ticks, default=0)}"),

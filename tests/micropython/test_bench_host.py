@@ -91,6 +91,7 @@ def test_board_report_checks_against_tflite_micro(ad_run):
     report = parse_report(text)
     assert report.seed == manifest["seed"] and len(report.ticks_us) == manifest["runs"]
     assert report.import_bytes == -1  # CPython's gc cannot tell
+    assert report.source.endswith("model.py")  # the stand-in, imported from a file
     result = check_report(report, out, manifest)
     assert result.exact and result.output_bytes == (640,)
 
