@@ -84,8 +84,10 @@ def _solve(problem: Problem, algorithm: str, work: int, deadline: float) -> tupl
     sub, keep = placement.split_scratch(problem)
     if len(keep) < len(problem.requests):
         sub_algorithm = "heuristic" if algorithm == "heuristic" else "best"
-        sub_offsets, sub_name, _ = _solve(sub, sub_algorithm, work // 2, deadline)
+        sub_offsets, sub_name, sub_optimal = _solve(sub, sub_algorithm, work // 2, deadline)
         work -= work // 2
+        if sub_optimal:  # dropping buffers never makes the optimum larger
+            bound = max(bound, arena_size(sub, sub_offsets))
         candidate = placement.add_scratch(problem, keep, sub_offsets)
         if arena_size(problem, candidate) < size:
             offsets, name, size = candidate, f"{sub_name}+scratch", arena_size(problem, candidate)

@@ -21,14 +21,15 @@ ALIGN = 16
 
 @st.composite
 def problems(draw, max_requests: int = 12, steps: int = 8, max_units: int = 8, permits: bool = True,
-             provable: bool = False):
+             provable: bool = False, scratch: bool = False):
     """Random lifetime sets; permits link a request ending at step t to one starting there."""
     n = draw(st.integers(1, max_requests))
     reqs = []
     for i in range(n):
         first = draw(st.integers(0, steps - 1))
         last = draw(st.integers(first, min(steps - 1, first + 3)))
-        reqs.append(Request(f"r{i}", ALIGN * draw(st.integers(1, max_units)), first, last))
+        op = first if scratch and first == last and draw(st.booleans()) else None  # kernel scratch
+        reqs.append(Request(f"r{i}", ALIGN * draw(st.integers(1, max_units)), first, last, op=op))
     found = []
     if permits:
         used: set[int] = set()
@@ -104,9 +105,10 @@ def test_exact_search_equals_brute_force(problem):
 
 
 @settings(max_examples=60, deadline=None)
-@given(problems(max_requests=5, steps=4, max_units=4, permits=True))
-def test_exact_search_with_overlap_permits_is_sound(problem):
-    offsets, _, optimal = solve(problem, "exact", 5.0)
+@given(problems(max_requests=5, steps=4, max_units=4, permits=True, scratch=True),
+       st.sampled_from(["exact", "best"]))
+def test_exact_search_with_overlap_permits_is_sound(problem, algorithm):
+    offsets, _, optimal = solve(problem, algorithm, 5.0)
     best = brute_force(problem)
     assert offset_errors(problem, offsets) == []
     assert arena_size(problem, offsets) >= best
