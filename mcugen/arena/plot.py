@@ -38,7 +38,11 @@ def render_timeline(graph: ir.Graph, plan, title: str) -> "object":
                          facecolor="lightgrey" if scratch else colours(i % 20), alpha=0.75,
                          edgecolor="black", linewidth=0.6, hatch="//" if scratch else None)
         ax.add_patch(rect)
-        if buf.size >= 0.04 * max(plan.size, 1):
+        share = buf.size / max(plan.size, 1)
+        if share >= 0.25:  # tall: label along the rectangle, so neighbours' labels don't collide
+            ax.text((buf.first + buf.last) / 2, buf.offset + buf.size / 2, buffer_label(graph, buf),
+                    fontsize=7, va="center", ha="center", rotation=90, clip_on=True)
+        elif share >= 0.04:
             ax.text(buf.first - 0.4, buf.offset + buf.size / 2, buffer_label(graph, buf),
                     fontsize=7, va="center", ha="left", clip_on=True)
     ax.axhline(plan.size, color="red", linewidth=1, label=f"arena {plan.size} B")
