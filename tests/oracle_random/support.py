@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import subprocess
 import tempfile
 from pathlib import Path
 from typing import Callable, Sequence
@@ -51,9 +50,12 @@ def _quiet():
 
 
 def to_int8(model, seed: int = 0, float_io: bool = False, low: float = -3.0, high: float = 3.0,
-            calibration: Callable[[np.random.Generator, tuple[int, ...]], np.ndarray] | None = None) -> bytes:
+            calibration: Callable[[np.random.Generator, tuple[int, ...]], np.ndarray] | None = None,
+            per_channel: bool = True) -> bytes:
     """Full-integer conversion of a Keras model; int8 I/O unless `float_io` (then the model keeps
-    float32 input and output around QUANTIZE/DEQUANTIZE)."""
+    float32 input and output around QUANTIZE/DEQUANTIZE). `per_channel=False` gives per-tensor
+    weights for convolutions and dense layers. Several inputs must be named so that their names
+    sort in model order ("in0", "in1", ...): the converter orders them by name."""
     t = tf()
     shapes = [tuple(int(d) for d in i.shape[1:]) for i in model.inputs]
 
@@ -67,6 +69,9 @@ def to_int8(model, seed: int = 0, float_io: bool = False, low: float = -3.0, hig
     converter.optimizations = [t.lite.Optimize.DEFAULT]
     converter.representative_dataset = representative
     converter.target_spec.supported_ops = [t.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    if not per_channel:
+        converter._experimental_disable_per_channel = True
+        converter._experimental_disable_per_channel_quantization_for_dense_layers = True
     if not float_io:
         converter.inference_input_type = t.int8
         converter.inference_output_type = t.int8
@@ -96,21 +101,24 @@ def op_kinds(model: bytes) -> list[str]:
 
 
 class KernelLibrary:
-    """Every kernel compiled once (-O2, ASan + UBSan) into a static library.
+    """Kernels compiled once per session (-O2, ASan + UBSan), each the first time a model needs it.
 
     Compiling the kernels dominates an oracle check (seconds per model on a loaded machine); with
-    them prebuilt, each generated model compiles only model.c, model_weights.c and the driver.
+    them cached, each generated model compiles only model.c, model_weights.c and the driver.
     """
 
     def __init__(self, workdir: Path):
-        self.path = Path(workdir) / "libmg_kernels.a"
-        fw = firmware_dir()
-        objects = []
-        for src in sorted((fw / "kernels").glob("*.c")):
-            obj = Path(workdir) / (src.stem + ".o")
-            compile_c([src], obj, [fw / "include"], [*WARNINGS, "-O2", "-g", *SANITIZE], link=False)
-            objects.append(obj)
-        subprocess.run(["ar", "rcs", str(self.path), *map(str, objects)], check=True)
+        self.workdir = Path(workdir)
+        self._objects: dict[str, Path] = {}
+
+    def _object(self, kernel_source: str) -> Path:
+        if kernel_source not in self._objects:
+            fw = firmware_dir()
+            obj = self.workdir / (Path(kernel_source).stem + ".o")
+            compile_c([fw / "kernels" / kernel_source], obj, [fw / "include"],
+                      [*WARNINGS, "-O2", "-g", *SANITIZE], link=False)
+            self._objects[kernel_source] = obj
+        return self._objects[kernel_source]
 
     def build(self, model: bytes, workdir: Path, inplace: bool) -> HostProgram:
         graph = read_graph(model)
@@ -122,7 +130,8 @@ class KernelLibrary:
         main.write_text(_env().get_template("host_main.c.j2").render(prefix=sources.prefix,
                                                                       PREFIX=sources.prefix.upper()))
         exe = workdir / "model_host"
-        compile_c([main, workdir / "model.c", workdir / "model_weights.c", self.path], exe, [workdir],
+        objects = [self._object(k) for k in sources.kernels]
+        compile_c([main, workdir / "model.c", workdir / "model_weights.c", *objects], exe, [workdir],
                   [*WARNINGS, "-O1", "-g", *SANITIZE])
         ins = [graph.tensor(t) for t in graph.inputs]
         outs = [graph.tensor(t) for t in graph.outputs]
