@@ -160,23 +160,11 @@ static inline int32_t mg_sxtb16_slot(int32_t k)
  * are spelled out: per 4 taps one LDRD of both channels' weights, 4 SXTB16, and per column one
  * LDRD and 4 SMLAD (2x2: 15 instructions per 16 MACs). */
 
-#define MG_W_UNPACK(w, t0, t1, t2, t3)                                      \
-    do {                                                                    \
-        uint32_t w0_, w1_;                                                  \
-        memcpy(&w0_, (w), 4);                                               \
-        memcpy(&w1_, (w) + 1, 4);                                           \
-        t0 = mg_sxtb16(w0_); t1 = mg_sxtb16_ror8(w0_);                      \
-        t2 = mg_sxtb16(w1_); t3 = mg_sxtb16_ror8(w1_);                      \
-    } while (0)
-
-#define MG_X_MAC(x, t0, t1, t2, t3, acc0, acc1)                             \
-    do {                                                                    \
-        uint32_t xa_, xb_;                                                  \
-        memcpy(&xa_, (x), 4);                                               \
-        memcpy(&xb_, (x) + 1, 4);                                           \
-        acc0 = mg_smlad(t1, xb_, mg_smlad(t0, xa_, acc0));                  \
-        acc1 = mg_smlad(t3, xb_, mg_smlad(t2, xa_, acc1));                  \
-    } while (0)
+/* Elsewhere (host, RV32) the same sums as plain multiply-adds of the int8 weights and the int16
+ * column slots, register-blocked the same way: group slots hold taps (0, 2, 1, 3). */
+#define MG_PLAIN_GROUP(w8, x16, acc)                                                            \
+    ((acc) += (int32_t)(w8)[0] * (x16)[0] + (int32_t)(w8)[2] * (x16)[1]                         \
+              + (int32_t)(w8)[1] * (x16)[2] + (int32_t)(w8)[3] * (x16)[3])
 
 #if MG_DSP_NATIVE
 #define MG_ASM_W                                        \
@@ -218,19 +206,19 @@ static inline int32_t mg_sxtb16_slot(int32_t k)
                          : "cc", "memory");                                                    \
     } while (0)
 #else
-#define MG_DOT_2X2_BODY(WP_, XP_, N_, A00_, A01_, A10_, A11_)                                         \
+#define MG_DOT_2X2_BODY(WP_, XP_, N_, A00_, A01_, A10_, A11_)                                  \
     do {                                                                                       \
-        uint32_t t0_, t1_, t2_, t3_;                                                           \
-        int32_t g_;                                                                            \
+        const int8_t *w8_ = (const int8_t *)(const void *)(WP_);                               \
+        const int16_t *x16_ = (const int16_t *)(const void *)(XP_);                            \
+        int32_t g_ = 2 * (N_);                                                                 \
         do {                                                                                   \
-            for (g_ = 0; g_ < 2; ++g_) {                                                       \
-                MG_W_UNPACK(WP_, t0_, t1_, t2_, t3_);                                          \
-                MG_X_MAC(XP_, t0_, t1_, t2_, t3_, A00_, A10_);                                 \
-                MG_X_MAC(XP_ + 2, t0_, t1_, t2_, t3_, A01_, A11_);                             \
-                WP_ += 2;                                                                      \
-                XP_ += 4;                                                                      \
-            }                                                                                  \
-        } while (--N_ > 0);                                                                     \
+            MG_PLAIN_GROUP(w8_, x16_, A00_);                                                   \
+            MG_PLAIN_GROUP(w8_, x16_ + 4, A01_);                                               \
+            MG_PLAIN_GROUP(w8_ + 4, x16_, A10_);                                               \
+            MG_PLAIN_GROUP(w8_ + 4, x16_ + 4, A11_);                                           \
+            w8_ += 8;                                                                          \
+            x16_ += 8;                                                                         \
+        } while (--g_ > 0);                                                                    \
     } while (0)
 #endif
 
@@ -254,17 +242,17 @@ static inline int32_t mg_sxtb16_slot(int32_t k)
                          : "cc", "memory");                                                    \
     } while (0)
 #else
-#define MG_DOT_2X1(W_, X_, TURNS_, STEP_, A0_, A1_)                                                  \
+#define MG_DOT_2X1(W_, X_, TURNS_, STEP_, A0_, A1_)                                            \
     do {                                                                                       \
-        const uint32_t *wp_ = (W_), *xp_ = (X_);                                                 \
-        int32_t n_ = (TURNS_) * 2;                                                              \
-        uint32_t t0_, t1_, t2_, t3_;                                                           \
+        const int8_t *w8_ = (const int8_t *)(const void *)(W_);                                \
+        const int16_t *x16_ = (const int16_t *)(const void *)(X_);                             \
+        int32_t g_ = 2 * (TURNS_);                                                             \
         do {                                                                                   \
-            MG_W_UNPACK(wp_, t0_, t1_, t2_, t3_);                                              \
-            MG_X_MAC(xp_, t0_, t1_, t2_, t3_, A0_, A1_);                                         \
-            wp_ += 2;                                                                          \
-            xp_ += (STEP_);                                                                     \
-        } while (--n_ > 0);                                                                    \
+            MG_PLAIN_GROUP(w8_, x16_, A0_);                                                    \
+            MG_PLAIN_GROUP(w8_ + 4, x16_, A1_);                                                \
+            w8_ += 8;                                                                          \
+            x16_ += 2 * (STEP_);                                                               \
+        } while (--g_ > 0);                                                                    \
     } while (0)
 #endif
 

@@ -6,6 +6,9 @@ arena): `specialise(graph, calls, variant)`. The board file's `kernel_variant` n
   "portable"  the reference C kernels (firmware/kernels/<op>_s8.c), unchanged;
   "dsp"       Cortex-M DSP extension (M4, M7, M33, M55): SMLAD/SXTB16 kernels
               (firmware/kernels/<op>_dsp_s8.c) where an op's shape suits them, portable elsewhere.
+  "rv32"      RV32IMC (ESP32-C3): the same layouts for CONV_2D, FULLY_CONNECTED and ADD, whose
+              plain-C path (no DSP extension) is a register-blocked 2x2 multiply-add; depthwise
+              stays portable (its pair packing needs SXTB16/PKH to pay off).
 
 Everything a fast kernel wants precomputed is computed here: weights reordered and interleaved
 into the layout the inner loop walks, tap counts padded with zero weights, per-channel arrays
@@ -24,7 +27,7 @@ from mcugen.errors import McugenError
 from mcugen.ir import Graph
 from mcugen.ops.base import ConstArray, ConstRef, KernelCall, ScratchRef, TensorRef
 
-VARIANTS = ("portable", "dsp")
+VARIANTS = ("portable", "dsp", "rv32")
 
 
 def specialise(graph: Graph, calls: list[KernelCall], variant: str) -> list[KernelCall]:
@@ -34,9 +37,10 @@ def specialise(graph: Graph, calls: list[KernelCall], variant: str) -> list[Kern
                           hint=f"the board file's kernel_variant is one of: {', '.join(VARIANTS)}")
     if variant == "portable":
         return list(calls)
+    rewrites = _RV32 if variant == "rv32" else _DSP
     out = []
     for call in calls:
-        rewrite = _DSP.get(call.kernel)
+        rewrite = rewrites.get(call.kernel)
         fast = rewrite(graph, call) if rewrite is not None else None
         out.append(fast if fast is not None else call)
     return out
@@ -267,3 +271,4 @@ _DSP: dict[str, Callable[[Graph, KernelCall], KernelCall | None]] = {
     "fully_connected": fully_connected_dsp,
     "add": add_dsp,
 }
+_RV32 = {kernel: _DSP[kernel] for kernel in ("conv_2d", "fully_connected", "add")}

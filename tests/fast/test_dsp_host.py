@@ -67,3 +67,6 @@ def test_random_layers_bit_exact(seed, tmp_path):
     result = check_on_host(model, tmp_path, n=6, seed=seed)
     assert {"conv_2d_dsp", "depthwise_conv_2d_dsp", "fully_connected_dsp", "add_dsp"} <= result.kernels
     assert result.exact, result.mismatches
+    rv32 = check_on_host(model, tmp_path / "rv32", variant="rv32", n=2, seed=seed, plans=(True,))
+    assert "depthwise_conv_2d" in rv32.kernels and "depthwise_conv_2d_dsp" not in rv32.kernels
+    assert rv32.exact, rv32.mismatches

@@ -23,13 +23,17 @@ def random_chain(tmp_path_factory):
     return path
 
 
-@pytest.mark.parametrize("board", ["netduinoplus2", "mps2_an500", "mps3_an547"])  # M4, M7, M55
-def test_random_chain_bit_exact_on_emulated_board(board, random_chain, tmp_path):
-    assert load_board(board).kernel_variant == "dsp"
+@pytest.mark.parametrize("board,variant", [
+    ("netduinoplus2", "dsp"), ("mps2_an500", "dsp"), ("mps3_an547", "dsp"),  # M4, M7, M55
+    ("riscv32_virt", "rv32"),  # the layouts' plain-C path, as on an ESP32-C3
+])
+def test_random_chain_bit_exact_on_emulated_board(board, variant, random_chain, tmp_path):
+    assert load_board(board).kernel_variant == variant
     result = build(random_chain, board, tmp_path / "fw", run=True)
     assert result.run is not None and result.run.passed, result.run and result.run.console
     sources = {p.name for p in (tmp_path / "fw" / "src").iterdir()}
-    assert {"conv_2d_dsp_s8.c", "depthwise_conv_2d_dsp_s8.c", "fully_connected_dsp_s8.c", "add_dsp_s8.c"} <= sources
+    assert {"conv_2d_dsp_s8.c", "fully_connected_dsp_s8.c", "add_dsp_s8.c"} <= sources
+    assert ("depthwise_conv_2d_dsp_s8.c" in sources) == (variant == "dsp")
 
 
 def test_kws_dsp_beats_portable_on_netduinoplus2(shared_models, tmp_path, monkeypatch):
