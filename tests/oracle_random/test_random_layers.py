@@ -81,11 +81,13 @@ def test_depthwise_conv_2d(kernels, tmp_path_factory, win, cin, multiplier, act,
 
 
 @examples(6)
-@given(n=st.integers(1, 40), units=st.integers(1, 20), act=activations, bias=st.booleans(),
-       per_channel=st.booleans(), rng=ranges)
-def test_fully_connected(kernels, tmp_path_factory, n, units, act, bias, per_channel, rng):
+@given(n=st.integers(1, 40), rows=st.sampled_from([None, 1, 3]), units=st.integers(1, 20),
+       act=activations, bias=st.booleans(), per_channel=st.booleans(), rng=ranges)
+def test_fully_connected(kernels, tmp_path_factory, n, rows, units, act, bias, per_channel, rng):
+    """`rows`: a 2-D input, so the layer runs as several FC rows (keep_num_dims or a reshape)."""
     layer = K().layers.Dense(units, activation=act, use_bias=bias)
-    check(kernels, tmp_path_factory.mktemp("fc"), single((n,), layer), rng, "FULLY_CONNECTED",
+    shape = (n,) if rows is None else (rows, n)
+    check(kernels, tmp_path_factory.mktemp("fc"), single(shape, layer), rng, "FULLY_CONNECTED",
           per_channel=per_channel)
 
 
