@@ -54,10 +54,12 @@ class ArenaPlan:
         return self.size - self.lower_bound
 
 
-# Search budgets are counted in work units (one lowest-fit placement each), so a plan does not
-# depend on how busy the machine is; this many make about a second on one core. The wall clock
-# only stops a search running SAFETY times over its budget.
-WORK_PER_SECOND = 200_000
+# Search budgets are counted in work units, so a plan does not depend on how busy the machine is;
+# this many make about a second on one core. A lowest-fit placement in the local search costs
+# PLACEMENT_COST units, the exact search counts its own (mcugen.arena.exact). The wall clock only
+# stops a search running SAFETY times over its budget.
+WORK_PER_SECOND = 800_000
+PLACEMENT_COST = 4
 SAFETY = 4
 
 
@@ -94,7 +96,7 @@ def _solve(problem: Problem, algorithm: str, work: int, deadline: float) -> tupl
     if algorithm == "heuristic" or size == bound:
         return offsets, name, size == bound
     if algorithm == "best":  # a cheap local search first gives the exact search a tighter start
-        moves = work // 2 // max(1, len(problem.requests))
+        moves = work // 2 // (PLACEMENT_COST * max(1, len(problem.requests)))
         work -= work // 2
         better = placement.improve(problem, offsets, moves, bound, deadline=deadline)
         if arena_size(problem, better) < size:
