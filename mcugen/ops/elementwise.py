@@ -1,13 +1,15 @@
-"""Helpers for the element-wise op modules: shared checks and the KernelCall of the
-table-lookup kernels (LOGISTIC, TANH, LEAKY_RELU, HARD_SWISH), whose 256-entry tables are
-computed by each op module with TFLM's exact integer arithmetic."""
+"""Helpers for the element-wise op modules: shared checks, the broadcast walk of the binary
+kernels (SUB, MUL), and the KernelCall of the table-lookup kernels (LOGISTIC, TANH, LEAKY_RELU,
+HARD_SWISH), whose 256-entry tables each op module computes with TFLM's exact integer arithmetic."""
 from __future__ import annotations
 
 from typing import Sequence
 
 from mcugen.ir import Graph, Op
+from mcugen.ops import quant
 from mcugen.ops.base import ConstArray, ConstRef, KernelCall
 from mcugen.ops.common import check_int8_io
+from mcugen.ops.shapes import MAX_DIMS, broadcast_iteration, broadcast_shape
 
 INT8_VALUES = range(-128, 128)
 
@@ -36,3 +38,29 @@ def table_call(graph: Graph, op: Op, kernel: str, table: Sequence[int]) -> Kerne
 
 def clamp8(x: int) -> int:
     return max(-128, min(127, x))
+
+
+def check_binary(graph: Graph, op: Op) -> str | None:
+    """Two int8 per-tensor inputs broadcasting to the int8 output's shape, a plain activation."""
+    problem = check_int8_io(graph, op, n_inputs=(2,), activation_inputs=2)
+    if problem:
+        return problem
+    a, b, out = (graph.tensor(t).shape for t in (*op.inputs, op.outputs[0]))
+    if broadcast_shape(a, b) != tuple(out):
+        return f"shapes {list(a)} and {list(b)} do not broadcast to {list(out)}"
+    if len(out) > MAX_DIMS:
+        return f"rank {len(out)} (at most {MAX_DIMS})"
+    if quant.fused_activation(op) not in quant.SUPPORTED_ACTIVATIONS:
+        return f"fused activation {quant.fused_activation(op)}"
+    return None
+
+
+def broadcast_params(graph: Graph, op: Op) -> tuple[tuple, tuple]:
+    """The (params, consts) describing the collapsed broadcast walk of a binary op."""
+    a, b, out = (graph.tensor(t).shape for t in (*op.inputs, op.outputs[0]))
+    dims, stride1, stride2 = broadcast_iteration(a, b, out)
+    params = (("rank", len(dims)), ("dims", ConstRef("dims")),
+              ("stride1", ConstRef("stride1")), ("stride2", ConstRef("stride2")))
+    consts = (ConstArray("dims", "int32_t", dims), ConstArray("stride1", "int32_t", stride1),
+              ConstArray("stride2", "int32_t", stride2))
+    return params, consts

@@ -5,7 +5,7 @@ from __future__ import annotations
 from mcugen.ir import Graph, Op
 from mcugen.ops import quant
 from mcugen.ops.base import KernelCall
-from mcugen.ops.sub import broadcast_params, check_binary
+from mcugen.ops.elementwise import broadcast_params, check_binary
 
 KINDS = ("MUL",)
 

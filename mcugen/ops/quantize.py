@@ -1,7 +1,7 @@
-"""QUANTIZE to int8: from float32 (a float model input) or from int8 (requantization), and
-DEQUANTIZE's counterpart lives in dequantize.py. TFLM's reference arithmetic (quantize_common.cc):
-float input: round(x / scale) with a float32 division and round-half-away; int8 input:
-MultiplyByQuantizedMultiplier by input/output scale (ratio in double)."""
+"""QUANTIZE to int8 from float32 (a float model's input) or from int8 (a requantization the
+converter inserts where two scales meet), TFLM's reference arithmetic (quantize_common.cc):
+float input: round(x / scale) with a float32 division, halves away from zero; int8 input:
+MultiplyByQuantizedMultiplier by input/output scale (the ratio in double)."""
 from __future__ import annotations
 
 from mcugen.ir import Graph, Op

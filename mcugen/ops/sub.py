@@ -9,38 +9,11 @@ import numpy as np
 
 from mcugen.ir import Graph, Op
 from mcugen.ops import quant
-from mcugen.ops.base import ConstArray, ConstRef, KernelCall
-from mcugen.ops.common import check_int8_io
-from mcugen.ops.shapes import MAX_DIMS, broadcast_iteration, broadcast_shape
+from mcugen.ops.base import KernelCall
+from mcugen.ops.elementwise import broadcast_params, check_binary
 
 KINDS = ("SUB",)
 LEFT_SHIFT = 20
-
-
-def check_binary(graph: Graph, op: Op) -> str | None:
-    """Two int8 per-tensor inputs broadcasting to the int8 output's shape, a plain activation."""
-    problem = check_int8_io(graph, op, n_inputs=(2,), activation_inputs=2)
-    if problem:
-        return problem
-    a, b, out = (graph.tensor(t).shape for t in (*op.inputs, op.outputs[0]))
-    if broadcast_shape(a, b) != tuple(out):
-        return f"shapes {list(a)} and {list(b)} do not broadcast to {list(out)}"
-    if len(out) > MAX_DIMS:
-        return f"rank {len(out)} (at most {MAX_DIMS})"
-    if quant.fused_activation(op) not in quant.SUPPORTED_ACTIVATIONS:
-        return f"fused activation {quant.fused_activation(op)}"
-    return None
-
-
-def broadcast_params(graph: Graph, op: Op) -> tuple[tuple, tuple]:
-    """The (params, consts) describing the collapsed broadcast walk of a binary op."""
-    a, b, out = (graph.tensor(t).shape for t in (*op.inputs, op.outputs[0]))
-    dims, stride1, stride2 = broadcast_iteration(a, b, out)
-    params = (("rank", len(dims)), ("dims", ConstRef("dims")),
-              ("stride1", ConstRef("stride1")), ("stride2", ConstRef("stride2")))
-    consts = (ConstArray("dims", "int32_t", dims), ConstArray("stride1", "int32_t", stride1),
-              ConstArray("stride2", "int32_t", stride2))
-    return params, consts
 
 
 def sub_multipliers(scale1: float, scale2: float, output_scale: float) -> dict[str, int]:
