@@ -9,8 +9,11 @@ checking hundreds of inputs against tflite-micro costs one process start.
 """
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -76,6 +79,22 @@ def compile_c(files: Sequence[Path], output: Path, include_dirs: Sequence[Path] 
                              hint="this is a bug in mcugen's code generator or kernels")
 
 
+def kernel_object(source: Path, headers: Sequence[Path], flags: Sequence[str], cc: str = "gcc") -> Path:
+    """Compile one kernel to an object file, cached by content and flags across builds (kernels
+    are the same for every model; compiling them with the sanitizers dominated each build)."""
+    key = hashlib.sha256("\0".join([cc, *flags]).encode())
+    for path in (source, *sorted(headers)):
+        key.update(path.name.encode() + b"\0" + path.read_bytes())
+    cache = Path(tempfile.gettempdir()) / f"mcugen-objects-{os.getuid()}"
+    cache.mkdir(exist_ok=True)
+    obj = cache / f"{source.stem}-{key.hexdigest()[:20]}.o"
+    if not obj.is_file():
+        tmp = cache / f".{obj.name}.{os.getpid()}.tmp"
+        compile_c([source], tmp, [source.parent], flags, cc=cc, link=False)
+        os.replace(tmp, obj)  # atomic: parallel test workers may build the same object
+    return obj
+
+
 def build_host(sources: Sources, workdir: str | Path, graph=None, sanitize: bool = True,
                opt: str = "-O2", cc: str = "gcc") -> HostProgram:
     """Write `sources` into `workdir`, compile them with a stdin/stdout test driver, return the program.
@@ -91,7 +110,9 @@ def build_host(sources: Sources, workdir: str | Path, graph=None, sanitize: bool
     main.write_text(_env().get_template("host_main.c.j2").render(prefix=prefix, PREFIX=prefix.upper()))
     exe = workdir / "model_host"
     flags = [*WARNINGS, opt, "-g", *(SANITIZE if sanitize else ())]
-    compile_c([main, *sources.c_files(workdir)], exe, [workdir], flags, cc=cc)
+    kernels = [kernel_object(workdir / k, [workdir / h for h in sources.headers], flags, cc)
+               for k in sources.kernels]
+    compile_c([main, workdir / "model.c", workdir / "model_weights.c", *kernels], exe, [workdir], flags, cc=cc)
     if graph is None:
         raise ValueError("build_host needs the graph for I/O shapes")
     ins = [graph.tensor(t) for t in graph.inputs]

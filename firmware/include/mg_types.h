@@ -65,7 +65,7 @@ static inline int32_t mg_srdhm(int32_t a, int32_t b)
 /* gemmlowp RoundingDivideByPOT: x / 2^exponent rounded half away from zero. */
 static inline int32_t mg_rounding_divide_by_pot(int32_t x, int exponent)
 {
-    const int32_t mask = (int32_t)(((int64_t)1 << exponent) - 1);
+    const int32_t mask = (int32_t)((1u << exponent) - 1u); /* exponent is 0..31 */
     const int32_t remainder = x & mask;
     const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
     return (x >> exponent) + (remainder > threshold ? 1 : 0);
@@ -76,7 +76,9 @@ static inline int32_t mg_requantize(int32_t x, int32_t multiplier, int32_t shift
 {
     const int left_shift = shift > 0 ? (int)shift : 0;
     const int right_shift = shift > 0 ? 0 : (int)-shift;
-    const int32_t shifted = mg_wrap_i32((int64_t)x * ((int64_t)1 << left_shift));
+    /* TFLM computes x * (1 << left_shift) in int32; shifting the unsigned bits gives the same
+     * value wherever TFLM's is defined, without a 64-bit shift (a libgcc call on RV32 -Os) */
+    const int32_t shifted = mg_wrap_i32((int64_t)(uint32_t)((uint32_t)x << left_shift));
     return mg_rounding_divide_by_pot(mg_srdhm(shifted, multiplier), right_shift);
 }
 
