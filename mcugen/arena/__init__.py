@@ -7,6 +7,8 @@ Algorithms: "greedy" (TFLite Micro's greedy-by-size), "heuristic" (best of sever
 a best-fit sweep), "exact" (branch and bound seeded with the heuristics, under `time_budget_s`),
 "best" (heuristics, a local search over placement orders, then branch and bound). `optimal` says
 whether the result is proven minimal (it meets the lower bound, or the exact search finished).
+`time_budget_s` buys a fixed amount of search work (about that many seconds on one core), so the
+same graph always gets the same plan however busy the machine is.
 """
 from __future__ import annotations
 
