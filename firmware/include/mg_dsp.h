@@ -29,6 +29,17 @@ static inline int32_t mg_smlad(uint32_t a, uint32_t b, int32_t acc)
 {
     return __smlad((int16x2_t)a, (int16x2_t)b, acc);
 }
+/* halfword lanes of acc plus the sign-extended even bytes of x; and the odd bytes */
+static inline uint32_t mg_sxtab16(uint32_t acc, uint32_t x)
+{
+    return (uint32_t)__sxtab16((int16x2_t)acc, (int8x4_t)x);
+}
+static inline uint32_t mg_sxtab16_ror8(uint32_t acc, uint32_t x)
+{
+    uint32_t r;
+    __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(acc), "r"(x));
+    return r;
+}
 /* low half of a, high half from b's low half; and the reverse (ACLE in GCC 12 lacks PKH) */
 static inline uint32_t mg_pkhbt16(uint32_t a, uint32_t b)
 {
@@ -66,6 +77,12 @@ static inline int32_t mg_smlad(uint32_t a, uint32_t b, int32_t acc)
                          + (uint32_t)(mg_s16hi(a) * mg_s16hi(b));
     return mg_wrap_i32((int64_t)sum);
 }
+static inline uint32_t mg_sxtab16(uint32_t acc, uint32_t x)
+{
+    const uint32_t lo = (acc + mg_sxtb16(x)) & 0xFFFFu;
+    return lo | ((((acc >> 16) + (mg_sxtb16(x) >> 16)) & 0xFFFFu) << 16);
+}
+static inline uint32_t mg_sxtab16_ror8(uint32_t acc, uint32_t x) { return mg_sxtab16(acc, (x >> 8) | (x << 24)); }
 /* (a.lo, b.lo) and (b.hi, a.hi) as halfword pairs */
 static inline uint32_t mg_pkhbt16(uint32_t a, uint32_t b) { return (a & 0xFFFFu) | (b << 16); }
 static inline uint32_t mg_pkhtb16(uint32_t a, uint32_t b) { return (a & 0xFFFF0000u) | (b >> 16); }

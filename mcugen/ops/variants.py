@@ -265,10 +265,22 @@ def add_dsp(graph: Graph, call: KernelCall) -> KernelCall | None:
     return replace(call, kernel="add_dsp", params=params, consts=())
 
 
+# ---- AVERAGE_POOL_2D --------------------------------------------------------------------------
+
+def average_pool_2d_dsp(graph: Graph, call: KernelCall) -> KernelCall | None:
+    """AVERAGE_POOL_2D, channels % 4 == 0, windows of <= 256 taps (int16 lane sums) ->
+    mg_average_pool_2d_dsp_s8; same parameters as the portable kernel."""
+    p = dict(call.params)
+    if p["channels"] % 4 or p["filter_h"] * p["filter_w"] > 256:
+        return None
+    return replace(call, kernel="average_pool_2d_dsp")
+
+
 _DSP: dict[str, Callable[[Graph, KernelCall], KernelCall | None]] = {
     "conv_2d": conv_2d_dsp,
     "depthwise_conv_2d": depthwise_conv_2d_dsp,
     "fully_connected": fully_connected_dsp,
     "add": add_dsp,
+    "average_pool_2d": average_pool_2d_dsp,
 }
 _RV32 = {kernel: _DSP[kernel] for kernel in ("conv_2d", "fully_connected", "add")}

@@ -1,7 +1,7 @@
 """The DSP kernel variant on the host (its plain-C intrinsics, ASan + UBSan, both arena plans)
 bit-exact with tflite-micro: every shared model and randomized layers that reach every path
 (odd channels and widths, padding, strides, dilation, non-lean output stages, ADD with differing
-input scales and a fused activation)."""
+input scales and a fused activation, average pooling with clipped windows)."""
 from __future__ import annotations
 
 import pytest
@@ -9,7 +9,8 @@ import pytest
 from .support import check_on_host, keras_int8
 
 SHARED = {
-    "kws": ("kws/kws_ref_model.tflite", {"conv_2d_dsp", "depthwise_conv_2d_dsp", "fully_connected_dsp"}),
+    "kws": ("kws/kws_ref_model.tflite", {"conv_2d_dsp", "depthwise_conv_2d_dsp", "fully_connected_dsp",
+                                         "average_pool_2d_dsp"}),
     "ad": ("ad/ad01_int8.tflite", {"fully_connected_dsp"}),
     "hello_world": ("hello_world/hello_world_int8.tflite", {"fully_connected_dsp"}),
     "vww": ("vww/vww_96_int8.tflite", {"conv_2d_dsp", "depthwise_conv_2d_dsp", "fully_connected_dsp"}),
@@ -43,6 +44,7 @@ def _convs(k, x):
 def _depthwise(k, x):
     x = k.layers.Conv2D(8, (1, 1), activation="relu")(x)
     x = k.layers.DepthwiseConv2D((3, 3), padding="same")(x)                         # 9 taps: a zero tap
+    x = k.layers.AveragePooling2D((2, 3), strides=1, padding="same")(x)            # clipped windows
     x = k.layers.DepthwiseConv2D((3, 3), strides=2, padding="same", activation="relu6")(x)
     x = k.layers.DepthwiseConv2D((2, 2), padding="valid", dilation_rate=2)(x)       # 4 taps
     x = k.layers.DepthwiseConv2D((5, 5), padding="same", activation="relu")(x)     # 25 taps
@@ -65,7 +67,8 @@ def _all(k, x):
 def test_random_layers_bit_exact(seed, tmp_path):
     model = keras_int8(_all, (23, 19, 3), seed)
     result = check_on_host(model, tmp_path, n=6, seed=seed)
-    assert {"conv_2d_dsp", "depthwise_conv_2d_dsp", "fully_connected_dsp", "add_dsp"} <= result.kernels
+    assert {"conv_2d_dsp", "depthwise_conv_2d_dsp", "fully_connected_dsp", "add_dsp",
+            "average_pool_2d_dsp"} <= result.kernels
     assert result.exact, result.mismatches
     rv32 = check_on_host(model, tmp_path / "rv32", variant="rv32", n=2, seed=seed, plans=(True,))
     assert "depthwise_conv_2d" in rv32.kernels and "depthwise_conv_2d_dsp" not in rv32.kernels

@@ -1,0 +1,23 @@
+/* AVERAGE_POOL_2D for Cortex-M cores with the DSP extension, bit-exact with TFLM's reference
+ * kernel: channels a multiple of 4, windows of at most 256 taps. Four channels are summed at once
+ * in two halfword-pair accumulators (SXTAB16 of the even and the odd bytes of a word); a window
+ * of <= 256 int8 taps cannot leave int16. Streams output rows through scratch. */
+#ifndef MG_AVERAGE_POOL_2D_DSP_S8_H
+#define MG_AVERAGE_POOL_2D_DSP_S8_H
+
+#include "mg_types.h"
+
+typedef struct {
+    int32_t batches;
+    int32_t in_h, in_w, channels;
+    int32_t out_h, out_w;
+    int32_t filter_h, filter_w;
+    int32_t stride_h, stride_w;
+    int32_t pad_top, pad_left;
+    int32_t act_min, act_max;
+    int8_t *scratch; /* out_w * channels bytes: one output row */
+} mg_average_pool_2d_dsp_params;
+
+mg_status mg_average_pool_2d_dsp_s8(const mg_average_pool_2d_dsp_params *p, const int8_t *in, int8_t *out);
+
+#endif /* MG_AVERAGE_POOL_2D_DSP_S8_H */
