@@ -87,3 +87,64 @@ def test_mean_multiplier_folds_one_over_count(in_scale, out_scale, count):
 def test_mean_axes_resolve_like_tflm():
     assert resolve_axes([-1, 1, 3], 4) == [3, 1]
     assert resolve_axes([4], 4) is None
+
+
+# -- rejections: what TFLM itself refuses (or mcugen cannot honour) fails before generation --
+
+def _graph(tensors, kind, inputs, outputs, options=None):
+    from mcugen.ir import Graph, Op
+
+    return Graph(tensors=tuple(tensors), ops=(Op(0, kind, 1, inputs, outputs, options or {}),),
+                 inputs=tuple(i for i in inputs if not tensors[i].is_constant), outputs=outputs)
+
+
+def _t(tid, shape, scale=0.1, zp=0, dtype="INT8", data=None):
+    from mcugen.ir import Quant, Tensor
+
+    quant = Quant((scale,), (zp,)) if dtype == "INT8" else None
+    return Tensor(tid, f"t{tid}", tuple(shape), dtype, quant, data)
+
+
+def _reason(graph):
+    from mcugen.ops import unsupported_reason
+
+    return unsupported_reason(graph, graph.ops[0])
+
+
+def test_concatenation_of_differently_quantized_inputs_is_refused():
+    g = _graph([_t(0, (1, 2)), _t(1, (1, 3), scale=0.2), _t(2, (1, 5))], "CONCATENATION", (0, 1), (2,),
+               {"axis": 1, "fused_activation_function": "NONE"})
+    assert "quantized differently" in _reason(g)
+    ok = _graph([_t(0, (1, 2)), _t(1, (1, 3)), _t(2, (1, 5))], "CONCATENATION", (0, 1), (2,),
+                {"axis": -1, "fused_activation_function": "NONE"})
+    assert _reason(ok) is None
+
+
+def test_binary_ops_refuse_shapes_that_do_not_broadcast():
+    g = _graph([_t(0, (1, 4, 3)), _t(1, (1, 2, 3)), _t(2, (1, 4, 3))], "MUL", (0, 1), (2,))
+    assert "broadcast" in _reason(g)
+    ok = _graph([_t(0, (1, 4, 3)), _t(1, (3,)), _t(2, (1, 4, 3))], "SUB", (0, 1), (2,))
+    assert _reason(ok) is None
+
+
+def test_pad_needs_constant_non_negative_paddings():
+    pads = np.array([[0, 0], [1, -1]], dtype=np.int32)
+    g = _graph([_t(0, (1, 4)), _t(1, (2, 2), dtype="INT32", data=pads.tobytes()), _t(2, (1, 4))],
+               "PAD", (0, 1), (2,))
+    assert "negative" in _reason(g)
+
+
+def test_quantize_takes_float_or_int8_only():
+    g = _graph([_t(0, (1, 4), dtype="INT16"), _t(1, (1, 4))], "QUANTIZE", (0,), (1,))
+    assert "INT16" in _reason(g)
+    assert _reason(_graph([_t(0, (1, 4), dtype="FLOAT32"), _t(1, (1, 4))], "QUANTIZE", (0,), (1,))) is None
+
+
+def test_hard_swish_refuses_an_output_finer_than_tflm_allows():
+    g = _graph([_t(0, (1, 4), scale=1.0), _t(1, (1, 4), scale=1e-4)], "HARD_SWISH", (0,), (1,))
+    assert "TFLM rejects" in _reason(g)
+
+
+def test_relu_n1_to_1_is_not_claimed():
+    g = _graph([_t(0, (1, 4)), _t(1, (1, 4))], "RELU_N1_TO_1", (0,), (1,))
+    assert "no mcugen kernel" in _reason(g)
