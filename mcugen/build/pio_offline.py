@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from mcugen.errors import ToolchainError
+from mcugen.report import Reporter
 
 TOOL_SCONS_VERSION = "4.41101.0"  # what PlatformIO Core 6.1/6.2 asks for ("~4.41101.0")
 PLATFORM_DIR = Path(__file__).resolve().parent / "pio_platform"
@@ -118,16 +119,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="reinstall even when already set up")
     parser.add_argument("--print-core-dir", action="store_true", help="print the core directory")
     args = parser.parse_args(argv)
+    rep = Reporter()
     if args.print_core_dir:
-        print(core_dir())
+        rep.text(str(core_dir()))
     if args.setup:
         try:
             path = setup(force=args.force)
         except ToolchainError as exc:
-            print(f"error: {exc.message}\n  hint: {exc.hint}", file=sys.stderr)
+            rep.error(exc.message, exc.hint)
             return 2
-        print(f"PlatformIO core for mcugen ready in {path} (offline, tool-scons {TOOL_SCONS_VERSION})",
-              file=sys.stderr)
+        rep.info(f"PlatformIO core for mcugen ready in {path} (offline, tool-scons {TOOL_SCONS_VERSION})")
     return 0
 
 
