@@ -57,6 +57,11 @@ def command(state, model: Path, out_dir: Path, prefix: str, no_inplace: bool, al
 
     rep = state.reporter
     check_prefix(prefix)
+    if variant != "portable" and align % 4:
+        from mcugen.errors import McugenError
+
+        raise McugenError(f"--kernels {variant} reads scratch and weights a word at a time; --align {align} "
+                          "would misplace them", hint="use --align 4 or more (the default is 16)")
     n_convert = stage_count(model)
     total = n_convert + 3 + (0 if no_size else 1)
     converted = convert_model(model, calibration_data=calibration, reporter=rep, steps=(1, total))

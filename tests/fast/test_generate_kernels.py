@@ -19,3 +19,11 @@ def test_generate_dsp_library(shared_models, tmp_path):
 def test_generate_help_names_the_variants():
     proc = subprocess.run([sys.executable, "-m", "mcugen", "generate", "--help"], capture_output=True, text=True)
     assert proc.returncode == 0 and "--kernels [portable|dsp]" in proc.stdout
+
+
+def test_generate_dsp_refuses_a_byte_aligned_arena(shared_models, tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "mcugen", "generate", str(shared_models / "ad/ad01_int8.tflite"),
+                           "-o", str(tmp_path / "lib"), "--kernels", "dsp", "--align", "2", "--no-size"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and "--align 4" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "lib").exists()
