@@ -182,7 +182,7 @@ def generate_sources(graph: Graph, plan: Any, calls: list[KernelCall], prefix: s
     weight_bytes = (sum(graph.tensor(t).nbytes for t in weights)
                     + sum(_ctype_size(c["ctype"]) * c["count"] for c in consts))
     ctx = {
-        "banner": _banner(graph, prefix, planner or getattr(plan, "planner", "unknown")),
+        "banner": _banner(graph, prefix, planner or _plan_name(plan)),
         "prefix": prefix, "PREFIX": prefix.upper(), "guard": f"{prefix.upper()}_H",
         "arena_bytes": max(int(plan.size), 1), "arena_align": ARENA_ALIGN, "weight_align": WEIGHT_ALIGN,
         "sha256": graph.sha256, "layers": layers, "num_layers": len(layers), "params": params,
@@ -224,6 +224,12 @@ def _io_info(graph: Graph, tid: int) -> dict[str, Any]:
     zp = t.quant.zero_point if t.quant else 0
     return {"name": _c_string(t.name), "rank": len(t.shape), "dims": ", ".join(str(d) for d in dims[:6]),
             "bytes": t.nbytes, "scale": _c_float(scale), "zero_point": zp, "ctype": CTYPES[t.dtype]}
+
+
+def _plan_name(plan: Any) -> str:
+    algorithm = getattr(plan, "algorithm", "unknown")
+    inplace = getattr(plan, "inplace", None)
+    return algorithm if inplace is None else f"{algorithm}, {'in-place' if inplace else 'no in-place'}"
 
 
 def _banner(graph: Graph, prefix: str, planner: str) -> str:
