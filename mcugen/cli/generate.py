@@ -20,10 +20,10 @@ from mcugen.report import human_bytes
               help="Calibration samples (.npy/.npz) when MODEL is a float Keras/SavedModel.")
 @click.option("--no-size", is_flag=True, help="Skip the Cortex-M4 code-size measurement.")
 @click.option("--json", "as_json", is_flag=True, help="Print the size report as JSON on stdout.")
-@click.option("--kernels", "variant", type=click.Choice(["portable", "dsp"]), default="portable",
+@click.option("--kernels", "variant", type=click.Choice(["portable", "dsp", "rv32"]), default="portable",
               show_default=True,
-              help="Kernel variant: portable C, or dsp (SMLAD/SXTB16 for Cortex-M4/M7/M33/M55; "
-                   "plain C elsewhere, still bit-exact).")
+              help="Kernel variant: portable C; dsp (SMLAD/SXTB16 for Cortex-M4/M7/M33/M55, plain C "
+                   "elsewhere); rv32 (register-blocked C for RV32IMC). All bit-exact.")
 @click.pass_obj
 def command(state, model: Path, out_dir: Path, prefix: str, no_inplace: bool, align: int,
             calibration: Path | None, no_size: bool, as_json: bool, variant: str = "portable") -> None:
