@@ -19,7 +19,7 @@ typedef struct {
     const int8_t *filter;        /* [out_c][filter_h][filter_w][filter_in_c] */
     const int32_t *bias_folded;  /* [out_c]: bias + input_offset * sum(filter[c]) (bias may be 0) */
     const int32_t *multiplier;   /* [out_c] */
-    const int32_t *shift;        /* [out_c] */
+    const int8_t *shift;         /* [out_c], -31..30 */
     int8_t *scratch;             /* one output row (out_w * out_c), then the window (fh*fw*filter_in_c)
                                   * unless the filter is 1x1 and ungrouped */
 } mg_conv_2d_params;

@@ -19,7 +19,7 @@ typedef struct {
     const int8_t *filter;       /* [filter_h][filter_w][out_c] */
     const int32_t *bias_folded; /* [out_c]: bias + input_offset * sum of the channel's taps */
     const int32_t *multiplier;  /* [out_c] */
-    const int32_t *shift;       /* [out_c] */
+    const int8_t *shift;        /* [out_c], -31..30 */
     int8_t *scratch;            /* out_w * out_c bytes: one output row */
 } mg_depthwise_conv_2d_params;
 

@@ -17,7 +17,7 @@ typedef struct {
     const int8_t *filter;  /* [output_depth][accum_depth] */
     const int32_t *bias;   /* [output_depth] or NULL */
     const int32_t *multiplier;
-    const int32_t *shift;
+    const int8_t *shift;       /* -31..30 */
 } mg_fully_connected_params;
 
 /* out[b][c] = clamp(requantize(sum_d (filter[c][d] + filter_offset) * (in[b][d] + input_offset)

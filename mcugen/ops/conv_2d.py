@@ -62,7 +62,7 @@ def lower(graph: Graph, op: Op) -> KernelCall:
         inputs=(inp.id,), outputs=(out.id,),
         consts=(ConstArray("bias_folded", "int32_t", folded_bias(bias, filt.array(), input_offset)),
                 ConstArray("multiplier", "int32_t", tuple(mults)),
-                ConstArray("shift", "int32_t", tuple(shifts))),
+                ConstArray("shift", "int8_t", tuple(shifts))),
         scratch_bytes=scratch_bytes(out_w * out_c, fh, fw, fic, in_c),
         macs=batches * out_h * out_w * out_c * fh * fw * fic,
     )

@@ -59,7 +59,7 @@ def lower(graph: Graph, op: Op) -> KernelCall:
         inputs=(inp.id,), outputs=(out.id,),
         consts=(ConstArray("bias_folded", "int32_t", folded),
                 ConstArray("multiplier", "int32_t", tuple(mults)),
-                ConstArray("shift", "int32_t", tuple(shifts))),
+                ConstArray("shift", "int8_t", tuple(shifts))),
         scratch_bytes=out_w * out_c,
         macs=batches * out_h * out_w * out_c * fh * fw,
     )

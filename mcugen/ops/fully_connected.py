@@ -66,6 +66,6 @@ def lower(graph: Graph, op: Op) -> KernelCall:
         inputs=(inp.id,),
         outputs=(out.id,),
         consts=(ConstArray("multiplier", "int32_t", tuple(mults)),
-                ConstArray("shift", "int32_t", tuple(shifts))),
+                ConstArray("shift", "int8_t", tuple(shifts))),
         macs=batches * output_depth * accum_depth,
     )
