@@ -104,11 +104,19 @@ static inline __attribute__((always_inline)) void channel_pairs(const mg_conv_2d
         } else {
             MG_DOT_2X1(w + pair * pair_words, x, turns, 4, a00, a10);
         }
-        d[0] = (int8_t)MG_DSP_OUT(lean, a00, q[1], sh[0], out_off, lo, hi);
-        d[1] = (int8_t)MG_DSP_OUT(lean, a10, q[3], sh[1], out_off, lo, hi);
-        if (two) {
-            d[out_c] = (int8_t)MG_DSP_OUT(lean, a01, q[1], sh[0], out_off, lo, hi);
-            d[out_c + 1] = (int8_t)MG_DSP_OUT(lean, a11, q[3], sh[1], out_off, lo, hi);
+        {
+            /* every constant is read before the first int8 store, which could alias them */
+            const int32_t m0 = q[1], m1 = q[3], s0 = sh[0], s1 = sh[1];
+            const int32_t v00 = MG_DSP_OUT(lean, a00, m0, s0, out_off, lo, hi);
+            const int32_t v10 = MG_DSP_OUT(lean, a10, m1, s1, out_off, lo, hi);
+            const int32_t v01 = two ? MG_DSP_OUT(lean, a01, m0, s0, out_off, lo, hi) : 0;
+            const int32_t v11 = two ? MG_DSP_OUT(lean, a11, m1, s1, out_off, lo, hi) : 0;
+            d[0] = (int8_t)v00;
+            d[1] = (int8_t)v10;
+            if (two) {
+                d[out_c] = (int8_t)v01;
+                d[out_c + 1] = (int8_t)v11;
+            }
         }
     }
 }

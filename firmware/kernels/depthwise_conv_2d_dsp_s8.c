@@ -77,10 +77,17 @@ static inline __attribute__((always_inline)) void pixel(const mg_depthwise_conv_
             } while (--j > 0);
         }
 #endif
-        dst[0] = (int8_t)MG_DSP_OUT(lean, a0, q[1], sh[0], out_off, lo, hi);
-        dst[1] = (int8_t)MG_DSP_OUT(lean, a1, q[3], sh[1], out_off, lo, hi);
-        dst[2] = (int8_t)MG_DSP_OUT(lean, a2, q[5], sh[2], out_off, lo, hi);
-        dst[3] = (int8_t)MG_DSP_OUT(lean, a3, q[7], sh[3], out_off, lo, hi);
+        {
+            /* every constant is read before the first int8 store, which could alias them */
+            const int32_t v0 = MG_DSP_OUT(lean, a0, q[1], sh[0], out_off, lo, hi);
+            const int32_t v1 = MG_DSP_OUT(lean, a1, q[3], sh[1], out_off, lo, hi);
+            const int32_t v2 = MG_DSP_OUT(lean, a2, q[5], sh[2], out_off, lo, hi);
+            const int32_t v3 = MG_DSP_OUT(lean, a3, q[7], sh[3], out_off, lo, hi);
+            dst[0] = (int8_t)v0;
+            dst[1] = (int8_t)v1;
+            dst[2] = (int8_t)v2;
+            dst[3] = (int8_t)v3;
+        }
     }
 }
 

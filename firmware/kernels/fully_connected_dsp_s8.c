@@ -17,9 +17,13 @@ static inline __attribute__((always_inline)) void channel_pairs(const mg_fully_c
         int32_t a0 = q[0], a1 = q[2];
         MG_DOT_2X1(w, x, turns, 2, a0, a1);
         w += p->col_len / 2;
-        dst[oc] = (int8_t)MG_DSP_OUT(lean, a0, q[1], sh[0], out_off, lo, hi);
-        if (oc + 1 < depth) {
-            dst[oc + 1] = (int8_t)MG_DSP_OUT(lean, a1, q[3], sh[1], out_off, lo, hi);
+        {
+            const int32_t v0 = MG_DSP_OUT(lean, a0, q[1], sh[0], out_off, lo, hi);
+            const int32_t v1 = MG_DSP_OUT(lean, a1, q[3], sh[1], out_off, lo, hi);
+            dst[oc] = (int8_t)v0; /* the int8 stores come last: they could alias the constants */
+            if (oc + 1 < depth) {
+                dst[oc + 1] = (int8_t)v1;
+            }
         }
     }
 }
