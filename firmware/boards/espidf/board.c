@@ -4,6 +4,7 @@
 
 #include "driver/uart.h"
 #include "esp_cpu.h"
+#include "esp_idf_version.h"
 #include "freertos/FreeRTOS.h"
 #include "freertos/task.h"
 #include "sdkconfig.h"
@@ -75,7 +76,11 @@ void mg_board_exit(int status)
 void mg_board_stack_region(uint8_t **lo, uint8_t **hi)
 {
     /* main() runs in IDF's main task, whose stack size sdkconfig.defaults sets. */
-    *lo = (uint8_t *)pxTaskGetStackStart(xTaskGetCurrentTaskHandle());
+#if ESP_IDF_VERSION >= ESP_IDF_VERSION_VAL(6, 0, 0) /* pxTaskGetStackStart is deprecated there */
+    *lo = (uint8_t *)xTaskGetStackStart(xTaskGetCurrentTaskHandle());
+#else
+    *lo = pxTaskGetStackStart(xTaskGetCurrentTaskHandle());
+#endif
     *hi = *lo + CONFIG_ESP_MAIN_TASK_STACK_SIZE;
 }
 
