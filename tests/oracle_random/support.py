@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 
 from mcugen.codegen import _env, firmware_dir, generate_sources
 from mcugen.codegen.memory import plan_memory
@@ -23,6 +25,17 @@ from mcugen.ops import lower_graph
 from mcugen.oracle import TflmOracle
 
 CALIBRATION_SAMPLES = 16
+SCALE = float(os.environ.get("MCUGEN_HYPOTHESIS_SCALE", "1"))
+
+# calibration ranges: asymmetric ones give nonzero zero points, narrow ones fine scales
+ranges = st.tuples(st.floats(-6, -0.05), st.floats(0.05, 6))
+
+
+def examples(n: int):
+    """Hypothesis settings for the oracle suites: `n` derandomized examples (times
+    MCUGEN_HYPOTHESIS_SCALE), no deadline (conversion and compilation take seconds)."""
+    return settings(max_examples=max(1, int(n * SCALE)), deadline=None, derandomize=True,
+                    database=None, suppress_health_check=list(HealthCheck))
 
 
 def tf():

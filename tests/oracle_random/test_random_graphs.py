@@ -5,14 +5,15 @@ add QUANTIZE/DEQUANTIZE. Both arena plans; random and extreme int8 inputs."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from mcugen.convert.tflite_reader import read_graph
 
-from .support import assert_exact, random_samples, tf, to_int8
-from .test_random_layers import examples, ranges
+from .support import assert_exact, examples, random_samples, ranges, tf, to_int8
 
+pytestmark = pytest.mark.slow  # each test converts and compiles a few dozen models
 SAMPLES = 6
 BLOCKS = ("depthwise", "maxpool", "avgpool", "residual", "concat", "gate", "hard_swish", "pad",
           "leaky", "conv_relu6")

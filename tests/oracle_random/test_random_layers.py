@@ -3,25 +3,19 @@ versus per-tensor weights, broadcasting, calibration ranges (so scales and zero 
 Each example is a Keras model converted to int8 by TensorFlow, generated, compiled with ASan +
 UBSan and compared bit for bit with tflite-micro on several inputs, under both arena plans.
 
-Examples are derandomized (the same ones every run, as CI needs); set MCUGEN_HYPOTHESIS_SCALE
-to run more of them locally.
+Examples are derandomized (the same ones every run, as CI needs); MCUGEN_HYPOTHESIS_SCALE=4 runs
+four times as many.
 """
 from __future__ import annotations
 
-import os
-
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import given
 from hypothesis import strategies as st
 
-from .support import assert_exact, op_kinds, random_samples, tf, to_int8
+from .support import assert_exact, examples, op_kinds, random_samples, ranges, tf, to_int8
 
-SCALE = float(os.environ.get("MCUGEN_HYPOTHESIS_SCALE", "1"))
+pytestmark = pytest.mark.slow  # each test converts and compiles a few dozen models
 SAMPLES = 6
-
-
-def examples(n: int):
-    return settings(max_examples=max(1, int(n * SCALE)), deadline=None, derandomize=True,
-                    database=None, suppress_health_check=list(HealthCheck))
 
 
 def K():
@@ -33,7 +27,6 @@ def single(shape, layer):
     return k.Sequential([k.Input(shape, batch_size=1), layer])
 
 
-ranges = st.tuples(st.floats(-6, -0.05), st.floats(0.05, 6))
 activations = st.sampled_from([None, "relu", "relu6"])
 
 
