@@ -93,6 +93,8 @@ def command(state, model: Path, board: str, output: Path | None, calibration: Pa
             ("RAM (arena + stack + firmware, est.)", human_bytes(est.ram), human_bytes(b.ram_bytes),
              f"{100 * est.ram / b.ram_bytes:.1f}%"),
         ], right=("needs", "board has", "%"))
+    for env_name in result.sizes:
+        rep.info(f"firmware {env_name}: {result.project.elf(env_name)}")
     if result.next_steps:
         rep.info("On a machine with PlatformIO and the board connected:")
         for line in result.next_steps:
@@ -103,3 +105,4 @@ def command(state, model: Path, board: str, output: Path | None, calibration: Pa
         rep.info(f"Run the self-test: mcugen build {model} --board {b.name} --run   (or, in "
                  f"{result.project.path}: PLATFORMIO_CORE_DIR={core_dir()} pio run -e "
                  f"{result.project.selftest_env} -t upload)")
+        rep.info(f"Benchmark it: mcugen bench {model} --board {b.name} --emulate --project {result.project.path}")
