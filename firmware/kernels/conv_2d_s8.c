@@ -1,5 +1,25 @@
 #include "conv_2d_s8.h"
 
+/* acc[j] += w[j * n ..] . x over n bytes for four output channels: each input byte is
+ * loaded once for four multiply-accumulates. */
+static void dot4_s8(const int8_t *x, const int8_t *w, int32_t n, int32_t acc[4])
+{
+    const int8_t *w0 = w, *w1 = w + n, *w2 = w + 2 * n, *w3 = w + 3 * n;
+    int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    int32_t i;
+    for (i = 0; i < n; ++i) {
+        const int32_t xi = x[i];
+        a0 += xi * w0[i];
+        a1 += xi * w1[i];
+        a2 += xi * w2[i];
+        a3 += xi * w3[i];
+    }
+    acc[0] += a0;
+    acc[1] += a1;
+    acc[2] += a2;
+    acc[3] += a3;
+}
+
 /* acc0 += w0 . x and acc1 += w1 . x over n bytes: two output channels share each input load. */
 static void dot2_s8(const int8_t *x, const int8_t *w0, const int8_t *w1, int32_t n,
                     int32_t *acc0, int32_t *acc1)
@@ -99,7 +119,18 @@ mg_status mg_conv_2d_s8(const mg_conv_2d_params *p, const int8_t *in, int8_t *ou
                     } else {
                         gather(p, in_b, iy0, ix0, g * p->filter_in_c, patch);
                     }
-                    for (oc = g * per_group; oc + 1 < end; oc += 2) {
+                    for (oc = g * per_group; oc + 3 < end; oc += 4) {
+                        int32_t acc[4];
+                        acc[0] = p->bias_folded[oc];
+                        acc[1] = p->bias_folded[oc + 1];
+                        acc[2] = p->bias_folded[oc + 2];
+                        acc[3] = p->bias_folded[oc + 3];
+                        dot4_s8(x, p->filter + (size_t)oc * (size_t)k, k, acc);
+                        for (i = 0; i < 4; ++i) {
+                            dst[oc + i] = output_value(p, acc[i], oc + i);
+                        }
+                    }
+                    for (; oc + 1 < end; oc += 2) {
                         const int8_t *w0 = p->filter + (size_t)oc * (size_t)k;
                         int32_t acc0 = p->bias_folded[oc];
                         int32_t acc1 = p->bias_folded[oc + 1];
