@@ -28,3 +28,8 @@ uint32_t mg_board_counter_read(void)
 {
     return 0xFFFFFFFFu - TIMER_VALUE;
 }
+
+void mg_board_counter_restart(void)
+{
+    mg_board_counter_init();
+}

@@ -49,6 +49,11 @@ int mg_board_uart_read_byte(void);
  * Wraps modulo 2^32; take differences with unsigned arithmetic. */
 uint32_t mg_board_counter_read(void);
 
+/* Restart the counter's timer right before a measured region. Emulated timers that tick every N
+ * instructions (QEMU mps2/mps3: 40 or 31.25) then start every run at the same phase, so counts
+ * repeat exactly. Optional: apps provide a weak no-op for glue that doesn't need it. */
+void mg_board_counter_restart(void);
+
 /* End the program: semihosting exit with `status` on emulators; on real boards report and
  * stay in a low-power loop (never returns). */
 void mg_board_exit(int status);

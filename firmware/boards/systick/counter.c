@@ -46,3 +46,10 @@ uint32_t mg_board_counter_read(void)
     }
     return periods * SYST_PERIOD + (SYST_PERIOD - 1u - value);
 }
+
+void mg_board_counter_restart(void)
+{
+    SYST_CSR = 0u;
+    systick_periods = 0u;
+    mg_board_counter_init();
+}
