@@ -74,7 +74,7 @@ def build(model: str | Path, board_name: str, out_dir: str | Path | None = None,
     rep.stage(step, total, "generate", f"model.c, {len(sources.kernels)} kernels; self-test: "
               f"{selftest.samples} samples with tflite-micro's outputs")
     step += 1
-    project = render_project(out, sources, board, selftest, graph, command_line)
+    project = render_project(out, sources, board, selftest, graph, command_line, converted.tflite)
     rep.stage(step, total, "project", f"{project.path} (envs {project.bench_env}, {project.selftest_env})")
     step += 1
 

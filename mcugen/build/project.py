@@ -3,6 +3,7 @@
 Layout (every board):
     platformio.ini        env <board> (bench firmware), env <board>_selftest (self-test)
     mcugen.json           what was built: board, model, arena, envs (read by `mcugen bench`)
+    model_int8.tflite     the int8 model the code was generated from (bench checks against it)
     include/              model.h, kernel headers, mg_board.h, mg_board_config.h, ...
     src/                  model.c, model_weights.c, kernels, board/ (glue), app_bench/, app_selftest/
     ld/                   linker scripts (emulated boards)
@@ -176,10 +177,14 @@ def _copy_apps(src: Path, include: Path) -> None:
     shutil.copyfile(fw / "app" / "selftest_main.c", src / "app_selftest" / "selftest_main.c")
 
 
+MODEL_FILE = "model_int8.tflite"
+
+
 def render_project(out_dir: str | Path, sources: Any, board: Board, selftest: SelftestData,
-                   graph: Graph, command_line: str = "") -> Project:
+                   graph: Graph, command_line: str = "", tflite: bytes | None = None) -> Project:
     """Write the whole project to `out_dir` (replaced only once complete). `sources` is codegen's
-    `Sources`; nothing here computes model numbers, it only places files."""
+    `Sources`; nothing here computes model numbers, it only places files. `tflite`, the int8 model
+    the code was generated from, is kept beside it: `mcugen bench --project` checks against it."""
     _check_glue(board)
     prefix = sources.prefix
     bench_env, selftest_env = board.name, f"{board.name}_selftest"
@@ -231,5 +236,8 @@ def render_project(out_dir: str | Path, sources: Any, board: Board, selftest: Se
             "envs": {"bench": bench_env, "selftest": selftest_env},
             "selftest_samples": selftest.samples,
         }
+        if tflite is not None:
+            (tmp / MODEL_FILE).write_bytes(tflite)
+            manifest["model"] = MODEL_FILE
         (tmp / "mcugen.json").write_text(json.dumps(manifest, indent=2) + "\n")
     return Project(Path(out_dir).resolve(), board, prefix, bench_env, selftest_env)
