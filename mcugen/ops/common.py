@@ -37,6 +37,10 @@ def check_spatial_weights(graph: Graph, op: Op) -> str | None:
         bias = graph.tensor(op.inputs[2])
         if bias.dtype != "INT32" or not bias.is_constant:
             return "bias must be a constant int32 tensor"
+    channel_axis = 3 if op.kind == "DEPTHWISE_CONV_2D" else 0
+    if filt.quant.per_channel and (filt.quant.axis != channel_axis
+                                   or len(filt.quant.scales) != filt.shape[channel_axis]):
+        return f"per-channel weights quantized along axis {filt.quant.axis} (expected {channel_axis})"
     if op.options.get("padding", "VALID") not in ("SAME", "VALID"):
         return f"padding {op.options.get('padding')}"
     act = op.options.get("fused_activation_function", "NONE")

@@ -24,6 +24,8 @@ def check(graph: Graph, op: Op) -> str | None:
         bias = graph.tensor(op.inputs[2])
         if bias.dtype != "INT32" or not bias.is_constant:
             return "bias must be a constant int32 tensor"
+    if filt.quant.per_channel and (filt.quant.axis != 0 or len(filt.quant.scales) != filt.shape[0]):
+        return f"per-channel weights quantized along axis {filt.quant.axis} (expected 0)"
     if op.options.get("weights_format", "DEFAULT") != "DEFAULT":
         return f"weights_format {op.options['weights_format']} (only DEFAULT)"
     if quant.fused_activation(op) not in quant.SUPPORTED_ACTIVATIONS:
