@@ -1,0 +1,80 @@
+"""Features of the core kernels that the shared models do not exercise, in one TensorFlow-converted
+model checked against tflite-micro under both plans: grouped convolution, strided SAME conv with
+RELU6, depth multiplier 2 with dilation, MAX_POOL_2D SAME, FULLY_CONNECTED over several rows
+(per-tensor weights), SOFTMAX over several rows."""
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+
+import numpy as np
+import pytest
+
+from mcugen.convert.tflite_reader import read_graph
+from mcugen.hostrun import compare_with_tflm, tflm_outputs
+
+
+@contextlib.contextmanager
+def _quiet_fds():
+    saved = [os.dup(1), os.dup(2)]
+    with tempfile.TemporaryFile() as sink:
+        os.dup2(sink.fileno(), 1)
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            for fd in saved:
+                os.close(fd)
+
+
+def _convert(per_channel_dense: bool) -> bytes:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import tensorflow as tf
+
+    k = tf.keras
+    k.utils.set_random_seed(7)
+    x = k.Input((11, 9, 4), batch_size=1)
+    y = k.layers.Conv2D(8, 3, strides=2, padding="same", groups=2, activation="relu6")(x)
+    y = k.layers.DepthwiseConv2D(3, depth_multiplier=2, dilation_rate=2, padding="same")(y)
+    y = k.layers.MaxPooling2D(3, strides=2, padding="same")(y)
+    y = k.layers.Reshape((-1, 16))(y)
+    y = k.layers.Dense(5)(y)
+    y = k.layers.Softmax()(y)
+    model = k.Model(x, y)
+
+    def representative():
+        rng = np.random.default_rng(0)
+        for _ in range(16):
+            yield [rng.uniform(-3, 3, (1, 11, 9, 4)).astype(np.float32)]
+
+    conv = tf.lite.TFLiteConverter.from_keras_model(model)
+    conv.optimizations = [tf.lite.Optimize.DEFAULT]
+    conv.representative_dataset = representative
+    conv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    conv.inference_input_type = conv.inference_output_type = tf.int8
+    conv._experimental_disable_per_channel_quantization_for_dense_layers = not per_channel_dense
+    with _quiet_fds():
+        return conv.convert()
+
+
+@pytest.mark.parametrize("per_channel_dense", [False, True], ids=["dense-per-tensor", "dense-per-channel"])
+def test_features_bit_exact(per_channel_dense, tmp_path):
+    model = _convert(per_channel_dense)
+    graph = read_graph(model)
+    ops = {op.kind: op for op in graph.ops}
+    assert {"CONV_2D", "DEPTHWISE_CONV_2D", "MAX_POOL_2D", "FULLY_CONNECTED", "SOFTMAX"} <= set(ops)
+    conv_w = graph.tensor(ops["CONV_2D"].inputs[1])
+    assert conv_w.shape[3] == 2  # grouped: 4 input channels, 2 per group
+    assert graph.tensor(ops["DEPTHWISE_CONV_2D"].inputs[1]).shape[3] == 16  # multiplier 2
+    fc = ops["FULLY_CONNECTED"]
+    assert graph.tensor(fc.inputs[1]).quant.per_channel == per_channel_dense
+    assert graph.tensor(fc.outputs[0]).num_elements > 5  # several rows
+    rng = np.random.default_rng(3)
+    samples = [[rng.integers(-128, 128, (1, 11, 9, 4), dtype=np.int8)] for _ in range(40)]
+    reference = tflm_outputs(model, samples)
+    for inplace in (True, False):
+        result = compare_with_tflm(model, samples, tmp_path / str(inplace), inplace=inplace, reference=reference)
+        assert result.exact, f"inplace={inplace}: {result.mismatches[:5]}"
