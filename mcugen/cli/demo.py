@@ -61,11 +61,46 @@ def inspect(run: DemoRun) -> str:
     return f"{t['ops']} ops, {t['macs'] / 1e6:.3f} M MACs, {supported}/{t['ops']} supported by mcugen kernels"
 
 
-# (name, what it does, step) in order; later stages (plan, generate, build, bench) append here.
+def plan(run: DemoRun) -> str:
+    from mcugen.cli.plan import command as plan_command
+
+    plot = run.out_dir / "arena.svg"
+    click.get_current_context().invoke(plan_command, model=run.artifacts["tflite_path"],
+                                       plot=plot, board=run.board)
+    return f"memory timeline drawn in {plot}"
+
+
+def build(run: DemoRun) -> str:
+    from mcugen.build.api import build as build_project
+
+    result = build_project(run.artifacts["tflite_path"], run.board, run.out_dir / "firmware",
+                           run=True, reporter=run.reporter, command_line="mcugen demo")
+    run.artifacts["project"] = result.project.path
+    verdict = "self-test PASS, bit-exact with tflite-micro" if result.run and result.run.passed else \
+        "built (no self-test run on this board)"
+    return f"{result.project.path}: {verdict}"
+
+
+def bench(run: DemoRun) -> str:
+    from mcugen.cli.bench import command as bench_command
+
+    files = run.artifacts["example"]
+    report = run.out_dir / "bench.html"
+    click.get_current_context().invoke(
+        bench_command, emulate=True, project_dir=str(run.artifacts["project"]),
+        inputs_path=str(files.validation), count=20, json_out=str(run.out_dir / "bench.json"),
+        report_out=str(report))
+    return f"every output bit-exact with tflite-micro; report in {report}"
+
+
+# (name, what it does, step) in order.
 STEPS: list[tuple[str, str, Callable[[DemoRun], str]]] = [
     ("train", "training the example model on synthetic data", train),
     ("convert", "full-integer int8 with the example's calibration data", convert),
     ("inspect", "ops, MACs, memory, kernel support", inspect),
+    ("plan", "static arena plan vs TFLite Micro's own planner", plan),
+    ("build", "generated C + PlatformIO project, compiled, self-test under QEMU", build),
+    ("bench", "20 real inputs over serial, each output checked against tflite-micro", bench),
 ]
 
 
@@ -79,8 +114,10 @@ def command(state, out_dir: Path, board: str) -> None:  # noqa: ANN001
     """Run mcugen end to end on an example model it trains itself (no download needed).
 
     Trains a small keyword-spotting-like CNN on synthetic data (seconds, deterministic), converts
-    it to int8 with real calibration data, inspects it, and runs the later stages as far as this
-    version of mcugen goes. Everything is written under --output.
+    it to int8 with its calibration data, inspects it, plans its arena against TFLite Micro's,
+    builds the PlatformIO firmware for --board and runs its self-test under QEMU, then benchmarks
+    it over serial with every output checked against tflite-micro. Everything is written under
+    --output: the model, inspect.json, arena.svg, firmware/, bench.json and bench.html.
 
     \b
     Examples:
