@@ -58,23 +58,21 @@ static inline __attribute__((always_inline)) void pixel(const mg_depthwise_conv_
             w = wq;
         }
 #else
+        /* elsewhere (host, RV32): plain multiply-adds over the same layout, four channels held
+         * in registers; word 0 of a pair holds w(t0, c), w(t0, c+1), w(t1, c), w(t1, c+1) */
         {
+            const int8_t *w8 = (const int8_t *)(const void *)w;
             int32_t j = pairs;
             do {
-                const uint32_t xa = mg_read_u32(t[0] + c), xb = mg_read_u32(t[1] + c);
-                const uint32_t ae = mg_sxtb16(xa), ao = mg_sxtb16_ror8(xa);
-                const uint32_t be = mg_sxtb16(xb), bo = mg_sxtb16_ror8(xb);
-                uint32_t w01, w23;
-                memcpy(&w01, w, 4);
-                memcpy(&w23, w + 1, 4);
-                w += 2;
+                const int8_t *xa = t[0] + c, *xb = t[1] + c;
+                a0 += (int32_t)xa[0] * w8[0] + (int32_t)xb[0] * w8[2];
+                a1 += (int32_t)xa[1] * w8[1] + (int32_t)xb[1] * w8[3];
+                a2 += (int32_t)xa[2] * w8[4] + (int32_t)xb[2] * w8[6];
+                a3 += (int32_t)xa[3] * w8[5] + (int32_t)xb[3] * w8[7];
+                w8 += 8;
                 t += 2;
-                /* (tap 0, tap 1) of channels c .. c + 3 */
-                a0 = mg_smlad(mg_pkhbt16(ae, be), mg_sxtb16(w01), a0);
-                a1 = mg_smlad(mg_pkhbt16(ao, bo), mg_sxtb16_ror8(w01), a1);
-                a2 = mg_smlad(mg_pkhtb16(be, ae), mg_sxtb16(w23), a2);
-                a3 = mg_smlad(mg_pkhtb16(bo, ao), mg_sxtb16_ror8(w23), a3);
             } while (--j > 0);
+            w = (const uint32_t *)(const void *)w8;
         }
 #endif
         {

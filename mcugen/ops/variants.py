@@ -6,9 +6,9 @@ arena): `specialise(graph, calls, variant)`. The board file's `kernel_variant` n
   "portable"  the reference C kernels (firmware/kernels/<op>_s8.c), unchanged;
   "dsp"       Cortex-M DSP extension (M4, M7, M33, M55): SMLAD/SXTB16 kernels
               (firmware/kernels/<op>_dsp_s8.c) where an op's shape suits them, portable elsewhere.
-  "rv32"      RV32IMC (ESP32-C3): the same layouts for CONV_2D, FULLY_CONNECTED and ADD, whose
-              plain-C path (no DSP extension) is a register-blocked 2x2 multiply-add; depthwise
-              stays portable (its pair packing needs SXTB16/PKH to pay off).
+  "rv32"      RV32IMC (ESP32-C3): the same layouts for CONV_2D, DEPTHWISE_CONV_2D,
+              FULLY_CONNECTED and ADD, through their plain-C path (no DSP extension):
+              register-blocked multiply-adds (2 channels x 2 pixels; 4 depthwise channels).
 
 Everything a fast kernel wants precomputed is computed here: weights reordered and interleaved
 into the layout the inner loop walks, tap counts padded with zero weights, per-channel arrays
@@ -283,4 +283,4 @@ _DSP: dict[str, Callable[[Graph, KernelCall], KernelCall | None]] = {
     "add": add_dsp,
     "average_pool_2d": average_pool_2d_dsp,
 }
-_RV32 = {kernel: _DSP[kernel] for kernel in ("conv_2d", "fully_connected", "add")}
+_RV32 = {kernel: _DSP[kernel] for kernel in ("conv_2d", "depthwise_conv_2d", "fully_connected", "add")}
