@@ -21,9 +21,9 @@ from mcugen.ops import lower_graph, quant
 ALIGN = 16
 
 
-def _q(rng, n: int = 1) -> Quant:
+def _q(rng, n: int = 1, axis: int = 0) -> Quant:
     return Quant(tuple(float(np.float32(rng.uniform(0.01, 0.05))) for _ in range(n)),
-                 tuple(int(rng.integers(-20, 20)) if n == 1 else 0 for _ in range(n)), 3 if n > 1 else 0)
+                 tuple(int(rng.integers(-20, 20)) if n == 1 else 0 for _ in range(n)), axis)
 
 
 class ChainBuilder:
@@ -59,7 +59,8 @@ class ChainBuilder:
         opts.update(dilation_h_factor=dilation, dilation_w_factor=dilation)
         oc = c * mult if kind == "DEPTHWISE_CONV_2D" else int(self.rng.integers(1, 9))
         wshape = (1, fh, fw, oc) if kind == "DEPTHWISE_CONV_2D" else (oc, fh, fw, c)
-        weights = self.const(self.rng.integers(-127, 128, wshape, dtype=np.int8), _q(self.rng, oc), "INT8")
+        axis = 3 if kind == "DEPTHWISE_CONV_2D" else 0  # the output-channel axis of the weights
+        weights = self.const(self.rng.integers(-127, 128, wshape, dtype=np.int8), _q(self.rng, oc, axis), "INT8")
         bias = self.const(self.rng.integers(-2000, 2000, (oc,), dtype=np.int32), None, "INT32")
         if kind == "DEPTHWISE_CONV_2D":
             opts["depth_multiplier"] = mult
