@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from mcugen.cli import main
-from mcugen.codegen import generate_sources
+from mcugen.codegen import firmware_dir, generate_sources
 from mcugen.codegen.memory import plan_memory
 from mcugen.convert.tflite_reader import read_graph
 from mcugen.errors import UnsupportedOp
@@ -137,3 +137,12 @@ def test_cross_compiles_warning_free_without_writable_statics(target, cc, flags,
             nm = subprocess.run([cc.replace("gcc", "nm"), str(obj)], capture_output=True, text=True).stdout
             writable = [line for line in nm.splitlines() if line.split()[-2:][0] in "bBdDcC"]
             assert all(line.endswith("model_arena") for line in writable), f"{c_file}: {writable}"
+    # every kernel of the library, also those no shared model uses (MAX_POOL_2D, ...)
+    fw = firmware_dir()
+    for kernel in sorted((fw / "kernels").glob("*.c")):
+        obj = tmp_path / (kernel.stem + ".o")
+        proc = subprocess.run([cc, *flags, "-std=c99", "-Wall", "-Wextra", "-Werror", "-c", str(kernel),
+                               "-o", str(obj), f"-I{fw / 'include'}"], capture_output=True, text=True)
+        assert proc.returncode == 0 and not proc.stderr, f"{target} {kernel.name}:\n{proc.stderr}"
+        nm = subprocess.run([cc.replace("gcc", "nm"), str(obj)], capture_output=True, text=True).stdout
+        assert not [line for line in nm.splitlines() if line.split()[-2:][0] in "bBdDcC"], kernel.name
