@@ -5,7 +5,7 @@
  * Layout convention shared with mcugen/ops/variants.py: a vector of int8 values is handled in
  * groups of 4; SXTB16 of a group's word yields the int16 pairs (v0, v2) and (v1, v3). Activation
  * columns are stored as int16 in that order ("sxtb16 order"), and weights stay int8, so one
- * SXTB16 of a weight word lines up with one int16 pair of the column. */
+ * SXTB16 of a weight word lines up with one int16 pair of the column for SMLAD. */
 #ifndef MG_DSP_H
 #define MG_DSP_H
 
@@ -25,10 +25,6 @@ static inline uint32_t mg_sxtb16_ror8(uint32_t x)
     __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
     return r;
 }
-static inline int32_t mg_smlad(uint32_t a, uint32_t b, int32_t acc)
-{
-    return __smlad((int16x2_t)a, (int16x2_t)b, acc);
-}
 /* halfword lanes of acc plus the sign-extended even bytes of x; and the odd bytes */
 static inline uint32_t mg_sxtab16(uint32_t acc, uint32_t x)
 {
@@ -38,19 +34,6 @@ static inline uint32_t mg_sxtab16_ror8(uint32_t acc, uint32_t x)
 {
     uint32_t r;
     __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(acc), "r"(x));
-    return r;
-}
-/* low half of a, high half from b's low half; and the reverse (ACLE in GCC 12 lacks PKH) */
-static inline uint32_t mg_pkhbt16(uint32_t a, uint32_t b)
-{
-    uint32_t r;
-    __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(a), "r"(b));
-    return r;
-}
-static inline uint32_t mg_pkhtb16(uint32_t a, uint32_t b)
-{
-    uint32_t r;
-    __asm__("pkhtb %0, %1, %2, asr #16" : "=r"(r) : "r"(a), "r"(b));
     return r;
 }
 /* ((a * b + 2^31) >> 32) + c: ACLE has no intrinsic for SMMLAR */
@@ -68,24 +51,12 @@ static inline uint32_t mg_sxtb16(uint32_t x)
     return mg_sx8(x & 0xFFu) | (mg_sx8((x >> 16) & 0xFFu) << 16);
 }
 static inline uint32_t mg_sxtb16_ror8(uint32_t x) { return mg_sxtb16((x >> 8) | (x << 24)); }
-static inline int32_t mg_s16lo(uint32_t x) { return (int32_t)(int16_t)(uint16_t)(x & 0xFFFFu); }
-static inline int32_t mg_s16hi(uint32_t x) { return (int32_t)(int16_t)(uint16_t)(x >> 16); }
-/* SMLAD wraps modulo 2^32, as does the int32 sum TFLM relies on never overflowing */
-static inline int32_t mg_smlad(uint32_t a, uint32_t b, int32_t acc)
-{
-    const uint32_t sum = (uint32_t)acc + (uint32_t)(mg_s16lo(a) * mg_s16lo(b))
-                         + (uint32_t)(mg_s16hi(a) * mg_s16hi(b));
-    return mg_wrap_i32((int64_t)sum);
-}
 static inline uint32_t mg_sxtab16(uint32_t acc, uint32_t x)
 {
     const uint32_t lo = (acc + mg_sxtb16(x)) & 0xFFFFu;
     return lo | ((((acc >> 16) + (mg_sxtb16(x) >> 16)) & 0xFFFFu) << 16);
 }
 static inline uint32_t mg_sxtab16_ror8(uint32_t acc, uint32_t x) { return mg_sxtab16(acc, (x >> 8) | (x << 24)); }
-/* (a.lo, b.lo) and (b.hi, a.hi) as halfword pairs */
-static inline uint32_t mg_pkhbt16(uint32_t a, uint32_t b) { return (a & 0xFFFFu) | (b << 16); }
-static inline uint32_t mg_pkhtb16(uint32_t a, uint32_t b) { return (a & 0xFFFF0000u) | (b >> 16); }
 static inline int32_t mg_smmlar(int32_t a, int32_t b, int32_t c)
 {
     const int64_t r = ((int64_t)a * (int64_t)b + (int64_t)c * ((int64_t)1 << 32) + ((int64_t)1 << 31)) >> 32;
@@ -143,25 +114,7 @@ static inline int32_t mg_ssat8(int32_t v)
     ((lean) ? mg_ssat8(mg_requantize_rs((acc), (m), (s), (int32_t)(1u << ((s) - 1))) + (out_off)) \
             : mg_clamp_i32(mg_requantize_fast((acc), (m), (s)) + (out_off), (lo), (hi)))
 
-/* Requantize, add the output zero point and clamp to the activation range. */
-static inline int8_t mg_out_s8(int32_t acc, int32_t multiplier, int32_t shift, int32_t output_offset,
-                               int32_t act_min, int32_t act_max)
-{
-    const int32_t v = mg_requantize_fast(acc, multiplier, shift) + output_offset;
-    return (int8_t)mg_clamp_i32(v, act_min, act_max);
-}
 
-/* Expand `n` int8 values (n % 4 == 0) into int16 in sxtb16 order: per group of 4 the pairs
- * (v0, v2), (v1, v3). */
-static inline void mg_expand_s8_sxtb16(const int8_t *src, int16_t *dst, int32_t n)
-{
-    int32_t i;
-    for (i = 0; i < n; i += 4) {
-        const uint32_t w = mg_read_u32(src + i);
-        mg_write_u32(dst + i, mg_sxtb16(w));
-        mg_write_u32(dst + i + 2, mg_sxtb16_ror8(w));
-    }
-}
 
 /* Where element k of a group-of-4 vector lands in sxtb16 order: bits 0 and 1 swap. */
 static inline int32_t mg_sxtb16_slot(int32_t k)
