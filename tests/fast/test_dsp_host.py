@@ -74,3 +74,13 @@ def test_random_layers_bit_exact(seed, tmp_path):
         rv32 = check_on_host(model, tmp_path / "rv32", variant="rv32", n=2, seed=seed, plans=(True,))
         assert "average_pool_2d" in rv32.kernels and "depthwise_conv_2d_dsp" in rv32.kernels
         assert rv32.exact, rv32.mismatches
+
+
+def test_exact_output_stage_bit_exact(shared_models, tmp_path, monkeypatch):
+    """Real models nearly always qualify for the lean output stage; force the general one (any
+    shift, any activation range) to check it too."""
+    import mcugen.ops.variants as variants
+
+    monkeypatch.setattr(variants, "lean_requant", lambda call, bound: False)
+    result = check_on_host((shared_models / SHARED["kws"][0]).read_bytes(), tmp_path, n=2, seed=3, plans=(True,))
+    assert result.exact, result.mismatches
