@@ -22,6 +22,7 @@ from mcugen.convert.tflite_reader import read_graph
 from mcugen.hostrun import SANITIZE, WARNINGS, HostProgram, compile_c
 from mcugen.ir import DTYPES
 from mcugen.ops import lower_graph
+from mcugen.ops.variants import specialise
 from mcugen.oracle import TflmOracle
 
 CALIBRATION_SAMPLES = 16
@@ -133,9 +134,9 @@ class KernelLibrary:
             self._objects[kernel_source] = obj
         return self._objects[kernel_source]
 
-    def build(self, model: bytes, workdir: Path, inplace: bool) -> HostProgram:
+    def build(self, model: bytes, workdir: Path, inplace: bool, variant: str = "portable") -> HostProgram:
         graph = read_graph(model)
-        calls = lower_graph(graph)
+        calls = specialise(graph, lower_graph(graph), variant)
         sources = generate_sources(graph, plan_memory(graph, calls, inplace=inplace), calls)
         workdir.mkdir(parents=True, exist_ok=True)
         sources.write(workdir)
@@ -154,15 +155,17 @@ class KernelLibrary:
 
 
 def assert_exact(library: KernelLibrary, model: bytes, samples: Sequence[Sequence[np.ndarray]],
-                 workdir: Path, plans: Sequence[bool] = (True, False)) -> None:
-    """Generated C equals tflite-micro bit for bit on every sample, under each arena plan."""
+                 workdir: Path, plans: Sequence[bool] = (True, False), variant: str = "portable") -> None:
+    """Generated C equals tflite-micro bit for bit on every sample, under each arena plan, with
+    the given kernel variant (the DSP ones run through their plain-C intrinsics on the host)."""
     oracle = TflmOracle(model)
     expected = [oracle.run(sample) for sample in samples]
     for inplace in plans:
-        program = library.build(model, workdir / ("inplace" if inplace else "separate"), inplace)
+        program = library.build(model, workdir / ("inplace" if inplace else "separate"), inplace, variant)
         got = program.run(samples)
         bad = [(s, o) for s, (ours, theirs) in enumerate(zip(got, expected))
                for o, (a, b) in enumerate(zip(ours, theirs))
                if a.tobytes() != np.asarray(b, dtype=a.dtype).reshape(a.shape).tobytes()]
-        assert not bad, (f"inplace={inplace}: {len(bad)} mismatching outputs of {op_kinds(model)}, "
+        assert not bad, (f"inplace={inplace} variant={variant}: {len(bad)} mismatching outputs of "
+                         f"{op_kinds(model)}, "
                          f"first (sample, output): {bad[:5]}")

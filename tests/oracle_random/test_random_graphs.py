@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 from mcugen.convert.tflite_reader import read_graph
 
+from mcugen.ops.variants import VARIANTS
+
 from .support import assert_exact, examples, random_samples, ranges, tf, to_int8
 
 pytestmark = pytest.mark.slow  # each test converts and compiles a few dozen models
@@ -46,8 +48,10 @@ def _block(L, x, kind, width):
 @examples(8)
 @given(h=st.integers(4, 10), w=st.integers(4, 10), cin=st.integers(1, 3), width=st.integers(2, 6),
        stride=st.integers(1, 2), blocks=st.lists(st.sampled_from(BLOCKS), min_size=1, max_size=4),
-       head=st.sampled_from(["mean", "flatten"]), softmax=st.booleans(), rng=ranges)
-def test_small_network(kernels, tmp_path_factory, h, w, cin, width, stride, blocks, head, softmax, rng):
+       head=st.sampled_from(["mean", "flatten"]), softmax=st.booleans(), rng=ranges,
+       variant=st.sampled_from(VARIANTS))
+def test_small_network(kernels, tmp_path_factory, h, w, cin, width, stride, blocks, head, softmax, rng,
+                       variant):
     k = tf().keras
     L = k.layers
     x = k.Input((h, w, cin), batch_size=1)
@@ -62,7 +66,7 @@ def test_small_network(kernels, tmp_path_factory, h, w, cin, width, stride, bloc
     t = graph.tensor(graph.inputs[0])
     extremes = [[np.full(t.shape, v, dtype=np.int8)] for v in (-128, 127)]
     assert_exact(kernels, tflite, random_samples(tflite, SAMPLES, seed=13) + extremes,
-                 tmp_path_factory.mktemp("net"))
+                 tmp_path_factory.mktemp("net"), variant=variant)
 
 
 @examples(4)

@@ -12,6 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from mcugen.ops.variants import VARIANTS
+
 from .support import assert_exact, examples, op_kinds, random_samples, ranges, tf, to_int8
 
 pytestmark = pytest.mark.slow  # each test converts and compiles a few dozen models
@@ -30,14 +32,17 @@ def single(shape, layer):
 activations = st.sampled_from([None, "relu", "relu6"])
 
 
-def check(kernels, tmp_path, model, rng, kind, **convert):
+variants = st.sampled_from(VARIANTS)
+
+
+def check(kernels, tmp_path, model, rng, kind, variant="portable", **convert):
     """Convert `model`, make sure the op under test (`kind`, or one of several) survived
-    conversion, and compare generated C with tflite-micro."""
+    conversion, and compare generated C (with kernel `variant`) with tflite-micro."""
     low, high = rng
     tflite = to_int8(model, low=low, high=high, **convert)
     kinds = (kind,) if isinstance(kind, str) else kind
     assert set(kinds) & set(op_kinds(tflite)), op_kinds(tflite)
-    assert_exact(kernels, tflite, random_samples(tflite, SAMPLES, seed=11), tmp_path)
+    assert_exact(kernels, tflite, random_samples(tflite, SAMPLES, seed=11), tmp_path, variant=variant)
 
 
 @st.composite
@@ -56,36 +61,38 @@ def window(draw, size_max=11):
 
 @examples(10)
 @given(win=window(), cin=st.integers(1, 5), filters=st.integers(1, 7), act=activations,
-       bias=st.booleans(), per_channel=st.booleans(), rng=ranges)
-def test_conv_2d(kernels, tmp_path_factory, win, cin, filters, act, bias, per_channel, rng):
+       bias=st.booleans(), per_channel=st.booleans(), rng=ranges, variant=variants)
+def test_conv_2d(kernels, tmp_path_factory, win, cin, filters, act, bias, per_channel, rng, variant):
     h, w, kh, kw, stride, dilation, padding = win
     layer = K().layers.Conv2D(filters, (kh, kw), strides=stride, dilation_rate=dilation,
                               padding=padding, activation=act, use_bias=bias)
     check(kernels, tmp_path_factory.mktemp("conv"), single((h, w, cin), layer), rng, "CONV_2D",
-          per_channel=per_channel)
+          variant, per_channel=per_channel)
 
 
 @examples(8)
 @given(win=window(), cin=st.integers(1, 6), multiplier=st.integers(1, 3), act=activations,
-       per_channel=st.booleans(), rng=ranges)
-def test_depthwise_conv_2d(kernels, tmp_path_factory, win, cin, multiplier, act, per_channel, rng):
+       per_channel=st.booleans(), rng=ranges, variant=variants)
+def test_depthwise_conv_2d(kernels, tmp_path_factory, win, cin, multiplier, act, per_channel, rng,
+                           variant):
     h, w, kh, kw, stride, dilation, padding = win
     layer = K().layers.DepthwiseConv2D((kh, kw), strides=stride, dilation_rate=dilation,
                                        padding=padding, depth_multiplier=multiplier, activation=act)
     check(kernels, tmp_path_factory.mktemp("dw"), single((h, w, cin), layer), rng,
-          "DEPTHWISE_CONV_2D", per_channel=per_channel)
+          "DEPTHWISE_CONV_2D", variant, per_channel=per_channel)
 
 
 @examples(6)
 @given(n=st.integers(1, 40), rows=st.sampled_from([None, 1, 3]), units=st.integers(1, 20),
-       act=activations, bias=st.booleans(), per_channel=st.booleans(), rng=ranges)
-def test_fully_connected(kernels, tmp_path_factory, n, rows, units, act, bias, per_channel, rng):
+       act=activations, bias=st.booleans(), per_channel=st.booleans(), rng=ranges, variant=variants)
+def test_fully_connected(kernels, tmp_path_factory, n, rows, units, act, bias, per_channel, rng,
+                         variant):
     """`rows`: a 2-D input, so the layer runs as several FC rows (keep_num_dims or a reshape)."""
     layer = K().layers.Dense(units, activation=act, use_bias=bias)
     shape = (n,) if rows is None else (rows, n)
     # a 1-in, 1-out Dense over rows converts to an element-wise MUL
     check(kernels, tmp_path_factory.mktemp("fc"), single(shape, layer), rng,
-          ("FULLY_CONNECTED", "MUL"), per_channel=per_channel)
+          ("FULLY_CONNECTED", "MUL"), variant, per_channel=per_channel)
 
 
 @examples(8)
@@ -111,8 +118,8 @@ def broadcast_pair(draw):
 
 @examples(12)
 @given(shapes=broadcast_pair(), op=st.sampled_from(["add", "sub", "mul"]),
-       relu=st.booleans(), rng=ranges)
-def test_binary_broadcasting(kernels, tmp_path_factory, shapes, op, relu, rng):
+       relu=st.booleans(), rng=ranges, variant=variants)
+def test_binary_broadcasting(kernels, tmp_path_factory, shapes, op, relu, rng, variant):
     k, L = K(), K().layers
     a, b = (k.Input(s, batch_size=1, name=f"in{i}") for i, s in enumerate(shapes))
     # raw TF ops: Keras' `+` becomes BiasAdd for some shapes, which the converter then rejects
@@ -120,7 +127,7 @@ def test_binary_broadcasting(kernels, tmp_path_factory, shapes, op, relu, rng):
     y = L.Lambda(lambda ts: fn(ts[0], ts[1]))([a, b])
     if relu:
         y = L.ReLU()(y)
-    check(kernels, tmp_path_factory.mktemp("bin"), k.Model([a, b], y), rng, op.upper())
+    check(kernels, tmp_path_factory.mktemp("bin"), k.Model([a, b], y), rng, op.upper(), variant)
 
 
 @examples(10)
