@@ -31,7 +31,7 @@ typedef struct {
                               channel's weights), multiplier */
     const int8_t *shift;   /* [out_c rounded up to even]: right shift (lean) or TFLM's shift */
     int8_t *scratch;       /* 4 * col_len bytes (two int16 columns), col_len (a window's bytes),
-                              then (out_w + 2) * out_c (the output row) */
+                              then two output rows of out_w * out_c + 4 bytes */
 } mg_conv_2d_dsp_params;
 
 mg_status mg_conv_2d_dsp_s8(const mg_conv_2d_dsp_params *p, const int8_t *in, int8_t *out);

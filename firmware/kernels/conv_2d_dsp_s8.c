@@ -81,13 +81,12 @@ static void gather_column(const mg_conv_2d_dsp_params *p, const int8_t *in_b, in
     (void)taps;
 }
 
-/* All channels of the two columns into dst (pixel 0) and, when `two`, dst + out_c (pixel 1).
- * Pairs go from the last to the first, so with an odd out_c the padding channel's byte
- * (dst[out_c], the other pixel's channel 0) is overwritten afterwards; the row scratch has room
- * past the last pixel. */
+/* All channels of the two columns into dst0 (pixel 0) and, when `two`, dst1 (pixel 1). Pairs go
+ * from the last to the first, so with an odd out_c the padding channel's byte (dst[out_c]: the
+ * next pixel's channel 0, written later, or the slack after a row) is overwritten afterwards. */
 static inline __attribute__((always_inline)) void channel_pairs(const mg_conv_2d_dsp_params *p,
-                                                                const int16_t *cols, int8_t *dst,
-                                                                const int two, const int lean)
+                                                                const int16_t *cols, int8_t *dst0,
+                                                                int8_t *dst1, const int two, const int lean)
 {
     const int32_t out_c = p->out_c, turns = p->col_len / 8, pair_words = p->col_len / 2;
     const int32_t out_off = p->output_offset, lo = p->act_min, hi = p->act_max;
@@ -97,7 +96,7 @@ static inline __attribute__((always_inline)) void channel_pairs(const mg_conv_2d
     while (pair-- > 0) {
         const int32_t *q = p->quant + pair * 4;
         const int8_t *sh = p->shift + pair * 2;
-        int8_t *d = dst + 2 * pair;
+        int8_t *d0 = dst0 + 2 * pair, *d1 = dst1 + 2 * pair;
         int32_t a00 = q[0], a01 = q[0], a10 = q[2], a11 = q[2];
         if (two) {
             MG_DOT_2X2(w + pair * pair_words, x, turns, a00, a01, a10, a11);
@@ -111,67 +110,82 @@ static inline __attribute__((always_inline)) void channel_pairs(const mg_conv_2d
             const int32_t v10 = MG_DSP_OUT(lean, a10, m1, s1, out_off, lo, hi);
             const int32_t v01 = two ? MG_DSP_OUT(lean, a01, m0, s0, out_off, lo, hi) : 0;
             const int32_t v11 = two ? MG_DSP_OUT(lean, a11, m1, s1, out_off, lo, hi) : 0;
-            d[0] = (int8_t)v00;
-            d[1] = (int8_t)v10;
+            d0[0] = (int8_t)v00;
+            d0[1] = (int8_t)v10;
             if (two) {
-                d[out_c] = (int8_t)v01;
-                d[out_c + 1] = (int8_t)v11;
+                d1[0] = (int8_t)v01;
+                d1[1] = (int8_t)v11;
             }
         }
     }
 }
 
-static void pixel_pair_lean(const mg_conv_2d_dsp_params *p, const int16_t *cols, int8_t *dst)
+static void pixel_pair_lean(const mg_conv_2d_dsp_params *p, const int16_t *cols, int8_t *dst0, int8_t *dst1)
 {
-    channel_pairs(p, cols, dst, 1, 1);
+    channel_pairs(p, cols, dst0, dst1, 1, 1);
 }
 
-static void pixel_pair_exact(const mg_conv_2d_dsp_params *p, const int16_t *cols, int8_t *dst)
+static void pixel_pair_exact(const mg_conv_2d_dsp_params *p, const int16_t *cols, int8_t *dst0, int8_t *dst1)
 {
-    channel_pairs(p, cols, dst, 1, 0);
+    channel_pairs(p, cols, dst0, dst1, 1, 0);
 }
 
 static void pixel_one(const mg_conv_2d_dsp_params *p, const int16_t *cols, int8_t *dst)
 {
     if (p->lean) {
-        channel_pairs(p, cols, dst, 0, 1);
+        channel_pairs(p, cols, dst, dst, 0, 1);
     } else {
-        channel_pairs(p, cols, dst, 0, 0);
+        channel_pairs(p, cols, dst, dst, 0, 0);
     }
 }
 
 mg_status mg_conv_2d_dsp_s8(const mg_conv_2d_dsp_params *p, const int8_t *in, int8_t *out)
 {
     int16_t *cols;
-    int8_t *row;
-    int32_t b, oy, ox, row_bytes;
-    if (p == NULL || in == NULL || out == NULL || p->filter == NULL || p->quant == NULL || p->shift == NULL || p->scratch == NULL
-        || p->col_len <= 0 || p->col_len % 8 != 0 || p->col_len < p->filter_h * p->filter_w * p->in_c
+    int8_t *rows[2];
+    int32_t b, row_bytes;
+    if (p == NULL || in == NULL || out == NULL || p->filter == NULL || p->quant == NULL || p->shift == NULL
+        || p->scratch == NULL || p->col_len <= 0 || p->col_len % 8 != 0
+        || p->col_len < p->filter_h * p->filter_w * p->in_c
         || ((uintptr_t)p->scratch & 3u) != 0 || ((uintptr_t)p->filter & 3u) != 0) {
         return MG_ERR_ARG; /* LDRD needs word-aligned columns and weights */
     }
     cols = (int16_t *)(void *)p->scratch;
-    row = p->scratch + 5 * p->col_len;
     row_bytes = p->out_w * p->out_c;
+    rows[0] = p->scratch + 5 * p->col_len;
+    rows[1] = rows[0] + row_bytes + 4; /* 4: slack for an odd channel count's spill */
     for (b = 0; b < p->batches; ++b) {
         const int8_t *in_b = in + (size_t)b * (size_t)p->in_h * (size_t)p->in_w * (size_t)p->in_c;
-        for (oy = 0; oy < p->out_h; ++oy) {
-            const int32_t iy0 = oy * p->stride_h - p->pad_top;
-            for (ox = 0; ox + 1 < p->out_w; ox += 2) {
-                gather_column(p, in_b, cols, 0, iy0, ox * p->stride_w - p->pad_left);
-                gather_column(p, in_b, cols, 1, iy0, (ox + 1) * p->stride_w - p->pad_left);
+        int8_t *out_b = out + (size_t)b * (size_t)p->out_h * (size_t)row_bytes;
+        /* pixels in pairs in raster order, also across a row's end (odd widths), into two row
+         * buffers; a row is copied out as soon as its last pixel is done, before any pixel two
+         * rows down is computed, so the streaming overlap contract holds */
+        int32_t oy = 0, ox = 0, flushed = 0;
+        while (oy < p->out_h) {
+            const int32_t oy1 = ox + 1 < p->out_w ? oy : oy + 1, ox1 = ox + 1 < p->out_w ? ox + 1 : 0;
+            int8_t *dst0 = rows[oy & 1] + ox * p->out_c;
+            gather_column(p, in_b, cols, 0, oy * p->stride_h - p->pad_top, ox * p->stride_w - p->pad_left);
+            if (oy1 < p->out_h) {
+                int8_t *dst1 = rows[oy1 & 1] + ox1 * p->out_c;
+                gather_column(p, in_b, cols, 1, oy1 * p->stride_h - p->pad_top, ox1 * p->stride_w - p->pad_left);
                 if (p->lean) {
-                    pixel_pair_lean(p, cols, row + ox * p->out_c);
+                    pixel_pair_lean(p, cols, dst0, dst1);
                 } else {
-                    pixel_pair_exact(p, cols, row + ox * p->out_c);
+                    pixel_pair_exact(p, cols, dst0, dst1);
                 }
+            } else {
+                pixel_one(p, cols, dst0);
             }
-            if (ox < p->out_w) { /* odd width: the last pixel alone */
-                gather_column(p, in_b, cols, 0, iy0, ox * p->stride_w - p->pad_left);
-                pixel_one(p, cols, row + ox * p->out_c);
+            /* step past the pair */
+            oy = oy1;
+            ox = ox1 + 1;
+            if (ox >= p->out_w) {
+                ox = 0;
+                ++oy;
             }
-            /* the whole row is computed: only now may it overwrite input rows already consumed */
-            memcpy(out + ((size_t)b * (size_t)p->out_h + (size_t)oy) * (size_t)row_bytes, row, (size_t)row_bytes);
+            for (; flushed < oy && flushed < p->out_h; ++flushed) {
+                memcpy(out_b + (size_t)flushed * (size_t)row_bytes, rows[flushed & 1], (size_t)row_bytes);
+            }
         }
     }
     return MG_OK;

@@ -148,9 +148,9 @@ def conv_2d_dsp(graph: Graph, call: KernelCall) -> KernelCall | None:
         ConstArray("filter", "int8_t", tuple(int(v) for v in weights)),
         *packed_quant(call, lean, even),
     )
-    # two int16 columns, a window's bytes, then the output row with room for an odd channel's spill
+    # two int16 columns, a window's bytes, then two output rows with room for an odd channel's spill
     return replace(call, kernel="conv_2d_dsp", params=params, consts=consts,
-                   scratch_bytes=5 * col_len + (p["out_w"] + 2) * out_c)
+                   scratch_bytes=5 * col_len + 2 * (p["out_w"] * out_c + 4))
 
 
 # ---- DEPTHWISE_CONV_2D ------------------------------------------------------------------------
