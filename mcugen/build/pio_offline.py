@@ -112,6 +112,38 @@ def setup(force: bool = False) -> Path:
     return core
 
 
+def platform_spec() -> str:
+    """How projects name the shipped platform (`platform = ...` in platformio.ini)."""
+    return f"symlink://{PLATFORM_DIR}"
+
+
+def ensure_platform() -> None:
+    """Register the shipped platform in the core directory before `pio run` needs it.
+
+    `pio run` installs a `symlink://` platform on first use; two builds starting together (pytest
+    workers, a user's parallel builds) would both install it and one can find it half-written.
+    A lock makes the first install happen once; later calls only read the link file.
+    """
+    import fcntl
+    import subprocess
+
+    core = setup()
+    link = core / "platforms" / "pio_platform.pio-link"
+    with open(core / ".mcugen-platform.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if json.loads(link.read_text())["spec"]["uri"] == platform_spec():
+                return
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        proc = subprocess.run([pio_executable(), "pkg", "install", "-g", "--platform", platform_spec()],
+                              env=pio_env(), capture_output=True, text=True, stdin=subprocess.DEVNULL)
+        if proc.returncode != 0:
+            raise ToolchainError("could not register mcugen's local PlatformIO platform:\n"
+                                 + (proc.stdout + proc.stderr)[-2000:],
+                                 hint=f"delete {core} and run `python -m mcugen.build.pio_offline --setup`")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m mcugen.build.pio_offline", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -125,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.setup:
         try:
             path = setup(force=args.force)
+            ensure_platform()
         except ToolchainError as exc:
             rep.error(exc.message, exc.hint)
             return 2

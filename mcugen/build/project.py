@@ -22,7 +22,7 @@ import numpy as np
 
 from mcugen import __version__
 from mcugen.boards import Board
-from mcugen.build.pio_offline import PLATFORM_DIR
+from mcugen.build import pio_offline
 from mcugen.codegen import firmware_dir
 from mcugen.errors import BoardError
 from mcugen.fsutil import atomic_output_dir
@@ -138,7 +138,7 @@ def _env_lines(board: Board) -> list[str]:
 
 def _platform(board: Board) -> str:
     if board.emulated:
-        return f"symlink://{PLATFORM_DIR}"
+        return pio_offline.platform_spec()
     return board.pio_platform
 
 
