@@ -12,6 +12,7 @@ import sys
 from typing import Any, Iterable, Iterator, Sequence
 
 from rich.console import Console
+from rich.measure import Measurement
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -56,11 +57,19 @@ class Reporter:
               footer: Sequence[Any] | None = None, right: Sequence[str] = ()) -> None:
         t = Table(title=title, show_footer=footer is not None, title_justify="left")
         for i, col in enumerate(columns):
-            t.add_column(col, justify="right" if col in right else "left",
+            t.add_column(col, justify="right" if col in right else "left", no_wrap=True,
                          footer=str(footer[i]) if footer is not None else "")
         for row in rows:
             t.add_row(*(str(c) for c in row))
-        self.out.print(t)
+        # A table wider than the terminal is printed whole (the terminal wraps lines) rather than
+        # squeezed: cut numbers or op names would be wrong, not just ugly.
+        natural = Measurement.get(self.out, self.out.options.update_width(100_000), t).maximum
+        width = self.out.width
+        self.out.width = max(width, natural)
+        try:
+            self.out.print(t)
+        finally:
+            self.out.width = width
 
     def text(self, text: str) -> None:
         self.out.print(text, markup=False)
