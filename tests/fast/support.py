@@ -2,9 +2,7 @@
 check of the generated code (a kernel variant, both arena plans) against tflite-micro."""
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -13,27 +11,12 @@ import numpy as np
 
 from mcugen.codegen import generate_sources
 from mcugen.codegen.memory import plan_memory
+from mcugen.convert.keras_convert import captured_native_output
 from mcugen.convert.tflite_reader import read_graph
 from mcugen.hostrun import build_host
 from mcugen.ops import lower_graph
 from mcugen.ops.variants import specialise
 from mcugen.oracle import TflmOracle
-
-
-@contextlib.contextmanager
-def _quiet():
-    """TensorFlow's converter prints at the C level; keep test output readable."""
-    saved = [os.dup(1), os.dup(2)]
-    with tempfile.TemporaryFile() as sink:
-        os.dup2(sink.fileno(), 1)
-        os.dup2(sink.fileno(), 2)
-        try:
-            yield
-        finally:
-            os.dup2(saved[0], 1)
-            os.dup2(saved[1], 2)
-            for fd in saved:
-                os.close(fd)
 
 
 def keras_int8(build: Callable, input_shape: tuple[int, ...], seed: int) -> bytes:
@@ -61,7 +44,7 @@ def keras_int8(build: Callable, input_shape: tuple[int, ...], seed: int) -> byte
     converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
     converter.inference_input_type = tf.int8
     converter.inference_output_type = tf.int8
-    with _quiet():
+    with captured_native_output():  # TensorFlow prints at the C level
         return bytes(converter.convert())
 
 

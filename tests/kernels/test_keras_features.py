@@ -4,30 +4,14 @@ RELU6, depth multiplier 2 with dilation, MAX_POOL_2D SAME, FULLY_CONNECTED over 
 (per-tensor weights), SOFTMAX over several rows."""
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 
 import numpy as np
 import pytest
 
+from mcugen.convert.keras_convert import captured_native_output
 from mcugen.convert.tflite_reader import read_graph
 from mcugen.hostrun import compare_with_tflm, tflm_outputs
-
-
-@contextlib.contextmanager
-def _quiet_fds():
-    saved = [os.dup(1), os.dup(2)]
-    with tempfile.TemporaryFile() as sink:
-        os.dup2(sink.fileno(), 1)
-        os.dup2(sink.fileno(), 2)
-        try:
-            yield
-        finally:
-            os.dup2(saved[0], 1)
-            os.dup2(saved[1], 2)
-            for fd in saved:
-                os.close(fd)
 
 
 def _convert(per_channel_dense: bool) -> bytes:
@@ -56,7 +40,7 @@ def _convert(per_channel_dense: bool) -> bytes:
     conv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
     conv.inference_input_type = conv.inference_output_type = tf.int8
     conv._experimental_disable_per_channel_quantization_for_dense_layers = not per_channel_dense
-    with _quiet_fds():
+    with captured_native_output():  # TensorFlow prints at the C level
         return conv.convert()
 
 
