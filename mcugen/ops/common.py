@@ -47,3 +47,46 @@ def check_spatial_weights(graph: Graph, op: Op) -> str | None:
     if act not in ("NONE", "RELU", "RELU6", "RELU_N1_TO_1"):
         return f"fused activation {act}"
     return None
+
+
+def spatial_params(graph: Graph, op: Op, filter_h: int, filter_w: int) -> tuple[tuple, tuple]:
+    """The params and per-channel constants CONV_2D and DEPTHWISE_CONV_2D lower to alike:
+    geometry, padding, offsets, activation clamp, weights, multipliers and shifts. The caller adds
+    its own fields and the `bias_folded` constant."""
+    from mcugen.ops import quant
+    from mcugen.ops.base import ConstArray, ConstRef, ScratchRef, TensorRef
+
+    inp, filt, out = graph.tensor(op.inputs[0]), graph.tensor(op.inputs[1]), graph.tensor(op.outputs[0])
+    o = op.options
+    batches, in_h, in_w, in_c = inp.shape
+    _, out_h, out_w, out_c = out.shape
+    sh, sw = int(o.get("stride_h", 1)), int(o.get("stride_w", 1))
+    dh, dw = int(o.get("dilation_h_factor", 1)), int(o.get("dilation_w_factor", 1))
+    padding = str(o.get("padding", "VALID"))
+    pad_top = quant.pad_before(padding, in_h, filter_h, sh, dh, quant.out_size(padding, in_h, filter_h, sh, dh))
+    pad_left = quant.pad_before(padding, in_w, filter_w, sw, dw, quant.out_size(padding, in_w, filter_w, sw, dw))
+    mults, shifts = quant.conv_multipliers(inp.quant.scale, filt.quant.scales, out.quant.scale, out_c)
+    act_min, act_max = quant.activation_range(quant.fused_activation(op), out)
+    params = (
+        ("batches", batches), ("in_h", in_h), ("in_w", in_w), ("in_c", in_c),
+        ("out_h", out_h), ("out_w", out_w), ("out_c", out_c),
+        ("filter_h", filter_h), ("filter_w", filter_w),
+        ("stride_h", sh), ("stride_w", sw), ("dilation_h", dh), ("dilation_w", dw),
+        ("pad_top", pad_top), ("pad_left", pad_left),
+        ("input_offset", -inp.quant.zero_point), ("output_offset", out.quant.zero_point),
+        ("act_min", act_min), ("act_max", act_max),
+        ("filter", TensorRef(filt.id)),
+        ("bias_folded", ConstRef("bias_folded")),
+        ("multiplier", ConstRef("multiplier")), ("shift", ConstRef("shift")),
+        ("scratch", ScratchRef()),
+    )
+    consts = (ConstArray("multiplier", "int32_t", tuple(mults)), ConstArray("shift", "int8_t", tuple(shifts)))
+    return params, consts
+
+
+def bias_or_zeros(graph: Graph, op: Op, out_c: int):
+    """The op's int32 bias as an array, zeros when the optional bias input is absent."""
+    import numpy as np
+
+    has_bias = len(op.inputs) > 2 and op.inputs[2] >= 0
+    return graph.tensor(op.inputs[2]).array() if has_bias else np.zeros(out_c, np.int32)
