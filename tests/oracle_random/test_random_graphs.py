@@ -45,7 +45,7 @@ def _block(L, x, kind, width):
     return L.Conv2D(width, 3, padding="same", activation="relu6")(x), width
 
 
-@examples(8)
+@examples(10)
 @given(h=st.integers(4, 10), w=st.integers(4, 10), cin=st.integers(1, 3), width=st.integers(2, 6),
        stride=st.integers(1, 2), blocks=st.lists(st.sampled_from(BLOCKS), min_size=1, max_size=4),
        head=st.sampled_from(["mean", "flatten"]), softmax=st.booleans(), rng=ranges,

@@ -59,7 +59,7 @@ def window(draw, size_max=11):
     return h, w, kh, kw, stride, dilation, padding
 
 
-@examples(10)
+@examples(12)
 @given(win=window(), cin=st.integers(1, 5), filters=st.integers(1, 7), act=activations,
        bias=st.booleans(), per_channel=st.booleans(), rng=ranges, variant=variants)
 def test_conv_2d(kernels, tmp_path_factory, win, cin, filters, act, bias, per_channel, rng, variant):
@@ -70,7 +70,7 @@ def test_conv_2d(kernels, tmp_path_factory, win, cin, filters, act, bias, per_ch
           variant, per_channel=per_channel)
 
 
-@examples(8)
+@examples(10)
 @given(win=window(), cin=st.integers(1, 6), multiplier=st.integers(1, 3), act=activations,
        per_channel=st.booleans(), rng=ranges, variant=variants)
 def test_depthwise_conv_2d(kernels, tmp_path_factory, win, cin, multiplier, act, per_channel, rng,
@@ -82,7 +82,7 @@ def test_depthwise_conv_2d(kernels, tmp_path_factory, win, cin, multiplier, act,
           "DEPTHWISE_CONV_2D", variant, per_channel=per_channel)
 
 
-@examples(6)
+@examples(8)
 @given(n=st.integers(1, 40), rows=st.sampled_from([None, 1, 3]), units=st.integers(1, 20),
        act=activations, bias=st.booleans(), per_channel=st.booleans(), rng=ranges, variant=variants)
 def test_fully_connected(kernels, tmp_path_factory, n, rows, units, act, bias, per_channel, rng,
@@ -95,7 +95,7 @@ def test_fully_connected(kernels, tmp_path_factory, n, rows, units, act, bias, p
           ("FULLY_CONNECTED", "MUL"), variant, per_channel=per_channel)
 
 
-@examples(8)
+@examples(10)
 @given(win=window(), c=st.integers(1, 6), kind=st.sampled_from(["avg", "max"]), rng=ranges)
 def test_pool_2d(kernels, tmp_path_factory, win, c, kind, rng):
     h, w, kh, kw, stride, _, padding = win
@@ -116,7 +116,7 @@ def broadcast_pair(draw):
     return tuple(a), tuple(b) or (1,)
 
 
-@examples(12)
+@examples(14)
 @given(shapes=broadcast_pair(), op=st.sampled_from(["add", "sub", "mul"]),
        relu=st.booleans(), rng=ranges, variant=variants)
 def test_binary_broadcasting(kernels, tmp_path_factory, shapes, op, relu, rng, variant):
@@ -130,7 +130,7 @@ def test_binary_broadcasting(kernels, tmp_path_factory, shapes, op, relu, rng, v
     check(kernels, tmp_path_factory.mktemp("bin"), k.Model([a, b], y), rng, op.upper(), variant)
 
 
-@examples(10)
+@examples(12)
 @given(shape=st.lists(st.integers(1, 6), min_size=1, max_size=3).map(tuple),
        act=st.sampled_from(["relu", "relu6", "sigmoid", "tanh", "leaky", "hard_swish", "softmax"]),
        alpha=st.one_of(st.floats(0.01, 0.95), st.floats(1.05, 2.0)), beta=st.floats(0.2, 3.0),
