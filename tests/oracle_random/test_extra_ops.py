@@ -37,6 +37,7 @@ def _model(name):
         "MUL broadcast 4-D": lambda: two((2, 3, 4, 5), (3, 1, 5), lambda a, b: a * b),
         "MUL by constant": lambda: two((6,), (6,), lambda a, b: L.ReLU()(
             a * tf().constant(np.linspace(-2, 3, 6, dtype=np.float32))) + b),
+        "MUL square": lambda: seq((10,), L.Lambda(lambda x: x * x)),  # one tensor, both inputs
         "LOGISTIC": lambda: seq((6, 7), L.Activation("sigmoid")),
         "TANH": lambda: seq((17,), L.Activation("tanh")),
         "HARD_SWISH": lambda: seq((3, 3, 4), L.Activation("hard_swish")),
@@ -58,7 +59,7 @@ def _model(name):
 
 EXPECTED_OP = {
     "SUB": "SUB", "SUB broadcast": "SUB", "MUL": "MUL", "MUL broadcast 4-D": "MUL",
-    "MUL by constant": "MUL", "LOGISTIC": "LOGISTIC", "TANH": "TANH", "HARD_SWISH": "HARD_SWISH",
+    "MUL by constant": "MUL", "MUL square": "MUL", "LOGISTIC": "LOGISTIC", "TANH": "TANH", "HARD_SWISH": "HARD_SWISH",
     "LEAKY_RELU": "LEAKY_RELU", "LEAKY_RELU steep": "LEAKY_RELU", "RELU": "RELU", "RELU6": "RELU6",
     "MEAN global pooling": "MEAN", "MEAN keepdims": "MEAN", "MEAN middle axis": "MEAN",
     "MEAN outer axes": "MEAN", "PAD": "PAD", "PADV2": "PADV2",
