@@ -14,7 +14,14 @@ from pathlib import Path
 
 from mcugen.errors import BoardError
 
-BOARDS_DIR = Path(__file__).resolve().parents[2] / "boards"
+def _boards_dir() -> Path:
+    """Packaged as mcugen/board_files (wheels), or the repository's boards/ (checkouts)."""
+    here = Path(__file__).resolve().parents[1]
+    packaged = here / "board_files"
+    return packaged if packaged.is_dir() else here.parent / "boards"
+
+
+BOARDS_DIR = _boards_dir()
 DEFAULT_BOARD = "mps2_an386"
 
 
