@@ -1,11 +1,19 @@
 """Fixtures shared by every test package. Add yours below; keep each one cheap or session-scoped."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 REPO = Path(__file__).resolve().parents[1]
+
+# CI runs the same examples every time (a red CI then means the change, not the dice) and keeps
+# no example database between runs; locally hypothesis explores new examples on every run.
+settings.register_profile("ci", derandomize=True, deadline=None, database=None, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")
