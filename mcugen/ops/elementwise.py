@@ -50,6 +50,8 @@ def check_binary(graph: Graph, op: Op) -> str | None:
         return f"shapes {list(a)} and {list(b)} do not broadcast to {list(out)}"
     if len(out) > MAX_DIMS:
         return f"rank {len(out)} (at most {MAX_DIMS})"
+    if tuple(a) != tuple(b) and len(out) > 4:
+        return f"broadcasting in {len(out)}-D (TFLM aborts beyond 4-D)"
     if quant.fused_activation(op) not in quant.SUPPORTED_ACTIVATIONS:
         return f"fused activation {quant.fused_activation(op)}"
     return None
