@@ -27,7 +27,14 @@ def sub_multipliers(scale1: float, scale2: float, output_scale: float) -> dict[s
 
 
 def check(graph: Graph, op: Op) -> str | None:
-    return check_binary(graph, op)
+    problem = check_binary(graph, op)
+    if problem:
+        return problem
+    t1, t2, out = (graph.tensor(t) for t in (*op.inputs, op.outputs[0]))
+    if sub_multipliers(t1.quant.scale, t2.quant.scale, out.quant.scale)["output_shift"] > 0:
+        # TFLM's QuantizeMultiplierSmallerThanOneExp aborts on it (a degenerate output scale)
+        return "output scale below the inputs' / 2^19 (TFLM rejects it too)"
+    return None
 
 
 def lower(graph: Graph, op: Op) -> KernelCall:
