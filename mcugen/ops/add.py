@@ -34,6 +34,12 @@ def check(graph: Graph, op: Op) -> str | None:
             return f"shape {t.shape} does not broadcast to {out.shape}"
     if quant.fused_activation(op) not in quant.SUPPORTED_ACTIVATIONS:
         return f"fused activation {quant.fused_activation(op)}"
+    if a.shape != b.shape and len(out.shape) > 4:
+        return f"broadcasting in {len(out.shape)}-D (TFLM aborts beyond 4-D)"
+    twice_max = 2 * max(quant.f32(a.quant.scale), quant.f32(b.quant.scale))
+    if quant.quantize_multiplier(twice_max / ((1 << LEFT_SHIFT) * quant.f32(out.quant.scale)))[1] > 0:
+        # TFLM's QuantizeMultiplierSmallerThanOneExp aborts on it (a degenerate output scale)
+        return "output scale below the inputs' / 2^19 (TFLM rejects it too)"
     return None
 
 
