@@ -34,7 +34,7 @@ def _model(name):
         "SUB": lambda: two((4, 5), (4, 5), lambda a, b: L.Subtract()([a, b])),
         "SUB broadcast": lambda: two((3, 4, 5), (1, 5), lambda a, b: a - b),
         "MUL": lambda: two((4, 5), (4, 5), lambda a, b: L.Multiply()([a, b])),
-        "MUL broadcast 4-D": lambda: two((2, 3, 4, 5), (3, 1, 5), lambda a, b: a * b),
+        "MUL broadcast 4-D": lambda: two((3, 4, 5), (4, 1), lambda a, b: a * b),  # with batch
         "MUL by constant": lambda: two((6,), (6,), lambda a, b: L.ReLU()(
             a * tf().constant(np.linspace(-2, 3, 6, dtype=np.float32))) + b),
         "MUL square": lambda: seq((10,), L.Lambda(lambda x: x * x)),  # one tensor, both inputs
