@@ -6,9 +6,7 @@ compiled binary per plan that runs all samples.
 """
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -18,6 +16,7 @@ from hypothesis import strategies as st
 
 from mcugen.codegen import _env, firmware_dir, generate_sources
 from mcugen.codegen.memory import plan_memory
+from mcugen.convert.keras_convert import captured_native_output
 from mcugen.convert.tflite_reader import read_graph
 from mcugen.hostrun import SANITIZE, WARNINGS, HostProgram, compile_c
 from mcugen.ir import DTYPES
@@ -47,22 +46,6 @@ def tf():
     return tensorflow
 
 
-@contextlib.contextmanager
-def _quiet():
-    """TensorFlow's converter prints at the C level; keep test output readable."""
-    saved = [os.dup(1), os.dup(2)]
-    with tempfile.TemporaryFile() as sink:
-        os.dup2(sink.fileno(), 1)
-        os.dup2(sink.fileno(), 2)
-        try:
-            yield
-        finally:
-            os.dup2(saved[0], 1)
-            os.dup2(saved[1], 2)
-            for fd in saved:
-                os.close(fd)
-
-
 def to_int8(model, seed: int = 0, float_io: bool = False, low: float = -3.0, high: float = 3.0,
             calibration: Callable[[np.random.Generator, tuple[int, ...]], np.ndarray] | None = None,
             per_channel: bool = True) -> bytes:
@@ -89,7 +72,7 @@ def to_int8(model, seed: int = 0, float_io: bool = False, low: float = -3.0, hig
     if not float_io:
         converter.inference_input_type = t.int8
         converter.inference_output_type = t.int8
-    with _quiet():
+    with captured_native_output():  # TensorFlow prints at the C level
         return converter.convert()
 
 
