@@ -163,7 +163,8 @@ def _copy_glue(board: Board, src: Path, include: Path, ld: Path) -> None:
                 shutil.copyfile(f, include / f.name)
             elif f.suffix == ".ld":
                 shutil.copyfile(f, ld / f.name)
-    shutil.copyfile(boards / "include" / "mg_board.h", include / "mg_board.h")
+    for header in sorted((boards / "include").glob("*.h")):
+        shutil.copyfile(header, include / header.name)
 
 
 def _copy_apps(src: Path, include: Path) -> None:

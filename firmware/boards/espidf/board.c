@@ -10,6 +10,7 @@
 #include "sdkconfig.h"
 
 #include "mg_board.h"
+#include "mg_board_exit_report.h"
 
 #define MG_UART UART_NUM_0
 #define MG_UART_RX_BUFFER 2048
@@ -53,21 +54,7 @@ uint32_t mg_board_counter_read(void)
 
 void mg_board_exit(int status)
 {
-    /* Real boards cannot exit: report the status on the console, then idle. */
-    static const char msg[] = "\r\nmcugen: firmware finished, status ";
-    char digits[12];
-    uint32_t magnitude = status < 0 ? 0u - (uint32_t)status : (uint32_t)status;
-    int i = (int)sizeof digits;
-    digits[--i] = '\n';
-    do {
-        digits[--i] = (char)('0' + magnitude % 10u);
-        magnitude /= 10u;
-    } while (magnitude != 0u);
-    if (status < 0) {
-        digits[--i] = '-';
-    }
-    mg_board_uart_write((const uint8_t *)msg, (uint32_t)(sizeof msg - 1u));
-    mg_board_uart_write((const uint8_t *)&digits[i], (uint32_t)((int)sizeof digits - i));
+    mg_board_report_exit(status);
     for (;;) {
         vTaskDelay(portMAX_DELAY);
     }

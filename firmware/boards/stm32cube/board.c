@@ -7,6 +7,8 @@
 
 #include MG_STM32_HAL_HEADER
 
+#include "mg_board_exit_report.h"
+
 extern UART_HandleTypeDef mg_stm32_uart;
 void mg_stm32_clock_init(void);
 void mg_stm32_uart_init(void);
@@ -55,21 +57,7 @@ uint32_t mg_board_counter_read(void)
 
 void mg_board_exit(int status)
 {
-    /* Real boards cannot exit: report the status on the console, then idle. */
-    static const char msg[] = "\r\nmcugen: firmware finished, status ";
-    char digits[12];
-    uint32_t magnitude = status < 0 ? 0u - (uint32_t)status : (uint32_t)status;
-    int i = (int)sizeof digits;
-    digits[--i] = '\n';
-    do {
-        digits[--i] = (char)('0' + magnitude % 10u);
-        magnitude /= 10u;
-    } while (magnitude != 0u);
-    if (status < 0) {
-        digits[--i] = '-';
-    }
-    mg_board_uart_write((const uint8_t *)msg, (uint32_t)(sizeof msg - 1u));
-    mg_board_uart_write((const uint8_t *)&digits[i], (uint32_t)((int)sizeof digits - i));
+    mg_board_report_exit(status);
     for (;;) {
         __WFI();
     }
