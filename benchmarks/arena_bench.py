@@ -27,14 +27,8 @@ from mcugen.arena.problem import arena_size, lower_bound  # noqa: E402
 from mcugen.arena.synthetic import random_graph  # noqa: E402
 from mcugen.report import Reporter  # noqa: E402
 
-MODELS = (REPO / "../shared/models").resolve()
-INT8_MODELS = {
-    "kws": "kws/kws_ref_model.tflite",
-    "vww": "vww/vww_96_int8.tflite",
-    "ic": "ic/pretrainedResnet_quant.tflite",
-    "ad": "ad/ad01_int8.tflite",
-    "hello_world": "hello_world/hello_world_int8.tflite",
-}
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from shared_models import INT8_MODELS, MODELS  # noqa: E402
 
 
 def _timed(fn, repeat: int):

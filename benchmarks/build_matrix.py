@@ -17,14 +17,8 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-MODELS = (REPO / "../shared/models").resolve()
-INT8_MODELS = {
-    "kws": "kws/kws_ref_model.tflite",
-    "vww": "vww/vww_96_int8.tflite",
-    "ic": "ic/pretrainedResnet_quant.tflite",
-    "ad": "ad/ad01_int8.tflite",
-    "hello_world": "hello_world/hello_world_int8.tflite",
-}
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from shared_models import INT8_MODELS, MODELS  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,23 +18,8 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-MODELS = (REPO / "../shared/models").resolve()
-INT8_MODELS = {
-    "kws": "kws/kws_ref_model.tflite",
-    "vww": "vww/vww_96_int8.tflite",
-    "ic": "ic/pretrainedResnet_quant.tflite",
-    "ad": "ad/ad01_int8.tflite",
-    "hello_world": "hello_world/hello_world_int8.tflite",
-}
-# TFLite Micro + CMSIS-NN, -O2, netduinoplus2 under QEMU: instructions per inference, arena_used
-# bytes and whole-firmware .text (../shared/notes/tflm-baseline.md).
-TFLM_CMSIS_NN = {
-    "kws": (7_699_860, 22_820, 142_516),
-    "vww": (24_101_894, 100_708, 421_868),
-    "ic": (29_863_314, 54_996, 181_904),
-    "ad": (582_922, 2_580, 312_804),
-    "hello_world": (3_515, 772, None),
-}
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from shared_models import INT8_MODELS, MODELS, TFLM_CMSIS_NN  # noqa: E402
 
 
 def bench_one(name: str, board: str, n: int, workdir: Path) -> dict:

@@ -24,23 +24,9 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-MODELS = (REPO / "../shared/models").resolve()
-MODEL_FILES = {
-    "kws": "kws/kws_ref_model.tflite",
-    "vww": "vww/vww_96_int8.tflite",
-    "ic": "ic/pretrainedResnet_quant.tflite",
-    "ad": "ad/ad01_int8.tflite",
-    "hello_world": "hello_world/hello_world_int8.tflite",
-}
-# TFLM + CMSIS-NN at -O2 on netduinoplus2 (tflm-baseline.md): instructions, arena_used, flash .text,
-# peak stack (the note gives 870-1,370 B for CMSIS-NN; its upper end is used for RAM).
-BASELINE = {
-    "kws": (7_699_860, 22_820, 142_516),
-    "vww": (24_101_894, 100_708, 421_868),
-    "ic": (29_863_314, 54_996, 181_904),
-    "ad": (582_922, 2_580, 312_804),
-    "hello_world": (3_515, 772, None),
-}
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from shared_models import INT8_MODELS as MODEL_FILES, MODELS, TFLM_CMSIS_NN as BASELINE  # noqa: E402
+# peak stack of TFLM + CMSIS-NN: the note gives 870-1,370 B; RAM uses the upper end
 BASELINE_STACK = 1_370
 # instructions per op kind with CMSIS-NN (tflm-baseline.md, "where the time goes")
 BASELINE_OPS = {
