@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Sequence
 
 import numpy as np
 
+from mcugen import procs
 from mcugen.codegen import Sources, _env
 from mcugen.errors import ToolchainError
 from mcugen.ir import DTYPES
@@ -48,7 +48,7 @@ class HostProgram:
                 if len(raw) != n:
                     raise ValueError(f"input of {len(raw)} bytes, expected {n}")
                 chunks.append(raw)
-        proc = subprocess.run([str(self.path)], input=b"".join(chunks), capture_output=True, timeout=timeout)
+        proc = procs.run([str(self.path)], input=b"".join(chunks), capture_output=True, timeout=timeout)
         if proc.returncode != 0:
             raise RuntimeError(f"{self.path.name} exited {proc.returncode}:\n"
                                f"{proc.stderr.decode(errors='replace')[-4000:]}")
@@ -73,7 +73,7 @@ def compile_c(files: Sequence[Path], output: Path, include_dirs: Sequence[Path] 
         raise ToolchainError(f"{cc} not found", hint="run ./dev setup (installs the compilers)")
     cmd = [cc, *cflags, *[f"-I{d}" for d in include_dirs], *map(str, files),
            *([] if link else ["-c"]), "-o", str(output)]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    proc = procs.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0 or proc.stderr.strip():
         raise ToolchainError(f"{cc} failed on the generated code:\n{proc.stderr[-4000:]}",
                              hint="this is a bug in mcugen's code generator or kernels")

@@ -7,12 +7,13 @@ too-small arena can also crash the process) and parses the figures.
 from __future__ import annotations
 
 import re
-import subprocess
 import sys
 from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
+
+from mcugen import procs
 
 DEFAULT_ARENA = 8 * 1024 * 1024
 
@@ -53,8 +54,8 @@ it.print_allocations()
 
 def tflm_arena_usage(model_path: str, arena_size: int = DEFAULT_ARENA, timeout: float = 120) -> TflmArena:
     """Measure TFLM's own arena planning on `model_path` (a file) in a subprocess."""
-    proc = subprocess.run([sys.executable, "-c", _PROBE, str(model_path), str(arena_size)],
-                          capture_output=True, text=True, timeout=timeout)
+    proc = procs.run([sys.executable, "-c", _PROBE, str(model_path), str(arena_size)],
+                     capture_output=True, text=True, timeout=timeout)
     text = proc.stdout + proc.stderr
     def grab(pattern: str) -> int:
         m = re.search(pattern, text)

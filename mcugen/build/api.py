@@ -6,10 +6,10 @@ tflite-micro's expected outputs for the self-test), project (atomic), compile, r
 from __future__ import annotations
 
 import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from mcugen import procs
 from mcugen.boards import Board, load_board
 from mcugen.build import pio
 from mcugen.build.fit import FitEstimate, check_fit
@@ -129,7 +129,7 @@ def check_portable_sources(project: Project, board: Board) -> str:
         cmd = [cc, *board.check_cflags, "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror",
                "-I", str(project.path / "include"),
                "-c", str(f), "-o", str(objdir / (f.stem + ".o"))]
-        proc = subprocess.run(cmd, capture_output=True, text=True)
+        proc = procs.run(cmd, capture_output=True, text=True)
         if proc.returncode != 0:
             return f"{cc} rejects {f.name}: {proc.stderr.strip().splitlines()[0] if proc.stderr else ''}"
     return f"the {len(files)} portable sources compile warning-free with {cc}"

@@ -13,6 +13,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from mcugen import procs
 from mcugen.boards import Board
 from mcugen.build import pio_offline
 from mcugen.errors import ToolchainError
@@ -38,8 +39,8 @@ def elf_sizes(elf: Path, board: Board) -> Sizes:
     """Section sizes of `elf` by `<prefix>size -A`."""
     tool = f"{board.toolchain_prefix}size"
     try:
-        out = subprocess.run([tool, "-A", "-d", str(elf)], capture_output=True, text=True,
-                             check=True).stdout
+        out = procs.run([tool, "-A", "-d", str(elf)], capture_output=True, text=True,
+                        check=True).stdout
     except (OSError, subprocess.CalledProcessError) as exc:
         raise ToolchainError(f"could not read section sizes of {elf} with {tool}: {exc}") from exc
     flash = ram = 0
@@ -66,8 +67,8 @@ def run_pio(project_dir: Path, envs: list[str], log_path: Path, offline_core: bo
         pio_offline.setup()
     with open(log_path, "w") as log:
         try:
-            proc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT, env=env_vars,
-                                  timeout=timeout, stdin=subprocess.DEVNULL)
+            proc = procs.run(cmd, stdout=log, stderr=subprocess.STDOUT, env=env_vars,
+                             timeout=timeout, stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired as exc:
             raise ToolchainError(f"`pio run` took longer than {timeout:g} s; log: {log_path}") from exc
     if proc.returncode != 0:

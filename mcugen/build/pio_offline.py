@@ -127,6 +127,8 @@ def ensure_platform() -> None:
     import fcntl
     import subprocess
 
+    from mcugen import procs
+
     core = setup()
     link = core / "platforms" / "pio_platform.pio-link"
     with open(core / ".mcugen-platform.lock", "w") as lock:
@@ -136,8 +138,8 @@ def ensure_platform() -> None:
                 return
         except (OSError, ValueError, KeyError, TypeError):
             pass
-        proc = subprocess.run([pio_executable(), "pkg", "install", "-g", "--platform", platform_spec()],
-                              env=pio_env(), capture_output=True, text=True, stdin=subprocess.DEVNULL)
+        proc = procs.run([pio_executable(), "pkg", "install", "-g", "--platform", platform_spec()],
+                         env=pio_env(), capture_output=True, text=True, stdin=subprocess.DEVNULL)
         if proc.returncode != 0:
             raise ToolchainError("could not register mcugen's local PlatformIO platform:\n"
                                  + (proc.stdout + proc.stderr)[-2000:],

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import time
@@ -18,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from mcugen import procs
 from mcugen.boards import Board
 from mcugen.errors import DeviceError, ToolchainError
 
@@ -59,18 +59,11 @@ def free_port() -> int:
 @contextlib.contextmanager
 def qemu_process(board: Board, elf: str | Path, port: int | None = None,
                  **popen_kwargs) -> Iterator[subprocess.Popen]:
-    """Start QEMU for `elf`; on leaving the block QEMU is killed, whatever happened."""
+    """Start QEMU for `elf`; on leaving the block QEMU is killed, whatever happened (and if
+    mcugen itself dies, the kernel kills it: mcugen.procs)."""
     require_qemu(board)
-    if port is None:
-        popen_kwargs.setdefault("stdin", subprocess.DEVNULL)
-    proc = subprocess.Popen(qemu_command(board, elf, port), start_new_session=True, **popen_kwargs)
-    try:
+    with procs.popen(qemu_command(board, elf, port), **popen_kwargs) as proc:
         yield proc
-    finally:
-        if proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                proc.send_signal(signal.SIGKILL)
-        proc.wait()
 
 
 def connect(port: int, timeout: float = 5.0) -> socket.socket:
@@ -117,7 +110,7 @@ def run_elf(board: Board, elf: str | Path, timeout: float = 60.0) -> QemuResult:
             out, _ = proc.communicate(timeout=timeout)
             status: int | None = proc.returncode
         except subprocess.TimeoutExpired:
-            proc.kill()
+            proc.kill_group()
             out, _ = proc.communicate()
             status = None
     return QemuResult(status, out.decode("utf-8", "replace"), time.monotonic() - start)

@@ -74,7 +74,22 @@ def group(ctx: click.Context, debug: bool, quiet: bool, verbose: bool, no_progre
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point; returns the exit status so tests can call it in-process."""
+    """Entry point; returns the exit status so tests can call it in-process.
+
+    Whatever ends the command (success, error, SIGTERM/SIGHUP/SIGINT), every program it started
+    (QEMU, pio, compilers) is ended with it (mcugen.procs); a signal N exits 128 + N."""
+    from mcugen import procs
+
+    with procs.handle_signals():
+        try:
+            with procs.ending_children():
+                return _main(argv)
+        except procs.Stopped as exc:
+            Reporter().error(f"stopped by {exc.name}")
+            return exc.exit_code
+
+
+def _main(argv: list[str] | None) -> int:
     args = sys.argv[1:] if argv is None else list(argv)
     debug = "--debug" in args
     try:

@@ -5,6 +5,7 @@ import subprocess
 
 import click
 
+from mcugen import procs
 from mcugen.errors import BoardError, DeviceError, ToolchainError
 
 # PlatformIO's words for "there is no board on that port", lower-cased.
@@ -61,7 +62,7 @@ def command(state, board_name, port, project_dir, timeout):
              + (f" on {port}" if port else ""))
     rep.debug(" ".join(cmd))
     try:
-        proc = subprocess.run(cmd, env=dict(os.environ), capture_output=True, text=True, timeout=timeout)
+        proc = procs.run(cmd, env=dict(os.environ), capture_output=True, text=True, timeout=timeout)
     except subprocess.TimeoutExpired as exc:
         raise DeviceError(f"PlatformIO's upload did not finish in {timeout:g} s",
                           hint="is the board in bootloader mode or held in reset?") from exc

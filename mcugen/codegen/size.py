@@ -3,11 +3,11 @@ and read the sections with arm-none-eabi-size (Berkeley format: text includes .r
 from __future__ import annotations
 
 import shutil
-import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from mcugen import procs
 from mcugen.errors import ToolchainError
 
 CORTEX_M4 = ("-Os", "-mcpu=cortex-m4", "-mthumb", "-std=c99", "-Wall", "-Wextra", "-Werror",
@@ -28,7 +28,7 @@ class SizeReport:
 
 
 def _size(obj: Path, tool: str) -> tuple[int, int, int]:
-    proc = subprocess.run([tool, str(obj)], capture_output=True, text=True)
+    proc = procs.run([tool, str(obj)], capture_output=True, text=True)
     if proc.returncode != 0:
         raise ToolchainError(f"{tool} failed: {proc.stderr.strip()}")
     fields = proc.stdout.strip().splitlines()[-1].split()
@@ -48,8 +48,8 @@ def cortex_m4_size(library_dir: str | Path, c_files: list[str], weight_bytes: in
     with tempfile.TemporaryDirectory(prefix="mcugen-size-") as tmp:
         for name in c_files:
             obj = Path(tmp) / (Path(name).stem + ".o")
-            proc = subprocess.run([cc, *CORTEX_M4, f"-I{library_dir}", "-c", str(library_dir / name),
-                                   "-o", str(obj)], capture_output=True, text=True)
+            proc = procs.run([cc, *CORTEX_M4, f"-I{library_dir}", "-c", str(library_dir / name),
+                              "-o", str(obj)], capture_output=True, text=True)
             if proc.returncode != 0 or proc.stderr.strip():
                 raise ToolchainError(f"{cc} failed on {name}:\n{proc.stderr[-3000:]}",
                                      hint="this is a bug in mcugen's code generator or kernels")

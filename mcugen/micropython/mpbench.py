@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from mcugen import procs
 from mcugen.errors import DeviceError, McugenError, ToolchainError
 from mcugen.micropython.project import MANIFEST
 from mcugen.micropython.render import banner, render_bench
@@ -165,7 +166,7 @@ def run_bench_script(build_dir: Path, script: Path, port: str, module: str, inst
         cmd += ["run", str(script)]
         env = dict(os.environ)
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
+        proc = procs.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
     except subprocess.TimeoutExpired as exc:
         raise DeviceError(f"bench.py did not finish within {timeout:.0f} s on {port}",
                           hint="check the board is running MicroPython and nothing else holds the port") from exc

@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from mcugen import procs
 from mcugen.errors import ToolchainError
 from mcugen.fsutil import atomic_output_dir
 from mcugen.ir import Graph
@@ -134,7 +134,7 @@ def make_natmod(natmod_dir: Path, mpy_dir: Path, target: MpyTarget, timeout: flo
         raise ToolchainError("make not found", hint="install GNU make")
     # mpy_ld.py needs pyelftools: use this Python, which has it, not whatever python3 is.
     cmd = ["make", "-C", str(natmod_dir), f"MPY_DIR={mpy_dir.resolve()}", f"PYTHON={sys.executable}"]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    proc = procs.run(cmd, capture_output=True, text=True, timeout=timeout)
     module = natmod_dir / _makefile_module(natmod_dir / "Makefile")
     if proc.returncode != 0 or not module.is_file():
         log = (proc.stdout + proc.stderr)[-3000:]
