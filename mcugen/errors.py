@@ -53,6 +53,10 @@ class BoardError(McugenError):
     """Unknown board, or the model does not fit the board."""
 
 
+class OutputError(McugenError):
+    """An output cannot be written there: not mcugen's to replace, or the OS refuses."""
+
+
 class ToolchainError(McugenError):
     """A compiler, PlatformIO or QEMU is missing or failed."""
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from mcugen import ir
 from mcugen.errors import McugenError
-from mcugen.fsutil import atomic_write
+from mcugen.fsutil import atomic_write, check_writable_file
 
 FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf"}
 
@@ -60,13 +60,20 @@ def render_timeline(graph: ir.Graph, plan, title: str) -> "object":
     return fig
 
 
-def save_timeline(graph: ir.Graph, plan, path: str | Path, title: str) -> None:
-    """Draw the timeline to `path` (.svg, .png or .pdf, chosen by suffix), atomically."""
+def check_plot_path(path: str | Path) -> str:
+    """The plot format for `path`, checked before any work (a known suffix, a writable place)."""
     path = Path(path)
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise McugenError(f"cannot draw a plot as {path.suffix or 'a file without suffix'}",
                           hint="name the plot file .svg, .png or .pdf")
+    check_writable_file(path)
+    return fmt
+
+
+def save_timeline(graph: ir.Graph, plan, path: str | Path, title: str) -> None:
+    """Draw the timeline to `path` (.svg, .png or .pdf, chosen by suffix), atomically."""
+    fmt = check_plot_path(path)
     import matplotlib
 
     out = io.BytesIO()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from mcugen.bench.session import BenchResult
 from mcugen.errors import McugenError
-from mcugen.fsutil import atomic_write
+from mcugen.fsutil import atomic_write, check_writable_file
 from mcugen.report import human_bytes
 
 
@@ -84,19 +84,33 @@ def layer_chart(result: BenchResult, fmt: str) -> bytes:
         plt.close(fig)
 
 
-def write_report(result: BenchResult, path: str | Path) -> list[Path]:
-    """Write the report; returns the files written."""
+REPORT_FORMATS = (".html", ".md")
+
+
+def check_report_path(path: str | Path) -> None:
+    """Before the bench runs: a known format, in a place that can be written."""
     path = Path(path)
+    if path.suffix not in REPORT_FORMATS:
+        raise McugenError(f"unknown report format {path.suffix or '(none)'!r} for {path}",
+                          hint="name the report file .html or .md")
+    check_writable_file(path)
+
+
+def write_report(result: BenchResult, path: str | Path) -> list[Path]:
+    """Write the report; returns the files written (all of them, or none on an error)."""
+    path = Path(path)
+    check_report_path(path)
     if path.suffix == ".html":
         atomic_write(path, _html(result))
         return [path]
-    if path.suffix == ".md":
-        png = path.with_name(f"{path.stem}_layers.png")
-        atomic_write(png, layer_chart(result, "png"))
+    png = path.with_name(f"{path.stem}_layers.png")
+    atomic_write(png, layer_chart(result, "png"))
+    try:
         atomic_write(path, _markdown(result, png.name))
-        return [path, png]
-    raise McugenError(f"unknown report format {path.suffix or '(none)'!r}",
-                      hint="name the report file .html or .md")
+    except BaseException:
+        png.unlink(missing_ok=True)  # no chart without its report
+        raise
+    return [path, png]
 
 
 def _markdown(result: BenchResult, png_name: str) -> str:

@@ -5,6 +5,7 @@ tflite-micro's expected outputs for the self-test), project (atomic), compile, r
 """
 from __future__ import annotations
 
+import shlex
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,8 +13,8 @@ from pathlib import Path
 from mcugen import procs
 from mcugen.boards import Board, load_board
 from mcugen.build import pio
-from mcugen.build.fit import FitEstimate, check_fit
-from mcugen.build.project import Project, render_project, selftest_data, selftest_sample_count
+from mcugen.build.fit import FitEstimate, check_fit, fit_warnings
+from mcugen.build.project import Project, selftest_data, selftest_sample_count, write_project
 from mcugen.build.qemu import QemuResult, run_elf
 from mcugen.errors import BoardError, DeviceError, ToolchainError
 from mcugen.report import Reporter, human_bytes
@@ -33,13 +34,19 @@ class BuildResult:
 def build(model: str | Path, board_name: str, out_dir: str | Path | None = None,
           calibration: str | Path | None = None, prefix: str = "model", inplace: bool = True,
           compile_mode: str = "auto", run: bool = False, reporter: Reporter | None = None,
-          command_line: str = "", selftest_only: bool = False) -> BuildResult:
+          command_line: str = "", selftest_only: bool = False, force: bool = False) -> BuildResult:
     """Everything `mcugen build` does. `compile_mode`: "auto" (emulated boards always; real boards
     when PlatformIO can get their platform), "yes" (always try), "no" (render only).
-    `selftest_only` compiles just the self-test environment (half the compile time)."""
+    `selftest_only` compiles just the self-test environment (half the compile time).
+
+    The project is written and compiled in a temporary folder beside `out_dir`, which it
+    replaces only when complete: an interrupted build leaves nothing, a compiler failure leaves
+    the complete sources and the log (to read the error), and `out_dir` is checked before any
+    work (fsutil.check_output_dir: never a folder mcugen did not make, unless `force`)."""
     from mcugen.codegen import check_prefix, generate_sources
     from mcugen.codegen.memory import plan_memory
     from mcugen.convert.api import convert_model, stage_count
+    from mcugen.fsutil import atomic_output_dir, check_output_dir
     from mcugen.ops import lower_graph
     from mcugen.ops.variants import specialise
 
@@ -50,12 +57,13 @@ def build(model: str | Path, board_name: str, out_dir: str | Path | None = None,
         raise BoardError(f"--run runs the self-test under QEMU; {board.name} is a real board",
                          hint=f"build it, then flash the {board.name}_selftest env: "
                               f"pio run -e {board.name}_selftest -t upload -t monitor")
+    out = Path(out_dir) if out_dir else Path(f"{Path(model).stem}_{board.name}")
+    check_output_dir(out, force, protect=(model,))
     n_load = stage_count(model)
     total = n_load + 5 + int(run)
     step = n_load + 1
     converted = convert_model(model, calibration, reporter=rep, steps=(1, total))
     graph = converted.graph
-    out = Path(out_dir) if out_dir else Path(f"{Path(model).stem}_{board.name}")
 
     calls = specialise(graph, lower_graph(graph), board.kernel_variant)
     rep.stage(step, total, "lower", f"{len(calls)} layers: " + ", ".join(sorted({c.kind for c in calls}))
@@ -64,35 +72,67 @@ def build(model: str | Path, board_name: str, out_dir: str | Path | None = None,
     plan = plan_memory(graph, calls, inplace=inplace, align=board.arena_align)
     samples_bytes = selftest_sample_count(graph) * sum(graph.tensor(t).nbytes
                                                        for t in (*graph.inputs, *graph.outputs))
-    estimate = check_fit(graph, int(plan.size), board, samples_bytes)
+    check_fit(graph, int(plan.size), board, samples_bytes)  # too big: stop before generating
+    sources = generate_sources(graph, plan, calls, prefix=prefix)
+    estimate = check_fit(graph, int(plan.size), board, samples_bytes, sources.weight_bytes)
     rep.stage(step, total, "plan", f"arena {human_bytes(int(plan.size))}"
               f"{'' if inplace else ' (no in-place reuse)'}; fits {board.name} "
               f"(~{100 * estimate.ram / board.ram_bytes:.0f}% RAM, ~{100 * estimate.flash / board.flash_bytes:.0f}% flash)")
+    for warning in fit_warnings(estimate, board):
+        rep.warn(warning)
     step += 1
-    sources = generate_sources(graph, plan, calls, prefix=prefix)
     selftest = selftest_data(converted.tflite, graph)
     rep.stage(step, total, "generate", f"model.c, {len(sources.kernels)} kernels; self-test: "
               f"{selftest.samples} samples with tflite-micro's outputs")
     step += 1
-    project = render_project(out, sources, board, selftest, graph, command_line, converted.tflite)
-    rep.stage(step, total, "project", f"{project.path} (envs {project.bench_env}, {project.selftest_env})")
+    final = out.resolve()
+    envs = [board.name + "_selftest"] if selftest_only else [board.name + "_selftest", board.name]
+    compile_error: ToolchainError | None = None
+    with atomic_output_dir(out, force, protect=(model,)) as tmp:
+        staged = write_project(tmp, sources, board, selftest, graph, command_line, converted.tflite)
+        rep.stage(step, total, "project", f"{final} (envs {staged.bench_env}, {staged.selftest_env})")
+        step += 1
+        try:
+            compiled, sizes = _compile(staged, board, envs, compile_mode, rep, step, total, final)
+        except ToolchainError as exc:  # keep the sources and the log: the user reads them next
+            compile_error = _renamed(exc, tmp, final)
     step += 1
-
-    envs = [project.selftest_env] if selftest_only else [project.selftest_env, project.bench_env]
-    compiled, sizes, next_steps = _compile(project, board, envs, compile_mode, rep, step, total)
-    step += 1
+    project = Project(final, board, prefix, staged.bench_env, staged.selftest_env)
+    if compile_error is not None:
+        raise compile_error
     result_run = None
     if run:
         result_run = run_selftest(project, rep, step, total)
-    return BuildResult(project, estimate, int(plan.size), sizes, compiled, result_run, tuple(next_steps))
+    return BuildResult(project, estimate, int(plan.size), sizes, compiled, result_run,
+                       tuple(next_steps(project, compiled, model, command_line)))
+
+
+def _renamed(exc: ToolchainError, tmp: Path, final: Path) -> ToolchainError:
+    """The same error with paths in the temporary folder named by their final place."""
+    fix = (lambda text: text.replace(str(tmp), str(final)) if text else text)
+    return type(exc)(fix(exc.message), fix(exc.hint))
+
+
+def next_steps(project: Project, compiled: bool, model: str | Path, command_line: str = "") -> list[str]:
+    """The commands to run next, exactly as the user can type them (a test runs them)."""
+    board = project.board
+    path = shlex.quote(str(project.path))
+    if not board.emulated:
+        return pio.connected_machine_commands(project.path, board)
+    bench = f"mcugen bench --project {path} --emulate"
+    if not compiled:
+        return [f"mcugen build {shlex.quote(str(model))} --board {board.name} -o {path} --run"
+                f"   # compile, then run the self-test under QEMU"]
+    return [f"mcugen selftest --project {path}   # the self-test under QEMU: PASS/FAIL",
+            f"{bench}   # benchmark it, every output checked against tflite-micro"]
 
 
 def _compile(project: Project, board: Board, envs: list[str], mode: str, rep: Reporter, step: int,
-             total: int) -> tuple[bool, dict[str, pio.Sizes], list[str]]:
+             total: int, final: Path) -> tuple[bool, dict[str, pio.Sizes]]:
     log = project.path / "build.log"
     if mode == "no":
         rep.stage(step, total, "compile", "skipped (--no-compile)")
-        return False, {}, pio.connected_machine_commands(project.path, board)
+        return False, {}
     if not board.emulated and not (pio.platform_installed(board) or pio.registry_reachable()):
         # Offline, `pio run` would wait ~60 s for the registry and fail: say it now instead.
         check = check_portable_sources(project, board)
@@ -100,20 +140,20 @@ def _compile(project: Project, board: Board, envs: list[str], mode: str, rep: Re
                f"unreachable")
         if mode == "yes":
             raise ToolchainError(f"cannot compile for {board.name} here: {why} (the project is written: "
-                                 f"{project.path}; {check})",
+                                 f"{final}; {check})",
                                  hint="on a connected machine: " + "; ".join(
-                                     pio.connected_machine_commands(project.path, board)[:2]))
+                                     pio.connected_machine_commands(final, board)[:2]))
         rep.stage(step, total, "compile", f"{why}; {check}")
-        return False, {}, pio.connected_machine_commands(project.path, board)
-    rep.stage(step, total, "compile", f"pio run -e {' -e '.join(envs)} (log: {log})")
+        return False, {}
+    rep.stage(step, total, "compile", f"pio run -e {' -e '.join(envs)} (log: {final / log.name})")
     with rep.progress("compiling", None):
         # a first real-board build downloads the vendor platform and toolchain: allow for it
         pio.run_pio(project.path, envs, log, offline_core=board.emulated,
                     timeout=600 if board.emulated else 3600)
     if not board.emulated:
-        return True, {}, pio.connected_machine_commands(project.path, board)
+        return True, {}
     sizes = {env: pio.elf_sizes(project.elf(env), board) for env in envs}
-    return True, sizes, []
+    return True, sizes
 
 
 def check_portable_sources(project: Project, board: Board) -> str:

@@ -138,7 +138,7 @@ def _env_lines(board: Board) -> list[str]:
 
 def _platform(board: Board) -> str:
     if board.emulated:
-        return pio_offline.platform_spec()
+        return pio_offline.platform_name()
     return board.pio_platform
 
 
@@ -182,8 +182,19 @@ MODEL_FILE = "model_int8.tflite"
 
 
 def render_project(out_dir: str | Path, sources: Any, board: Board, selftest: SelftestData,
-                   graph: Graph, command_line: str = "", tflite: bytes | None = None) -> Project:
-    """Write the whole project to `out_dir` (replaced only once complete). `sources` is codegen's
+                   graph: Graph, command_line: str = "", tflite: bytes | None = None,
+                   force: bool = False) -> Project:
+    """Write the whole project to `out_dir` (replaced only once complete, and only when it is
+    empty or mcugen's own: see fsutil.check_output_dir)."""
+    with atomic_output_dir(out_dir, force=force) as tmp:
+        write_project(tmp, sources, board, selftest, graph, command_line, tflite)
+    return Project(Path(out_dir).resolve(), board, sources.prefix, board.name, f"{board.name}_selftest")
+
+
+def write_project(tmp: Path, sources: Any, board: Board, selftest: SelftestData,
+                  graph: Graph, command_line: str = "", tflite: bytes | None = None,
+                  extra_manifest: dict[str, Any] | None = None) -> Project:
+    """Write the whole project into the existing, empty directory `tmp`. `sources` is codegen's
     `Sources`; nothing here computes model numbers, it only places files. `tflite`, the int8 model
     the code was generated from, is kept beside it: `mcugen bench --project` checks against it."""
     _check_glue(board)
@@ -209,36 +220,36 @@ def render_project(out_dir: str | Path, sources: Any, board: Board, selftest: Se
                                   if flag.startswith("-D")),
     }
     env = _templates()
-    with atomic_output_dir(out_dir) as tmp:
-        src, include, ld = tmp / "src", tmp / "include", tmp / "ld"
-        for d in (src / "board", src / "app_bench", src / "app_selftest", include):
-            d.mkdir(parents=True)
-        for path in sources.write(src):
-            if path.suffix == ".h":
-                path.replace(include / path.name)
-        if board.emulated:
-            ld.mkdir()
-        _copy_glue(board, src, include, ld)
-        _copy_apps(src, include)
-        rendered = {"platformio.ini": "platformio.ini.j2", ".gitignore": "gitignore.j2",
-                    "include/mg_selftest.h": "mg_selftest.h.j2",
-                    "src/app_selftest/mg_selftest_data.c": "mg_selftest_data.c.j2"}
-        if board.pio_framework == "espidf":
-            rendered.update({"CMakeLists.txt": "CMakeLists.txt.j2",
-                             "src/CMakeLists.txt": "src_CMakeLists.txt.j2",
-                             "sdkconfig.defaults": "sdkconfig.defaults.j2"})
-        for rel, template in rendered.items():
-            (tmp / rel).write_text(env.get_template(template).render(**ctx))
-        (include / "mg_board_config.h").write_text(board_config_header(board, banner))
-        manifest = {
-            "mcugen_version": __version__, "command": command_line, "board": board.name,
-            "model_sha256": graph.sha256, "prefix": prefix, "arena_bytes": sources.arena_bytes,
-            "weight_bytes": sources.weight_bytes, "layers": list(sources.layer_names),
-            "envs": {"bench": bench_env, "selftest": selftest_env},
-            "selftest_samples": selftest.samples,
-        }
-        if tflite is not None:
-            (tmp / MODEL_FILE).write_bytes(tflite)
-            manifest["model"] = MODEL_FILE
-        (tmp / "mcugen.json").write_text(json.dumps(manifest, indent=2) + "\n")
-    return Project(Path(out_dir).resolve(), board, prefix, bench_env, selftest_env)
+    src, include, ld = tmp / "src", tmp / "include", tmp / "ld"
+    for d in (src / "board", src / "app_bench", src / "app_selftest", include):
+        d.mkdir(parents=True)
+    for path in sources.write(src):
+        if path.suffix == ".h":
+            path.replace(include / path.name)
+    if board.emulated:
+        ld.mkdir()
+    _copy_glue(board, src, include, ld)
+    _copy_apps(src, include)
+    rendered = {"platformio.ini": "platformio.ini.j2", ".gitignore": "gitignore.j2",
+                "include/mg_selftest.h": "mg_selftest.h.j2",
+                "src/app_selftest/mg_selftest_data.c": "mg_selftest_data.c.j2"}
+    if board.pio_framework == "espidf":
+        rendered.update({"CMakeLists.txt": "CMakeLists.txt.j2",
+                         "src/CMakeLists.txt": "src_CMakeLists.txt.j2",
+                         "sdkconfig.defaults": "sdkconfig.defaults.j2"})
+    for rel, template in rendered.items():
+        (tmp / rel).write_text(env.get_template(template).render(**ctx))
+    (include / "mg_board_config.h").write_text(board_config_header(board, banner))
+    manifest = {
+        "mcugen_version": __version__, "command": command_line, "board": board.name,
+        "model_sha256": graph.sha256, "prefix": prefix, "arena_bytes": sources.arena_bytes,
+        "weight_bytes": sources.weight_bytes, "layers": list(sources.layer_names),
+        "envs": {"bench": bench_env, "selftest": selftest_env},
+        "selftest_samples": selftest.samples,
+        **(extra_manifest or {}),
+    }
+    if tflite is not None:
+        (tmp / MODEL_FILE).write_bytes(tflite)
+        manifest["model"] = MODEL_FILE
+    (tmp / "mcugen.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    return Project(Path(tmp).resolve(), board, prefix, bench_env, selftest_env)

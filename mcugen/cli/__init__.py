@@ -22,6 +22,7 @@ COMMANDS = {
     "plan": "plan",
     "generate": "generate",
     "build": "build",
+    "selftest": "selftest",
     "boards": "boards",
     "flash": "flash",
     "bench": "bench",
@@ -63,10 +64,12 @@ def group(ctx: click.Context, debug: bool, quiet: bool, verbose: bool, no_progre
     """Turn a trained neural network into fast, small int8 firmware for microcontrollers.
 
     \b
-    The usual path:
-      mcugen inspect model.h5                 what is in the model, what mcugen supports
-      mcugen build model.h5 --board esp32     convert, plan, generate, PlatformIO project
-      mcugen bench --board mps2_an386 --emulate    run it and check every output
+    The usual path (here on an emulated Cortex-M4; `mcugen boards` lists the others):
+      mcugen inspect model.h5                        what is in the model, what mcugen supports
+      mcugen build model.h5 --board mps2_an386       convert, plan, generate, compile
+      mcugen selftest --project model_mps2_an386     run it under QEMU: bit-exact with tflite-micro?
+      mcugen bench --project model_mps2_an386 --emulate    latency, per layer, RAM, flash
+      mcugen build model.h5 --board esp32            a PlatformIO project for a real board
 
     Run `mcugen COMMAND --help` for each command's options and examples.
     """
@@ -111,7 +114,14 @@ def _main(argv: list[str] | None) -> int:
     except KeyboardInterrupt:
         Reporter().error("interrupted")
         return 130
-    except Exception:  # noqa: BLE001 - last resort: a bug, shown in full
+    except Exception as exc:  # noqa: BLE001 - last resort: a bug, shown in full
+        from mcugen.fsutil import is_write_error, write_error
+
+        if not debug and is_write_error(exc) and getattr(exc, "filename", None):
+            # a place the OS refuses to write (read-only, no permission, disk full) is not a bug
+            err = write_error(exc, exc.filename)  # type: ignore[arg-type]
+            Reporter().error(err.message, err.hint)
+            return err.exit_code
         import traceback
 
         traceback.print_exc()

@@ -16,7 +16,8 @@ from mcugen.errors import McugenError
 @click.option("--port", help="Serial port of a real board, e.g. /dev/ttyUSB0 or COM3.")
 @click.option("--emulate", is_flag=True, help="Run the firmware under QEMU (emulated boards).")
 @click.option("--project", "project_dir", type=click.Path(file_okay=False),
-              help="Project built by `mcugen build` (its bench firmware and model).")
+              help="Project built by `mcugen build` (its bench firmware and model); default: the "
+                   "current folder when it is one and no MODEL is given.")
 @click.option("--inputs", "inputs_path", type=click.Path(dir_okay=False),
               help="Samples to send: .npy/.npz (samples x input shape) or raw .bin; default random.")
 @click.option("-n", "count", type=click.IntRange(1, 100000), default=10, show_default=True,
@@ -68,11 +69,14 @@ def command(state, model, board_name, port, emulate, project_dir, inputs_path, c
     from mcugen.convert.tflite_reader import read_graph
 
     rep = state.reporter
+    _check_outputs(json_out, report_out)  # a bad name or place fails now, not after the bench
     if micropython:
         from mcugen.micropython.commands import bench_command
 
         return bench_command(rep, project_dir, port, "mount" if mount else "copy" if install else "",
                              count, seed, json_out)
+    if project_dir is None and model is None and Path("mcugen.json").is_file():
+        project_dir = "."  # run inside a project folder, as `mcugen flash` does
     if emulate == bool(port):
         raise click.UsageError("give either --emulate (QEMU) or --port PORT (a real board)")
     project = target.read_project(project_dir) if project_dir else None
@@ -131,18 +135,28 @@ def command(state, model, board_name, port, emulate, project_dir, inputs_path, c
                           "tflite-micro", hint="rerun with --json OUT to see which samples and by how much")
 
 
+def _check_outputs(json_out: str | None, report_out: str | None) -> None:
+    from mcugen.fsutil import check_writable_file
+
+    if json_out and json_out != "-":
+        check_writable_file(json_out)
+    if report_out:
+        from mcugen.bench.reportfile import check_report_path
+
+        check_report_path(report_out)
+
+
 def _build_for_bench(model, board, rep):
-    """--emulate with a MODEL and no --project: build it first, into .mcugen/bench/."""
+    """--emulate with a MODEL and no --project: build it first (once: .mcugen/bench/ keeps the
+    firmware by content, shared safely by benches running at the same time)."""
     from mcugen.bench import target
-    from mcugen.build.api import build
+    from mcugen.bench.buildcache import cached_build
 
     if not model:
         raise McugenError("--emulate needs a model or a built project",
                           hint=f"mcugen bench MODEL.tflite --board {board.name} --emulate, or --project DIR")
-    target.load_model(model, None)  # an int8 .tflite: the oracle needs exactly what was built
-    out = Path(".mcugen") / "bench" / f"{Path(model).stem}_{board.name}"
-    rep.info(f"building {Path(model).name} for {board.name} into {out}")
-    return target.read_project(build(model, board.name, out, reporter=rep).project.path)
+    data, _name = target.load_model(model, None)  # an int8 .tflite: the oracle needs exactly what was built
+    return target.read_project(cached_build(model, data, board, rep))
 
 
 def _samples(graph, count: int, seed: int, inputs_path: str | None):

@@ -16,7 +16,10 @@ from mcugen.report import human_bytes
 @click.option("-b", "--board", default=DEFAULT_BOARD, show_default=True,
               help="Target board (see `mcugen boards`).")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
-              help="Project directory to write (replaced whole). Default: <model>_<board>.")
+              help="Project directory to write. Default: <model>_<board>. An existing one is "
+                   "replaced only if it is empty or an earlier mcugen output.")
+@click.option("--force", is_flag=True,
+              help="Replace -o even if mcugen did not make it (never the current, home or model's folder).")
 @click.option("--calibration", type=click.Path(exists=True, path_type=Path),
               help="Representative inputs (.npy/.npz) for converting a float model to int8.")
 @click.option("--name", "prefix", default="model", show_default=True,
@@ -34,7 +37,7 @@ from mcugen.report import human_bytes
               help="With --target micropython: a MicroPython source tree; also builds the .mpy "
                    "(default: $MCUGEN_MPY_DIR).")
 @click.pass_obj
-def command(state, model: Path, board: str, output: Path | None, calibration: Path | None,
+def command(state, model: Path, board: str, output: Path | None, force: bool, calibration: Path | None,
             prefix: str, no_inplace: bool, compile_: bool | None, run: bool, target: str,
             mpy_dir: Path | None) -> None:
     """Turn MODEL into a PlatformIO firmware project for BOARD, and build it.
@@ -57,7 +60,8 @@ def command(state, model: Path, board: str, output: Path | None, calibration: Pa
         from mcugen.micropython.commands import build_command
 
         build_command(state.reporter, str(model), board, str(output) if output else None, prefix,
-                      str(calibration) if calibration else None, str(mpy_dir) if mpy_dir else None)
+                      str(calibration) if calibration else None, str(mpy_dir) if mpy_dir else None,
+                      force=force)
         return
     from mcugen.build.api import build
 
@@ -66,7 +70,7 @@ def command(state, model: Path, board: str, output: Path | None, calibration: Pa
         raise click.UsageError("--run needs the firmware compiled; drop --no-compile")
     rep = state.reporter
     result = build(model, board, output, calibration, prefix, inplace=not no_inplace,
-                   compile_mode=mode, run=run, reporter=rep,
+                   compile_mode=mode, run=run, reporter=rep, force=force,
                    command_line="mcugen " + " ".join(shlex.quote(a) for a in sys.argv[1:]))
     b = result.project.board
     if result.sizes:
@@ -96,13 +100,6 @@ def command(state, model: Path, board: str, output: Path | None, calibration: Pa
     for env_name in result.sizes:
         rep.info(f"firmware {env_name}: {result.project.elf(env_name)}")
     if result.next_steps:
-        rep.info("On a machine with PlatformIO and the board connected:")
+        rep.info("On a machine with PlatformIO and the board connected:" if not b.emulated else "Next:")
         for line in result.next_steps:
             rep.info("  " + line)
-    elif b.emulated and not run:
-        from mcugen.build.pio_offline import core_dir
-
-        rep.info(f"Run the self-test: mcugen build {model} --board {b.name} --run   (or, in "
-                 f"{result.project.path}: PLATFORMIO_CORE_DIR={core_dir()} pio run -e "
-                 f"{result.project.selftest_env} -t upload)")
-        rep.info(f"Benchmark it: mcugen bench {model} --board {b.name} --emulate --project {result.project.path}")

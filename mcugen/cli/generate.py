@@ -11,7 +11,10 @@ from mcugen.report import human_bytes
 @click.command("generate")
 @click.argument("model", type=click.Path(dir_okay=True, path_type=Path))
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Directory to write the C library into (replaced whole, atomically).")
+              help="Directory to write the C library into (replaced whole, atomically, if it is "
+                   "empty or an earlier mcugen output).")
+@click.option("--force", is_flag=True,
+              help="Replace -o even if mcugen did not make it (never the current, home or model's folder).")
 @click.option("--name", "prefix", default="model", show_default=True,
               help="C symbol prefix: model_invoke(), MODEL_ARENA_BYTES, ...")
 @click.option("--no-inplace", is_flag=True, help="Give every tensor its own bytes (no in-place or overlap).")
@@ -25,7 +28,7 @@ from mcugen.report import human_bytes
               help="Kernel variant: portable C; dsp (SMLAD/SXTB16 for Cortex-M4/M7/M33/M55, plain C "
                    "elsewhere); rv32 (register-blocked C for RV32IMC). All bit-exact.")
 @click.pass_obj
-def command(state, model: Path, out_dir: Path, prefix: str, no_inplace: bool, align: int,
+def command(state, model: Path, out_dir: Path, force: bool, prefix: str, no_inplace: bool, align: int,
             calibration: Path | None, no_size: bool, as_json: bool, variant: str = "portable") -> None:
     """Generate the C inference library for MODEL, for your own firmware project.
 
@@ -52,7 +55,7 @@ def command(state, model: Path, out_dir: Path, prefix: str, no_inplace: bool, al
     from mcugen.codegen.memory import plan_memory
     from mcugen.codegen.size import cortex_m4_size
     from mcugen.convert.api import convert_model, stage_count
-    from mcugen.fsutil import atomic_output_dir
+    from mcugen.fsutil import atomic_output_dir, check_output_dir, library_manifest
     from mcugen.ops import lower_graph
 
     rep = state.reporter
@@ -62,6 +65,7 @@ def command(state, model: Path, out_dir: Path, prefix: str, no_inplace: bool, al
 
         raise McugenError(f"--kernels {variant} reads scratch and weights a word at a time; --align {align} "
                           "would misplace them", hint="use --align 4 or more (the default is 16)")
+    check_output_dir(out_dir, force, protect=(model,))
     n_convert = stage_count(model)
     total = n_convert + 3 + (0 if no_size else 1)
     converted = convert_model(model, calibration_data=calibration, reporter=rep, steps=(1, total))
@@ -75,8 +79,9 @@ def command(state, model: Path, out_dir: Path, prefix: str, no_inplace: bool, al
     rep.stage(step + 1, total, "plan", f"arena {human_bytes(int(plan.size))} "
               f"({'no in-place' if no_inplace else 'in-place'}, {getattr(plan, 'algorithm', 'separate')})")
     sources = generate_sources(graph, plan, calls, prefix=prefix)
-    with atomic_output_dir(out_dir) as tmp:
+    with atomic_output_dir(out_dir, force, protect=(model,)) as tmp:
         written = sources.write(tmp)
+        library_manifest(tmp, graph.sha256, prefix, [p.name for p in written])
     rep.stage(step + 2, total, "generate", f"{out_dir}/ ({len(written)} files)")
     if no_size:
         result = {"weights_bytes": sources.weight_bytes, "arena_bytes": sources.arena_bytes}

@@ -84,9 +84,15 @@ def command(state, model: Path, as_json: bool, plot: Path | None, no_inplace: bo
     from mcugen.arena import plan_arena
     from mcugen.arena.lifetimes import tensor_lifetimes
     from mcugen.convert.api import convert_model, stage_count
-    from mcugen.fsutil import atomic_write
+    from mcugen.fsutil import atomic_write, check_writable_file
 
     rep = state.reporter
+    if plot is not None:  # a bad name or an unwritable place fails now, not after planning
+        from mcugen.arena.plot import check_plot_path
+
+        check_plot_path(plot)
+    if tflm_offline is not None:
+        check_writable_file(tflm_offline)
     variant = "portable"
     if board is not None:
         from mcugen.boards import load_board

@@ -13,13 +13,13 @@ from mcugen.report import Reporter, human_bytes
 
 
 def build_command(rep: Reporter, model: str, board: str, out_dir: str | None, name: str,
-                  calibration: str | None = None, mpy_dir: str | None = None) -> Path:
+                  calibration: str | None = None, mpy_dir: str | None = None, force: bool = False) -> Path:
     """Write the MicroPython folder and tell the user the next commands. Returns the folder."""
     from mcugen.micropython.project import build_micropython
 
     out = Path(out_dir) if out_dir else Path(f"{Path(model).stem}_micropython_{board}")
     project = build_micropython(model, board, out, name=name, calibration=calibration,
-                                mpy_dir=mpy_dir, reporter=rep)
+                                mpy_dir=mpy_dir, reporter=rep, force=force)
     arch = project.target.arch.name
     rows = [("folder", str(out)),
             ("module", f"{project.module} (natmod ARCH {arch})"),

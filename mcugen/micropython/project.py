@@ -66,25 +66,28 @@ def generate_library(graph: Graph, prefix: str, kernel_variant: str = "portable"
 
 def build_micropython(model: str | Path, board: str, out_dir: str | Path, name: str = "model",
                       calibration: str | Path | None = None, mpy_dir: str | Path | None = None,
-                      reporter: Reporter | None = None) -> MpyProject:
+                      reporter: Reporter | None = None, force: bool = False) -> MpyProject:
     """Convert `model` if needed and write the MicroPython folder for `board` into `out_dir`."""
     from mcugen.convert.api import convert_model, stage_count
+    from mcugen.fsutil import check_output_dir
 
     rep = reporter or Reporter(quiet=True)
     target = resolve_target(board)
     check_module_name(name)
     mpy_dir = mpy_dir or os.environ.get(MPY_DIR_ENV) or None
+    check_output_dir(out_dir, force, protect=(model,))
     n_load = stage_count(model)
     total = n_load + 1 + bool(mpy_dir)
     converted = convert_model(model, calibration_data=calibration, reporter=rep, steps=(1, total))
     return write_micropython(converted.tflite, converted.graph, target, out_dir, name, mpy_dir,
-                             rep, steps=(n_load + 1, total))
+                             rep, steps=(n_load + 1, total), force=force, protect=(model,))
 
 
 def write_micropython(tflite: bytes, graph: Graph, target: MpyTarget, out_dir: str | Path,
                       name: str = "model", mpy_dir: str | Path | None = None,
                       reporter: Reporter | None = None, steps: tuple[int, int] = (1, 1),
-                      runs: int = DEFAULT_RUNS, seed: int = DEFAULT_SEED) -> MpyProject:
+                      runs: int = DEFAULT_RUNS, seed: int = DEFAULT_SEED, force: bool = False,
+                      protect: tuple = ()) -> MpyProject:
     rep = reporter or Reporter(quiet=True)
     out_dir = Path(out_dir)
     library = generate_library(graph, name, target.kernel_variant)
@@ -106,7 +109,7 @@ def write_micropython(tflite: bytes, graph: Graph, target: MpyTarget, out_dir: s
     manifest = {"module": name, "board": target.board, "arch": target.arch.name,
                 "sha256": graph.sha256, "model": MODEL_COPY, "runs": runs, "seed": seed}
     mpy = None
-    with atomic_output_dir(out_dir) as tmp:
+    with atomic_output_dir(out_dir, force, protect) as tmp:
         for rel, text in files.items():
             path = tmp / rel
             path.parent.mkdir(parents=True, exist_ok=True)
