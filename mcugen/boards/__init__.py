@@ -57,6 +57,10 @@ class Board:
     defines: tuple[tuple[str, str], ...] = ()  # extra macros for the glue
     qemu_system: str = ""
     qemu_machine: str = ""
+    # the firmware's own share besides the model (start-up, glue, framework, bench, kernels)
+    firmware_flash_bytes: int = 0
+    firmware_ram_bytes: int = 0
+    firmware_source: str = ""
 
     @property
     def counts_instructions(self) -> bool:
@@ -101,6 +105,7 @@ def load_board(name: str) -> Board:
 def _from_toml(d: dict) -> Board:
     mem, tc, pio, uart, counter = d["memory"], d["toolchain"], d["platformio"], d["uart"], d["counter"]
     qemu = d.get("qemu", {})
+    firmware = d["firmware"]
     if counter["kind"] not in ("cycles", "instructions"):
         raise ValueError(f"counter.kind must be 'cycles' or 'instructions', not {counter['kind']!r}")
     if d["emulated"] and not qemu:
@@ -120,4 +125,6 @@ def _from_toml(d: dict) -> Board:
         counter=counter["kind"], counter_hz=int(counter["hz"]), counter_source=counter["source"],
         defines=tuple((str(k), str(v)) for k, v in d.get("defines", {}).items()),
         qemu_system=qemu.get("system", ""), qemu_machine=qemu.get("machine", ""),
+        firmware_flash_bytes=int(firmware["flash_bytes"]), firmware_ram_bytes=int(firmware["ram_bytes"]),
+        firmware_source=str(firmware["source"]),
     )
