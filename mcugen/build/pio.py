@@ -64,7 +64,7 @@ def run_pio(project_dir: Path, envs: list[str], log_path: Path, offline_core: bo
         cmd += ["-e", env]
     env_vars = pio_offline.pio_env() if offline_core else dict(os.environ)
     if offline_core:
-        pio_offline.setup()
+        pio_offline.ensure_platform()  # registers the shipped platform by name
     with open(log_path, "w") as log:
         try:
             proc = procs.run(cmd, stdout=log, stderr=subprocess.STDOUT, env=env_vars,

@@ -113,8 +113,15 @@ def setup(force: bool = False) -> Path:
 
 
 def platform_spec() -> str:
-    """How projects name the shipped platform (`platform = ...` in platformio.ini)."""
+    """Where the shipped platform is installed from (a `symlink://` into this installation)."""
     return f"symlink://{PLATFORM_DIR}"
+
+
+def platform_name() -> str:
+    """How projects name the shipped platform (`platform = ...` in platformio.ini): by its name,
+    registered in mcugen's core directory by ensure_platform, so a project holds no path of this
+    machine and can be moved or shared."""
+    return json.loads((PLATFORM_DIR / "platform.json").read_text())["name"]
 
 
 def ensure_platform() -> None:

@@ -134,3 +134,18 @@ def command(state, out_dir: Path, board: str) -> None:  # noqa: ANN001
         reporter.stage(number, len(STEPS), name, description)
         reporter.info(f"          {step(run)}")
     reporter.info(f"demo done: outputs in {out_dir}")
+    reporter.info("Next:")
+    for line in next_steps(run):
+        reporter.info("  " + line)
+
+
+def next_steps(run: DemoRun) -> list[str]:
+    """What to try after the demo, as commands that run as printed (a test runs them)."""
+    import shlex
+
+    project = shlex.quote(str(run.artifacts["project"]))
+    model = shlex.quote(str(run.artifacts["tflite_path"]))
+    samples = shlex.quote(str(run.artifacts["example"].validation))
+    return [f"mcugen inspect {model}   # the int8 model, op by op",
+            f"mcugen selftest --project {project}   # the firmware's self-test under QEMU again",
+            f"mcugen bench --project {project} --emulate --inputs {samples} -n 50   # more inferences"]

@@ -124,19 +124,3 @@ def test_conversion_is_reproducible(converted, example_files):
     """Same model and calibration, same bytes: the sha256 baked into generated code is stable."""
     again = convert_model(example_files.model, example_files.calibration)
     assert again.tflite == converted.tflite
-
-
-@pytest.mark.slow
-def test_demo_runs_end_to_end_on_the_default_emulated_board(tmp_path):
-    """The README's first command: train, convert, plan, build, self-test and bench under QEMU."""
-    from mcugen.cli import main
-
-    out = tmp_path / "demo"
-    assert main(["--no-progress", "demo", "-o", str(out)]) == 0
-    bench = json.loads((out / "bench.json").read_text())
-    assert bench["board"] == "mps2_an386" and bench["n"] == 20
-    assert bench["outputs_match"] is True and bench["mismatches"] == 0
-    assert bench["latency"]["unit"] == "instructions" and bench["latency"]["median"] > 0
-    assert (out / "arena.svg").read_text().lstrip().startswith(("<?xml", "<svg"))
-    assert (out / "firmware" / "platformio.ini").is_file()
-    assert "<html" in (out / "bench.html").read_text().lower()
