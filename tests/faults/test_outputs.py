@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import stat
 import subprocess
+import sys
+import time
 
 import pytest
 
@@ -159,3 +162,26 @@ def test_an_emulated_project_can_be_moved_and_still_builds(hello, tmp_path):
     assert built.returncode == 0, built.stdout[-2000:]
     proc = run_mcugen("selftest", "--project", str(moved), cwd=tmp_path)
     assert proc.returncode == 0 and "PASS" in proc.stderr + proc.stdout, proc.stderr
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_interrupted_compile_leaves_no_project(shared_models, tmp_path, sig):
+    """Ctrl-C (or a kill) while `pio run` compiles: no project folder without firmware, no temporaries."""
+    out = tmp_path / "fw"
+    proc = subprocess.Popen([sys.executable, "-m", "mcugen", "--no-progress", "build",
+                             str(shared_models / "vww/vww_96_int8.tflite"), "-o", str(out)],
+                            cwd=tmp_path, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    try:
+        for line in proc.stderr:
+            if "] compile" in line:
+                break
+        else:
+            pytest.fail("build ended before compiling")
+        time.sleep(0.5)  # inside pio run
+        proc.send_signal(sig)
+        proc.wait(timeout=30)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert proc.returncode == 128 + sig
+    assert not out.exists() and list(tmp_path.iterdir()) == []
