@@ -1,6 +1,7 @@
 """The one family of expected errors: each carries what went wrong and what to do about it.
 
-The CLI turns these into `error: ...` / `hint: ...` and exit status 2 (3 for device errors);
+The CLI turns these into `error: ...` / `hint: ...` and exit status 2 (3 for device errors, 4
+when outputs differ from tflite-micro's);
 anything else is a bug and gets a traceback.
 """
 from __future__ import annotations
@@ -65,3 +66,10 @@ class DeviceError(McugenError):
     """The board (real or emulated) did not answer as expected."""
 
     exit_code = 3
+
+
+class OutputsDiffer(McugenError):
+    """The board ran, but some outputs differ from tflite-micro's: a result, with its own exit
+    status (4) so scripts can tell it from usage, build (2) and board (3) errors."""
+
+    exit_code = 4

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from mcugen.errors import McugenError
+from mcugen.errors import McugenError, OutputsDiffer
 
 
 @click.command("bench")
@@ -58,8 +58,8 @@ def command(state, model, board_name, port, emulate, project_dir, inputs_path, c
       mcugen bench kws.tflite --board nucleo_l4r5zi --port /dev/ttyACM0 --inputs samples.npy
       mcugen bench --micropython --port /dev/ttyACM0 --project out/kws_mpy --install
 
-    Exit status: 0 when every output is bit-exact, 2 when some differ (or on usage errors),
-    3 when the board cannot be reached or misbehaves.
+    Exit status: 0 when every output is bit-exact, 4 when some differ, 3 when the board cannot
+    be reached or misbehaves, 2 on usage and other errors.
     """
     from mcugen.bench import target
     from mcugen.bench.client import BenchClient
@@ -131,7 +131,7 @@ def command(state, model, board_name, port, emulate, project_dir, inputs_path, c
         for path in write_report(result, report_out):
             rep.info(f"wrote {path}")
     if not result.outputs_match:
-        raise McugenError(f"{result.mismatch_count} output(s) of {result.n} inferences differ from "
+        raise OutputsDiffer(f"{result.mismatch_count} output(s) of {result.n} inferences differ from "
                           "tflite-micro", hint="rerun with --json OUT to see which samples and by how much")
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from mcugen.errors import McugenError
+from mcugen.errors import McugenError, OutputsDiffer
 from mcugen.report import Reporter, human_bytes
 
 
@@ -61,7 +61,7 @@ def bench_command(rep: Reporter, project_dir: str | None, port: str | None, inst
             atomic_write(json_out, json.dumps(result.as_json(), indent=2) + "\n")
             rep.info(f"wrote {json_out}")
     if not result.exact:
-        raise McugenError("the board's outputs differ from tflite-micro "
+        raise OutputsDiffer("the board's outputs differ from tflite-micro "
                           f"({sum(result.mismatched_bytes)} bytes)",
                           hint="rebuild the module with this mcugen and reinstall it; if it persists, "
                                "report it with the build folder")
