@@ -24,12 +24,13 @@ def check_unary(graph: Graph, op: Op) -> str | None:
     return None
 
 
-def table_call(graph: Graph, op: Op, kernel: str, table: Sequence[int]) -> KernelCall:
-    """A LUT kernel call: out[i] = table[in[i] + 128]."""
+def table_call(graph: Graph, op: Op, table: Sequence[int]) -> KernelCall:
+    """A call of the one LUT kernel (lut_s8): out[i] = table[in[i] + 128]. Any int8 -> int8
+    element-wise op is its table, computed in its op module."""
     if len(table) != 256 or not all(-128 <= v <= 127 for v in table):
-        raise ValueError(f"{kernel}: a lookup table needs 256 int8 entries")
+        raise ValueError(f"{op.kind}: a lookup table needs 256 int8 entries")
     return KernelCall(
-        op_index=op.index, kind=op.kind, kernel=kernel,
+        op_index=op.index, kind=op.kind, kernel="lut",
         params=(("size", graph.tensor(op.outputs[0]).num_elements), ("table", ConstRef("table"))),
         inputs=(op.inputs[0],), outputs=(op.outputs[0],),
         consts=(ConstArray("table", "int8_t", tuple(int(v) for v in table)),),

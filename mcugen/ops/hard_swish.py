@@ -66,5 +66,5 @@ def check(graph: Graph, op: Op) -> str | None:
 
 def lower(graph: Graph, op: Op) -> KernelCall:
     qi, qo = graph.tensor(op.inputs[0]).quant, graph.tensor(op.outputs[0]).quant
-    return table_call(graph, op, "hard_swish",
+    return table_call(graph, op,
                       hard_swish_table(qi.scale, qi.zero_point, qo.scale, qo.zero_point))

@@ -43,5 +43,5 @@ def check(graph: Graph, op: Op) -> str | None:
 def lower(graph: Graph, op: Op) -> KernelCall:
     qi, qo = graph.tensor(op.inputs[0]).quant, graph.tensor(op.outputs[0]).quant
     alpha = float(op.options.get("alpha", 0.2))
-    return table_call(graph, op, "leaky_relu",
+    return table_call(graph, op,
                       leaky_relu_table(qi.scale, qi.zero_point, qo.scale, qo.zero_point, alpha))

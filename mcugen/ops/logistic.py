@@ -61,4 +61,4 @@ def check(graph: Graph, op: Op) -> str | None:
 
 def lower(graph: Graph, op: Op) -> KernelCall:
     q = graph.tensor(op.inputs[0]).quant
-    return table_call(graph, op, "logistic", logistic_table(q.scale, q.zero_point))
+    return table_call(graph, op, logistic_table(q.scale, q.zero_point))

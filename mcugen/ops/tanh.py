@@ -35,4 +35,4 @@ def check(graph: Graph, op: Op) -> str | None:
 
 def lower(graph: Graph, op: Op) -> KernelCall:
     q = graph.tensor(op.inputs[0]).quant
-    return table_call(graph, op, "tanh", tanh_table(q.scale, q.zero_point))
+    return table_call(graph, op, tanh_table(q.scale, q.zero_point))

@@ -1,6 +1,6 @@
-#include "hard_swish_s8.h"
+#include "lut_s8.h"
 
-mg_status mg_hard_swish_s8(const mg_hard_swish_params *p, const int8_t *in, int8_t *out)
+mg_status mg_lut_s8(const mg_lut_params *p, const int8_t *in, int8_t *out)
 {
     int32_t i;
     if (p == NULL || p->table == NULL || in == NULL || out == NULL || p->size < 0) {
