@@ -13,6 +13,7 @@
 #define SYST_PERIOD 0x01000000u
 #define SCB_ICSR REG32(0xE000ED04u)
 #define SCB_ICSR_PENDSTSET (1u << 26)
+#define SCB_ICSR_PENDSTCLR (1u << 25)
 
 /* SysTick is 24 bits: its interrupt counts periods so the counter spans 32 bits. */
 static volatile uint32_t systick_periods;
@@ -29,6 +30,12 @@ void mg_board_counter_init(void)
     SYST_RVR = SYST_PERIOD - 1u;
     SYST_CVR = 0u;
     SYST_CSR = SYST_ENABLE_TICKINT_CLKSOURCE;
+    /* The write cleared CVR to 0, and it reads 0 until the first clock loads it from RVR.
+     * mg_board_counter_read would take that 0 for the last tick of a period (PERIOD - 1), so a
+     * run measured right after a restart would start one period ahead and its count wrap to
+     * ~2^32 - 2^24 ticks: wait for the reload, after which the count starts at 0. */
+    while (SYST_CVR == 0u) {
+    }
 }
 
 uint32_t mg_board_counter_read(void)
@@ -49,7 +56,8 @@ uint32_t mg_board_counter_read(void)
 
 void mg_board_counter_restart(void)
 {
-    SYST_CSR = 0u;
+    SYST_CSR = 0u;                  /* stopped: no new wrap can pend */
+    SCB_ICSR = SCB_ICSR_PENDSTCLR;  /* nor one from before be counted after the restart */
     systick_periods = 0u;
     mg_board_counter_init();
 }
