@@ -15,6 +15,7 @@ from pathlib import Path
 
 from mcugen import procs
 from mcugen.errors import ToolchainError
+from mcugen import __version__
 from mcugen.fsutil import atomic_output_dir
 from mcugen.ir import Graph
 from mcugen.micropython.render import (DEFAULT_RUNS, DEFAULT_SEED, MpyOptions, check_module_name,
@@ -106,7 +107,7 @@ def write_micropython(tflite: bytes, graph: Graph, target: MpyTarget, out_dir: s
                  f"import (weights and arena are copied into it); {target.board} has "
                  f"{human_bytes(target.ram_bytes)} of RAM in all: build usercmodule/ into the "
                  "firmware instead (weights stay in flash)")
-    manifest = {"module": name, "board": target.board, "arch": target.arch.name,
+    manifest = {"mcugen_version": __version__, "module": name, "board": target.board, "arch": target.arch.name,
                 "sha256": graph.sha256, "model": MODEL_COPY, "runs": runs, "seed": seed}
     mpy = None
     with atomic_output_dir(out_dir, force, protect) as tmp:
