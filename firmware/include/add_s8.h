@@ -1,16 +1,16 @@
 /* ADD, int8 with TFLite broadcasting (TFLM reference arithmetic: both inputs rescaled to a
- * common 2^20-scaled domain, summed, requantized). Element-wise: in-place safe. */
+ * common 2^20-scaled domain, summed, requantized). Output element i is written after both
+ * inputs' elements for i were read, so `out` may be the same buffer as a same-shape input. */
 #ifndef MG_ADD_S8_H
 #define MG_ADD_S8_H
 
 #include "mg_types.h"
 
 typedef struct {
-    int32_t size;         /* output elements */
-    int32_t broadcast;    /* 0: both inputs have the output's shape; 1: use dims/strides */
-    int32_t dims[6];      /* output shape, left-padded with 1 */
-    int32_t strides1[6];  /* input1 element strides per output dim (0 where broadcast) */
-    int32_t strides2[6];
+    int32_t rank;             /* dims of the collapsed output iteration space, 1..6 */
+    const int32_t *dims;      /* [rank] output extent per dim */
+    const int32_t *stride1;   /* [rank] element stride of input 1 per dim (0 = broadcast) */
+    const int32_t *stride2;   /* [rank] element stride of input 2 per dim (0 = broadcast) */
     int32_t input1_offset, input2_offset; /* -zero points */
     int32_t output_offset;
     int32_t left_shift;

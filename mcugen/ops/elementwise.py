@@ -1,5 +1,5 @@
 """Helpers for the element-wise op modules: shared checks, the broadcast walk of the binary
-kernels (SUB, MUL), and the KernelCall of the table-lookup kernels (LOGISTIC, TANH, LEAKY_RELU,
+kernels (ADD, SUB, MUL), and the KernelCall of the table-lookup kernels (LOGISTIC, TANH, LEAKY_RELU,
 HARD_SWISH), whose 256-entry tables each op module computes with TFLM's exact integer arithmetic."""
 from __future__ import annotations
 
@@ -56,6 +56,24 @@ def check_binary(graph: Graph, op: Op) -> str | None:
     if quant.fused_activation(op) not in quant.SUPPORTED_ACTIVATIONS:
         return f"fused activation {quant.fused_activation(op)}"
     return None
+
+
+def binary_call(graph: Graph, op: Op, kernel: str, constants: Sequence[tuple[str, int]],
+                macs: int | None = None) -> KernelCall:
+    """The KernelCall of a binary element-wise kernel (ADD, SUB, MUL): the broadcast walk, the
+    zero-point offsets, the op's own requantization `constants`, then the activation bounds."""
+    t1, t2, out = (graph.tensor(t) for t in (*op.inputs, op.outputs[0]))
+    walk, consts = broadcast_params(graph, op)
+    act_min, act_max = quant.activation_range(quant.fused_activation(op), out)
+    return KernelCall(
+        op_index=op.index, kind=op.kind, kernel=kernel,
+        params=(*walk,
+                ("input1_offset", -t1.quant.zero_point), ("input2_offset", -t2.quant.zero_point),
+                ("output_offset", out.quant.zero_point), *constants,
+                ("act_min", act_min), ("act_max", act_max)),
+        inputs=tuple(op.inputs), outputs=(out.id,), consts=consts,
+        **({} if macs is None else {"macs": macs}),
+    )
 
 
 def broadcast_params(graph: Graph, op: Op) -> tuple[tuple, tuple]:

@@ -10,7 +10,7 @@ import numpy as np
 from mcugen.ir import Graph, Op
 from mcugen.ops import quant
 from mcugen.ops.base import KernelCall
-from mcugen.ops.elementwise import broadcast_params, check_binary
+from mcugen.ops.elementwise import binary_call, check_binary
 
 KINDS = ("SUB",)
 LEFT_SHIFT = 20
@@ -39,14 +39,5 @@ def check(graph: Graph, op: Op) -> str | None:
 
 def lower(graph: Graph, op: Op) -> KernelCall:
     t1, t2, out = (graph.tensor(t) for t in (*op.inputs, op.outputs[0]))
-    walk, consts = broadcast_params(graph, op)
     m = sub_multipliers(t1.quant.scale, t2.quant.scale, out.quant.scale)
-    act_min, act_max = quant.activation_range(quant.fused_activation(op), out)
-    return KernelCall(
-        op_index=op.index, kind=op.kind, kernel="sub",
-        params=(*walk,
-                ("input1_offset", -t1.quant.zero_point), ("input2_offset", -t2.quant.zero_point),
-                ("output_offset", out.quant.zero_point), ("left_shift", LEFT_SHIFT),
-                *m.items(), ("act_min", act_min), ("act_max", act_max)),
-        inputs=tuple(op.inputs), outputs=(out.id,), consts=consts,
-    )
+    return binary_call(graph, op, "sub", (("left_shift", LEFT_SHIFT), *m.items()))

@@ -248,16 +248,18 @@ def add_dsp(graph: Graph, call: KernelCall) -> KernelCall | None:
     """Same-shape ADD -> mg_add_dsp_s8, when every rescaling step is a right shift (or none) by a
     non-negative multiplier and every value stays below 2^30 (so the doubling is exact)."""
     p = dict(call.params)
+    walk = {c.name: c.values for c in call.consts}
+    same_shape = p["rank"] == 1 and walk["stride1"] == walk["stride2"] == (1,)
     steps = [(p["input1_multiplier"], p["input1_shift"]), (p["input2_multiplier"], p["input2_shift"]),
              (p["output_multiplier"], p["output_shift"])]
-    if p["broadcast"] or any(m < 0 or s > 0 for m, s in steps) or p["left_shift"] > 21:
+    if not same_shape or any(m < 0 or s > 0 for m, s in steps) or p["left_shift"] > 21:
         return None
     shifted = 255 << p["left_shift"]  # |x + offset| <= 255 for int8 x and zero point
     scaled = [(shifted * m >> 31) + 1 >> -s for m, s in steps[:2]]
     if 2 * shifted >= 1 << 31 or scaled[0] + scaled[1] + 2 >= 1 << 30:
         return None
     params = (
-        ("size", p["size"]), ("input1_offset", p["input1_offset"]), ("input2_offset", p["input2_offset"]),
+        ("size", walk["dims"][0]), ("input1_offset", p["input1_offset"]), ("input2_offset", p["input2_offset"]),
         ("output_offset", p["output_offset"]), ("doubled_left_shift", p["left_shift"] + 1),
         ("input1", add_step(*steps[0])), ("input2", add_step(*steps[1])), ("output", add_step(*steps[2])),
         ("act_min", p["act_min"]), ("act_max", p["act_max"]),
