@@ -6,6 +6,7 @@ or `serial_for_url("socket://...")` into QEMU or the host test firmware. Every f
 """
 from __future__ import annotations
 
+import contextlib
 import time
 from typing import Callable
 
@@ -34,6 +35,8 @@ class BenchClient:
         self._pending: list[P.Frame] = []
         self._log = log or (lambda _text: None)
         self.ready: P.Ready | None = None
+        self.received = 0  # bytes read from the link
+        self.frame_bytes = 0  # of those, bytes of well-formed frames
 
     # -- start-up --------------------------------------------------------------------------
     def wait_ready(self, timeout: float | None = None) -> P.Ready:
@@ -44,18 +47,21 @@ class BenchClient:
         board is still booting are lost, so one HELLO is not enough either."""
         timeout = self.timeout if timeout is None else timeout
         deadline = time.monotonic() + timeout
+        received, frame_bytes = self.received, self.frame_bytes
+        deaf = False  # the board takes nothing we send (no more HELLOs then: they would block)
         frame = self._next_frame(min(deadline, time.monotonic() + HELLO_EVERY),
                                  want=lambda f: f.type == P.Msg.READY)
         while frame is None and time.monotonic() < deadline:
-            self._log("no READY yet; asking with HELLO")
-            self._seq = self._seq % 255 + 1
-            self._write(P.encode(P.Msg.HELLO, self._seq))
+            if not deaf:
+                self._log("no READY yet; asking with HELLO")
+                self._seq = self._seq % 255 + 1
+                deaf = not self._write(P.encode(P.Msg.HELLO, self._seq), deadline)
             frame = self._next_frame(min(deadline, time.monotonic() + HELLO_EVERY),
                                      want=lambda f: f.type == P.Msg.READY)
         if frame is None:
-            raise DeviceError(f"the board did not announce itself within {timeout:g} s",
-                              hint="is the bench firmware flashed (mcugen flash) and the baud "
-                                   "rate right? Press the board's reset button and retry")
+            self._discard_output()
+            got = self.received - received
+            raise _no_ready(timeout, got, got - (self.frame_bytes - frame_bytes), deaf)
         self.ready = self._parse(P.parse_ready, frame.payload, "READY")
         if self.ready.version != P.VERSION:
             raise DeviceError(f"the board speaks bench protocol version {self.ready.version}; "
@@ -123,8 +129,11 @@ class BenchClient:
         self.decoder.bad_seqs.clear()
         corrupted = False
         for attempt in range(attempts):
-            self._write(P.encode(msg, seq, payload))
             deadline = time.monotonic() + timeout
+            if not self._write(P.encode(msg, seq, payload), deadline):
+                self._discard_output()
+                raise DeviceError(f"the board took no bytes of {msg.name} within {timeout:g} s",
+                                  hint="is it still running? Press its reset button and retry")
             while True:
                 frame = self._next_frame(deadline, want=lambda f: True, bad_seq=seq)
                 if frame is None or frame is _CORRUPTED:
@@ -149,6 +158,7 @@ class BenchClient:
                 return frame
             if attempt + 1 < attempts:
                 self._log(f"no valid reply to {msg.name} in {timeout:g} s; retrying")
+        self._discard_output()
         if corrupted:
             raise DeviceError(f"the reply to {msg.name} arrived corrupted",
                               hint="a noisy line: check the cable, or lower the baud rate")
@@ -174,28 +184,48 @@ class BenchClient:
                 return _CORRUPTED
             if time.monotonic() >= deadline:
                 return None
-            data = self._read()
+            data = self._read(deadline)
             if data:
                 skipped = self.decoder.skipped
-                self._pending += self.decoder.feed(data)
+                frames = self.decoder.feed(data)
+                self.received += len(data)
+                self.frame_bytes += sum(P.HEADER_BYTES + len(f.payload) + P.CRC_BYTES for f in frames)
+                self._pending += frames
                 if self.decoder.skipped != skipped:
                     self._log(f"skipped {self.decoder.skipped - skipped} garbage byte(s) on the line")
 
-    def _read(self) -> bytes:
+    def _read(self, deadline: float) -> bytes:
         try:
-            self.link.timeout = POLL
+            wait = min(POLL, max(deadline - time.monotonic(), 0.001))
+            if self.link.timeout != wait:
+                self.link.timeout = wait
             waiting = getattr(self.link, "in_waiting", 0) or 1
             return self.link.read(min(waiting, 4096))
         except (serial.SerialException, OSError) as exc:
             raise DeviceError(f"lost the connection to the board: {exc}",
                               hint="the board was unplugged, or the emulator stopped") from exc
 
-    def _write(self, data: bytes) -> None:
+    def _write(self, data: bytes, deadline: float) -> bool:
+        """Send `data`; False when the board did not take it all before `deadline` (it does not
+        read, or flow control holds it): a write never outlasts the wait it belongs to."""
         try:
+            if hasattr(self.link, "write_timeout"):
+                self.link.write_timeout = max(deadline - time.monotonic(), 0.001)
             self.link.write(data)
+            return True
+        except serial.SerialTimeoutException:
+            return False
         except (serial.SerialException, OSError) as exc:
             raise DeviceError(f"lost the connection to the board: {exc}",
                               hint="the board was unplugged, or the emulator stopped") from exc
+
+    def _discard_output(self) -> None:
+        """Drop what the board has not taken yet: closing a USB serial port with unsent bytes
+        waits for them (up to 30 s) before the error could even be shown."""
+        reset = getattr(self.link, "reset_output_buffer", None)
+        if reset is not None:
+            with contextlib.suppress(Exception):
+                reset()
 
     @staticmethod
     def _parse(parser, payload: bytes, what: str):
@@ -204,6 +234,22 @@ class BenchClient:
         except P.ProtocolError as exc:
             raise DeviceError(f"malformed {what} reply from the board: {exc}",
                               hint="the firmware and mcugen disagree; rebuild and flash it") from exc
+
+
+def _no_ready(timeout: float, got: int, garbage: int, deaf: bool) -> DeviceError:
+    """Why no READY came: a silent board, one talking something else, one that does not read."""
+    if got == 0:
+        what = "sent nothing"
+        hint = "is the bench firmware flashed (mcugen flash) and running? Press the board's reset button and retry"
+    elif garbage == got:
+        what = f"sent {got} bytes that are not mcugen frames (wrong baud rate or other firmware?)"
+        hint = "flash the bench firmware (mcugen flash), or give the baud rate it was built with (--baud)"
+    else:
+        what = f"sent {got} bytes but no READY frame"
+        hint = "rebuild and flash the bench firmware with this mcugen version"
+    if deaf:
+        what += ", and took none of the bytes sent to it (is it running? hardware flow control?)"
+    return DeviceError(f"the board did not announce itself within {timeout:g} s: it {what}", hint=hint)
 
 
 def _name(msg_type: int) -> str:

@@ -26,7 +26,7 @@ from mcugen.errors import McugenError, OutputsDiffer
 @click.option("--json", "json_out", help="Write the result as JSON to this file ('-' for stdout).")
 @click.option("--report", "report_out", type=click.Path(dir_okay=False),
               help="Write a report with a per-layer chart: OUT.html or OUT.md.")
-@click.option("--timeout", type=float, default=5.0, show_default=True,
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=5.0, show_default=True,
               help="Seconds to wait for a reply (an inference may take max(120, this)).")
 @click.option("--baud", type=int, default=None, help="Baud rate of --port (default: the board's).")
 @click.option("--micropython", is_flag=True,

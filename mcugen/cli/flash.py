@@ -19,7 +19,8 @@ _NO_DEVICE = ("please specify `upload_port`", "no such file or directory", "coul
 @click.option("--port", help="Serial/upload port, e.g. /dev/ttyUSB0; PlatformIO looks for one if omitted.")
 @click.option("--project", "project_dir", type=click.Path(file_okay=False), default=".", show_default=True,
               help="Project built by `mcugen build`.")
-@click.option("--timeout", type=float, default=600, show_default=True, help="Seconds before giving up.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=600, show_default=True,
+              help="Seconds before giving up.")
 @click.pass_obj
 def command(state, board_name, port, project_dir, timeout):
     """Flash the benchmark firmware of a built project onto a connected board.
