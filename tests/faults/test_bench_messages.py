@@ -79,11 +79,14 @@ def deaf_port():
     master, slave = os.openpty()
     name = os.ttyname(slave)
     filler = os.open(name, os.O_WRONLY | os.O_NONBLOCK)
-    try:
-        while True:
-            os.write(filler, b"\0" * 1024)
-    except BlockingIOError:
-        pass
+    written = -1
+    while written:  # until full: the kernel moves bytes to the other end's buffer a little later
+        written = 0
+        try:
+            while True:
+                written += os.write(filler, b"\0" * 64)
+        except BlockingIOError:
+            time.sleep(0.05)
     try:
         yield name
     finally:
