@@ -159,4 +159,5 @@ def test_sigterm_during_compilation_ends_the_whole_pio_process_group(tmp_path, s
     while group_members(pgid):
         assert time.monotonic() < deadline, [_cmdline(p) for p in group_members(pgid)]
         time.sleep(0.02)
-    assert not (tmp_path / "fw").exists()  # and the interrupted build left no output
+    assert not (tmp_path / "fw").exists()  # and the interrupted build left no output,
+    assert not list(tmp_path.glob(".fw*"))  # not even its temporary folder (cleanup ran)
