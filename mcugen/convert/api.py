@@ -7,19 +7,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from mcugen.convert import calibration, source as sources
 from mcugen.convert.int8_check import require_int8
+from mcugen.convert.model_inputs import declared_inputs
 from mcugen.convert.quant_report import QuantReport, quant_report
 from mcugen.convert.tflite_reader import read_graph
-from mcugen.errors import CalibrationError, ModelLoadError, UnsupportedModel
+from mcugen.errors import ModelLoadError, UnsupportedModel
 from mcugen.ir import Graph
 from mcugen.report import Reporter
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from mcugen.convert.worker import LoadedModel
 
 SYNTHETIC_WARNING = ("no --calibration data: calibrating on synthetic random inputs. The int8 model runs, "
                      "but its accuracy on real data is UNKNOWN; give real samples with --calibration DATA.npy")
@@ -41,11 +43,16 @@ class ConvertResult:
 
 def convert_model(path: str | Path, calibration_data: str | Path | None = None,
                   validation: str | Path | None = None, reporter: Reporter | None = None,
-                  steps: tuple[int, int] = (1, 1)) -> ConvertResult:
+                  steps: tuple[int, int] = (1, 1), strict: bool = True) -> ConvertResult:
     """Load `path` and return its int8 form. `reporter` gets stage lines and warnings.
 
     `steps` = (first step number, total) for the stage lines, so a caller that runs more stages
     after this one can number them all; `stage_count(path)` says how many numbers this call uses.
+    `strict=False` returns any readable model, also one that computes in float (`mcugen inspect`
+    shows what mcugen cannot run instead of refusing it).
+
+    TensorFlow (Keras and SavedModel sources) runs in a child process (`convert.worker`): a
+    crash in it is an UnsupportedModel naming the model, not the end of the caller.
     """
     rep = reporter or Reporter(quiet=True)
     src = sources.identify(path)
@@ -54,12 +61,13 @@ def convert_model(path: str | Path, calibration_data: str | Path | None = None,
         rep.stage(first, total, "load", f"{src.path} (.tflite)")
         buf = _read_bytes(src.path)
         graph = read_graph(buf, name=src.stem)
-        require_int8(graph, str(src.path))
+        if strict:
+            require_int8(graph, str(src.path))
         if calibration_data is not None or validation is not None:
             rep.warn("the model is already int8: --calibration/--validation are not used "
                      "(a quantization report needs the float source model)")
         return ConvertResult(buf, graph, None, "tflite")
-    return _convert_float(src, calibration_data, validation, rep, first, total)
+    return _convert_float(src, calibration_data, validation, rep, first, total, strict)
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -70,46 +78,95 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def _convert_float(src: sources.ModelSource, calibration_data: str | Path | None,
-                   validation: str | Path | None, rep: Reporter, first: int, total: int) -> ConvertResult:
-    from mcugen.convert.keras_convert import load_float_model
+                   validation: str | Path | None, rep: Reporter, first: int, total: int,
+                   strict: bool) -> ConvertResult:
+    from mcugen.convert.worker import float_worker
 
+    # data files are checked against the inputs the file declares before TensorFlow is imported
+    declared = declared_inputs(src)
+    specs = ([(d.name, _sample_shape(src, d.shape)) for d in declared]
+             if declared and all(x is not None for d in declared for x in d.shape[1:]) else None)
+    calib = _samples(calibration_data, specs, "calibration") if specs else None
+    check = _samples(validation, specs, "validation") if specs else None
     rep.stage(first, total, "load", f"{src.path} ({src.kind}; importing TensorFlow)")
-    model = _quietly(rep, load_float_model, src)
-    sample_shapes = [_sample_shape(src, s) for s in model.input_shapes]
-    calib = _samples(calibration_data, sample_shapes, "calibration")
-    check = _samples(validation, sample_shapes, "validation")  # now: bad files fail before the slow part
-    synthetic = calib is None
-    if calib is None:
-        rep.warn(SYNTHETIC_WARNING)
-        calib = [calibration.synthetic_samples(s, seed=k) for k, s in enumerate(sample_shapes)]
-    rep.stage(first + 1, total, "quantize",
-              f"int8 with int8 I/O, {len(calib[0])} {'synthetic' if synthetic else 'calibration'} samples "
-              f"(loaded with {model.loader})")
-    tflite = _quietly(rep, model.to_int8, calib)
-    graph = read_graph(tflite, name=src.stem)
-    require_int8(graph, str(src.path), converted=True)
+    with float_worker() as worker:
+        model: LoadedModel = _in_child(worker, rep, src, None, "loading it", "load", str(src.path), src.kind)
+        loaded = [(n, _sample_shape(src, s)) for n, s in zip(model.input_names, model.input_shapes)]
+        if loaded != specs:  # not declared in a form read above, or declared otherwise: check again
+            calib = _samples(calibration_data, loaded, "calibration")
+            check = _samples(validation, loaded, "validation")
+        synthetic = calib is None
+        if calib is None:
+            rep.warn(SYNTHETIC_WARNING)
+            calib = [calibration.synthetic_samples(shape, seed=k) for k, (_, shape) in enumerate(loaded)]
+        rep.stage(first + 1, total, "quantize",
+                  f"int8 with int8 I/O, {len(calib[0])} {'synthetic' if synthetic else 'calibration'} samples "
+                  f"(loaded with {model.loader})")
+        tflite = _in_child(worker, rep, src, model, "converting it to int8", "convert", calib)
+        graph = read_graph(tflite, name=src.stem)
+        if strict:
+            require_int8(graph, str(src.path), converted=True)
+        inputs_order, outputs_order = _io_order(src, tflite, graph, model)
 
-    data = "validation" if check is not None else ("synthetic" if synthetic else "calibration")
-    check = check if check is not None else calib
-    rep.stage(first + 2, total, "check", f"float vs int8 on {len(check[0])} {data} samples")
-    float_outputs = _quietly(rep, model.predict, check)
+        data = "validation" if check is not None else ("synthetic" if synthetic else "calibration")
+        check = check if check is not None else calib
+        rep.stage(first + 2, total, "check", f"float vs int8 on {len(check[0])} {data} samples")
+        float_outputs = _in_child(worker, rep, src, model, "running the float model", "predict", check)
     with rep.progress("int8 reference run", total=len(check[0])) as advance:
-        report = quant_report(tflite, graph, check, float_outputs, data, advance)
+        report = quant_report(tflite, graph, [check[k] for k in inputs_order],
+                              [float_outputs[k] for k in outputs_order], data, advance)
     return ConvertResult(tflite, graph, report, model.loader, synthetic)
 
 
-def _quietly(rep: Reporter, fn: Callable[..., T], *args: Any) -> T:
-    """Run a TensorFlow call with its C-level chatter captured; show it with -v (also on failure)."""
-    from mcugen.convert.keras_convert import captured_native_output
+_RECURRENT = {"LSTM", "GRU", "SimpleRNN", "RNN", "Bidirectional", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D"}
 
-    chatter: list[str] = []
+
+def _in_child(worker: Any, rep: Reporter, src: sources.ModelSource, model: LoadedModel | None,
+              doing: str, request: str, *args: Any) -> Any:
+    """One request to the TensorFlow child; its chatter goes to `rep.debug` (-v), also on failure."""
+    from mcugen.convert.worker import WorkerDied
+
     try:
-        with captured_native_output() as chatter:
-            return fn(*args)
+        return worker.call(request, *args)
+    except WorkerDied as died:
+        layers = model.layers if model is not None else ()
+        recurrent = sorted(_RECURRENT.intersection(layers))
+        has = f"; the model has {', '.join(recurrent)} layer(s)" if recurrent else ""
+        hint = ("TensorFlow's int8 converter crashes on recurrent layers here, and mcugen has no kernel for "
+                "recurrent ops (UNIDIRECTIONAL_SEQUENCE_LSTM, ...) yet: model the time axis with Conv1D/"
+                "Conv2D and Dense layers instead" if recurrent else
+                "the crash is inside TensorFlow: replace the layer its last messages name, or convert the "
+                "model to an int8 .tflite yourself and give mcugen that")
+        raise UnsupportedModel(f"{src.path}: TensorFlow crashed ({died.signal_name}) {doing}{has}",
+                               hint=hint + "; `mcugen -v ...` shows TensorFlow's messages") from None
     finally:
-        text = "".join(chatter).strip()
+        text = worker.chatter().strip()
         if text:
             rep.debug("TensorFlow said:\n" + text)
+
+
+def _io_order(src: sources.ModelSource, tflite: bytes, graph: Graph,
+              model: LoadedModel) -> tuple[list[int], list[int]]:
+    """For each .tflite input (output), the index of the float model's input (output) it is: the
+    converter may order them differently (by name), so they are matched by signature name."""
+    from mcugen.convert.tflite_reader import signature_tensors
+
+    signature = signature_tensors(tflite)
+    return (_match(src, "input", graph.inputs, model.input_names, signature[0] if signature else {}),
+            _match(src, "output", graph.outputs, model.output_names, signature[1] if signature else {}))
+
+
+def _match(src: sources.ModelSource, what: str, tensors: tuple[int, ...], names: tuple[str, ...],
+           by_name: dict[str, int]) -> list[int]:
+    if len(tensors) <= 1:
+        return list(range(len(tensors)))
+    position = {by_name[n]: k for k, n in enumerate(names) if n in by_name}
+    order = [position.get(t) for t in tensors]
+    if sorted(k for k in order if k is not None) != list(range(len(tensors))):
+        raise UnsupportedModel(f"{src.path}: cannot tell which {what} of the converted model is which {what} "
+                               f"of the float model (names: {', '.join(names)})",
+                               hint=f"give the model's {what}s distinct names")
+    return [k for k in order if k is not None]
 
 
 def _sample_shape(src: sources.ModelSource, shape: tuple[int | None, ...]) -> tuple[int, ...]:
@@ -120,11 +177,8 @@ def _sample_shape(src: sources.ModelSource, shape: tuple[int | None, ...]) -> tu
     return tuple(int(d) for d in rest)
 
 
-def _samples(path: str | Path | None, sample_shapes: list[tuple[int, ...]], what: str) -> list[np.ndarray] | None:
+def _samples(path: str | Path | None, inputs: list[tuple[str, tuple[int, ...]]],
+             what: str) -> list[np.ndarray] | None:
     if path is None:
         return None
-    if len(sample_shapes) != 1:
-        raise CalibrationError(f"{what} data from files is supported for single-input models only; "
-                               f"this one has {len(sample_shapes)} inputs",
-                               hint=f"leave out --{what} to use synthetic inputs")
-    return [calibration.load_samples(path, sample_shapes[0])]
+    return calibration.load_inputs(path, inputs, what)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import zipfile
 from math import prod
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 
@@ -36,6 +37,74 @@ def load_samples(path: str | Path, sample_shape: tuple[int, ...]) -> np.ndarray:
     if path.suffix.lower() == ".npy":
         return _fit(_read_npy(path), sample_shape, path)
     raise CalibrationError(f"{path}: calibration data must be .npy, .npz or a folder of .npy files")
+
+
+def load_inputs(path: str | Path, inputs: Sequence[tuple[str, tuple[int, ...]]],
+                what: str = "calibration") -> list[np.ndarray]:
+    """Samples for every model input, in the order of `inputs` ((name, shape without batch) pairs).
+
+    One input: anything `load_samples` reads (an .npz array may also be named after the input).
+    Several inputs: an .npz with one array per input, named after the inputs or, as `np.savez`
+    names positional arrays, `arr_0`, `arr_1`, ... in input order; every input the same count."""
+    if len(inputs) == 1:
+        name, shape = inputs[0]
+        path = Path(path)
+        if path.suffix.lower() == ".npz" and path.is_file():
+            keys = _npz_keys(path)
+            if name in keys and len(keys) > 1:
+                return [_fit(_read_npz_key(path, name), shape, path)]
+        return [load_samples(path, shape)]
+    return _load_multi(Path(path), inputs, what)
+
+
+def _describe(inputs: Sequence[tuple[str, tuple[int, ...]]]) -> str:
+    return ", ".join(f"{name} {tuple(shape)}" for name, shape in inputs)
+
+
+def _load_multi(path: Path, inputs: Sequence[tuple[str, tuple[int, ...]]], what: str) -> list[np.ndarray]:
+    names = [name for name, _ in inputs]
+    how = (f"np.savez(FILE.npz, {', '.join(f'{n}=...' for n in names)}) or, in input order, "
+           f"np.savez(FILE.npz, {', '.join(f'x{k}' for k in range(len(names)))})")
+    if not path.exists():
+        raise CalibrationError(f"{path}: no such file", hint=f"give an .npz with one array per input: {how}")
+    if path.suffix.lower() != ".npz" or not path.is_file():
+        raise CalibrationError(f"{path}: the model has {len(inputs)} inputs ({_describe(inputs)}); "
+                               f"{what} data for it is an .npz with one array per input",
+                               hint=how)
+    keys = _npz_keys(path)
+    positional = [f"arr_{k}" for k in range(len(names))]
+    if all(n in keys for n in names):
+        chosen = names
+    elif all(k in keys for k in positional):
+        chosen = positional
+    else:
+        raise CalibrationError(f"{path}: holds arrays {', '.join(keys) or '(none)'}; the model's inputs are "
+                               f"{_describe(inputs)}", hint=f"name the arrays after the inputs: {how}")
+    arrays = [_fit(_read_npz_key(path, key), shape, Path(f"{path}[{key}]"))
+              for key, (_, shape) in zip(chosen, inputs)]
+    counts = {len(a) for a in arrays}
+    if len(counts) > 1:
+        raise CalibrationError(f"{path}: the inputs have different sample counts "
+                               f"({', '.join(f'{k}: {len(a)}' for k, a in zip(chosen, arrays))})",
+                               hint="give every input the same number of samples, sample k of each together")
+    return arrays
+
+
+def _npz_keys(path: Path) -> list[str]:
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            return list(npz.files)
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
+        raise CalibrationError(f"{path}: not a readable .npz archive ({exc})") from exc
+
+
+def _read_npz_key(path: Path, key: str) -> np.ndarray:
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            return npz[key]
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
+        raise CalibrationError(f"{path}: cannot read array {key!r} ({exc})",
+                               hint="write it with numpy.savez; object arrays are not accepted") from exc
 
 
 def synthetic_samples(sample_shape: tuple[int, ...], count: int = SYNTHETIC_SAMPLES,

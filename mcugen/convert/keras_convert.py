@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
+from mcugen.convert.load_errors import first_sentence, keras_load_error
 from mcugen.convert.source import KERAS_H5, KERAS_ZIP, SAVED_MODEL, ModelSource
 from mcugen.errors import ModelLoadError, UnsupportedModel
 
@@ -70,6 +71,11 @@ class FloatModel:
     input_shapes: tuple[tuple[int | None, ...], ...]  # with the batch axis (None when dynamic)
     _predict: Callable[[Sequence[np.ndarray]], list[np.ndarray]]
     _converter: Callable[[str], Any]  # given a scratch directory, returns a TFLiteConverter
+    # the names of the converted model's signature inputs and outputs, in the order `predict`
+    # takes and returns them (the .tflite may order its tensors differently)
+    input_names: tuple[str, ...] = ()
+    output_names: tuple[str, ...] = ()
+    layers: tuple[str, ...] = ()  # Keras layer classes, in order (empty for a SavedModel)
 
     def predict(self, inputs: Sequence[np.ndarray]) -> list[np.ndarray]:
         """Run the float model on (N, ...) arrays, one per input, in batches."""
@@ -85,15 +91,29 @@ class FloatModel:
         """Full-integer conversion with int8 input and output, calibrated on `samples`."""
         tf = _tf()
         with tempfile.TemporaryDirectory(prefix="mcugen-convert-") as workdir:
-            return self._convert(tf, self._converter(workdir), samples)
+            try:
+                converter = self._converter(workdir)
+            except Exception as exc:  # Keras' export raises ValueError, TypeError, ... for what it cannot trace
+                raise self._cannot_convert(exc, "TensorFlow cannot export this model for conversion") from exc
+            return self._convert(tf, converter, samples)
+
+    def _cannot_convert(self, exc: Exception, what: str) -> UnsupportedModel:
+        text = str(exc).strip()
+        first = text.splitlines()[0] if text else type(exc).__name__
+        return UnsupportedModel(f"{self.source.path}: {what}: {first_sentence(first, 300)}",
+                                hint="every layer needs an int8 TFLite builtin kernel; "
+                                     "`mcugen -v ...` shows TensorFlow's messages")
 
     def _convert(self, tf: Any, converter: Any, samples: Sequence[np.ndarray]) -> bytes:
         converter.optimizations = [tf.lite.Optimize.DEFAULT]
         count = len(samples[0])
 
-        def representative() -> Iterator[list[np.ndarray]]:
+        by_name = len(samples) > 1  # a list would be taken in the .tflite's input order, not ours
+
+        def representative() -> Iterator[list[np.ndarray] | dict[str, np.ndarray]]:
             for n in range(count):
-                yield [x[n:n + 1].astype(np.float32) for x in samples]
+                batch = [x[n:n + 1].astype(np.float32) for x in samples]
+                yield dict(zip(self.input_names, batch)) if by_name else batch
 
         converter.representative_dataset = representative
         converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
@@ -104,12 +124,8 @@ class FloatModel:
             try:
                 return bytes(converter.convert())
             except Exception as exc:  # the converter raises many types, all meaning "cannot convert"
-                first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-                raise UnsupportedModel(
-                    f"{self.source.path}: TensorFlow cannot convert this model to full-integer int8: "
-                    f"{first[:300]}",
-                    hint="every layer needs an int8 TFLite builtin kernel; "
-                         "`mcugen -v ...` shows TensorFlow's messages") from exc
+                raise self._cannot_convert(
+                    exc, "TensorFlow cannot convert this model to full-integer int8") from exc
 
 
 def load_float_model(source: ModelSource) -> FloatModel:
@@ -127,11 +143,15 @@ def load_float_model(source: ModelSource) -> FloatModel:
         return [np.asarray(o) for o in outs]
 
     shapes = tuple(tuple(d for d in t.shape) for t in model.inputs)
+    names = tuple(_input_name(t) or f"input_{k}" for k, t in enumerate(model.inputs))
     if loader == "keras2":
         converter = lambda _: tf.lite.TFLiteConverter.from_keras_model(model)  # noqa: E731
+        outputs = tuple(model.output_names)
     else:
         converter = lambda workdir: _keras3_converter(tf, model, shapes, workdir)  # noqa: E731
-    return FloatModel(source, loader, shapes, predict, converter)
+        outputs = tuple(f"output_{k}" for k in range(len(model.outputs)))  # what model.export names them
+    layers = tuple(type(layer).__name__ for layer in model.layers)
+    return FloatModel(source, loader, shapes, predict, converter, names, outputs, layers)
 
 
 def _keras3_converter(tf: Any, model: Any, shapes: tuple[tuple[int | None, ...], ...], workdir: str) -> Any:
@@ -142,8 +162,16 @@ def _keras3_converter(tf: Any, model: Any, shapes: tuple[tuple[int | None, ...],
     at calibration on unfrozen variables.)
     """
     export_dir = os.path.join(workdir, "saved_model")
-    signature = [tf.TensorSpec([1, *s[1:]], tf.float32, name=_input_name(t))
-                 for s, t in zip(shapes, model.inputs)]
+    specs = [tf.TensorSpec([1, *s[1:]], tf.float32, name=_input_name(t))
+             for s, t in zip(shapes, model.inputs)]
+    # the signature is the model's call arguments: one tensor, or the list (dict) of its inputs
+    structure = getattr(model, "input", None)
+    if len(specs) == 1:
+        signature: list[Any] = specs
+    elif isinstance(structure, dict):
+        signature = [dict(zip(sorted(structure), specs))]  # model.inputs lists a dict's keys sorted
+    else:
+        signature = [specs]
     model.export(export_dir, format="tf_saved_model", input_signature=signature, verbose=False)
     return tf.lite.TFLiteConverter.from_saved_model(export_dir)
 
@@ -183,9 +211,7 @@ def _load_keras(source: ModelSource) -> tuple[Any, str]:
 
 
 def _load_failed(source: ModelSource, exc: Exception) -> ModelLoadError:
-    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-    return ModelLoadError(f"{source.path}: Keras cannot load this model ({type(exc).__name__}: {first[:200]})",
-                          hint="check the file is a complete Keras model (not weights only, not truncated)")
+    return keras_load_error(source.path, exc)
 
 
 def _load_saved_model(tf: Any, source: ModelSource) -> FloatModel:
@@ -210,7 +236,8 @@ def _load_saved_model(tf: Any, source: ModelSource) -> FloatModel:
         return [np.asarray(out[n]) for n in output_names]
 
     return FloatModel(source, "savedmodel", shapes, predict,
-                      lambda _: tf.lite.TFLiteConverter.from_saved_model(path))
+                      lambda _: tf.lite.TFLiteConverter.from_saved_model(path),
+                      tuple(input_names), tuple(output_names))
 
 
 def _input_name(tensor: Any) -> str | None:

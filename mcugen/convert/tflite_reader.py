@@ -140,3 +140,23 @@ def _to_graph(schema: Any, model: Any, buf: bytes, name: str) -> Graph:
         sha256=hashlib.sha256(buf).hexdigest(),
         description=desc,
     )
+
+
+def signature_tensors(buf: bytes) -> tuple[dict[str, int], dict[str, int]] | None:
+    """The first signature's (input name -> tensor index, output name -> tensor index), or None
+    when the model has no signature. The converter names signature entries after the source
+    model's inputs and outputs while it may order the subgraph's tensors differently."""
+    schema = _schema()
+    try:
+        model = schema.ModelT.InitFromPackedBuf(bytearray(buf), 0)
+    except Exception:  # noqa: BLE001 - read_graph already said what is wrong with a corrupt file
+        return None
+    if not model.signatureDefs:
+        return None
+    sig = model.signatureDefs[0]
+
+    def names(entries: Any) -> dict[str, int]:
+        return {(e.name.decode("utf-8", "replace") if isinstance(e.name, bytes) else str(e.name)): int(e.tensorIndex)
+                for e in (entries or [])}
+
+    return names(sig.inputs), names(sig.outputs)
