@@ -32,12 +32,12 @@ class UnsupportedModel(McugenError):
 class UnsupportedOp(McugenError):
     """One or more operators have no mcugen kernel; all of them are listed at once."""
 
-    def __init__(self, problems: list[str], supported: list[str]):
+    def __init__(self, problems: list[str], supported: list[str], model: str = ""):
         self.problems = list(problems)
         self.supported = sorted(supported)
         lines = "; ".join(self.problems)
         super().__init__(
-            f"unsupported operator(s): {lines}",
+            f"{model + ': ' if model else ''}unsupported operator(s): {lines}",
             hint="mcugen supports: " + ", ".join(self.supported),
         )
 

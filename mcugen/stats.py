@@ -69,6 +69,15 @@ def op_macs(graph: Graph, op: Op) -> int:
     if kind == "BATCH_MATMUL" and ins[0] is not None:
         k = ins[0].shape[-2] if op.options.get("adj_x") else ins[0].shape[-1]
         return out_elems * k
+    if kind == "UNIDIRECTIONAL_SEQUENCE_LSTM" and ins[0] is not None and ins[0].shape:
+        # per time step and batch row, every gate weight (input and recurrent), peephole and
+        # projection weight is used once: inputs 1-11 and 16 (absent ones are -1)
+        steps = ins[0].num_elements // max(ins[0].shape[-1], 1)
+        used = [t for k, t in enumerate(ins) if (1 <= k <= 11 or k == 16) and t is not None]
+        return steps * sum(t.num_elements for t in used)
+    if kind == "SVDF" and len(ins) > 2 and ins[0] is not None and ins[1] is not None and ins[2] is not None:
+        # feature weights [filters, input] then time weights [filters, memory], per batch row
+        return ins[0].shape[0] * (ins[1].num_elements + ins[2].num_elements)
     if kind in _POOLS:
         return out_elems * int(op.options.get("filter_height", 1)) * int(op.options.get("filter_width", 1))
     if kind in _REDUCTIONS and ins[0] is not None:

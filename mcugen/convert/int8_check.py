@@ -1,15 +1,18 @@
 """Is a .tflite a full-integer int8 model? mcugen's kernels compute in int8 only.
 
 Float is allowed only where a model converts its own I/O: the input of QUANTIZE and the output of
-DEQUANTIZE. Everything else that flows between ops must be INT8 (or INT32, for index results).
+DEQUANTIZE; a float (or legacy uint8) tensor anywhere else means the model was not converted
+full-integer, and re-converting is the cure. Other integer types are not judged here: an int8
+model may keep int16 state (LSTM cell state) or int16/int32 I/O, and whether mcugen has a kernel
+for such an op is the op check's to say (`mcugen.ops.unsupported_reason`: "no mcugen kernel yet").
 """
 from __future__ import annotations
 
 from mcugen.errors import UnsupportedModel
 from mcugen.ir import Graph, Op
 
-_ACTIVATION_DTYPES = {"INT8", "INT32"}
-_FLOAT_DTYPES = {"FLOAT32", "FLOAT16"}
+_FLOAT_DTYPES = {"FLOAT32", "FLOAT16", "FLOAT64"}
+_NOT_FULL_INTEGER = _FLOAT_DTYPES | {"UINT8"}  # uint8: TensorFlow 1's asymmetric quantization
 
 
 def _activation_dtypes(graph: Graph, op: Op) -> list[tuple[str, str]]:
@@ -27,11 +30,11 @@ def _activation_dtypes(graph: Graph, op: Op) -> list[tuple[str, str]]:
 
 
 def non_int8_ops(graph: Graph) -> list[str]:
-    """One line per op that computes in something other than int8, e.g. 'op 3 CONV_2D (FLOAT32 input)'."""
+    """One line per op that computes in float (or uint8), e.g. 'op 3 CONV_2D (FLOAT32 input)'."""
     problems = []
     for op in graph.ops:
         bad = sorted({f"{dtype} {role}" for role, dtype in _activation_dtypes(graph, op)
-                      if dtype not in _ACTIVATION_DTYPES})
+                      if dtype in _NOT_FULL_INTEGER})
         if bad:
             problems.append(f"op {op.index} {op.kind} ({', '.join(bad)})")
     return problems

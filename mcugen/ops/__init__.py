@@ -41,17 +41,24 @@ def unsupported_reason(graph: Graph, op: Op) -> str | None:
     """None when mcugen can generate code for `op`, else a short reason."""
     module = REGISTRY.get(op.kind)
     if module is None:
-        return f"no mcugen kernel for {op.kind}"
+        return "no mcugen kernel yet"
     return module.check(graph, op)
 
 
-def lower_graph(graph: Graph) -> list[KernelCall]:
-    """Lower every op in execution order; raise UnsupportedOp naming all problems at once."""
+def unsupported_ops(graph: Graph) -> list[str]:
+    """One line per op mcugen cannot generate code for, in execution order, e.g.
+    'op 0 UNIDIRECTIONAL_SEQUENCE_LSTM v1: no mcugen kernel yet'."""
     problems = []
     for op in graph.ops:
         reason = unsupported_reason(graph, op)
         if reason is not None:
             problems.append(f"op {op.index} {op.kind} v{op.version}: {reason}")
+    return problems
+
+
+def lower_graph(graph: Graph) -> list[KernelCall]:
+    """Lower every op in execution order; raise UnsupportedOp naming all problems at once."""
+    problems = unsupported_ops(graph)
     if problems:
-        raise UnsupportedOp(problems, supported_kinds())
+        raise UnsupportedOp(problems, supported_kinds(), model=graph.name)
     return [REGISTRY[op.kind].lower(graph, op) for op in graph.ops]

@@ -1,7 +1,12 @@
 """Checks shared by op modules."""
 from __future__ import annotations
 
-from mcugen.ir import Graph, Op
+from mcugen.ir import Graph, Op, Tensor
+
+
+def label(t: Tensor) -> str:
+    """How messages name a tensor: its name quoted, or its index when it has none."""
+    return repr(t.name) if t.name else f"#{t.id}"
 
 
 def check_int8_io(graph: Graph, op: Op, n_inputs: tuple[int, ...] = (1,), n_outputs: int = 1,
@@ -17,11 +22,11 @@ def check_int8_io(graph: Graph, op: Op, n_inputs: tuple[int, ...] = (1,), n_outp
             return "missing input"
         t = graph.tensor(tid)
         if t.dtype != "INT8":
-            return f"tensor {t.name!r} is {t.dtype} (int8 only)"
+            return f"tensor {label(t)} is {t.dtype} (int8 only)"
         if t.quant is None:
-            return f"tensor {t.name!r} is not quantized"
+            return f"tensor {label(t)} is not quantized"
         if t.quant.per_channel:
-            return f"tensor {t.name!r} has per-channel activations"
+            return f"tensor {label(t)} has per-channel activations"
     return None
 
 

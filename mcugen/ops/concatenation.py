@@ -6,7 +6,7 @@ from __future__ import annotations
 from mcugen.ir import Graph, Op
 from mcugen.ops import quant
 from mcugen.ops.base import ConstArray, ConstRef, KernelCall
-from mcugen.ops.common import check_int8_io
+from mcugen.ops.common import check_int8_io, label
 
 KINDS = ("CONCATENATION",)
 MAX_INPUTS = 10  # TFLM's kMaxInputNum
@@ -33,9 +33,9 @@ def check(graph: Graph, op: Op) -> str | None:
         t = graph.tensor(tid)
         if len(t.shape) != len(out.shape) or any(
                 a != b for d, (a, b) in enumerate(zip(t.shape, out.shape)) if d != axis):
-            return f"input {t.name!r} of shape {list(t.shape)} does not fit {list(out.shape)}"
+            return f"input {label(t)} of shape {list(t.shape)} does not fit {list(out.shape)}"
         if t.quant.scale != out.quant.scale or t.quant.zero_point != out.quant.zero_point:
-            return f"input {t.name!r} is quantized differently from the output (TFLM requires equal)"
+            return f"input {label(t)} is quantized differently from the output (TFLM requires equal)"
         total += t.shape[axis]
     if total != out.shape[axis]:
         return "input sizes along the axis do not add up to the output's"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from mcugen.ir import Graph, Op
 from mcugen.ops import quant
 from mcugen.ops.base import ConstArray, ConstRef, KernelCall
+from mcugen.ops.common import label
 
 KINDS = ("DEQUANTIZE",)
 
@@ -15,11 +16,11 @@ def check(graph: Graph, op: Op) -> str | None:
         return "needs one input and one output"
     inp, out = graph.tensor(op.inputs[0]), graph.tensor(op.outputs[0])
     if inp.dtype != "INT8" or inp.quant is None or inp.quant.per_channel:
-        return f"input {inp.name!r} must be per-tensor int8 (is {inp.dtype})"
+        return f"input {label(inp)} must be per-tensor int8 (is {inp.dtype})"
     if inp.is_constant:
         return "constant input (a float weight kept in int8); mcugen needs int8 kernels throughout"
     if out.dtype != "FLOAT32":
-        return f"output {out.name!r} is {out.dtype} (float32 only)"
+        return f"output {label(out)} is {out.dtype} (float32 only)"
     if inp.num_elements != out.num_elements:
         return "input and output differ in size"
     return None

@@ -126,8 +126,14 @@ def _assert_one_clear_error(stderr: str, pattern: str) -> None:
     assert all(line.startswith("  hint: ") for line in lines[errors[0] + 1:]), stderr
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
-@pytest.mark.parametrize("command", ["convert", "inspect"])
+# readable models that `inspect` shows (with "no" in the supported column) rather than refuses:
+# tests/faults/test_messages.py
+INSPECT_SHOWS = {"int8 model with a float op"}
+
+
+@pytest.mark.parametrize("command,case", [(command, case) for command in ("convert", "inspect")
+                                          for case in sorted(CASES)
+                                          if not (command == "inspect" and case in INSPECT_SHOWS)])
 def test_bad_model_exit_2_one_line_nothing_written(tmp_path, capsys, shared_models, case, command):
     make, pattern = CASES[case]
     model = make(tmp_path, shared_models)
