@@ -16,6 +16,7 @@ from mcugen.build import pio
 from mcugen.build.fit import FitEstimate, check_fit, fit_warnings
 from mcugen.build.project import Project, selftest_data, selftest_sample_count, write_project
 from mcugen.build.qemu import QemuResult, run_elf
+from mcugen.convert.quant_report import QuantReport
 from mcugen.errors import BoardError, DeviceError, ToolchainError
 from mcugen.report import Reporter, human_bytes
 
@@ -29,6 +30,7 @@ class BuildResult:
     compiled: bool
     run: QemuResult | None = None
     next_steps: tuple[str, ...] = ()
+    quantization: QuantReport | None = None  # float vs int8, for a Keras/SavedModel source
 
 
 def build(model: str | Path, board_name: str, out_dir: str | Path | None = None,
@@ -89,7 +91,9 @@ def build(model: str | Path, board_name: str, out_dir: str | Path | None = None,
     envs = [board.name + "_selftest"] if selftest_only else [board.name + "_selftest", board.name]
     compile_error: ToolchainError | None = None
     with atomic_output_dir(out, force, protect=(model,)) as tmp:
-        staged = write_project(tmp, sources, board, selftest, graph, command_line, converted.tflite)
+        staged = write_project(tmp, sources, board, selftest, graph, command_line, converted.tflite,
+                               extra_manifest=({"quantization": converted.report.to_json()}
+                                               if converted.report is not None else None))
         rep.stage(step, total, "project", f"{final} (envs {staged.bench_env}, {staged.selftest_env})")
         step += 1
         try:
@@ -104,7 +108,7 @@ def build(model: str | Path, board_name: str, out_dir: str | Path | None = None,
     if run:
         result_run = run_selftest(project, rep, step, total)
     return BuildResult(project, estimate, int(plan.size), sizes, compiled, result_run,
-                       tuple(next_steps(project, compiled, model, command_line)))
+                       tuple(next_steps(project, compiled, model, command_line)), converted.report)
 
 
 def _renamed(exc: ToolchainError, tmp: Path, final: Path) -> ToolchainError:

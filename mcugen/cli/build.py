@@ -72,6 +72,10 @@ def command(state, model: Path, board: str, output: Path | None, force: bool, ca
     result = build(model, board, output, calibration, prefix, inplace=not no_inplace,
                    compile_mode=mode, run=run, reporter=rep, force=force,
                    command_line="mcugen " + " ".join(shlex.quote(a) for a in sys.argv[1:]))
+    if result.quantization is not None:  # a Keras/SavedModel source: what int8 cost, as `convert` says
+        from mcugen.cli.convert import show_quantization
+
+        show_quantization(rep, result.quantization)
     b = result.project.board
     if result.sizes:
         env = result.project.bench_env if result.project.bench_env in result.sizes else next(iter(result.sizes))

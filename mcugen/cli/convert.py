@@ -18,12 +18,16 @@ def default_output(model: Path) -> Path:
 
 def show_report(reporter, result) -> None:  # noqa: ANN001 - Reporter, ConvertResult
     """The quantization report as a table (stdout), or a note when there is nothing to compare."""
-    from mcugen.convert.quant_report import format_db
-
     if result.report is None:
         reporter.info("already int8: passed through unchanged (no float model to compare with)")
         return
-    rep = result.report
+    show_quantization(reporter, result.report)
+
+
+def show_quantization(reporter, rep) -> None:  # noqa: ANN001 - Reporter, QuantReport
+    """What quantization cost, as a table (stdout): `convert` and `build` print the same."""
+    from mcugen.convert.quant_report import format_db
+
     rows = []
     for q in rep.outputs:
         top1 = f"{q.top1_agreement * 100:.1f}%" if q.top1_agreement is not None else "-"
@@ -80,3 +84,15 @@ def command(state, model: Path, calibration: Path | None, validation: Path | Non
                                           f"int8 I/O)")
     if result.synthetic_calibration:
         reporter.warn("calibrated on synthetic data: accuracy on real inputs is unknown")
+    _warn_unsupported(reporter, g)
+
+
+def _warn_unsupported(reporter, graph) -> None:  # noqa: ANN001 - Reporter, Graph
+    """A converted model may still hold ops mcugen has no kernel for: say so now, not at build."""
+    from mcugen.ops import unsupported_ops
+
+    problems = unsupported_ops(graph)
+    if problems:
+        shown = "; ".join(problems[:3]) + ("; ..." if len(problems) > 3 else "")
+        reporter.warn(f"mcugen cannot generate code for {len(problems)} op(s) of this model yet ({shown}): "
+                      "`mcugen generate` and `build` refuse it; `mcugen inspect` lists them all")

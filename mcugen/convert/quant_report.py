@@ -40,6 +40,15 @@ class QuantReport:
                 parts.append(f"{q.name}: max abs error {q.max_abs_error:.4g}, SNR {format_db(q.snr_db)}")
         return f"float vs int8 on {self.samples} {self.data} samples: " + "; ".join(parts)
 
+    def to_json(self) -> dict:
+        """Plain JSON data (mcugen.json's "quantization"); an infinite SNR (identical outputs) is
+        null there, with "identical": true, as JSON has no infinity."""
+        return {"samples": self.samples, "data": self.data, "outputs": [
+            {"name": q.name, "kind": "classifier" if q.classifier else "values",
+             "top1_agreement": q.top1_agreement, "max_abs_error": q.max_abs_error,
+             "snr_db": None if math.isinf(q.snr_db) else q.snr_db, "identical": q.max_abs_error == 0.0}
+            for q in self.outputs]}
+
 
 def format_db(value: float) -> str:
     return "inf dB (identical)" if math.isinf(value) else f"{value:.1f} dB"
