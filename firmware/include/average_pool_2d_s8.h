@@ -18,4 +18,8 @@ typedef struct {
 
 mg_status mg_average_pool_2d_s8(const mg_average_pool_2d_params *p, const int8_t *in, int8_t *out);
 
+/* Bytes p->scratch must hold for these params: one output row (out_w * channels)
+ * (-1 when p is NULL). The twin of KernelCall.scratch_bytes (mcugen/ops). */
+int32_t mg_average_pool_2d_s8_scratch_bytes(const mg_average_pool_2d_params *p);
+
 #endif /* MG_AVERAGE_POOL_2D_S8_H */

@@ -36,4 +36,8 @@ typedef struct {
 
 mg_status mg_conv_2d_dsp_s8(const mg_conv_2d_dsp_params *p, const int8_t *in, int8_t *out);
 
+/* Bytes p->scratch must hold for these params: two int16 columns and a window's bytes
+ * (5 * col_len), then two output rows of out_w * out_c + 4 bytes (-1 when p is NULL). The twin of KernelCall.scratch_bytes (mcugen/ops). */
+int32_t mg_conv_2d_dsp_s8_scratch_bytes(const mg_conv_2d_dsp_params *p);
+
 #endif /* MG_CONV_2D_DSP_S8_H */

@@ -26,4 +26,9 @@ typedef struct {
 
 mg_status mg_conv_2d_s8(const mg_conv_2d_params *p, const int8_t *in, int8_t *out);
 
+/* Bytes p->scratch must hold for these params: one output row (out_w * out_c), plus the
+ * gathered window (filter_h * filter_w * filter_in_c) unless the filter is 1x1 and ungrouped
+ * (-1 when p is NULL). The twin of KernelCall.scratch_bytes (mcugen/ops). */
+int32_t mg_conv_2d_s8_scratch_bytes(const mg_conv_2d_params *p);
+
 #endif /* MG_CONV_2D_S8_H */

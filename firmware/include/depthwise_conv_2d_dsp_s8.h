@@ -39,4 +39,8 @@ typedef struct {
 
 mg_status mg_depthwise_conv_2d_dsp_s8(const mg_depthwise_conv_2d_dsp_params *p, const int8_t *in, int8_t *out);
 
+/* Bytes p->scratch must hold for these params: a row of the zero point (channels), then one
+ * output row (out_w * channels) (-1 when p is NULL). The twin of KernelCall.scratch_bytes (mcugen/ops). */
+int32_t mg_depthwise_conv_2d_dsp_s8_scratch_bytes(const mg_depthwise_conv_2d_dsp_params *p);
+
 #endif /* MG_DEPTHWISE_CONV_2D_DSP_S8_H */

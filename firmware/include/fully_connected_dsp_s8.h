@@ -28,4 +28,8 @@ typedef struct {
 
 mg_status mg_fully_connected_dsp_s8(const mg_fully_connected_dsp_params *p, const int8_t *in, int8_t *out);
 
+/* Bytes p->scratch must hold for these params: the input row widened to int16 (2 * col_len)
+ * (-1 when p is NULL). The twin of KernelCall.scratch_bytes (mcugen/ops). */
+int32_t mg_fully_connected_dsp_s8_scratch_bytes(const mg_fully_connected_dsp_params *p);
+
 #endif /* MG_FULLY_CONNECTED_DSP_S8_H */

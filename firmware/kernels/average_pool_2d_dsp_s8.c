@@ -56,3 +56,11 @@ mg_status mg_average_pool_2d_dsp_s8(const mg_average_pool_2d_dsp_params *p, cons
     }
     return MG_OK;
 }
+
+int32_t mg_average_pool_2d_dsp_s8_scratch_bytes(const mg_average_pool_2d_dsp_params *p)
+{
+    if (p == NULL) {
+        return -1;
+    }
+    return p->out_w * p->channels;
+}

@@ -44,3 +44,11 @@ mg_status mg_average_pool_2d_s8(const mg_average_pool_2d_params *p, const int8_t
     }
     return MG_OK;
 }
+
+int32_t mg_average_pool_2d_s8_scratch_bytes(const mg_average_pool_2d_params *p)
+{
+    if (p == NULL) {
+        return -1;
+    }
+    return p->out_w * p->channels;
+}

@@ -190,3 +190,11 @@ mg_status mg_conv_2d_dsp_s8(const mg_conv_2d_dsp_params *p, const int8_t *in, in
     }
     return MG_OK;
 }
+
+int32_t mg_conv_2d_dsp_s8_scratch_bytes(const mg_conv_2d_dsp_params *p)
+{
+    if (p == NULL) {
+        return -1;
+    }
+    return 5 * p->col_len + 2 * (p->out_w * p->out_c + 4);
+}

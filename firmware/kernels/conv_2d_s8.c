@@ -154,3 +154,14 @@ mg_status mg_conv_2d_s8(const mg_conv_2d_params *p, const int8_t *in, int8_t *ou
     }
     return MG_OK;
 }
+
+int32_t mg_conv_2d_s8_scratch_bytes(const mg_conv_2d_params *p)
+{
+    if (p == NULL) {
+        return -1;
+    }
+    if (p->filter_h == 1 && p->filter_w == 1 && p->filter_in_c == p->in_c) {
+        return p->out_w * p->out_c; /* the window is the input pixel itself: no copy */
+    }
+    return p->out_w * p->out_c + p->filter_h * p->filter_w * p->filter_in_c;
+}

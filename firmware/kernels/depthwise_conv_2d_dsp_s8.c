@@ -150,3 +150,11 @@ mg_status mg_depthwise_conv_2d_dsp_s8(const mg_depthwise_conv_2d_dsp_params *p, 
     }
     return MG_OK;
 }
+
+int32_t mg_depthwise_conv_2d_dsp_s8_scratch_bytes(const mg_depthwise_conv_2d_dsp_params *p)
+{
+    if (p == NULL) {
+        return -1;
+    }
+    return p->channels + p->out_w * p->channels;
+}

@@ -119,3 +119,11 @@ mg_status mg_depthwise_conv_2d_s8(const mg_depthwise_conv_2d_params *p, const in
     }
     return MG_OK;
 }
+
+int32_t mg_depthwise_conv_2d_s8_scratch_bytes(const mg_depthwise_conv_2d_params *p)
+{
+    if (p == NULL) {
+        return -1;
+    }
+    return p->out_w * p->out_c;
+}

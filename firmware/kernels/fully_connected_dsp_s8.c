@@ -68,3 +68,11 @@ mg_status mg_fully_connected_dsp_s8(const mg_fully_connected_dsp_params *p, cons
     }
     return MG_OK;
 }
+
+int32_t mg_fully_connected_dsp_s8_scratch_bytes(const mg_fully_connected_dsp_params *p)
+{
+    if (p == NULL) {
+        return -1;
+    }
+    return 2 * p->col_len;
+}

@@ -39,3 +39,11 @@ mg_status mg_max_pool_2d_s8(const mg_max_pool_2d_params *p, const int8_t *in, in
     }
     return MG_OK;
 }
+
+int32_t mg_max_pool_2d_s8_scratch_bytes(const mg_max_pool_2d_params *p)
+{
+    if (p == NULL) {
+        return -1;
+    }
+    return p->out_w * p->channels;
+}

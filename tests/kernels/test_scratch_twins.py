@@ -1,0 +1,120 @@
+"""Every kernel with scratch has a C twin `int32_t mg_<kernel>_s8_scratch_bytes(const mg_<kernel>_params *p)`
+(CMSIS-NN's `_get_buffer_size`) that computes, from the params struct alone, the bytes Python's lowering
+puts in `KernelCall.scratch_bytes`.
+
+Checked on the generated code of every shared int8 model with every kernel variant, plus a small graph
+for what no shared model has (MAX_POOL_2D, grouped 1x1 CONV_2D): a host program includes model.c and
+prints each layer's twin, which must equal Python's number."""
+from __future__ import annotations
+
+import functools
+import re
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mcugen.codegen import firmware_dir, generate_sources
+from mcugen.codegen.memory import plan_memory
+from mcugen.convert.tflite_reader import read_graph
+from mcugen.ir import Graph, Op, Quant, Tensor
+from mcugen.ops import lower_graph
+from mcugen.ops.base import KernelCall
+from mcugen.ops.variants import VARIANTS, specialise
+
+MODELS_DIR = Path(__file__).resolve().parents[2] / "../shared/models"
+MODELS = ("kws/kws_ref_model.tflite", "vww/vww_96_int8.tflite", "ic/pretrainedResnet_quant.tflite",
+          "ad/ad01_int8.tflite", "hello_world/hello_world_int8.tflite")
+SMALL = "small:max_pool_2d+grouped_conv_2d"
+CASES = MODELS + (SMALL,)
+
+_TWIN_DECL = re.compile(r"^int32_t mg_(\w+)_s8_scratch_bytes\(const mg_(\w+)_params \*p\);$", re.M)
+_SCRATCH_FIELD = re.compile(r"^\s*int8_t \*scratch;", re.M)
+
+
+def _small_graph() -> Graph:
+    """input (1,6,5,4) -> MAX_POOL_2D 2x2/2 SAME -> (1,3,3,4) -> CONV_2D 1x1, 2 groups -> (1,3,3,6)."""
+    rng = np.random.default_rng(7)
+    act = Quant((0.05,), (3,))
+    weights = rng.integers(-127, 128, (6, 1, 1, 2), dtype=np.int8)
+    tensors = (
+        Tensor(0, "in", (1, 6, 5, 4), "INT8", act),
+        Tensor(1, "pooled", (1, 3, 3, 4), "INT8", act),
+        Tensor(2, "w", weights.shape, "INT8", Quant((0.02,) * 6, (0,) * 6, 0), weights.tobytes()),
+        Tensor(3, "b", (6,), "INT32", None, rng.integers(-500, 500, 6, dtype=np.int32).tobytes()),
+        Tensor(4, "out", (1, 3, 3, 6), "INT8", Quant((0.1,), (-5,))),
+    )
+    ops = (
+        Op(0, "MAX_POOL_2D", 1, (0,), (1,), {"padding": "SAME", "stride_h": 2, "stride_w": 2, "filter_height": 2,
+                                             "filter_width": 2, "fused_activation_function": "NONE"}),
+        Op(1, "CONV_2D", 1, (1, 2, 3), (4,), {"padding": "VALID", "stride_h": 1, "stride_w": 1,
+                                              "dilation_h_factor": 1, "dilation_w_factor": 1,
+                                              "fused_activation_function": "NONE"}),
+    )
+    return Graph(tensors, ops, (0,), (4,))
+
+
+@functools.lru_cache(maxsize=None)
+def _graph(case: str) -> Graph:
+    if case == SMALL:
+        return _small_graph()
+    path = (MODELS_DIR / case).resolve()
+    assert path.is_file(), f"{path} is missing: the tests need ../shared/models next to the repository"
+    return read_graph(path.read_bytes())
+
+
+@functools.lru_cache(maxsize=None)
+def _calls(case: str, variant: str) -> tuple[KernelCall, ...]:
+    graph = _graph(case)
+    return tuple(specialise(graph, lower_graph(graph), variant))
+
+
+def _header_twins() -> set[str]:
+    """Kernels whose header declares a scratch twin (taking that kernel's own params struct)."""
+    twins = set()
+    for header in (firmware_dir() / "include").glob("*_s8.h"):
+        for kernel, params in _TWIN_DECL.findall(header.read_text()):
+            assert kernel == params and header.name == f"{kernel}_s8.h", f"{header.name}: twin of {kernel}"
+            twins.add(kernel)
+    return twins
+
+
+def _kernels_with_scratch_field() -> set[str]:
+    return {h.name[:-len("_s8.h")] for h in (firmware_dir() / "include").glob("*_s8.h")
+            if _SCRATCH_FIELD.search(h.read_text())}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("variant", VARIANTS)
+@pytest.mark.parametrize("case", CASES)
+def test_c_twin_equals_python_scratch_bytes(case, variant, tmp_path):
+    graph, calls = _graph(case), list(_calls(case, variant))
+    src = generate_sources(graph, plan_memory(graph, calls), calls)
+    src.write(tmp_path)
+    with_scratch = [c for c in calls if c.scratch_bytes > 0]
+    functions = sorted({c.function for c in with_scratch})
+    body = [f'    printf("{c.op_index} %ld\\n", (long){c.function}_scratch_bytes(&model_l{c.op_index}_params));'
+            for c in with_scratch]
+    body += [f'    printf("{f} %ld\\n", (long){f}_scratch_bytes(NULL));' for f in functions]
+    (tmp_path / "twins.c").write_text('#include <stdio.h>\n\n#include "model.c"\n\nint main(void)\n{\n'
+                                      + "\n".join(body) + "\n    return 0;\n}\n")
+    exe = tmp_path / "twins"
+    proc = subprocess.run(["gcc", "-std=c99", "-Wall", "-Wextra", "-Werror", f"-I{tmp_path}", "-o", str(exe),
+                           str(tmp_path / "twins.c"), str(tmp_path / "model_weights.c"),
+                           *(str(tmp_path / k) for k in src.kernels)], capture_output=True, text=True)
+    assert proc.returncode == 0 and not proc.stderr, proc.stderr
+    out = subprocess.run([str(exe)], capture_output=True, text=True, check=True).stdout.split()
+    printed = dict(zip(out[::2], (int(v) for v in out[1::2])))
+    expected = {str(c.op_index): c.scratch_bytes for c in with_scratch} | {f: -1 for f in functions}
+    assert printed == expected, {c.op_index: c.kernel for c in with_scratch}
+
+
+def test_every_kernel_with_scratch_has_a_twin_and_every_twin_is_checked():
+    twins = _header_twins()
+    # statically: every params struct with a scratch pointer comes with a twin
+    assert _kernels_with_scratch_field() == twins
+    # dynamically: the kernels that get scratch in the cases above are exactly those, so each
+    # twin is compared with Python and a new kernel with scratch but no twin fails here
+    used = {c.kernel for case in CASES for v in VARIANTS for c in _calls(case, v) if c.scratch_bytes > 0}
+    assert used == twins
