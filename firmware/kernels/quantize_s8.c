@@ -15,6 +15,13 @@ static int32_t round_half_away(float x)
     return t;
 }
 
+/* Bit-exact with TFLM's AffineQuantize for every input whose v / scale is finite and within the
+ * int32 range. Beyond it (+-inf, NaN, |v / scale| >= 2^31) TFLM's static_cast<int32_t> of the
+ * rounded value is undefined behaviour, and what it gives depends on the machine: on x86
+ * (cvttss2si -> INT32_MIN) the host tflite-micro returns -128 for +big, +inf and NaN alike. This
+ * kernel defines those cases as the Cortex-M conversion instruction (VCVT: saturating, NaN -> 0)
+ * does: +big and +inf give 127, -big and -inf give -128, NaN gives the zero point
+ * (tests/faults/test_convert_faults.py pins these on the host-compiled kernel). */
 static int8_t quantize_float(float v, float scale, int32_t zero_point)
 {
     float q = v / scale; /* a float division, exactly as TFLM's AffineQuantize */

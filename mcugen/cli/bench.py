@@ -95,7 +95,7 @@ def command(state, model, board_name, port, emulate, project_dir, inputs_path, c
     elf = target.require_elf(project) if emulate else (project.elf if project else None)
     flash = elf_sizes(elf, board).flash if elf is not None and elf.is_file() else None
 
-    samples = _samples(graph, count, seed, inputs_path)
+    samples = _samples(graph, count, seed, inputs_path, rep.warn)
     from mcugen.oracle import TflmOracle
 
     oracle = TflmOracle(data)
@@ -159,11 +159,11 @@ def _build_for_bench(model, board, rep):
     return target.read_project(cached_build(model, data, board, rep))
 
 
-def _samples(graph, count: int, seed: int, inputs_path: str | None):
+def _samples(graph, count: int, seed: int, inputs_path: str | None, warn=None):  # noqa: ANN001
     from mcugen.bench.inputs import load_samples
     from mcugen.bench.session import make_samples
 
-    data = load_samples(inputs_path, graph) if inputs_path else None
+    data = load_samples(inputs_path, graph, warn) if inputs_path else None
     return make_samples(graph, count, seed=seed, data=data)
 
 
