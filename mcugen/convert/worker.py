@@ -23,6 +23,7 @@ import multiprocessing
 import os
 import signal
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -64,11 +65,14 @@ class FloatWorker:
 
     def __init__(self) -> None:
         ctx = multiprocessing.get_context("spawn")
-        fd, self.log_path = tempfile.mkstemp(prefix="mcugen-tensorflow-", suffix=".log")
-        os.close(fd)
+        # the child opens the log by name, then removes the name: nothing is left behind even
+        # when mcugen is killed; both ends keep their descriptor
+        self._log_fd, self.log_path = tempfile.mkstemp(prefix="mcugen-tensorflow-", suffix=".log")
         self._log_pos = 0
         self._conn, child_end = ctx.Pipe()
-        self._proc = ctx.Process(target=_serve, args=(child_end, self.log_path, os.getpid()),
+        # PR_SET_PDEATHSIG fires when the creating *thread* ends: asked for from the main thread only
+        pdeathsig = threading.current_thread() is threading.main_thread()
+        self._proc = ctx.Process(target=_serve, args=(child_end, self.log_path, os.getpid(), pdeathsig),
                                  name="mcugen-tensorflow", daemon=True)
         self._proc.start()
         child_end.close()  # the child's end lives in the child only: its death reads as EOF here
@@ -101,14 +105,14 @@ class FloatWorker:
 
     def chatter(self) -> str:
         """What the child wrote to fds 1 and 2 since the last call."""
+        parts = []
         try:
-            with open(self.log_path, "rb") as f:
-                f.seek(self._log_pos)
-                data = f.read()
+            while chunk := os.pread(self._log_fd, 1 << 16, self._log_pos):
+                parts.append(chunk)
+                self._log_pos += len(chunk)
         except OSError:
-            return ""
-        self._log_pos += len(data)
-        return data.decode("utf-8", "replace")
+            pass
+        return b"".join(parts).decode("utf-8", "replace")
 
     def close(self) -> None:
         """End the child (politely when idle, else SIGKILL) and remove its log."""
@@ -123,7 +127,9 @@ class FloatWorker:
         finally:
             self._conn.close()
             with contextlib.suppress(OSError):
-                os.unlink(self.log_path)
+                os.close(self._log_fd)
+            with contextlib.suppress(OSError):
+                os.unlink(self.log_path)  # in case the child died before it could
 
 
 _idle: FloatWorker | None = None
@@ -173,9 +179,11 @@ def _rebuild_error(class_name: str, message: str, hint: str | None) -> errors.Mc
 
 # --- the child ------------------------------------------------------------------------------
 
-def _serve(conn: Any, log_path: str, parent: int) -> None:
+def _serve(conn: Any, log_path: str, parent: int, pdeathsig: bool) -> None:
     """The child's main loop: one request at a time until "exit", EOF or `IDLE_SECONDS` idle."""
     log = os.open(log_path, os.O_WRONLY | os.O_APPEND)
+    with contextlib.suppress(OSError):
+        os.unlink(log_path)
     os.dup2(log, 1)
     os.dup2(log, 2)
     os.close(log)
@@ -185,7 +193,8 @@ def _serve(conn: Any, log_path: str, parent: int) -> None:
 
     faulthandler.enable(file=sys.stderr)  # a crash leaves its Python stack in the log (-v)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is mcugen's to handle; it ends us
-    _die_with(parent)
+    if pdeathsig:
+        _die_with(parent)
     model = None
     while True:
         try:
