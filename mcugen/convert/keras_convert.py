@@ -137,8 +137,12 @@ def load_float_model(source: ModelSource) -> FloatModel:
         raise ValueError(f"not a Keras/SavedModel source: {source.kind}")
     model, loader = _load_keras(source)
 
+    structure = getattr(model, "input", None)  # a tensor, a list, or a dict (model.inputs: keys sorted)
+
     def predict(xs: Sequence[np.ndarray]) -> list[np.ndarray]:
-        out = model(xs[0] if len(xs) == 1 else list(xs), training=False)
+        args = (dict(zip(sorted(structure), xs)) if isinstance(structure, dict)
+                else xs[0] if len(xs) == 1 else list(xs))
+        out = model(args, training=False)
         outs = out if isinstance(out, (list, tuple)) else [out]
         return [np.asarray(o) for o in outs]
 
@@ -165,7 +169,7 @@ def _keras3_converter(tf: Any, model: Any, shapes: tuple[tuple[int | None, ...],
     specs = [tf.TensorSpec([1, *s[1:]], tf.float32, name=_input_name(t))
              for s, t in zip(shapes, model.inputs)]
     # the signature is the model's call arguments: one tensor, or the list (dict) of its inputs
-    structure = getattr(model, "input", None)
+    structure = getattr(model, "input", None)  # a tensor, a list, or a dict (model.inputs: keys sorted)
     if len(specs) == 1:
         signature: list[Any] = specs
     elif isinstance(structure, dict):

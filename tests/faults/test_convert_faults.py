@@ -41,6 +41,8 @@ def keras_models(tmp_path_factory):
     # same-shape inputs whose order matters (first - second); the converter puts second first
     one, two = keras.Input((4,), name="first"), keras.Input((4,), name="second")
     keras.Model([one, two], keras.layers.Subtract()([one, two])).save(out / "diff.keras")
+    one, two = keras.Input((4,), name="first"), keras.Input((4,), name="second")  # called with a dict
+    keras.Model({"y": one, "x": two}, keras.layers.Subtract()([one, two])).save(out / "dict.keras")
     return out
 
 
@@ -131,6 +133,8 @@ def test_two_inputs_calibrated_by_name_or_position_and_compared_in_the_right_ord
     with pytest.raises(CalibrationError, match="different sample counts"):
         np.savez(tmp_path / "uneven.npz", first=first, second=second[:5])
         convert_model(model, tmp_path / "uneven.npz")
+    from_dict = convert_model(keras_models / "dict.keras", tmp_path / "named.npz")
+    assert from_dict.report.outputs[0].snr_db > 25 and input_ranges(from_dict) == input_ranges(named)
     # the TensorFlow child crashed (LSTM): this process carries on, with a new child
     with pytest.raises(UnsupportedModel, match="TensorFlow crashed"):
         convert_model(keras_models / "lstm.keras")
