@@ -12,16 +12,12 @@
 #ifndef MG_DEPTHWISE_CONV_2D_DSP_S8_H
 #define MG_DEPTHWISE_CONV_2D_DSP_S8_H
 
-#include "mg_types.h"
+#include "mg_stream.h"
 
 #define MG_DW_DSP_MAX_TAPS 32
 
 typedef struct {
-    int32_t batches;
-    int32_t in_h, in_w, channels;
-    int32_t out_h, out_w;
-    int32_t filter_h, filter_w;
-    int32_t stride_h, stride_w;
+    MG_CHANNEL_WINDOW_FIELDS
     int32_t dilation_h, dilation_w;
     int32_t pad_top, pad_left;
     int32_t taps_even;     /* filter_h * filter_w rounded up to even */

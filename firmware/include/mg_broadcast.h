@@ -10,6 +10,17 @@
 
 #define MG_BROADCAST_MAX_DIMS 6
 
+/* The first fields of a binary kernel's params struct (mcugen/ops/elementwise.py binary_call
+ * emits them in this order): the walk MG_BROADCAST_APPLY takes, then the operands' zero points. */
+#define MG_BROADCAST_BINARY_FIELDS                                                           \
+    int32_t rank;           /* dims of the collapsed output iteration space, 1..6 */        \
+    const int32_t *dims;    /* [rank] output extent per dim */                               \
+    const int32_t *stride1; /* [rank] element stride of input 1 per dim (0 = broadcast) */   \
+    const int32_t *stride2; /* [rank] element stride of input 2 per dim (0 = broadcast) */   \
+    int32_t input1_offset;  /* -input1 zero point */                                        \
+    int32_t input2_offset;  /* -input2 zero point */                                        \
+    int32_t output_offset;  /* output zero point */
+
 typedef struct {
     int32_t idx[MG_BROADCAST_MAX_DIMS];
     int32_t off1, off2; /* element offsets of the current row's start in each input */

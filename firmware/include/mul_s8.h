@@ -3,16 +3,10 @@
 #ifndef MG_MUL_S8_H
 #define MG_MUL_S8_H
 
-#include "mg_types.h"
+#include "mg_broadcast.h"
 
 typedef struct {
-    int32_t rank;             /* dims of the collapsed output iteration space, 1..6 */
-    const int32_t *dims;      /* [rank] output extent per dim */
-    const int32_t *stride1;   /* [rank] element stride of input 1 per dim (0 = broadcast) */
-    const int32_t *stride2;   /* [rank] element stride of input 2 per dim (0 = broadcast) */
-    int32_t input1_offset;    /* -input1 zero point */
-    int32_t input2_offset;    /* -input2 zero point */
-    int32_t output_offset;    /* output zero point */
+    MG_BROADCAST_BINARY_FIELDS
     int32_t output_multiplier;
     int32_t output_shift;
     int32_t act_min;

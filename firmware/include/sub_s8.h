@@ -1,28 +1,11 @@
 /* SUB, int8, with TFLite broadcasting (TFLM reference arithmetic: both inputs rescaled to a
- * common scale with a 20-bit left shift, subtracted, requantized). */
+ * common scale with a 20-bit left shift, subtracted, requantized; mg_add_sub.h). */
 #ifndef MG_SUB_S8_H
 #define MG_SUB_S8_H
 
-#include "mg_types.h"
+#include "mg_add_sub.h"
 
-typedef struct {
-    int32_t rank;             /* dims of the collapsed output iteration space, 1..6 */
-    const int32_t *dims;      /* [rank] output extent per dim */
-    const int32_t *stride1;   /* [rank] element stride of input 1 per dim (0 = broadcast) */
-    const int32_t *stride2;   /* [rank] element stride of input 2 per dim (0 = broadcast) */
-    int32_t input1_offset;    /* -input1 zero point */
-    int32_t input2_offset;    /* -input2 zero point */
-    int32_t output_offset;    /* output zero point */
-    int32_t left_shift;       /* 20 for int8 */
-    int32_t input1_multiplier;
-    int32_t input1_shift;
-    int32_t input2_multiplier;
-    int32_t input2_shift;
-    int32_t output_multiplier;
-    int32_t output_shift;
-    int32_t act_min;
-    int32_t act_max;
-} mg_sub_params;
+typedef mg_add_sub_params mg_sub_params;
 
 /* out = in1 - in2, broadcast per the strides. Output element i is written after both inputs'
  * elements for i were read, so `out` may be the same buffer as a same-shape input. */

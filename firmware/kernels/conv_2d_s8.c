@@ -1,5 +1,7 @@
 #include "conv_2d_s8.h"
 
+#include "mg_stream.h"
+
 /* acc[j] += w[j * n ..] . x over n bytes for four output channels: each input byte is
  * loaded once for four multiply-accumulates. */
 static void dot4_s8(const int8_t *x, const int8_t *w, int32_t n, int32_t acc[4])
@@ -90,8 +92,9 @@ static int8_t output_value(const mg_conv_2d_params *p, int32_t acc, int32_t oc)
 
 mg_status mg_conv_2d_s8(const mg_conv_2d_params *p, const int8_t *in, int8_t *out)
 {
-    int32_t b, oy, ox, g, oc, i;
-    int32_t groups, per_group, k, row_bytes, direct;
+    mg_row_stream rows;
+    int32_t ox, g, oc, i;
+    int32_t groups, per_group, k, direct;
     int8_t *patch;
     if (p == NULL || in == NULL || out == NULL || p->filter == NULL || p->scratch == NULL
         || p->filter_in_c <= 0 || p->in_c % p->filter_in_c != 0) {
@@ -100,56 +103,50 @@ mg_status mg_conv_2d_s8(const mg_conv_2d_params *p, const int8_t *in, int8_t *ou
     groups = p->in_c / p->filter_in_c;
     per_group = p->out_c / groups;
     k = p->filter_h * p->filter_w * p->filter_in_c;
-    row_bytes = p->out_w * p->out_c;
-    patch = p->scratch + row_bytes;
+    patch = p->scratch + p->out_w * p->out_c;
     /* a 1x1 ungrouped window is the input pixel itself (never padded): no copy */
     direct = p->filter_h == 1 && p->filter_w == 1 && groups == 1;
-    for (b = 0; b < p->batches; ++b) {
-        const int8_t *in_b = in + (size_t)b * (size_t)p->in_h * (size_t)p->in_w * (size_t)p->in_c;
-        for (oy = 0; oy < p->out_h; ++oy) {
-            const int32_t iy0 = oy * p->stride_h - p->pad_top;
-            int8_t *dst = p->scratch;
-            for (ox = 0; ox < p->out_w; ++ox) {
-                const int32_t ix0 = ox * p->stride_w - p->pad_left;
-                for (g = 0; g < groups; ++g) {
-                    const int32_t end = (g + 1) * per_group;
-                    const int8_t *x = patch;
-                    if (direct) {
-                        x = in_b + ((size_t)iy0 * (size_t)p->in_w + (size_t)ix0) * (size_t)p->in_c;
-                    } else {
-                        gather(p, in_b, iy0, ix0, g * p->filter_in_c, patch);
-                    }
-                    for (oc = g * per_group; oc + 3 < end; oc += 4) {
-                        int32_t acc[4];
-                        acc[0] = p->bias_folded[oc];
-                        acc[1] = p->bias_folded[oc + 1];
-                        acc[2] = p->bias_folded[oc + 2];
-                        acc[3] = p->bias_folded[oc + 3];
-                        dot4_s8(x, p->filter + (size_t)oc * (size_t)k, k, acc);
-                        for (i = 0; i < 4; ++i) {
-                            dst[oc + i] = output_value(p, acc[i], oc + i);
-                        }
-                    }
-                    for (; oc + 1 < end; oc += 2) {
-                        const int8_t *w0 = p->filter + (size_t)oc * (size_t)k;
-                        int32_t acc0 = p->bias_folded[oc];
-                        int32_t acc1 = p->bias_folded[oc + 1];
-                        dot2_s8(x, w0, w0 + k, k, &acc0, &acc1);
-                        dst[oc] = output_value(p, acc0, oc);
-                        dst[oc + 1] = output_value(p, acc1, oc + 1);
-                    }
-                    if (oc < end) {
-                        const int32_t acc = p->bias_folded[oc] + dot_s8(x, p->filter + (size_t)oc * (size_t)k, k);
-                        dst[oc] = output_value(p, acc, oc);
+    mg_stream_start(&rows, in, (size_t)p->in_h * (size_t)p->in_w * (size_t)p->in_c, out, p->batches, p->out_h,
+                    p->out_w * p->out_c, p->scratch);
+    while (mg_stream_next(&rows)) {
+        const int32_t iy0 = rows.oy * p->stride_h - p->pad_top;
+        const int8_t *in_b = rows.in;
+        int8_t *dst = rows.row;
+        for (ox = 0; ox < p->out_w; ++ox) {
+            const int32_t ix0 = ox * p->stride_w - p->pad_left;
+            for (g = 0; g < groups; ++g) {
+                const int32_t end = (g + 1) * per_group;
+                const int8_t *x = patch;
+                if (direct) {
+                    x = in_b + ((size_t)iy0 * (size_t)p->in_w + (size_t)ix0) * (size_t)p->in_c;
+                } else {
+                    gather(p, in_b, iy0, ix0, g * p->filter_in_c, patch);
+                }
+                for (oc = g * per_group; oc + 3 < end; oc += 4) {
+                    int32_t acc[4];
+                    acc[0] = p->bias_folded[oc];
+                    acc[1] = p->bias_folded[oc + 1];
+                    acc[2] = p->bias_folded[oc + 2];
+                    acc[3] = p->bias_folded[oc + 3];
+                    dot4_s8(x, p->filter + (size_t)oc * (size_t)k, k, acc);
+                    for (i = 0; i < 4; ++i) {
+                        dst[oc + i] = output_value(p, acc[i], oc + i);
                     }
                 }
-                dst += p->out_c;
+                for (; oc + 1 < end; oc += 2) {
+                    const int8_t *w0 = p->filter + (size_t)oc * (size_t)k;
+                    int32_t acc0 = p->bias_folded[oc];
+                    int32_t acc1 = p->bias_folded[oc + 1];
+                    dot2_s8(x, w0, w0 + k, k, &acc0, &acc1);
+                    dst[oc] = output_value(p, acc0, oc);
+                    dst[oc + 1] = output_value(p, acc1, oc + 1);
+                }
+                if (oc < end) {
+                    const int32_t acc = p->bias_folded[oc] + dot_s8(x, p->filter + (size_t)oc * (size_t)k, k);
+                    dst[oc] = output_value(p, acc, oc);
+                }
             }
-            /* the whole row is computed: only now may it overwrite input rows already consumed */
-            dst = out + ((size_t)b * (size_t)p->out_h + (size_t)oy) * (size_t)row_bytes;
-            for (i = 0; i < row_bytes; ++i) {
-                dst[i] = p->scratch[i];
-            }
+            dst += p->out_c;
         }
     }
     return MG_OK;

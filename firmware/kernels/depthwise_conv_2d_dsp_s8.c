@@ -102,8 +102,9 @@ static void pixel_exact(const mg_depthwise_conv_2d_dsp_params *p, const int8_t *
 mg_status mg_depthwise_conv_2d_dsp_s8(const mg_depthwise_conv_2d_dsp_params *p, const int8_t *in, int8_t *out)
 {
     const int8_t *tap[MG_DW_DSP_MAX_TAPS + 2]; /* + a NULL pair ending the list */
-    int8_t *pad_row, *row;
-    int32_t b, oy, ox, i, taps, row_bytes;
+    mg_row_stream rows;
+    int8_t *pad_row;
+    int32_t ox, i, taps;
     if (p == NULL || in == NULL || out == NULL || p->filter == NULL || p->quant == NULL || p->shift == NULL || p->scratch == NULL
         || p->channels <= 0 || p->channels % 4 != 0 || p->taps_even % 2 != 0
         || p->taps_even < p->filter_h * p->filter_w || p->taps_even > MG_DW_DSP_MAX_TAPS
@@ -112,8 +113,6 @@ mg_status mg_depthwise_conv_2d_dsp_s8(const mg_depthwise_conv_2d_dsp_params *p, 
     }
     taps = p->filter_h * p->filter_w;
     pad_row = p->scratch;
-    row = p->scratch + p->channels;
-    row_bytes = p->out_w * p->channels;
     for (i = 0; i < p->channels; ++i) {
         pad_row[i] = (int8_t)p->pad_value;
     }
@@ -122,30 +121,26 @@ mg_status mg_depthwise_conv_2d_dsp_s8(const mg_depthwise_conv_2d_dsp_params *p, 
     }
     tap[p->taps_even] = NULL;
     tap[p->taps_even + 1] = NULL;
-    for (b = 0; b < p->batches; ++b) {
-        const int8_t *in_b = in + (size_t)b * (size_t)p->in_h * (size_t)p->in_w * (size_t)p->channels;
-        for (oy = 0; oy < p->out_h; ++oy) {
-            const int32_t iy0 = oy * p->stride_h - p->pad_top;
-            for (ox = 0; ox < p->out_w; ++ox) {
-                const int32_t ix0 = ox * p->stride_w - p->pad_left;
-                int32_t fy, fx, t = 0;
-                for (fy = 0; fy < p->filter_h; ++fy) {
-                    const int32_t iy = iy0 + fy * p->dilation_h;
-                    for (fx = 0; fx < p->filter_w; ++fx, ++t) {
-                        const int32_t ix = ix0 + fx * p->dilation_w;
-                        tap[t] = (iy >= 0 && iy < p->in_h && ix >= 0 && ix < p->in_w)
-                                     ? in_b + ((size_t)iy * (size_t)p->in_w + (size_t)ix) * (size_t)p->channels
-                                     : pad_row;
-                    }
-                }
-                if (p->lean) {
-                    pixel_lean(p, tap, row + ox * p->channels);
-                } else {
-                    pixel_exact(p, tap, row + ox * p->channels);
+    MG_STREAM_CHANNELS(&rows, p, in, out, p->scratch + p->channels); /* after the row of the zero point */
+    while (mg_stream_next(&rows)) {
+        const int32_t iy0 = rows.oy * p->stride_h - p->pad_top;
+        for (ox = 0; ox < p->out_w; ++ox) {
+            const int32_t ix0 = ox * p->stride_w - p->pad_left;
+            int32_t fy, fx, t = 0;
+            for (fy = 0; fy < p->filter_h; ++fy) {
+                const int32_t iy = iy0 + fy * p->dilation_h;
+                for (fx = 0; fx < p->filter_w; ++fx, ++t) {
+                    const int32_t ix = ix0 + fx * p->dilation_w;
+                    tap[t] = (iy >= 0 && iy < p->in_h && ix >= 0 && ix < p->in_w)
+                                 ? rows.in + ((size_t)iy * (size_t)p->in_w + (size_t)ix) * (size_t)p->channels
+                                 : pad_row;
                 }
             }
-            /* the whole row is computed: only now may it overwrite input rows already consumed */
-            memcpy(out + ((size_t)b * (size_t)p->out_h + (size_t)oy) * (size_t)row_bytes, row, (size_t)row_bytes);
+            if (p->lean) {
+                pixel_lean(p, tap, rows.row + ox * p->channels);
+            } else {
+                pixel_exact(p, tap, rows.row + ox * p->channels);
+            }
         }
     }
     return MG_OK;

@@ -1,5 +1,7 @@
 #include "depthwise_conv_2d_s8.h"
 
+#include "mg_stream.h"
+
 /* TFLM skips taps outside the image; with the input offset folded into the bias (bias_folded),
  * skipping a tap equals reading the input zero point there. Both loops below read `pad` there. */
 
@@ -80,41 +82,33 @@ static int8_t output_value(const mg_depthwise_conv_2d_params *p, int32_t sum, in
 
 mg_status mg_depthwise_conv_2d_s8(const mg_depthwise_conv_2d_params *p, const int8_t *in, int8_t *out)
 {
-    int32_t b, oy, ox, c, i;
-    int32_t row_bytes, quads;
+    mg_row_stream rows;
+    int32_t ox, c, i, quads;
     if (p == NULL || in == NULL || out == NULL || p->filter == NULL || p->scratch == NULL
         || p->depth_multiplier <= 0 || p->out_c != p->in_c * p->depth_multiplier) {
         return MG_ERR_ARG;
     }
-    row_bytes = p->out_w * p->out_c;
     quads = p->depth_multiplier == 1 ? p->out_c / 4 * 4 : 0;
-    for (b = 0; b < p->batches; ++b) {
-        const int8_t *in_b = in + (size_t)b * (size_t)p->in_h * (size_t)p->in_w * (size_t)p->in_c;
-        for (oy = 0; oy < p->out_h; ++oy) {
-            const int32_t iy0 = oy * p->stride_h - p->pad_top;
-            const int32_t rows_inside = iy0 >= 0 && iy0 + (p->filter_h - 1) * p->dilation_h < p->in_h;
-            int8_t *dst = p->scratch;
-            for (ox = 0; ox < p->out_w; ++ox) {
-                const int32_t ix0 = ox * p->stride_w - p->pad_left;
-                const int32_t inside = rows_inside && ix0 >= 0
-                                       && ix0 + (p->filter_w - 1) * p->dilation_w < p->in_w;
-                for (c = 0; c < quads; c += 4) {
-                    int32_t acc[4];
-                    four_channels(p, in_b, iy0, ix0, inside, c, acc);
-                    for (i = 0; i < 4; ++i) {
-                        dst[c + i] = output_value(p, acc[i], c + i);
-                    }
+    mg_stream_start(&rows, in, (size_t)p->in_h * (size_t)p->in_w * (size_t)p->in_c, out, p->batches, p->out_h,
+                    p->out_w * p->out_c, p->scratch);
+    while (mg_stream_next(&rows)) {
+        const int32_t iy0 = rows.oy * p->stride_h - p->pad_top;
+        const int32_t rows_inside = iy0 >= 0 && iy0 + (p->filter_h - 1) * p->dilation_h < p->in_h;
+        int8_t *dst = rows.row;
+        for (ox = 0; ox < p->out_w; ++ox) {
+            const int32_t ix0 = ox * p->stride_w - p->pad_left;
+            const int32_t inside = rows_inside && ix0 >= 0 && ix0 + (p->filter_w - 1) * p->dilation_w < p->in_w;
+            for (c = 0; c < quads; c += 4) {
+                int32_t acc[4];
+                four_channels(p, rows.in, iy0, ix0, inside, c, acc);
+                for (i = 0; i < 4; ++i) {
+                    dst[c + i] = output_value(p, acc[i], c + i);
                 }
-                for (; c < p->out_c; ++c) {
-                    dst[c] = output_value(p, channel_sum(p, in_b, iy0, ix0, c, c / p->depth_multiplier), c);
-                }
-                dst += p->out_c;
             }
-            /* the whole row is computed: only now may it overwrite input rows already consumed */
-            dst = out + ((size_t)b * (size_t)p->out_h + (size_t)oy) * (size_t)row_bytes;
-            for (i = 0; i < row_bytes; ++i) {
-                dst[i] = p->scratch[i];
+            for (; c < p->out_c; ++c) {
+                dst[c] = output_value(p, channel_sum(p, rows.in, iy0, ix0, c, c / p->depth_multiplier), c);
             }
+            dst += p->out_c;
         }
     }
     return MG_OK;

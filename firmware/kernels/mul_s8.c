@@ -1,7 +1,5 @@
 #include "mul_s8.h"
 
-#include "mg_broadcast.h"
-
 static int8_t mul_one(const mg_mul_params *p, int32_t a, int32_t b)
 {
     const int32_t product = (a + p->input1_offset) * (b + p->input2_offset);

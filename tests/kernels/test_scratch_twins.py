@@ -31,7 +31,9 @@ CASES = MODELS + (SMALL,)
 
 _TWIN_DECL = re.compile(r"^int32_t mg_(\w+)_s8_scratch_bytes\(const mg_(\w+)_params \*p\);$", re.M)
 _SCRATCH_FIELD = re.compile(r"^\s*int8_t \*scratch;", re.M)
-
+_STRUCT = re.compile(r"^typedef struct \{(.*?)^\} (\w+);", re.M | re.S)
+_ALIAS = re.compile(r"^typedef (\w+) (\w+);", re.M)
+_INCLUDE = re.compile(r'^#include "([^"]+)"', re.M)
 
 def _small_graph() -> Graph:
     """input (1,6,5,4) -> MAX_POOL_2D 2x2/2 SAME -> (1,3,3,4) -> CONV_2D 1x1, 2 groups -> (1,3,3,6)."""
@@ -70,19 +72,59 @@ def _calls(case: str, variant: str) -> tuple[KernelCall, ...]:
     return tuple(specialise(graph, lower_graph(graph), variant))
 
 
+def _visible(header: Path) -> str:
+    """The header's text and that of the firmware headers it includes, transitively (kernels of
+    one family share a header: mg_pool_2d.h declares the pools' params and twins)."""
+    seen, todo, texts = set(), [header.name], []
+    while todo:
+        name = todo.pop()
+        path = firmware_dir() / "include" / name
+        if name in seen or not path.is_file():
+            continue
+        seen.add(name)
+        texts.append(path.read_text())
+        todo += _INCLUDE.findall(texts[-1])
+    return "\n".join(texts)
+
+
+def _kernel_headers() -> dict[str, str]:
+    """{kernel: the text its <kernel>_s8.h makes visible}."""
+    return {h.name[:-len("_s8.h")]: _visible(h) for h in (firmware_dir() / "include").glob("*_s8.h")}
+
+
 def _header_twins() -> set[str]:
     """Kernels whose header declares a scratch twin (taking that kernel's own params struct)."""
     twins = set()
-    for header in (firmware_dir() / "include").glob("*_s8.h"):
-        for kernel, params in _TWIN_DECL.findall(header.read_text()):
-            assert kernel == params and header.name == f"{kernel}_s8.h", f"{header.name}: twin of {kernel}"
-            twins.add(kernel)
+    headers = _kernel_headers()
+    for kernel, text in headers.items():
+        declared = _TWIN_DECL.findall(text)
+        assert all(k == params and k in headers for k, params in declared), f"{kernel}_s8.h: {declared}"
+        twins |= {k for k, _ in declared if k == kernel}
     return twins
 
 
+def _params_struct(kernel: str, text: str) -> str:
+    """The body of mg_<kernel>_params, through typedef aliases (mg_max_pool_2d_params is mg_pool_2d_params)."""
+    structs = {name: body for body, name in _STRUCT.findall(text)}
+    aliases = {alias: target for target, alias in _ALIAS.findall(text)}
+    name = f"mg_{kernel}_params"
+    while name in aliases:
+        name = aliases[name]
+    assert name in structs, f"{kernel}_s8.h: no struct for mg_{kernel}_params"
+    return structs[name]
+
+
+def test_params_structs_resolve_through_aliases():
+    """The static check below reads the struct a kernel's params type names, also through a typedef."""
+    headers = _kernel_headers()
+    assert "left_shift" in _params_struct("sub", headers["sub"])  # mg_sub_params is mg_add_sub_params
+    assert _SCRATCH_FIELD.search(_params_struct("max_pool_2d", headers["max_pool_2d"]))
+    assert not _SCRATCH_FIELD.search(_params_struct("softmax", headers["softmax"]))
+
+
 def _kernels_with_scratch_field() -> set[str]:
-    return {h.name[:-len("_s8.h")] for h in (firmware_dir() / "include").glob("*_s8.h")
-            if _SCRATCH_FIELD.search(h.read_text())}
+    return {kernel for kernel, text in _kernel_headers().items()
+            if _SCRATCH_FIELD.search(_params_struct(kernel, text))}
 
 
 @pytest.mark.slow
