@@ -15,14 +15,17 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
 from mcugen import procs
-from mcugen.codegen import Sources, _env
+from mcugen.codegen import Sources, host_driver
 from mcugen.errors import ToolchainError
 from mcugen.ir import DTYPES
+
+if TYPE_CHECKING:
+    from mcugen.ops.base import KernelCall
 
 WARNINGS = ("-std=c99", "-Wall", "-Wextra", "-Werror")
 SANITIZE = ("-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer")
@@ -95,26 +98,33 @@ def kernel_object(source: Path, headers: Sequence[Path], flags: Sequence[str], c
     return obj
 
 
+def write_host_driver(workdir: str | Path, prefix: str = "model") -> Path:
+    """Write the stdin/stdout test driver (host_main.c) for the library with `prefix` into
+    `workdir`; returns its path. build_host does this; use it to compile a library yourself."""
+    path = Path(workdir) / "host_main.c"
+    path.write_text(host_driver(prefix))
+    return path
+
+
 def build_host(sources: Sources, workdir: str | Path, graph=None, sanitize: bool = True,
                opt: str = "-O2", cc: str = "gcc") -> HostProgram:
     """Write `sources` into `workdir`, compile them with a stdin/stdout test driver, return the program.
 
-    `graph` gives the I/O shapes; without it they come from the generated info tables' sizes
-    only (flat shapes).
+    `graph` (required) gives the I/O shapes and dtypes. Kernels are compiled once per content
+    and flags (`kernel_object`), so a second model with the same kernels compiles only its own
+    files.
     """
+    if graph is None:
+        raise ValueError("build_host needs the graph for I/O shapes")
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     sources.write(workdir)
-    prefix = sources.prefix
-    main = workdir / "host_main.c"
-    main.write_text(_env().get_template("host_main.c.j2").render(prefix=prefix, PREFIX=prefix.upper()))
+    main = write_host_driver(workdir, sources.prefix)
     exe = workdir / "model_host"
     flags = [*WARNINGS, opt, "-g", *(SANITIZE if sanitize else ())]
     kernels = [kernel_object(workdir / k, [workdir / h for h in sources.headers], flags, cc)
                for k in sources.kernels]
     compile_c([main, workdir / "model.c", workdir / "model_weights.c", *kernels], exe, [workdir], flags, cc=cc)
-    if graph is None:
-        raise ValueError("build_host needs the graph for I/O shapes")
     ins = [graph.tensor(t) for t in graph.inputs]
     outs = [graph.tensor(t) for t in graph.outputs]
     return HostProgram(exe, tuple(t.shape for t in ins), tuple(t.nbytes for t in ins),
@@ -127,8 +137,9 @@ class OracleComparison:
     """Generated C on the host versus tflite-micro on the same samples."""
 
     samples: int
-    mismatches: tuple[tuple[int, int, int], ...]  # (sample, output, max |difference|)
+    mismatches: tuple[tuple[int, int, int | float], ...]  # (sample, output, max |difference|)
     arena_bytes: int
+    kernels: frozenset[str] = frozenset()  # kernels the generated code calls, e.g. "conv_2d_dsp"
 
     @property
     def exact(self) -> bool:
@@ -144,11 +155,18 @@ def tflm_outputs(model: bytes, samples: Sequence[Sequence[np.ndarray]]) -> list[
 
 
 def build_model(model: bytes, workdir: str | Path, inplace: bool = True, prefix: str = "model",
-                sanitize: bool = True, variant: str = "portable") -> tuple[HostProgram, int]:
+                sanitize: bool = True, variant: str = "portable", opt: str = "-O2") -> tuple[HostProgram, int]:
     """Lower, plan, generate and compile an int8 .tflite for the host: (program, arena bytes).
 
     `variant` picks the kernels (mcugen.ops.variants; "dsp" runs the DSP kernels through their
     plain-C intrinsics here)."""
+    program, plan, _ = _build_model(model, workdir, inplace, prefix, sanitize, variant, opt)
+    return program, int(plan.size)
+
+
+def _build_model(model: bytes, workdir: str | Path, inplace: bool, prefix: str, sanitize: bool,
+                 variant: str, opt: str) -> tuple[HostProgram, Any, list[KernelCall]]:
+    """build_model's work, also returning the arena plan and the kernel calls."""
     from mcugen.codegen import generate_sources
     from mcugen.codegen.memory import plan_memory
     from mcugen.convert.tflite_reader import read_graph
@@ -159,32 +177,36 @@ def build_model(model: bytes, workdir: str | Path, inplace: bool = True, prefix:
     calls = specialise(graph, lower_graph(graph), variant)
     plan = plan_memory(graph, calls, inplace=inplace)
     program = build_host(generate_sources(graph, plan, calls, prefix=prefix), workdir, graph=graph,
-                         sanitize=sanitize)
-    return program, int(plan.size)
+                         sanitize=sanitize, opt=opt)
+    return program, plan, calls
 
 
 def diff_outputs(ours: Sequence[Sequence[np.ndarray]],
-                 reference: Sequence[Sequence[np.ndarray]]) -> tuple[tuple[int, int, int], ...]:
-    """(sample, output, max |difference|) for every output that is not bit-identical."""
+                 reference: Sequence[Sequence[np.ndarray]]) -> tuple[tuple[int, int, int | float], ...]:
+    """(sample, output, max |difference|) for every output that is not bit-identical: same dtype
+    and every byte equal (a float 0.0 against -0.0 counts, with difference 0.0)."""
     mismatches = []
     for s, (got, want) in enumerate(zip(ours, reference, strict=True)):
         for o, (a, b) in enumerate(zip(got, want, strict=True)):
             b = np.asarray(b).reshape(a.shape)
-            if not np.array_equal(a, b):
-                mismatches.append((s, o, int(np.max(np.abs(a.astype(np.int32) - b.astype(np.int32))))))
+            if a.dtype != b.dtype or a.tobytes() != b.tobytes():
+                diff = float(np.max(np.abs(a.astype(np.float64) - b.astype(np.float64)), initial=0.0))
+                exact_ints = np.issubdtype(a.dtype, np.integer) and np.issubdtype(b.dtype, np.integer)
+                mismatches.append((s, o, int(diff) if exact_ints else diff))
     return tuple(mismatches)
 
 
 def compare_with_tflm(model: bytes, samples: Sequence[Sequence[np.ndarray]], workdir: str | Path,
                       inplace: bool = True, prefix: str = "model", sanitize: bool = True,
                       reference: Sequence[Sequence[np.ndarray]] | None = None,
-                      variant: str = "portable") -> OracleComparison:
-    """Generate and compile `model` (int8 .tflite bytes), run every sample through it and through
-    tflite-micro (or compare with `reference`, tflite-micro's outputs computed before), and list
-    the differences."""
-    program, arena = build_model(model, workdir, inplace=inplace, prefix=prefix, sanitize=sanitize,
-                                 variant=variant)
+                      variant: str = "portable", opt: str = "-O2") -> OracleComparison:
+    """Generate and compile `model` (int8 .tflite bytes) with the `variant` kernels and the
+    in-place or separate arena plan, run every sample through it and through tflite-micro (or
+    compare with `reference`, tflite-micro's outputs computed before), and list the differences
+    of every output byte."""
+    program, plan, calls = _build_model(model, workdir, inplace, prefix, sanitize, variant, opt)
     ours = program.run(samples)
     if reference is None:
         reference = tflm_outputs(model, samples)
-    return OracleComparison(len(samples), diff_outputs(ours, reference), arena)
+    return OracleComparison(len(samples), diff_outputs(ours, reference), int(plan.size),
+                            frozenset(c.kernel for c in calls if not c.view))

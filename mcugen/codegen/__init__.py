@@ -196,6 +196,12 @@ def generate_sources(graph: Graph, plan: Any, calls: list[KernelCall], prefix: s
                    layer_names=tuple(c.kind for c in calls))
 
 
+def host_driver(prefix: str = "model") -> str:
+    """host_main.c for the library generated with `prefix`: a test driver that reads samples on
+    stdin and writes outputs on stdout (mcugen.hostrun compiles it with the model)."""
+    return _env().get_template("host_main.c.j2").render(prefix=prefix, PREFIX=prefix.upper())
+
+
 def _local_includes(names: set[str]) -> set[str]:
     """Headers of firmware/include that the given kernel sources and headers include (quoted
     includes, transitively), e.g. the DSP kernels' shared mg_dsp.h."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from .support import check_on_host, keras_int8
+from tests.support.oracle import assert_exact, random_samples, seeded_model, to_int8
 
 SHARED = {
     "kws": ("kws/kws_ref_model.tflite", {"conv_2d_dsp", "depthwise_conv_2d_dsp", "fully_connected_dsp",
@@ -24,10 +24,10 @@ SHARED = {
 ])
 def test_shared_model_bit_exact(name, shared_models, tmp_path):
     path, expected_kernels = SHARED[name]
+    model = (shared_models / path).read_bytes()
     # the in-place plan: the one where the kernels' streaming overlap matters
-    result = check_on_host((shared_models / path).read_bytes(), tmp_path, n=3, seed=1, plans=(True,))
-    assert expected_kernels <= result.kernels
-    assert result.exact, result.mismatches
+    kernels = assert_exact(model, random_samples(model, 3, seed=1), tmp_path, plans=(True,), variant="dsp")
+    assert expected_kernels <= kernels
 
 
 def _convs(k, x):
@@ -63,17 +63,22 @@ def _all(k, x):
     return _dense(k, _depthwise(k, _convs(k, x)))
 
 
+def random_chain(seed: int) -> bytes:
+    """`_all` with weights from `seed`, as an int8 .tflite calibrated on inputs in [-2, 2]."""
+    model, rng = seeded_model(_all, (23, 19, 3), seed)
+    return to_int8(model, rng=rng, low=-2, high=2)
+
+
 @pytest.mark.parametrize("seed", [0, pytest.param(1, marks=pytest.mark.slow)])
 def test_random_layers_bit_exact(seed, tmp_path):
-    model = keras_int8(_all, (23, 19, 3), seed)
-    result = check_on_host(model, tmp_path, n=6, seed=seed)
+    model = random_chain(seed)
+    kernels = assert_exact(model, random_samples(model, 6, seed=seed), tmp_path, variant="dsp")
     assert {"conv_2d_dsp", "depthwise_conv_2d_dsp", "fully_connected_dsp", "add_dsp",
-            "average_pool_2d_dsp"} <= result.kernels
-    assert result.exact, result.mismatches
+            "average_pool_2d_dsp"} <= kernels
     if seed:  # the rv32 selection of the same kernels (their C path is what ran above)
-        rv32 = check_on_host(model, tmp_path / "rv32", variant="rv32", n=2, seed=seed, plans=(True,))
-        assert "average_pool_2d" in rv32.kernels and "depthwise_conv_2d_dsp" in rv32.kernels
-        assert rv32.exact, rv32.mismatches
+        rv32 = assert_exact(model, random_samples(model, 2, seed=seed), tmp_path / "rv32", plans=(True,),
+                            variant="rv32")
+        assert "average_pool_2d" in rv32 and "depthwise_conv_2d_dsp" in rv32
 
 
 def test_exact_output_stage_bit_exact(shared_models, tmp_path, monkeypatch):
@@ -82,5 +87,5 @@ def test_exact_output_stage_bit_exact(shared_models, tmp_path, monkeypatch):
     import mcugen.ops.variants as variants
 
     monkeypatch.setattr(variants, "lean_requant", lambda call, bound: False)
-    result = check_on_host((shared_models / SHARED["kws"][0]).read_bytes(), tmp_path, n=2, seed=3, plans=(True,))
-    assert result.exact, result.mismatches
+    model = (shared_models / SHARED["kws"][0]).read_bytes()
+    assert_exact(model, random_samples(model, 2, seed=3), tmp_path, plans=(True,), variant="dsp")

@@ -9,17 +9,16 @@ import pytest
 from mcugen.boards import BOARDS_DIR, load_board
 from mcugen.build.api import build
 
-from .support import keras_int8
-from .test_dsp_host import _all
+from .test_dsp_host import random_chain
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def random_chain(tmp_path_factory):
+def chain_file(tmp_path_factory):
     """Odd shapes through every DSP kernel path (see test_dsp_host), as a .tflite file."""
     path = tmp_path_factory.mktemp("chain") / "chain.tflite"
-    path.write_bytes(keras_int8(_all, (23, 19, 3), seed=2))
+    path.write_bytes(random_chain(seed=2))
     return path
 
 
@@ -27,9 +26,9 @@ def random_chain(tmp_path_factory):
     ("netduinoplus2", "dsp"), ("mps2_an500", "dsp"), ("mps3_an547", "dsp"),  # M4, M7, M55
     ("riscv32_virt", "rv32"),  # the layouts' plain-C path, as on an ESP32-C3
 ])
-def test_random_chain_bit_exact_on_emulated_board(board, variant, random_chain, tmp_path):
+def test_random_chain_bit_exact_on_emulated_board(board, variant, chain_file, tmp_path):
     assert load_board(board).kernel_variant == variant
-    result = build(random_chain, board, tmp_path / "fw", run=True)
+    result = build(chain_file, board, tmp_path / "fw", run=True)
     assert result.run is not None and result.run.passed, result.run and result.run.console
     sources = {p.name for p in (tmp_path / "fw" / "src").iterdir()}
     assert {"conv_2d_dsp_s8.c", "depthwise_conv_2d_dsp_s8.c", "fully_connected_dsp_s8.c", "add_dsp_s8.c"} <= sources

@@ -4,21 +4,14 @@ RELU6, depth multiplier 2 with dilation, MAX_POOL_2D SAME, FULLY_CONNECTED over 
 (per-tensor weights), SOFTMAX over several rows."""
 from __future__ import annotations
 
-import os
-
-import numpy as np
 import pytest
 
-from mcugen.convert.keras_convert import captured_native_output
 from mcugen.convert.tflite_reader import read_graph
-from mcugen.hostrun import compare_with_tflm, tflm_outputs
+from tests.support.oracle import assert_exact, random_samples, tf, to_int8
 
 
 def _convert(per_channel_dense: bool) -> bytes:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    import tensorflow as tf
-
-    k = tf.keras
+    k = tf().keras
     k.utils.set_random_seed(7)
     x = k.Input((11, 9, 4), batch_size=1)
     y = k.layers.Conv2D(8, 3, strides=2, padding="same", groups=2, activation="relu6")(x)
@@ -27,21 +20,7 @@ def _convert(per_channel_dense: bool) -> bytes:
     y = k.layers.Reshape((-1, 16))(y)
     y = k.layers.Dense(5)(y)
     y = k.layers.Softmax()(y)
-    model = k.Model(x, y)
-
-    def representative():
-        rng = np.random.default_rng(0)
-        for _ in range(16):
-            yield [rng.uniform(-3, 3, (1, 11, 9, 4)).astype(np.float32)]
-
-    conv = tf.lite.TFLiteConverter.from_keras_model(model)
-    conv.optimizations = [tf.lite.Optimize.DEFAULT]
-    conv.representative_dataset = representative
-    conv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
-    conv.inference_input_type = conv.inference_output_type = tf.int8
-    conv._experimental_disable_per_channel_quantization_for_dense_layers = not per_channel_dense
-    with captured_native_output():  # TensorFlow prints at the C level
-        return conv.convert()
+    return to_int8(k.Model(x, y), per_channel_dense=per_channel_dense)
 
 
 @pytest.mark.parametrize("per_channel_dense", [False, True], ids=["dense-per-tensor", "dense-per-channel"])
@@ -56,9 +35,4 @@ def test_features_bit_exact(per_channel_dense, tmp_path):
     fc = ops["FULLY_CONNECTED"]
     assert graph.tensor(fc.inputs[1]).quant.per_channel == per_channel_dense
     assert graph.tensor(fc.outputs[0]).num_elements > 5  # several rows
-    rng = np.random.default_rng(3)
-    samples = [[rng.integers(-128, 128, (1, 11, 9, 4), dtype=np.int8)] for _ in range(40)]
-    reference = tflm_outputs(model, samples)
-    for inplace in (True, False):
-        result = compare_with_tflm(model, samples, tmp_path / str(inplace), inplace=inplace, reference=reference)
-        assert result.exact, f"inplace={inplace}: {result.mismatches[:5]}"
+    assert_exact(model, random_samples(model, 40, seed=3), tmp_path)

@@ -14,6 +14,7 @@ import pytest
 
 from mcugen.convert.tflite_reader import read_graph
 from mcugen.hostrun import build_model, diff_outputs, tflm_outputs
+from tests.support.oracle import random_samples
 
 MODELS = Path(__file__).resolve().parents[2] / "../shared/models"
 N_RANDOM = 200
@@ -60,11 +61,7 @@ def oracle_cache():
     def get(name: str):
         if name not in cache:
             model = (MODELS / MODEL_FILES[name]).read_bytes()
-            graph = read_graph(model)
-            rng = np.random.default_rng(1234)
-            samples = [[rng.integers(-128, 128, graph.tensor(t).shape, dtype=np.int8) for t in graph.inputs]
-                       for _ in range(N_RANDOM)]
-            samples = [[x] for x in real_samples(name, graph)] + samples
+            samples = [[x] for x in real_samples(name, read_graph(model))] + random_samples(model, N_RANDOM, 1234)
             cache[name] = (model, samples, tflm_outputs(model, samples))
         return cache[name]
     return get

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from .support import assert_exact, op_kinds, random_samples, tf, to_int8
+from tests.support.oracle import assert_exact, op_kinds, random_samples, tf, to_int8
 
 SAMPLES = 24
 
@@ -28,53 +28,45 @@ def two(shape_a, shape_b, fn):
     return k.Model([a, b], fn(a, b))
 
 
-def _model(name):
-    L = keras().layers
-    return {
-        "SUB": lambda: two((4, 5), (4, 5), lambda a, b: L.Subtract()([a, b])),
-        "SUB broadcast": lambda: two((3, 4, 5), (1, 5), lambda a, b: a - b),
-        "MUL": lambda: two((4, 5), (4, 5), lambda a, b: L.Multiply()([a, b])),
-        "MUL broadcast 4-D": lambda: two((3, 4, 5), (4, 1), lambda a, b: a * b),  # with batch
-        "MUL by constant": lambda: two((6,), (6,), lambda a, b: L.ReLU()(
-            a * tf().constant(np.linspace(-2, 3, 6, dtype=np.float32))) + b),
-        "MUL square": lambda: seq((10,), L.Lambda(lambda x: x * x)),  # one tensor, both inputs
-        "LOGISTIC": lambda: seq((6, 7), L.Activation("sigmoid")),
-        "TANH": lambda: seq((17,), L.Activation("tanh")),
-        "HARD_SWISH": lambda: seq((3, 3, 4), L.Activation("hard_swish")),
-        "LEAKY_RELU": lambda: seq((20,), L.LeakyReLU(negative_slope=0.3)),
-        "LEAKY_RELU steep": lambda: seq((20,), L.LeakyReLU(negative_slope=1.7)),
-        "RELU": lambda: seq((3, 7), L.ReLU()),  # alone: it requantizes to its own output scale
-        "RELU6": lambda: seq((20,), L.ReLU(6.0)),
-        "MEAN global pooling": lambda: seq((5, 6, 7), L.GlobalAveragePooling2D()),
-        "MEAN keepdims": lambda: seq((5, 6, 7), L.GlobalAveragePooling2D(keepdims=True)),
-        "MEAN middle axis": lambda: seq((5, 6, 7), L.Lambda(lambda x: tf().reduce_mean(x, axis=2))),
-        "MEAN outer axes": lambda: seq((4, 3, 5), L.Lambda(lambda x: tf().reduce_mean(x, axis=[1, 3]))),
-        "PAD": lambda: seq((5, 6, 3), L.ZeroPadding2D(((1, 2), (0, 3)))),
-        "PADV2": lambda: seq((4, 4, 2), L.Lambda(lambda x: tf().pad(x, [[0, 0], [1, 1], [2, 0], [0, 1]],
-                                                                    constant_values=0.5))),
-        "CONCATENATION last axis": lambda: two((3, 4), (3, 2), lambda a, b: L.Concatenate(axis=-1)([a, b])),
-        "CONCATENATION first axis": lambda: two((3, 4), (2, 4), lambda a, b: L.Concatenate(axis=1)([a, b])),
-    }[name]()
-
-
-EXPECTED_OP = {
-    "SUB": "SUB", "SUB broadcast": "SUB", "MUL": "MUL", "MUL broadcast 4-D": "MUL",
-    "MUL by constant": "MUL", "MUL square": "MUL", "LOGISTIC": "LOGISTIC", "TANH": "TANH", "HARD_SWISH": "HARD_SWISH",
-    "LEAKY_RELU": "LEAKY_RELU", "LEAKY_RELU steep": "LEAKY_RELU", "RELU": "RELU", "RELU6": "RELU6",
-    "MEAN global pooling": "MEAN", "MEAN keepdims": "MEAN", "MEAN middle axis": "MEAN",
-    "MEAN outer axes": "MEAN", "PAD": "PAD", "PADV2": "PADV2",
-    "CONCATENATION last axis": "CONCATENATION", "CONCATENATION first axis": "CONCATENATION",
+# name -> (the op the converted model must contain, the Keras model built from keras.layers)
+CASES = {
+    "SUB": ("SUB", lambda L: two((4, 5), (4, 5), lambda a, b: L.Subtract()([a, b]))),
+    "SUB broadcast": ("SUB", lambda L: two((3, 4, 5), (1, 5), lambda a, b: a - b)),
+    "MUL": ("MUL", lambda L: two((4, 5), (4, 5), lambda a, b: L.Multiply()([a, b]))),
+    "MUL broadcast 4-D": ("MUL", lambda L: two((3, 4, 5), (4, 1), lambda a, b: a * b)),  # with batch
+    "MUL by constant": ("MUL", lambda L: two((6,), (6,), lambda a, b: L.ReLU()(
+        a * tf().constant(np.linspace(-2, 3, 6, dtype=np.float32))) + b)),
+    "MUL square": ("MUL", lambda L: seq((10,), L.Lambda(lambda x: x * x))),  # one tensor, both inputs
+    "LOGISTIC": ("LOGISTIC", lambda L: seq((6, 7), L.Activation("sigmoid"))),
+    "TANH": ("TANH", lambda L: seq((17,), L.Activation("tanh"))),
+    "HARD_SWISH": ("HARD_SWISH", lambda L: seq((3, 3, 4), L.Activation("hard_swish"))),
+    "LEAKY_RELU": ("LEAKY_RELU", lambda L: seq((20,), L.LeakyReLU(negative_slope=0.3))),
+    "LEAKY_RELU steep": ("LEAKY_RELU", lambda L: seq((20,), L.LeakyReLU(negative_slope=1.7))),
+    "RELU": ("RELU", lambda L: seq((3, 7), L.ReLU())),  # alone: it requantizes to its own output scale
+    "RELU6": ("RELU6", lambda L: seq((20,), L.ReLU(6.0))),
+    "MEAN global pooling": ("MEAN", lambda L: seq((5, 6, 7), L.GlobalAveragePooling2D())),
+    "MEAN keepdims": ("MEAN", lambda L: seq((5, 6, 7), L.GlobalAveragePooling2D(keepdims=True))),
+    "MEAN middle axis": ("MEAN", lambda L: seq((5, 6, 7), L.Lambda(lambda x: tf().reduce_mean(x, axis=2)))),
+    "MEAN outer axes": ("MEAN", lambda L: seq((4, 3, 5), L.Lambda(lambda x: tf().reduce_mean(x, axis=[1, 3])))),
+    "PAD": ("PAD", lambda L: seq((5, 6, 3), L.ZeroPadding2D(((1, 2), (0, 3))))),
+    "PADV2": ("PADV2", lambda L: seq((4, 4, 2), L.Lambda(
+        lambda x: tf().pad(x, [[0, 0], [1, 1], [2, 0], [0, 1]], constant_values=0.5)))),
+    "CONCATENATION last axis": ("CONCATENATION", lambda L: two(
+        (3, 4), (3, 2), lambda a, b: L.Concatenate(axis=-1)([a, b]))),
+    "CONCATENATION first axis": ("CONCATENATION", lambda L: two(
+        (3, 4), (2, 4), lambda a, b: L.Concatenate(axis=1)([a, b]))),
 }
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED_OP))
-def test_op_bit_exact(name, kernels, tmp_path):
-    model = to_int8(_model(name))
-    assert EXPECTED_OP[name] in op_kinds(model), op_kinds(model)
-    assert_exact(kernels, model, random_samples(model, SAMPLES, seed=7), tmp_path)
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_op_bit_exact(name, tmp_path):
+    expected_op, build = CASES[name]
+    model = to_int8(build(keras().layers))
+    assert expected_op in op_kinds(model), op_kinds(model)
+    assert_exact(model, random_samples(model, SAMPLES, seed=7), tmp_path)
 
 
-def test_every_int8_value_through_the_tables(kernels, tmp_path):
+def test_every_int8_value_through_the_tables(tmp_path):
     """The table ops see all 256 input values (a ramp), not just random ones."""
     k, L = keras(), keras().layers
     x = k.Input((256,), batch_size=1)
@@ -83,10 +75,10 @@ def test_every_int8_value_through_the_tables(kernels, tmp_path):
     model = to_int8(k.Model(x, y), low=-8, high=8)
     assert {"LOGISTIC", "TANH", "HARD_SWISH", "LEAKY_RELU"} <= set(op_kinds(model))
     ramp = np.arange(-128, 128, dtype=np.int8).reshape(1, 256)
-    assert_exact(kernels, model, [[ramp], [ramp[:, ::-1].copy()]], tmp_path)
+    assert_exact(model, [[ramp], [ramp[:, ::-1].copy()]], tmp_path)
 
 
-def test_float_model_io_quantize_and_dequantize(kernels, tmp_path):
+def test_float_model_io_quantize_and_dequantize(tmp_path):
     """A float-I/O model: QUANTIZE (float -> int8) in front, DEQUANTIZE (int8 -> float) behind,
     fed values on exact rounding midpoints and far outside the int8 range (but not beyond
     int32 after scaling: TFLM's float-to-int cast is undefined there, mcugen saturates)."""
@@ -102,10 +94,10 @@ def test_float_model_io_quantize_and_dequantize(kernels, tmp_path):
     extremes = (np.array([1e9, -1e9, 3e5, -3e5, 200, -200, 129, -129] * 5) * q.scale
                 ).astype(np.float32).reshape(1, 40)
     samples = random_samples(model, SAMPLES, seed=3) + [[halves], [-halves], [extremes]]
-    assert_exact(kernels, model, samples, tmp_path)
+    assert_exact(model, samples, tmp_path)
 
 
-def test_requantizing_quantize(kernels, tmp_path):
+def test_requantizing_quantize(tmp_path):
     """int8 -> int8 QUANTIZE, which the converter inserts where a fixed-scale output (TANH's
     1/128) must meet another scale (CONCATENATION needs one)."""
     k, L = keras(), keras().layers
@@ -113,10 +105,10 @@ def test_requantizing_quantize(kernels, tmp_path):
     model = to_int8(k.Model(a, L.Concatenate()([L.Activation("tanh")(a), L.Dense(8)(a)])))
     if "QUANTIZE" not in op_kinds(model):
         pytest.fail(f"the converter no longer inserts an int8 QUANTIZE here: {op_kinds(model)}")
-    assert_exact(kernels, model, random_samples(model, SAMPLES, seed=5), tmp_path)
+    assert_exact(model, random_samples(model, SAMPLES, seed=5), tmp_path)
 
 
-def test_in_place_plan_really_overlaps_the_element_wise_ops(kernels, tmp_path):
+def test_in_place_plan_really_overlaps_the_element_wise_ops(tmp_path):
     """The in-place plan puts these ops' outputs on their inputs' bytes, so the oracle check
     above them exercises the kernels' read-before-write order, not just separate buffers."""
     from mcugen.codegen.memory import plan_memory
@@ -135,4 +127,4 @@ def test_in_place_plan_really_overlaps_the_element_wise_ops(kernels, tmp_path):
     aliased = {op.kind for op in graph.ops
                if plan.tensor_offsets[op.outputs[0]] in [plan.tensor_offsets.get(t) for t in op.inputs]}
     assert {"LEAKY_RELU", "TANH", "HARD_SWISH", "MUL", "SUB", "LOGISTIC"} <= aliased, aliased
-    assert_exact(kernels, model, random_samples(model, SAMPLES, seed=9), tmp_path)
+    assert_exact(model, random_samples(model, SAMPLES, seed=9), tmp_path)
