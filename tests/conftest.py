@@ -16,6 +16,26 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("mcugen", "a connected board (runs the tests marked `device`)")
+    group.addoption("--port", help="serial port of a connected board, e.g. /dev/ttyACM0 (with --board)")
+    group.addoption("--board", help="that board's name, as `mcugen boards` lists it (with --port)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if bool(config.getoption("port")) != bool(config.getoption("board")):
+        raise pytest.UsageError("--port and --board go together: a connected board's serial port and name")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("port"):
+        return
+    skip = pytest.mark.skip(reason="needs a connected board: pytest -m device --port PORT --board BOARD")
+    for item in items:
+        if item.get_closest_marker("device"):
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope="session")
 def shared_models() -> Path:
     """The real public models (MLPerf Tiny, hello_world) beside the repository: ../shared/models."""
