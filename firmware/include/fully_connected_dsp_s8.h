@@ -1,5 +1,5 @@
-/* FULLY_CONNECTED for Cortex-M cores with the DSP extension (M4, M7, M33, M55), bit-exact with
- * TFLM's reference kernel (symmetric weights: filter zero point 0).
+/* FULLY_CONNECTED (fully_connected_s8.h) for Cortex-M cores with the DSP extension (M4, M7, M33,
+ * M55), bit-exact with TFLM's reference kernel (symmetric weights: filter zero point 0).
  *
  * Per batch row, the input is widened once into an int16 column (sxtb16 order, zero-padded to
  * col_len taps) in scratch; then each pair of output channels is one walk over pair-interleaved
@@ -8,12 +8,10 @@
 #ifndef MG_FULLY_CONNECTED_DSP_S8_H
 #define MG_FULLY_CONNECTED_DSP_S8_H
 
-#include "mg_types.h"
+#include "fully_connected_s8.h"
 
 typedef struct {
-    int32_t batches;       /* output elements / output_depth */
-    int32_t accum_depth;   /* filter columns */
-    int32_t output_depth;  /* filter rows */
+    MG_FULLY_CONNECTED_DIMS
     int32_t col_len;       /* accum_depth rounded up to a multiple of 8 */
     int32_t output_offset; /* output zero point */
     int32_t act_min, act_max;

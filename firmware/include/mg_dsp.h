@@ -136,6 +136,20 @@ static inline int32_t mg_sxtb16_slot(int32_t k)
     ((acc) += (int32_t)(w8)[0] * (x16)[0] + (int32_t)(w8)[2] * (x16)[1]                         \
               + (int32_t)(w8)[1] * (x16)[2] + (int32_t)(w8)[3] * (x16)[3])
 
+/* The plain walk both dot products take: 2 * TURNS_ groups of 4 taps, the channel pair's weights
+ * w8_ (8 bytes a group) and the column slots x16_ (X_STEP_ int16 a group); BODY_ adds one group. */
+#define MG_PLAIN_WALK(W_, X_, TURNS_, X_STEP_, BODY_)                                           \
+    do {                                                                                       \
+        const int8_t *w8_ = (const int8_t *)(const void *)(W_);                                \
+        const int16_t *x16_ = (const int16_t *)(const void *)(X_);                             \
+        int32_t g_ = 2 * (TURNS_);                                                             \
+        do {                                                                                   \
+            BODY_;                                                                             \
+            w8_ += 8;                                                                          \
+            x16_ += (X_STEP_);                                                                 \
+        } while (--g_ > 0);                                                                    \
+    } while (0)
+
 #if MG_DSP_NATIVE
 #define MG_ASM_W                                        \
         "ldrd   %[t0], %[t2], [%[w]], #8\n\t"           \
@@ -177,19 +191,9 @@ static inline int32_t mg_sxtb16_slot(int32_t k)
     } while (0)
 #else
 #define MG_DOT_2X2_BODY(WP_, XP_, N_, A00_, A01_, A10_, A11_)                                  \
-    do {                                                                                       \
-        const int8_t *w8_ = (const int8_t *)(const void *)(WP_);                               \
-        const int16_t *x16_ = (const int16_t *)(const void *)(XP_);                            \
-        int32_t g_ = 2 * (N_);                                                                 \
-        do {                                                                                   \
-            MG_PLAIN_GROUP(w8_, x16_, A00_);                                                   \
-            MG_PLAIN_GROUP(w8_, x16_ + 4, A01_);                                               \
-            MG_PLAIN_GROUP(w8_ + 4, x16_, A10_);                                               \
-            MG_PLAIN_GROUP(w8_ + 4, x16_ + 4, A11_);                                           \
-            w8_ += 8;                                                                          \
-            x16_ += 8;                                                                         \
-        } while (--g_ > 0);                                                                    \
-    } while (0)
+    MG_PLAIN_WALK(WP_, XP_, N_, 8,                                                             \
+                  (MG_PLAIN_GROUP(w8_, x16_, A00_), MG_PLAIN_GROUP(w8_, x16_ + 4, A01_),       \
+                   MG_PLAIN_GROUP(w8_ + 4, x16_, A10_), MG_PLAIN_GROUP(w8_ + 4, x16_ + 4, A11_)))
 #endif
 
 /* Two channels x one column whose groups are `step` words apart (2: a lone column, 4: pixel 0
@@ -213,17 +217,7 @@ static inline int32_t mg_sxtb16_slot(int32_t k)
     } while (0)
 #else
 #define MG_DOT_2X1(W_, X_, TURNS_, STEP_, A0_, A1_)                                            \
-    do {                                                                                       \
-        const int8_t *w8_ = (const int8_t *)(const void *)(W_);                                \
-        const int16_t *x16_ = (const int16_t *)(const void *)(X_);                             \
-        int32_t g_ = 2 * (TURNS_);                                                             \
-        do {                                                                                   \
-            MG_PLAIN_GROUP(w8_, x16_, A0_);                                                    \
-            MG_PLAIN_GROUP(w8_ + 4, x16_, A1_);                                                \
-            w8_ += 8;                                                                          \
-            x16_ += 2 * (STEP_);                                                               \
-        } while (--g_ > 0);                                                                    \
-    } while (0)
+    MG_PLAIN_WALK(W_, X_, TURNS_, 2 * (STEP_), (MG_PLAIN_GROUP(w8_, x16_, A0_), MG_PLAIN_GROUP(w8_ + 4, x16_, A1_)))
 #endif
 
 #endif /* MG_DSP_H */
