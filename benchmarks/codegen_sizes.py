@@ -16,12 +16,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from mcugen.codegen import generate_sources  # noqa: E402
-from mcugen.codegen.memory import plan_memory  # noqa: E402
+from mcugen import pipeline  # noqa: E402
 from mcugen.codegen.size import cortex_m4_size  # noqa: E402
 from mcugen.convert.tflite_reader import read_graph  # noqa: E402
-from mcugen.ops import lower_graph  # noqa: E402
-from mcugen.ops.variants import specialise  # noqa: E402
 
 MODELS = {
     "hello_world": "hello_world/hello_world_int8.tflite",
@@ -49,9 +46,10 @@ def main() -> None:
           f"{'arena in-place':>16}{'arena separate':>16}")
     for name, rel in MODELS.items():
         graph = read_graph((root / rel).read_bytes())
-        calls = specialise(graph, lower_graph(graph), args.kernels)
-        plans = [plan_memory(graph, calls, inplace=inplace) for inplace in (True, False)]
-        sources = generate_sources(graph, plans[0], calls)
+        target = pipeline.Target(args.kernels)
+        library, separate = (pipeline.generate(graph, target, inplace=inplace) for inplace in (True, False))
+        plans = [library.plan, separate.plan]
+        sources = library.sources
         with tempfile.TemporaryDirectory() as tmp:
             sources.write(tmp)
             size = cortex_m4_size(tmp, ["model.c", "model_weights.c", *sources.kernels],

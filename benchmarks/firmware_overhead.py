@@ -26,7 +26,7 @@ from shared_models import INT8_MODELS, MODELS  # noqa: E402
 def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(REPO))
     from mcugen.boards import list_boards
-    from mcugen.build.api import build
+    from mcugen.project.api import build
 
     emulated = [b.name for b in list_boards() if b.emulated]
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -27,8 +27,8 @@ def bench_one(name: str, board: str, n: int, workdir: Path) -> dict:
     from mcugen.bench.emulate import emulate
     from mcugen.bench.session import make_samples, run_session
     from mcugen.boards import load_board
-    from mcugen.build.api import build
-    from mcugen.build.pio import elf_sizes
+    from mcugen.project.api import build
+    from mcugen.elf import elf_sizes
     from mcugen.convert.tflite_reader import read_graph
     from mcugen.oracle import TflmOracle
 

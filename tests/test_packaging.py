@@ -23,8 +23,8 @@ def test_wheel_carries_firmware_boards_and_templates(tmp_path):
             assert f"mcugen/firmware/{path.relative_to(REPO / 'firmware').as_posix()}" in names
     for board in (REPO / "boards").glob("*.toml"):
         assert f"mcugen/board_files/{board.name}" in names
-    for must in ("mcugen/templates/model.c.j2", "mcugen/build/pio_platform/platform.json",
-                 "mcugen/build/templates/platformio.ini.j2"):
+    for must in ("mcugen/templates/model.c.j2", "mcugen/project/pio_platform/platform.json",
+                 "mcugen/project/templates/platformio.ini.j2"):
         assert must in names
 
     # Installed from the wheel (dependencies borrowed from this environment), mcugen finds its

@@ -1,6 +1,6 @@
 """`--emulate`: run the bench firmware under QEMU and hand back a serial link to its UART.
 
-QEMU comes from mcugen.build.qemu (deterministic -icount, a TCP serial server that waits for us
+QEMU comes from mcugen.qemu (deterministic -icount, a TCP serial server that waits for us
 on a port QEMU picks itself, killed when the block ends, also on signals and errors); we connect
 with pyserial's socket://.
 """
@@ -18,7 +18,7 @@ from typing import Iterator
 import serial
 
 from mcugen.boards import Board
-from mcugen.build.qemu import qemu_process
+from mcugen.qemu import qemu_process
 from mcugen.errors import DeviceError
 
 

@@ -1,7 +1,6 @@
 """`mcugen bench`: run the model on a board (or QEMU), check every output against tflite-micro."""
 from __future__ import annotations
 
-import contextlib
 import json
 from pathlib import Path
 
@@ -61,17 +60,12 @@ def command(state, model, board_name, port, emulate, project_dir, inputs_path, c
     Exit status: 0 when every output is bit-exact, 4 when some differ, 3 when the board cannot
     be reached or misbehaves, 2 on usage and other errors.
     """
-    from mcugen.bench import target
-    from mcugen.bench.client import BenchClient
-    from mcugen.bench.session import run_session
-    from mcugen.build.pio import elf_sizes
-    from mcugen.boards import load_board
-    from mcugen.convert.tflite_reader import read_graph
+    from mcugen import pipeline
 
     rep = state.reporter
     _check_outputs(json_out, report_out)  # a bad name or place fails now, not after the bench
     if micropython:
-        from mcugen.micropython.commands import bench_command
+        from mcugen.cli.micropython_target import bench_command
 
         return bench_command(rep, project_dir, port, "mount" if mount else "copy" if install else "",
                              count, seed, json_out)
@@ -79,45 +73,15 @@ def command(state, model, board_name, port, emulate, project_dir, inputs_path, c
         project_dir = "."  # run inside a project folder, as `mcugen flash` does
     if emulate == bool(port):
         raise click.UsageError("give either --emulate (QEMU) or --port PORT (a real board)")
-    project = target.read_project(project_dir) if project_dir else None
-    board = target.project_board(project, board_name) if project else None
-    if board is None:
-        if not board_name:
-            raise click.UsageError("--board is required without --project")
-        board = load_board(board_name)
-    if emulate and not board.emulated:
-        raise McugenError(f"{board.name} is a real board; QEMU cannot emulate it",
-                          hint=f"connect it and use --port, or pick an emulated board (mcugen boards)")
-    if emulate and project is None:
-        project = _build_for_bench(model, board, rep)
-    data, name = target.load_model(model, project)
-    graph = read_graph(data, name=name)
-    elf = target.require_elf(project) if emulate else (project.elf if project else None)
-    flash = elf_sizes(elf, board).flash if elf is not None and elf.is_file() else None
-
-    samples = _samples(graph, count, seed, inputs_path, rep.warn)
-    from mcugen.oracle import TflmOracle
-
-    oracle = TflmOracle(data)
-    where = f"QEMU {board.qemu_machine}" if emulate else port
-    rep.info(f"bench {name} on {board.name} ({where}), {count} inference(s)")
-    with _link(board, elf, port, baud, emulate, timeout) as link:
-        client = BenchClient(link, timeout=timeout, run_timeout=max(120.0, timeout), log=rep.debug)
-        ready = client.wait_ready(timeout)
-        rep.debug(f"board says: {ready}")
-        if ready.board != board.name:
-            rep.warn(f"the firmware says it was built for {ready.board}, not {board.name}")
-        with rep.progress("inferences", count) as advance:
-            result = run_session(client, data, graph, samples, oracle, advance, flash_bytes=flash)
-        if emulate:
-            client.exit()  # a clean end for QEMU; it is killed anyway when the block ends
+    if not project_dir and not board_name:
+        raise click.UsageError("--board is required without --project")
+    run = pipeline.bench_model(model, board_name, port=port, project=project_dir, inputs=inputs_path,
+                               count=count, seed=seed, timeout=timeout, baud=baud, reporter=rep)
+    result = run.result
     if json_out != "-":  # stdout carries only the JSON then
-        _show(rep, result)
+        show(rep, result)
     if json_out:
-        doc = result.to_json()
-        doc["inputs"] = inputs_path or f"random (seed {seed})"
-        doc["link"] = {"garbage_bytes_skipped": client.decoder.skipped,
-                       "corrupted_frames": client.decoder.bad_frames}
+        doc = run.to_json(inputs_path or f"random (seed {seed})")
         if json_out == "-":
             rep.json(doc)
         else:
@@ -132,7 +96,7 @@ def command(state, model, board_name, port, emulate, project_dir, inputs_path, c
             rep.info(f"wrote {path}")
     if not result.outputs_match:
         raise OutputsDiffer(f"{result.mismatch_count} output(s) of {result.n} inferences differ from "
-                          "tflite-micro", hint="rerun with --json OUT to see which samples and by how much")
+                            "tflite-micro", hint="rerun with --json OUT to see which samples and by how much")
 
 
 def _check_outputs(json_out: str | None, report_out: str | None) -> None:
@@ -146,44 +110,8 @@ def _check_outputs(json_out: str | None, report_out: str | None) -> None:
         check_report_path(report_out)
 
 
-def _build_for_bench(model, board, rep):
-    """--emulate with a MODEL and no --project: build it first (once: .mcugen/bench/ keeps the
-    firmware by content, shared safely by benches running at the same time)."""
-    from mcugen.bench import target
-    from mcugen.bench.buildcache import cached_build
-
-    if not model:
-        raise McugenError("--emulate needs a model or a built project",
-                          hint=f"mcugen bench MODEL.tflite --board {board.name} --emulate, or --project DIR")
-    data, _name = target.load_model(model, None)  # an int8 .tflite: the oracle needs exactly what was built
-    return target.read_project(cached_build(model, data, board, rep))
-
-
-def _samples(graph, count: int, seed: int, inputs_path: str | None, warn=None):  # noqa: ANN001
-    from mcugen.bench.inputs import load_samples
-    from mcugen.bench.session import make_samples
-
-    data = load_samples(inputs_path, graph, warn) if inputs_path else None
-    return make_samples(graph, count, seed=seed, data=data)
-
-
-def _link(board, elf, port, baud, emulate: bool, timeout: float):
-    if emulate:
-        from mcugen.bench.emulate import emulate as run_emulation
-
-        return _link_of(run_emulation(board, elf, timeout=max(timeout, 10.0)))
-    from mcugen.bench.link import open_port
-
-    return open_port(port, baud or board.baud)
-
-
-@contextlib.contextmanager
-def _link_of(emulation):
-    with emulation as emu:
-        yield emu.link
-
-
-def _show(rep, result) -> None:
+def show(rep, result) -> None:
+    """The bench's summary and per-layer tables."""
     from mcugen.bench.reportfile import layer_rows, summary_rows
 
     rep.table(f"{result.model} on {result.board}", ["", "value"], summary_rows(result))

@@ -57,13 +57,13 @@ def command(state, model: Path, board: str, output: Path | None, force: bool, ca
       mcugen build kws.tflite --target micropython --board esp32 --name kws -o kws_mpy
     """
     if target == "micropython":
-        from mcugen.micropython.commands import build_command
+        from mcugen.cli.micropython_target import build_command
 
         build_command(state.reporter, str(model), board, str(output) if output else None, prefix,
                       str(calibration) if calibration else None, str(mpy_dir) if mpy_dir else None,
                       force=force)
         return
-    from mcugen.build.api import build
+    from mcugen.project.api import build
 
     mode = "auto" if compile_ is None else ("yes" if compile_ else "no")
     if run and compile_ is False:

@@ -34,11 +34,11 @@ def train(run: DemoRun) -> str:
 
 
 def convert(run: DemoRun) -> str:
-    from mcugen.convert.api import convert_model
+    from mcugen import pipeline
     from mcugen.fsutil import atomic_write
 
     files = run.artifacts["example"]
-    result = convert_model(files.model, files.calibration, files.validation)
+    result = pipeline.load(files.model, files.calibration, files.validation)
     path = run.out_dir / "kws_example_int8.tflite"
     atomic_write(path, result.tflite)
     run.artifacts["convert"] = result
@@ -62,16 +62,23 @@ def inspect(run: DemoRun) -> str:
 
 
 def plan(run: DemoRun) -> str:
-    from mcugen.cli.plan import command as plan_command
+    from mcugen import pipeline
+    from mcugen.arena.plot import save_timeline
+    from mcugen.cli.plan import show_plans
 
+    result = pipeline.plan_model(run.artifacts["tflite_path"], run.board)
+    for note in result.notes:
+        run.reporter.warn(note)
+    show_plans(run.reporter, result)
+    chosen = result.plans[True]
     plot = run.out_dir / "arena.svg"
-    click.get_current_context().invoke(plan_command, model=run.artifacts["tflite_path"],
-                                       plot=plot, board=run.board)
+    save_timeline(result.graph, chosen, plot, f"{result.graph.name}: {chosen.size} B arena, lower bound "
+                  f"{chosen.lower_bound} B (in-place, {chosen.algorithm})")
     return f"memory timeline drawn in {plot}"
 
 
 def build(run: DemoRun) -> str:
-    from mcugen.build.api import build as build_project
+    from mcugen.project.api import build as build_project
 
     result = build_project(run.artifacts["tflite_path"], run.board, run.out_dir / "firmware",
                            run=True, reporter=run.reporter, command_line="mcugen demo")
@@ -82,14 +89,25 @@ def build(run: DemoRun) -> str:
 
 
 def bench(run: DemoRun) -> str:
-    from mcugen.cli.bench import command as bench_command
+    import json
+
+    from mcugen import pipeline
+    from mcugen.bench.reportfile import write_report
+    from mcugen.cli.bench import show
+    from mcugen.errors import OutputsDiffer
+    from mcugen.fsutil import atomic_write
 
     files = run.artifacts["example"]
+    bench_run = pipeline.bench_model(project=run.artifacts["project"], inputs=files.validation, count=20,
+                                     reporter=run.reporter)
+    show(run.reporter, bench_run.result)
+    atomic_write(run.out_dir / "bench.json",
+                 json.dumps(bench_run.to_json(str(files.validation)), indent=2) + "\n")
     report = run.out_dir / "bench.html"
-    click.get_current_context().invoke(
-        bench_command, emulate=True, project_dir=str(run.artifacts["project"]),
-        inputs_path=str(files.validation), count=20, json_out=str(run.out_dir / "bench.json"),
-        report_out=str(report))
+    write_report(bench_run.result, report)
+    if not bench_run.result.outputs_match:
+        raise OutputsDiffer(f"{bench_run.result.mismatch_count} output(s) differ from tflite-micro",
+                            hint=f"see {run.out_dir / 'bench.json'}")
     return f"every output bit-exact with tflite-micro; report in {report}"
 
 

@@ -40,8 +40,8 @@ def command(state, board_name, port, project_dir, timeout):
 
     from mcugen.bench import target
     from mcugen.bench.link import open_port
-    from mcugen.build.pio import platform_installed, registry_reachable
-    from mcugen.build.pio_offline import pio_executable
+    from mcugen.project.pio import platform_installed, registry_reachable
+    from mcugen.project.pio_offline import pio_executable
 
     rep = state.reporter
     project = target.read_project(project_dir)

@@ -51,12 +51,11 @@ def command(state, model: Path, out_dir: Path, force: bool, prefix: str, no_inpl
     Compile all .c files of the directory (C99; no malloc, no stdio). Define MG_LAYER_BEGIN(i) /
     MG_LAYER_END(i) (or MG_HOOKS_HEADER) to time layers.
     """
-    from mcugen.codegen import check_prefix, generate_sources
-    from mcugen.codegen.memory import plan_memory
+    from mcugen import pipeline
+    from mcugen.codegen import check_prefix
     from mcugen.codegen.size import cortex_m4_size
-    from mcugen.convert.api import convert_model, stage_count
+    from mcugen.convert.api import stage_count
     from mcugen.fsutil import atomic_output_dir, check_output_dir, library_manifest
-    from mcugen.ops import lower_graph
 
     rep = state.reporter
     check_prefix(prefix)
@@ -68,17 +67,14 @@ def command(state, model: Path, out_dir: Path, force: bool, prefix: str, no_inpl
     check_output_dir(out_dir, force, protect=(model,))
     n_convert = stage_count(model)
     total = n_convert + 3 + (0 if no_size else 1)
-    converted = convert_model(model, calibration_data=calibration, reporter=rep, steps=(1, total))
+    converted = pipeline.load(model, calibration, reporter=rep, steps=(1, total))
     graph = converted.graph
     step = n_convert + 1
-    from mcugen.ops.variants import specialise
-
-    calls = specialise(graph, lower_graph(graph), variant)
+    library = pipeline.generate(graph, pipeline.Target(variant, align), inplace=not no_inplace, prefix=prefix)
+    calls, plan, sources = library.calls, library.plan, library.sources
     rep.stage(step, total, "lower", f"{len(calls)} ops, {sum(c.macs for c in calls):,} MACs")
-    plan = plan_memory(graph, calls, inplace=not no_inplace, align=align)
     rep.stage(step + 1, total, "plan", f"arena {human_bytes(int(plan.size))} "
-              f"({'no in-place' if no_inplace else 'in-place'}, {getattr(plan, 'algorithm', 'separate')})")
-    sources = generate_sources(graph, plan, calls, prefix=prefix)
+              f"({'no in-place' if no_inplace else 'in-place'}, {plan.algorithm})")
     with atomic_output_dir(out_dir, force, protect=(model,)) as tmp:
         written = sources.write(tmp)
         library_manifest(tmp, graph.sha256, prefix, [p.name for p in written])

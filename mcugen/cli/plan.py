@@ -1,42 +1,11 @@
 """`mcugen plan`: the static arena plan of a model, compared with TFLite Micro's own planning."""
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import click
 
 from mcugen.report import human_bytes
-
-
-def _kernel_scratch(graph, reporter, variant: str) -> dict[int, int]:
-    """Scratch bytes per op from the op modules; empty (with a warning) if some op is unsupported."""
-    from mcugen.errors import UnsupportedOp
-    from mcugen.ops import lower_graph
-    from mcugen.ops.variants import specialise
-
-    try:
-        calls = specialise(graph, lower_graph(graph), variant)
-        return {c.op_index: c.scratch_bytes for c in calls if c.scratch_bytes}
-    except UnsupportedOp as exc:
-        reporter.warn(f"kernel scratch not planned ({len(exc.problems)} op(s) without an mcugen "
-                      "kernel yet); figures cover activations only")
-        return {}
-
-
-def _tflm_head(tflite: bytes, model_path: Path, reporter) -> int | None:
-    from mcugen.oracle import tflm_arena_usage
-
-    try:
-        if model_path.suffix.lower() == ".tflite" and model_path.is_file():
-            return tflm_arena_usage(str(model_path)).head
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "model.tflite"
-            path.write_bytes(tflite)
-            return tflm_arena_usage(str(path)).head
-    except Exception as exc:  # noqa: BLE001 - TFLM may refuse a model mcugen plans fine
-        reporter.warn(f"could not measure TFLite Micro's arena: {str(exc).splitlines()[0]}")
-        return None
 
 
 @click.command("plan")
@@ -81,9 +50,9 @@ def command(state, model: Path, as_json: bool, plot: Path | None, no_inplace: bo
       mcugen plan kws.tflite --board netduinoplus2   # that board's alignment and DSP kernels' scratch
       mcugen plan kws.tflite --tflm-offline kws_planned.tflite   # TFLM then needs only this head
     """
-    from mcugen.arena import plan_arena
+    from mcugen import pipeline
     from mcugen.arena.lifetimes import tensor_lifetimes
-    from mcugen.convert.api import convert_model, stage_count
+    from mcugen.convert.api import stage_count
     from mcugen.fsutil import atomic_write, check_writable_file
 
     rep = state.reporter
@@ -93,24 +62,15 @@ def command(state, model: Path, as_json: bool, plot: Path | None, no_inplace: bo
         check_plot_path(plot)
     if tflm_offline is not None:
         check_writable_file(tflm_offline)
-    variant = "portable"
-    if board is not None:
-        from mcugen.boards import load_board
-
-        target = load_board(board)
-        variant = target.kernel_variant
-        align = target.arena_align if align is None else align
-    align = 16 if align is None else align
     n_convert = stage_count(model)
     total = n_convert + 1 + (plot is not None) + (tflm_offline is not None)
-    result = convert_model(model, reporter=rep, steps=(1, total))
-    graph = result.graph
-    with_scratch = scratch
-    scratch = _kernel_scratch(graph, rep, variant) if with_scratch else {}
-    plans = {inplace: plan_arena(graph, scratch, inplace=inplace, align=align,
-                                 time_budget_s=time_budget, algorithm=algorithm)
-             for inplace in (False, True)}
-    head = None if no_tflm else _tflm_head(result.tflite, model, rep)
+    result = pipeline.plan_model(model, board, align, with_scratch=scratch, algorithm=algorithm,
+                                 time_budget_s=time_budget, measure_tflm=not no_tflm, reporter=rep,
+                                 steps=(1, total))
+    for note in result.notes:
+        rep.warn(note)
+    graph, plans, head, align = result.graph, result.plans, result.tflm_head, result.align
+    with_scratch, scratch = scratch, result.scratch
     chosen = plans[not no_inplace]
     step = n_convert + 1
     rep.stage(step, total, "plan", f"arena {human_bytes(chosen.size)} ({chosen.algorithm}, "
@@ -125,11 +85,9 @@ def command(state, model: Path, as_json: bool, plot: Path | None, no_inplace: bo
         rep.stage(step, total, "plot", str(plot))
         step += 1
     if tflm_offline is not None:
-        from mcugen.arena.tflm_offline import with_offline_plan
-
-        offline = plan_arena(graph, None, inplace=False, align=max(16, align),
-                             time_budget_s=time_budget, algorithm=algorithm)
-        atomic_write(tflm_offline, with_offline_plan(result.tflite, offline))
+        data, offline = pipeline.offline_plan_model(graph, result.tflite, align, time_budget_s=time_budget,
+                                                    algorithm=algorithm)
+        atomic_write(tflm_offline, data)
         rep.stage(step, total, "offline", f"{tflm_offline}: TFLite Micro head {offline.size} B")
 
     lives = tensor_lifetimes(graph)
@@ -151,13 +109,18 @@ def command(state, model: Path, as_json: bool, plot: Path | None, no_inplace: bo
                         for op, off in chosen.scratch_offsets.items()],
         })
         return
+    show_plans(rep, result, with_scratch)
+
+
+def show_plans(rep, result, with_scratch: bool = True) -> None:
+    """The table of `pipeline.plan_model`'s figures: TFLite Micro's head, both mcugen plans."""
     rows = []
-    if head is not None:
-        rows.append(("TFLite Micro (greedy, head)", f"{head:,}", "", ""))
+    if result.tflm_head is not None:
+        rows.append(("TFLite Micro (greedy, head)", f"{result.tflm_head:,}", "", ""))
     for inplace, label in ((False, "mcugen, no in-place"), (True, "mcugen, in-place")):
-        p = plans[inplace]
+        p = result.plans[inplace]
         rows.append((label, f"{p.size:,}", f"{p.lower_bound:,}", "yes" if p.optimal else
                      f"no (gap {p.gap:,} B, {p.algorithm})"))
     what = "activations + kernel scratch" if with_scratch else "activations only"
-    rep.table(f"Arena of {graph.name} (bytes, align {align}, {what})",
+    rep.table(f"Arena of {result.graph.name} (bytes, align {result.align}, {what})",
               ["plan", "arena", "lower bound", "proven optimal"], rows, right=("arena", "lower bound"))

@@ -25,8 +25,8 @@ def command(state, project_dir: Path, timeout: float) -> None:
       cd kws_mps2_an386 && mcugen selftest
     """
     from mcugen.bench import target
-    from mcugen.build.api import run_selftest
-    from mcugen.build.project import Project
+    from mcugen.project.api import run_selftest
+    from mcugen.project.files import Project
     from mcugen.errors import BoardError, McugenError
 
     info = target.read_project(project_dir)

@@ -13,9 +13,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from mcugen import procs
-from mcugen.errors import ToolchainError
+from mcugen import pipeline, procs
 from mcugen import __version__
+from mcugen.errors import ToolchainError
 from mcugen.fsutil import atomic_output_dir
 from mcugen.ir import Graph
 from mcugen.micropython.render import (DEFAULT_RUNS, DEFAULT_SEED, MpyOptions, check_module_name,
@@ -48,17 +48,11 @@ class MpyProject:
     mpy: Path | None  # the built natmod, when a MicroPython tree was available
 
 
-def generate_library(graph: Graph, prefix: str, kernel_variant: str = "portable") -> MpyLibrary:
-    """Lower, specialise for the board's kernels, plan and generate `graph`, with the kernel
-    sources and headers it needs."""
-    from mcugen.codegen import generate_sources
-    from mcugen.codegen.memory import plan_memory
-    from mcugen.ops import lower_graph
-    from mcugen.ops.variants import specialise
-
-    calls = specialise(graph, lower_graph(graph), kernel_variant)
-    plan = plan_memory(graph, calls)
-    sources = generate_sources(graph, plan, calls, prefix=prefix)
+def generate_library(graph: Graph, prefix: str, target: "pipeline.Target") -> MpyLibrary:
+    """The model generated for the board's kernels and arena alignment, with the kernel sources
+    and headers it needs."""
+    library = pipeline.generate(graph, target, prefix=prefix)
+    sources = library.sources
     files = dict(sources.files)
     for path in sources.firmware_paths():
         files[path.name] = path.read_text()
@@ -69,7 +63,7 @@ def build_micropython(model: str | Path, board: str, out_dir: str | Path, name: 
                       calibration: str | Path | None = None, mpy_dir: str | Path | None = None,
                       reporter: Reporter | None = None, force: bool = False) -> MpyProject:
     """Convert `model` if needed and write the MicroPython folder for `board` into `out_dir`."""
-    from mcugen.convert.api import convert_model, stage_count
+    from mcugen.convert.api import stage_count
     from mcugen.fsutil import check_output_dir
 
     rep = reporter or Reporter(quiet=True)
@@ -79,7 +73,7 @@ def build_micropython(model: str | Path, board: str, out_dir: str | Path, name: 
     check_output_dir(out_dir, force, protect=(model,))
     n_load = stage_count(model)
     total = n_load + 1 + bool(mpy_dir)
-    converted = convert_model(model, calibration_data=calibration, reporter=rep, steps=(1, total))
+    converted = pipeline.load(model, calibration, reporter=rep, steps=(1, total))
     return write_micropython(converted.tflite, converted.graph, target, out_dir, name, mpy_dir,
                              rep, steps=(n_load + 1, total), force=force, protect=(model,))
 
@@ -91,7 +85,7 @@ def write_micropython(tflite: bytes, graph: Graph, target: MpyTarget, out_dir: s
                       protect: tuple = ()) -> MpyProject:
     rep = reporter or Reporter(quiet=True)
     out_dir = Path(out_dir)
-    library = generate_library(graph, name, target.kernel_variant)
+    library = generate_library(graph, name, target.codegen)
     files = render_micropython(library.files, graph.sha256, target,
                                MpyOptions(prefix=name, module=name, build_dir=str(out_dir),
                                           runs=runs, seed=seed))

@@ -63,6 +63,14 @@ class MpyTarget:
     arch: NatmodArch
     ram_bytes: int | None = None  # the board's RAM (None: a unix host)
     kernel_variant: str = "portable"  # the board's kernels (mcugen.ops.variants), e.g. "dsp"
+    arena_align: int = 16  # the board file's arena_align
+
+    @property
+    def codegen(self):
+        """What code generation takes from the board (mcugen.pipeline.Target)."""
+        from mcugen.pipeline import Target
+
+        return Target(self.kernel_variant, self.arena_align)
 
 
 def resolve_target(board_name: str) -> MpyTarget:
@@ -77,4 +85,4 @@ def resolve_target(board_name: str) -> MpyTarget:
         raise BoardError(f"no MicroPython native-module architecture known for core {board.core!r} "
                          f"(board {board_name})",
                          hint="MicroPython natmods exist for: " + ", ".join(sorted(set(CORE_ARCH))))
-    return MpyTarget(board.name, ARCHES[arch], board.ram_bytes, board.kernel_variant)
+    return MpyTarget(board.name, ARCHES[arch], board.ram_bytes, board.kernel_variant, board.arena_align)

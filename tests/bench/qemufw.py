@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from mcugen.boards import load_board
-from mcugen.build.pio import run_pio
-from mcugen.build.project import Project, render_project, selftest_data
+from mcugen.project.pio import run_pio
+from mcugen.project.files import Project, render_project, selftest_data
 from mcugen.codegen import generate_sources
 from mcugen.codegen.memory import plan_memory
 from mcugen.convert.tflite_reader import read_graph

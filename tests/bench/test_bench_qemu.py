@@ -153,7 +153,7 @@ def test_board_reset_mid_run_under_qemu(hello_m4):
     import subprocess
 
     from mcugen.bench.link import connect_socket
-    from mcugen.build.qemu import free_port, qemu_command
+    from mcugen.qemu import free_port, qemu_command
 
     port, monitor_port = free_port(), free_port()
     argv = qemu_command(load_board("netduinoplus2"), hello_m4.elf(hello_m4.bench_env), port)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from mcugen.boards import BOARDS_DIR, list_boards, load_board
-from mcugen.build.pio_offline import PLATFORM_DIR
+from mcugen.project.pio_offline import PLATFORM_DIR
 from mcugen.cli import main
 from mcugen.errors import BoardError
 

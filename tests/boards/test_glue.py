@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from mcugen.boards import load_board
-from mcugen.build.project import board_config_header
-from mcugen.build.qemu import run_elf
+from mcugen.project.files import board_config_header
+from mcugen.qemu import run_elf
 
 GLUE = Path(__file__).resolve().parents[2] / "firmware" / "boards"
 EMULATED = ["mps2_an386", "netduinoplus2", "mps2_an500", "mps3_an547", "riscv32_virt"]

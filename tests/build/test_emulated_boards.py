@@ -8,7 +8,7 @@ import re
 import pytest
 
 from mcugen.boards import load_board
-from mcugen.build.qemu import run_elf
+from mcugen.qemu import run_elf
 
 EMULATED = ["mps2_an386", "netduinoplus2", "mps2_an500", "mps3_an547", "riscv32_virt"]
 
@@ -43,7 +43,7 @@ def test_pio_upload_target_runs_the_selftest_under_qemu(hello_builds):
     """What the generated platformio.ini promises: `pio run -e <board>_selftest -t upload`."""
     import subprocess
 
-    from mcugen.build import pio_offline
+    from mcugen.project import pio_offline
 
     _, _, project = hello_builds("riscv32_virt")
     proc = subprocess.run([pio_offline.pio_executable(), "run", "-d", str(project), "-e", "riscv32_virt_selftest",

@@ -9,10 +9,10 @@ import sys
 import pytest
 
 from mcugen.boards import BOARDS_DIR, load_board
-from mcugen.build.fit import check_fit
-from mcugen.build.project import render_project, selftest_data
-from mcugen.build.pio import run_pio
-from mcugen.build.qemu import run_elf
+from mcugen.project.fit import check_fit
+from mcugen.project.files import render_project, selftest_data
+from mcugen.project.pio import run_pio
+from mcugen.qemu import run_elf
 from mcugen.convert.tflite_reader import read_graph
 from mcugen.errors import BoardError
 
@@ -115,7 +115,7 @@ def test_board_file_with_missing_glue_fails_before_writing(shared_models, tmp_pa
 
 
 def test_big_inputs_get_fewer_selftest_samples(shared_models):
-    from mcugen.build.project import selftest_sample_count
+    from mcugen.project.files import selftest_sample_count
 
     def count(path):
         return selftest_sample_count(read_graph((shared_models / path).read_bytes()))

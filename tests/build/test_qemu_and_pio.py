@@ -6,8 +6,8 @@ import subprocess
 import pytest
 
 from mcugen.boards import load_board
-from mcugen.build import pio_offline
-from mcugen.build.qemu import connect, free_port, qemu_command, qemu_process
+from mcugen.project import pio_offline
+from mcugen.qemu import connect, free_port, qemu_command, qemu_process
 from mcugen.errors import ToolchainError
 
 
@@ -60,7 +60,7 @@ def test_offline_setup_is_idempotent(tmp_path, monkeypatch):
 
 
 def test_vendor_platform_detection_follows_the_user_core_dir(tmp_path, monkeypatch):
-    from mcugen.build import pio
+    from mcugen.project import pio
 
     monkeypatch.setenv("PLATFORMIO_CORE_DIR", str(tmp_path))
     board = load_board("nucleo_f401re")
@@ -72,7 +72,7 @@ def test_vendor_platform_detection_follows_the_user_core_dir(tmp_path, monkeypat
 
 def test_firmware_that_never_exits_times_out(hello_builds):
     """The bench firmware serves forever: run_elf must give up at its timeout and kill QEMU."""
-    from mcugen.build.qemu import run_elf
+    from mcugen.qemu import run_elf
 
     _, _, project = hello_builds("mps2_an386")
     result = run_elf(load_board("mps2_an386"), project / ".pio" / "build" / "mps2_an386" / "firmware.elf",

@@ -9,8 +9,8 @@ import json
 import pytest
 
 from mcugen.boards import load_board
-from mcugen.build.api import check_portable_sources, portable_sources
-from mcugen.build.project import Project
+from mcugen.project.api import check_portable_sources, portable_sources
+from mcugen.project.files import Project
 from mcugen.cli import main
 
 # KWS exercises the convolution kernels; hello_world keeps the rest quick.
@@ -65,7 +65,7 @@ def test_forced_compile_offline_fails_fast_with_the_commands(shared_models, tmp_
     PlatformIO's 60 s registry timeout), the project still written for a connected machine."""
     import time
 
-    from mcugen.build import pio
+    from mcugen.project import pio
 
     if pio.platform_installed(load_board("nucleo_f401re")) or pio.registry_reachable():
         pytest.skip("PlatformIO can get ststm32 here: the offline path does not apply")

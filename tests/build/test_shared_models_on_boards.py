@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from mcugen.build.api import build
-from mcugen.build.project import selftest_sample_count
+from mcugen.project.api import build
+from mcugen.project.files import selftest_sample_count
 from mcugen.convert.tflite_reader import read_graph
 
 

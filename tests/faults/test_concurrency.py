@@ -12,7 +12,7 @@ import sys
 import numpy as np
 import pytest
 
-from mcugen.bench.buildcache import ROOT, STAMP, cache_key
+from mcugen.project.cache import ROOT, STAMP, cache_key
 from mcugen.boards import load_board
 from mcugen.cli import main
 

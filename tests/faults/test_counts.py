@@ -13,7 +13,7 @@ from mcugen.bench.client import BenchClient
 from mcugen.bench.emulate import emulate
 from mcugen.bench.session import make_samples, run_session
 from mcugen.boards import list_boards, load_board
-from mcugen.build.api import build
+from mcugen.project.api import build
 from mcugen.convert.tflite_reader import read_graph
 
 EMULATED = [b.name for b in list_boards() if b.emulated]

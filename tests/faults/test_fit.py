@@ -22,7 +22,7 @@ def test_every_board_states_its_firmware_share_and_where_it_comes_from():
 @pytest.mark.slow
 def test_the_measured_share_covers_a_real_build(shared_models, tmp_path):
     """On an emulated board the estimate is at least what the linker reports."""
-    from mcugen.build.api import build
+    from mcugen.project.api import build
 
     result = build(shared_models / "kws/kws_ref_model.tflite", "mps2_an386", tmp_path / "fw")
     for env, sizes in result.sizes.items():

@@ -155,7 +155,7 @@ def test_an_emulated_project_can_be_moved_and_still_builds(hello, tmp_path):
     moved.parent.mkdir()
     out.rename(moved)
     shutil.rmtree(moved / ".pio")
-    from mcugen.build import pio_offline
+    from mcugen.project import pio_offline
 
     built = subprocess.run([pio_offline.pio_executable(), "run", "-d", str(moved), "-e", "mps2_an386_selftest"],
                            env=pio_offline.pio_env(), capture_output=True, text=True, timeout=300)

@@ -22,7 +22,7 @@ import numpy as np
 
 from mcugen import __version__
 from mcugen.boards import Board
-from mcugen.build import pio_offline
+from mcugen.project import pio_offline
 from mcugen.codegen import firmware_dir
 from mcugen.errors import BoardError
 from mcugen.fsutil import atomic_output_dir

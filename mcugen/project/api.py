@@ -12,12 +12,13 @@ from pathlib import Path
 
 from mcugen import procs
 from mcugen.boards import Board, load_board
-from mcugen.build import pio
-from mcugen.build.fit import FitEstimate, check_fit, fit_warnings
-from mcugen.build.project import Project, selftest_data, selftest_sample_count, write_project
-from mcugen.build.qemu import QemuResult, run_elf
 from mcugen.convert.quant_report import QuantReport
+from mcugen.elf import Sizes, elf_sizes
 from mcugen.errors import BoardError, DeviceError, ToolchainError
+from mcugen.project import pio
+from mcugen.project.files import Project, selftest_data, selftest_sample_count, write_project
+from mcugen.project.fit import FitEstimate, check_fit, fit_warnings
+from mcugen.qemu import QemuResult, run_elf
 from mcugen.report import Reporter, human_bytes
 
 
@@ -26,7 +27,7 @@ class BuildResult:
     project: Project
     estimate: FitEstimate
     arena_bytes: int
-    sizes: dict[str, pio.Sizes]  # env -> sizes of its ELF (empty when not compiled here)
+    sizes: dict[str, Sizes]  # env -> sizes of its ELF (empty when not compiled here)
     compiled: bool
     run: QemuResult | None = None
     next_steps: tuple[str, ...] = ()
@@ -45,12 +46,10 @@ def build(model: str | Path, board_name: str, out_dir: str | Path | None = None,
     replaces only when complete: an interrupted build leaves nothing, a compiler failure leaves
     the complete sources and the log (to read the error), and `out_dir` is checked before any
     work (fsutil.check_output_dir: never a folder mcugen did not make, unless `force`)."""
-    from mcugen.codegen import check_prefix, generate_sources
-    from mcugen.codegen.memory import plan_memory
-    from mcugen.convert.api import convert_model, stage_count
+    from mcugen import pipeline
+    from mcugen.codegen import check_prefix
+    from mcugen.convert.api import stage_count
     from mcugen.fsutil import atomic_output_dir, check_output_dir
-    from mcugen.ops import lower_graph
-    from mcugen.ops.variants import specialise
 
     rep = reporter or Reporter(quiet=True)
     board = load_board(board_name)
@@ -64,18 +63,17 @@ def build(model: str | Path, board_name: str, out_dir: str | Path | None = None,
     n_load = stage_count(model)
     total = n_load + 5 + int(run)
     step = n_load + 1
-    converted = convert_model(model, calibration, reporter=rep, steps=(1, total))
+    converted = pipeline.load(model, calibration, reporter=rep, steps=(1, total))
     graph = converted.graph
-
-    calls = specialise(graph, lower_graph(graph), board.kernel_variant)
+    samples_bytes = selftest_sample_count(graph) * sum(graph.tensor(t).nbytes
+                                                       for t in (*graph.inputs, *graph.outputs))
+    library = pipeline.generate(graph, pipeline.Target.for_board(board), inplace=inplace, prefix=prefix,
+                                before_generate=lambda plan: check_fit(graph, int(plan.size), board,
+                                                                       samples_bytes))
+    calls, plan, sources = library.calls, library.plan, library.sources
     rep.stage(step, total, "lower", f"{len(calls)} layers: " + ", ".join(sorted({c.kind for c in calls}))
               + f"; {board.kernel_variant} kernels")
     step += 1
-    plan = plan_memory(graph, calls, inplace=inplace, align=board.arena_align)
-    samples_bytes = selftest_sample_count(graph) * sum(graph.tensor(t).nbytes
-                                                       for t in (*graph.inputs, *graph.outputs))
-    check_fit(graph, int(plan.size), board, samples_bytes)  # too big: stop before generating
-    sources = generate_sources(graph, plan, calls, prefix=prefix)
     estimate = check_fit(graph, int(plan.size), board, samples_bytes, sources.weight_bytes)
     rep.stage(step, total, "plan", f"arena {human_bytes(int(plan.size))}"
               f"{'' if inplace else ' (no in-place reuse)'}; fits {board.name} "
@@ -132,7 +130,7 @@ def next_steps(project: Project, compiled: bool, model: str | Path, command_line
 
 
 def _compile(project: Project, board: Board, envs: list[str], mode: str, rep: Reporter, step: int,
-             total: int, final: Path) -> tuple[bool, dict[str, pio.Sizes]]:
+             total: int, final: Path) -> tuple[bool, dict[str, Sizes]]:
     log = project.path / "build.log"
     if mode == "no":
         rep.stage(step, total, "compile", "skipped (--no-compile)")
@@ -156,7 +154,7 @@ def _compile(project: Project, board: Board, envs: list[str], mode: str, rep: Re
                     timeout=600 if board.emulated else 3600)
     if not board.emulated:
         return True, {}
-    sizes = {env: pio.elf_sizes(project.elf(env), board) for env in envs}
+    sizes = {env: elf_sizes(project.elf(env), board) for env in envs}
     return True, sizes
 
 

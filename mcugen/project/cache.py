@@ -60,7 +60,7 @@ def cache_key(model: bytes, board: Board) -> str:
 
 def cached_build(model_path: str | Path, model: bytes, board: Board, rep: Reporter) -> Path:
     """The project folder with `model` built for `board`, building it first if needed."""
-    from mcugen.build.api import build
+    from mcugen.project.api import build
     from mcugen.fsutil import atomic_write
 
     key = cache_key(model, board)

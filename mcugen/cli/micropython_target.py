@@ -1,8 +1,5 @@
-"""What `mcugen build --target micropython` and `mcugen bench --micropython` do, for the CLI.
-
-The CLI modules (owned by the build and bench commands) call these two functions, so everything
-MicroPython-specific stays in this package.
-"""
+"""The CLI side of `mcugen build --target micropython` and `mcugen bench --micropython`: the
+tables and next steps printed over mcugen.micropython's functions, which print nothing."""
 from __future__ import annotations
 
 import json

@@ -3,9 +3,9 @@
 `pio run` needs one core package, tool-scons; PlatformIO normally downloads it. Here it is made
 from the `scons` wheel installed beside mcugen (same SCons version PlatformIO pins) and installed
 into a core directory that belongs to mcugen, so a user's own ~/.platformio is never touched.
-Emulated boards build through the local platform shipped in `mcugen/build/pio_platform/`.
+Emulated boards build through the local platform shipped in `mcugen/project/pio_platform/`.
 
-    python -m mcugen.build.pio_offline --setup     (idempotent; ./dev setup runs it)
+    python -m mcugen.project.pio_offline --setup     (idempotent; ./dev setup runs it)
 """
 from __future__ import annotations
 
@@ -108,7 +108,7 @@ def setup(force: bool = False) -> Path:
     _write_tool_scons(installed)
     if not is_set_up():
         raise ToolchainError(f"could not install tool-scons into {core}",
-                             hint="delete that folder and run `python -m mcugen.build.pio_offline --setup`")
+                             hint="delete that folder and run `python -m mcugen.project.pio_offline --setup`")
     return core
 
 
@@ -150,11 +150,11 @@ def ensure_platform() -> None:
         if proc.returncode != 0:
             raise ToolchainError("could not register mcugen's local PlatformIO platform:\n"
                                  + (proc.stdout + proc.stderr)[-2000:],
-                                 hint=f"delete {core} and run `python -m mcugen.build.pio_offline --setup`")
+                                 hint=f"delete {core} and run `python -m mcugen.project.pio_offline --setup`")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m mcugen.build.pio_offline", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m mcugen.project.pio_offline", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--setup", action="store_true", help="install tool-scons into mcugen's core dir")
     parser.add_argument("--force", action="store_true", help="reinstall even when already set up")

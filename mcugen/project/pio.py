@@ -1,4 +1,4 @@
-"""Running `pio run`, reading firmware sizes, and knowing when PlatformIO cannot build here.
+"""Running `pio run`, and knowing when PlatformIO cannot build here.
 
 Emulated boards build with mcugen's own offline core directory (see pio_offline). Real boards
 build with the user's normal PlatformIO installation, which must have (or be able to download)
@@ -10,50 +10,15 @@ import os
 import socket
 import subprocess
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
 from mcugen import procs
 from mcugen.boards import Board
-from mcugen.build import pio_offline
 from mcugen.errors import ToolchainError
+from mcugen.project import pio_offline
 
 REGISTRY_HOST = "api.registry.platformio.org"
 LOG_TAIL_LINES = 30
-
-# section name prefixes that occupy flash (.data is both: its initial values live in flash)
-_FLASH_SECTIONS = (".text", ".rodata", ".srodata", ".ARM.exidx", ".data", ".sdata", ".vectors")
-_RAM_SECTIONS = (".data", ".sdata", ".bss", ".sbss")
-
-
-@dataclass(frozen=True)
-class Sizes:
-    flash: int  # text + rodata + initialised data
-    ram_static: int  # data + bss (the arena is in bss)
-
-    def ram_other(self, arena_bytes: int) -> int:
-        return max(self.ram_static - arena_bytes, 0)
-
-
-def elf_sizes(elf: Path, board: Board) -> Sizes:
-    """Section sizes of `elf` by `<prefix>size -A`."""
-    tool = f"{board.toolchain_prefix}size"
-    try:
-        out = procs.run([tool, "-A", "-d", str(elf)], capture_output=True, text=True,
-                        check=True).stdout
-    except (OSError, subprocess.CalledProcessError) as exc:
-        raise ToolchainError(f"could not read section sizes of {elf} with {tool}: {exc}") from exc
-    flash = ram = 0
-    for line in out.splitlines():
-        parts = line.split()
-        if len(parts) != 3 or not parts[1].isdigit():
-            continue
-        name, size = parts[0], int(parts[1])
-        if name.startswith(_FLASH_SECTIONS):
-            flash += size
-        if name.startswith(_RAM_SECTIONS):
-            ram += size
-    return Sizes(flash, ram)
 
 
 def run_pio(project_dir: Path, envs: list[str], log_path: Path, offline_core: bool = True,

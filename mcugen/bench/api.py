@@ -1,0 +1,100 @@
+"""A bench run as one call: a built firmware on a board (a serial port, or QEMU), N inputs, every
+output checked against tflite-micro on this computer. The CLI only parses and prints.
+
+    run = run_bench(BenchSetup(board, elf, model_bytes, name), port="/dev/ttyACM0", count=20)
+    run.result.outputs_match, run.result.latency ...
+"""
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Sequence
+
+import numpy as np
+
+from mcugen.bench.session import BenchResult
+from mcugen.boards import Board
+from mcugen.report import Reporter
+
+
+@dataclass(frozen=True)
+class BenchSetup:
+    """What runs: the board, its firmware (None for a real board flashed elsewhere) and the int8
+    model it was generated from (the oracle runs exactly that)."""
+
+    board: Board
+    elf: Path | None
+    model: bytes
+    name: str
+    flash_bytes: int | None = None
+
+
+@dataclass(frozen=True)
+class BenchRun:
+    result: BenchResult
+    garbage_bytes_skipped: int  # link health: bytes that were not frames, frames that failed CRC
+    corrupted_frames: int
+
+    def to_json(self, inputs: str) -> dict:
+        doc = self.result.to_json()
+        doc["inputs"] = inputs
+        doc["link"] = {"garbage_bytes_skipped": self.garbage_bytes_skipped,
+                       "corrupted_frames": self.corrupted_frames}
+        return doc
+
+
+def samples_for(graph, count: int, seed: int = 0, inputs: str | Path | None = None,
+                reporter: Reporter | None = None) -> list[list[np.ndarray]]:
+    """N inputs: the user's file (cycled; float data quantized, with a warning) or seeded random."""
+    from mcugen.bench.inputs import load_samples
+    from mcugen.bench.session import make_samples
+
+    warn = reporter.warn if reporter is not None else None
+    data = load_samples(inputs, graph, warn) if inputs else None
+    return make_samples(graph, count, seed=seed, data=data)
+
+
+def run_bench(setup: BenchSetup, samples: Sequence[Sequence[np.ndarray]], port: str | None = None,
+              baud: int | None = None, timeout: float = 5.0, reporter: Reporter | None = None) -> BenchRun:
+    """Run `samples` on the board at `port`, or under QEMU when `port` is None."""
+    from mcugen.bench.client import BenchClient
+    from mcugen.bench.session import run_session
+    from mcugen.convert.tflite_reader import read_graph
+    from mcugen.oracle import TflmOracle
+
+    rep = reporter or Reporter(quiet=True)
+    board, emulate = setup.board, port is None
+    graph = read_graph(setup.model, name=setup.name)
+    oracle = TflmOracle(setup.model)
+    where = f"QEMU {board.qemu_machine}" if emulate else port
+    rep.info(f"bench {setup.name} on {board.name} ({where}), {len(samples)} inference(s)")
+    with _link(setup, port, baud, timeout) as link:
+        client = BenchClient(link, timeout=timeout, run_timeout=max(120.0, timeout), log=rep.debug)
+        ready = client.wait_ready(timeout)
+        rep.debug(f"board says: {ready}")
+        if ready.board != board.name:
+            rep.warn(f"the firmware says it was built for {ready.board}, not {board.name}")
+        with rep.progress("inferences", len(samples)) as advance:
+            result = run_session(client, setup.model, graph, samples, oracle, advance,
+                                 flash_bytes=setup.flash_bytes)
+        if emulate:
+            client.exit()  # a clean end for QEMU; it is killed anyway when the block ends
+    return BenchRun(result, client.decoder.skipped, client.decoder.bad_frames)
+
+
+@contextlib.contextmanager
+def _link(setup: BenchSetup, port: str | None, baud: int | None, timeout: float) -> Iterator:
+    if port is None:
+        from mcugen.bench.emulate import emulate
+
+        with emulate(setup.board, setup.elf, timeout=max(timeout, 10.0)) as emulation:
+            yield emulation.link
+        return
+    from mcugen.bench.link import open_port
+
+    link = open_port(port, baud or setup.board.baud)
+    try:
+        yield link
+    finally:
+        link.close()

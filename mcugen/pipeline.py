@@ -1,0 +1,228 @@
+"""The pipeline: model in, C out. Every caller (the CLI, the firmware projects, MicroPython,
+the host oracle, the benchmarks) runs the stages through these functions, so the chain is
+written once:
+
+    load (convert) -> lower (ops) -> specialise (kernel variant) -> plan (arena) -> generate (codegen)
+
+    from mcugen import pipeline
+    target = pipeline.Target.for_board("mps2_an386")      # kernel variant, arena alignment
+    model = pipeline.load("kws.tflite")                   # ConvertResult: int8 tflite + IR graph
+    library = pipeline.generate(model.graph, target)      # Library: calls, plan, sources
+    library.sources.write("out/")                         # model.h, model.c, model_weights.c, kernels
+
+Each function returns typed frozen data; no stage reaches into another's internals.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
+
+from mcugen.ir import Graph
+
+if TYPE_CHECKING:  # the stages import heavy modules; callers pay only for what they use
+    from mcugen.arena import ArenaPlan
+    from mcugen.boards import Board
+    from mcugen.codegen import Sources
+    from mcugen.convert.api import ConvertResult
+    from mcugen.ops.base import KernelCall
+    from mcugen.report import Reporter
+
+DEFAULT_ALIGN = 16
+
+
+@dataclass(frozen=True)
+class Target:
+    """What the target decides for code generation: the kernel variant and the arena alignment.
+    From a board file (`for_board`), or chosen by hand (`mcugen generate --kernels --align`)."""
+
+    kernel_variant: str = "portable"
+    arena_align: int = DEFAULT_ALIGN
+
+    @classmethod
+    def for_board(cls, board: "Board | str") -> "Target":
+        if isinstance(board, str):
+            from mcugen.boards import load_board
+
+            board = load_board(board)
+        return cls(board.kernel_variant, board.arena_align)
+
+
+@dataclass(frozen=True)
+class Library:
+    """A model generated for a target: what each stage produced."""
+
+    graph: Graph
+    target: Target
+    calls: tuple["KernelCall", ...]
+    plan: "ArenaPlan"
+    sources: "Sources"
+
+
+def load(model: str | Path, calibration: str | Path | None = None, validation: str | Path | None = None,
+         reporter: "Reporter | None" = None, steps: tuple[int, int] = (1, 1),
+         strict: bool = True) -> "ConvertResult":
+    """Read or convert `model` (Keras, SavedModel or int8 .tflite) to int8 and its IR graph.
+    `strict=False` accepts a readable model whose ops mcugen cannot generate (inspect, plan)."""
+    from mcugen.convert.api import convert_model
+
+    return convert_model(model, calibration, validation, reporter=reporter, steps=steps, strict=strict)
+
+
+def lower(graph: Graph, kernel_variant: str = "portable") -> tuple["KernelCall", ...]:
+    """Lower every op to a kernel call (all float -> int math), then pick the variant's kernels."""
+    from mcugen.ops import lower_graph
+    from mcugen.ops.variants import specialise
+
+    return tuple(specialise(graph, lower_graph(graph), kernel_variant))
+
+
+def scratch_of(calls: Sequence["KernelCall"]) -> dict[int, int]:
+    """Kernel scratch bytes per op index: what the arena plans besides the tensors."""
+    return {c.op_index: c.scratch_bytes for c in calls if c.scratch_bytes}
+
+
+def plan(graph: Graph, calls: Sequence["KernelCall"], inplace: bool = True, align: int = DEFAULT_ALIGN,
+         **options) -> "ArenaPlan":
+    """The verified arena plan for `graph` lowered to `calls` (options: plan_arena's)."""
+    from mcugen.arena import plan_arena
+
+    return plan_arena(graph, scratch_of(calls), inplace=inplace, align=align, **options)
+
+
+def generate(graph: Graph, target: Target = Target(), inplace: bool = True, prefix: str = "model",
+             arena_plan: "ArenaPlan | None" = None,
+             before_generate: "Callable[[ArenaPlan], None] | None" = None) -> Library:
+    """The whole chain after loading: lower, specialise, plan and generate C for `target`.
+
+    `arena_plan` replaces the planner's (tests, offline plans); `before_generate` sees the plan
+    first and may raise (the firmware's fit check: a model too big stops before any C exists)."""
+    from mcugen.codegen import check_prefix, generate_sources
+
+    check_prefix(prefix)
+    calls = lower(graph, target.kernel_variant)
+    chosen = arena_plan if arena_plan is not None else plan(graph, calls, inplace, target.arena_align)
+    if before_generate is not None:
+        before_generate(chosen)
+    return Library(graph, target, calls, chosen, generate_sources(graph, chosen, list(calls), prefix=prefix))
+
+
+def plans_both_ways(graph: Graph, scratch: Mapping[int, int], align: int, **options) -> dict[bool, "ArenaPlan"]:
+    """{inplace: plan} with and without in-place reuse, for comparing them (mcugen plan)."""
+    from mcugen.arena import plan_arena
+
+    return {inplace: plan_arena(graph, scratch, inplace=inplace, align=align, **options)
+            for inplace in (False, True)}
+
+
+@dataclass(frozen=True)
+class ModelPlans:
+    """`mcugen plan`'s figures: both arena plans of a model, and TFLite Micro's own head."""
+
+    graph: Graph
+    tflite: bytes
+    align: int
+    scratch: Mapping[int, int]  # kernel scratch per op index ({} with no scratch planned)
+    plans: Mapping[bool, "ArenaPlan"]  # inplace -> plan
+    tflm_head: int | None  # TFLite Micro's arena head (None: not measured, or TFLM refused)
+    notes: tuple[str, ...] = ()  # why a figure is missing or partial
+
+
+def plan_model(model: str | Path, board: str | None = None, align: int | None = None,
+               with_scratch: bool = True, algorithm: str = "best", time_budget_s: float = 2.0,
+               measure_tflm: bool = True, reporter: "Reporter | None" = None,
+               steps: tuple[int, int] = (1, 1)) -> ModelPlans:
+    """Load `model`, plan its arena with and without in-place reuse (the board's alignment and
+    kernel scratch when given), and measure TFLite Micro's head on the same model."""
+    from mcugen.errors import UnsupportedOp
+
+    target = Target.for_board(board) if board else Target()
+    align = target.arena_align if align is None else align
+    converted = load(model, reporter=reporter, steps=steps)
+    graph, notes = converted.graph, []
+    scratch: dict[int, int] = {}
+    if with_scratch:
+        try:
+            scratch = scratch_of(lower(graph, target.kernel_variant))
+        except UnsupportedOp as exc:
+            notes.append(f"kernel scratch not planned ({len(exc.problems)} op(s) without an mcugen "
+                         "kernel yet); figures cover activations only")
+    plans = plans_both_ways(graph, scratch, align, time_budget_s=time_budget_s, algorithm=algorithm)
+    head = None
+    if measure_tflm:
+        head, why = tflm_head(converted.tflite)
+        if why:
+            notes.append(f"could not measure TFLite Micro's arena: {why}")
+    return ModelPlans(graph, converted.tflite, align, scratch, plans, head, tuple(notes))
+
+
+def tflm_head(tflite: bytes) -> tuple[int | None, str]:
+    """TFLite Micro's arena head for `tflite` (run by tflite-micro), or None and why not."""
+    import tempfile
+
+    from mcugen.oracle import tflm_arena_usage
+
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "model.tflite"
+            path.write_bytes(tflite)
+            return tflm_arena_usage(str(path)).head, ""
+    except Exception as exc:  # noqa: BLE001 - TFLM may refuse a model mcugen plans fine
+        return None, (str(exc).splitlines() or [type(exc).__name__])[0]
+
+
+def offline_plan_model(graph: Graph, tflite: bytes, align: int, **options) -> tuple[bytes, "ArenaPlan"]:
+    """`tflite` with a plan TFLite Micro can honour (no in-place, its 16-byte rounding) as
+    OfflineMemoryAllocation metadata, and that plan."""
+    from mcugen.arena import plan_arena
+    from mcugen.arena.tflm_offline import with_offline_plan
+
+    offline = plan_arena(graph, None, inplace=False, align=max(16, align), **options)
+    return with_offline_plan(tflite, offline), offline
+
+
+def bench_model(model: str | Path | None = None, board: str | None = None, *, port: str | None = None,
+                project: str | Path | None = None, inputs: str | Path | None = None, count: int = 10,
+                seed: int = 0, timeout: float = 5.0, baud: int | None = None,
+                reporter: "Reporter | None" = None):
+    """Benchmark on a board at `port`, or under QEMU when `port` is None: a built `project`, or
+    (emulated, no project) `model` built first into bench's content-keyed cache. Returns the
+    bench stage's BenchRun; outputs that differ are in it, not raised."""
+    from mcugen.bench import target as bench_target
+    from mcugen.bench.api import BenchSetup, run_bench, samples_for
+    from mcugen.boards import load_board
+    from mcugen.convert.tflite_reader import read_graph
+    from mcugen.elf import elf_sizes
+    from mcugen.errors import BoardError, McugenError
+
+    emulate = port is None
+    info = bench_target.read_project(project) if project else None
+    if info is not None:
+        chosen = bench_target.project_board(info, board)
+    elif board:
+        chosen = load_board(board)
+    else:
+        raise McugenError("no board to bench on", hint="give --board B, or --project DIR of a built project")
+    if emulate and not chosen.emulated:
+        raise BoardError(f"{chosen.name} is a real board; QEMU cannot emulate it",
+                         hint="connect it and use --port, or pick an emulated board (mcugen boards)")
+    if emulate and info is None:
+        if not model:
+            raise McugenError("--emulate needs a model or a built project",
+                              hint=f"mcugen bench MODEL.tflite --board {chosen.name} --emulate, or --project DIR")
+        from mcugen.project.cache import cached_build
+
+        data, _ = bench_target.load_model(model, None)  # an int8 .tflite: the oracle needs what was built
+        info = bench_target.read_project(cached_build(model, data, chosen, reporter or _quiet()))
+    data, name = bench_target.load_model(model, info)
+    elf = bench_target.require_elf(info) if emulate else (info.elf if info else None)
+    flash = elf_sizes(elf, chosen).flash if elf is not None and elf.is_file() else None
+    samples = samples_for(read_graph(data, name=name), count, seed, inputs, reporter)
+    return run_bench(BenchSetup(chosen, elf, data, name, flash), samples, port=port, baud=baud,
+                     timeout=timeout, reporter=reporter)
+
+
+def _quiet() -> "Reporter":
+    from mcugen.report import Reporter
+
+    return Reporter(quiet=True)
