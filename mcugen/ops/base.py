@@ -53,6 +53,11 @@ class ConstArray:
     values: tuple[int, ...] | tuple[float, ...]
 
 
+def _kernel_name(pattern: str) -> property:
+    """A KernelCall property: `pattern` with the call's kernel name in it."""
+    return property(lambda call: pattern.format(call.kernel), doc=pattern.format("<kernel>"))
+
+
 @dataclass(frozen=True)
 class KernelCall:
     """One op, lowered: which kernel, its params struct contents, its tensors and its scratch.
@@ -77,21 +82,11 @@ class KernelCall:
     macs: int = 0
     view: bool = False
 
-    @property
-    def function(self) -> str:
-        return f"mg_{self.kernel}_s8"
-
-    @property
-    def params_type(self) -> str:
-        return f"mg_{self.kernel}_params"
-
-    @property
-    def header(self) -> str:
-        return f"{self.kernel}_s8.h"
-
-    @property
-    def source(self) -> str:
-        return f"{self.kernel}_s8.c"
+    # the names the kernel's C side goes by, e.g. for "fully_connected"
+    function = _kernel_name("mg_{}_s8")  # mg_fully_connected_s8
+    params_type = _kernel_name("mg_{}_params")  # mg_fully_connected_params
+    header = _kernel_name("{}_s8.h")  # fully_connected_s8.h, in firmware/include
+    source = _kernel_name("{}_s8.c")  # fully_connected_s8.c, in firmware/kernels
 
     def param(self, name: str) -> ParamValue:
         for key, value in self.params:

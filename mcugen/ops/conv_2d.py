@@ -16,7 +16,7 @@ def check(graph: Graph, op: Op) -> str | None:
 
 
 def folded_bias(bias: np.ndarray, filt: np.ndarray, input_offset: int) -> tuple[int, ...]:
-    """bias + input_offset * sum of each output channel's weights (interior windows)."""
+    """bias + input_offset * sum of each output channel's weights (`filt` [out_c, ...]; interior windows)."""
     sums = filt.reshape(filt.shape[0], -1).astype(np.int64).sum(axis=1)
     return tuple(int(v) for v in (bias.astype(np.int64) + input_offset * sums))
 
@@ -27,18 +27,28 @@ def scratch_bytes(row_bytes: int, fh: int, fw: int, fic: int, in_c: int) -> int:
     return row_bytes + (0 if direct else fh * fw * fic)
 
 
-def lower(graph: Graph, op: Op) -> KernelCall:
+def lower_spatial(graph: Graph, op: Op, kernel: str, channel_axis: int, extra: tuple, scratch: int) -> KernelCall:
+    """The KernelCall CONV_2D and DEPTHWISE_CONV_2D lower to alike: spatial_params, the op's own
+    `extra` params and the `bias_folded` constant, from the weights of each output channel (along
+    `channel_axis` of the filter); `scratch` bytes; MACs: every weight once per output pixel."""
     inp, filt, out = graph.tensor(op.inputs[0]), graph.tensor(op.inputs[1]), graph.tensor(op.outputs[0])
-    batches, _, _, in_c = inp.shape
-    _, out_h, out_w, out_c = out.shape
-    _, fh, fw, fic = filt.shape
+    batches, out_h, out_w, out_c = out.shape
+    _, fh, fw, _ = filt.shape
     params, consts = spatial_params(graph, op, fh, fw)
-    folded = folded_bias(bias_or_zeros(graph, op, out_c), filt.array(), -inp.quant.zero_point)
+    weights = np.moveaxis(filt.array(), channel_axis, 0)
+    folded = folded_bias(bias_or_zeros(graph, op, out_c), weights, -inp.quant.zero_point)
     return KernelCall(
-        op_index=op.index, kind=op.kind, kernel="conv_2d",
-        params=params + (("filter_in_c", fic),),
+        op_index=op.index, kind=op.kind, kernel=kernel,
+        params=params + extra,
         inputs=(inp.id,), outputs=(out.id,),
         consts=(ConstArray("bias_folded", "int32_t", folded),) + consts,
-        scratch_bytes=scratch_bytes(out_w * out_c, fh, fw, fic, in_c),
-        macs=batches * out_h * out_w * out_c * fh * fw * fic,
+        scratch_bytes=scratch,
+        macs=batches * out_h * out_w * weights.size,
     )
+
+
+def lower(graph: Graph, op: Op) -> KernelCall:
+    in_c, (_, _, out_w, out_c) = graph.tensor(op.inputs[0]).shape[3], graph.tensor(op.outputs[0]).shape
+    _, fh, fw, fic = graph.tensor(op.inputs[1]).shape
+    return lower_spatial(graph, op, "conv_2d", 0, (("filter_in_c", fic),),
+                         scratch_bytes(out_w * out_c, fh, fw, fic, in_c))

@@ -12,13 +12,18 @@ INT32_MIN, INT32_MAX = -(1 << 31), (1 << 31) - 1
 INT16_MIN, INT16_MAX = -(1 << 15), (1 << 15) - 1
 
 
+def wrap(x: int, bits: int) -> int:
+    """Two's complement wrap to `bits` (what int32/int16 overflow does on every target we build for)."""
+    half = 1 << (bits - 1)
+    return ((x + half) & ((1 << bits) - 1)) - half
+
+
 def wrap32(x: int) -> int:
-    """Two's complement int32 wrap (what int32 overflow does on every target we build for)."""
-    return ((x + (1 << 31)) & 0xFFFFFFFF) - (1 << 31)
+    return wrap(x, 32)
 
 
 def wrap16(x: int) -> int:
-    return ((x + (1 << 15)) & 0xFFFF) - (1 << 15)
+    return wrap(x, 16)
 
 
 def trunc_div(a: int, b: int) -> int:
@@ -27,29 +32,30 @@ def trunc_div(a: int, b: int) -> int:
     return q if (a >= 0) == (b >= 0) else -q
 
 
+def doubling_high_mul(a: int, b: int, bits: int, rounding: bool) -> int:
+    """gemmlowp's (Saturating)(Rounding)DoublingHighMul on `bits`-bit raw values: a * b / 2^(bits-1),
+    rounded half away from zero (`rounding`) or truncated, saturating the one overflow MIN * MIN."""
+    lo = -(1 << (bits - 1))
+    if a == b == lo:
+        return -lo - 1
+    ab = a * b
+    nudge = 0 if not rounding else (1 << (bits - 2)) if ab >= 0 else 1 - (1 << (bits - 2))
+    return wrap(trunc_div(ab + nudge, 1 << (bits - 1)), bits)
+
+
 def srdhm(a: int, b: int) -> int:
     """int32 SaturatingRoundingDoublingHighMul: round(a * b / 2^31), saturating INT32_MIN^2."""
-    if a == b == INT32_MIN:
-        return INT32_MAX
-    ab = a * b
-    nudge = (1 << 30) if ab >= 0 else 1 - (1 << 30)
-    return wrap32(trunc_div(ab + nudge, 1 << 31))
+    return doubling_high_mul(a, b, 32, rounding=True)
 
 
 def srdhm16(a: int, b: int) -> int:
     """int16 SaturatingRoundingDoublingHighMul."""
-    if a == b == INT16_MIN:
-        return INT16_MAX
-    ab = a * b
-    nudge = (1 << 14) if ab >= 0 else 1 - (1 << 14)
-    return wrap16(trunc_div(ab + nudge, 1 << 15))
+    return doubling_high_mul(a, b, 16, rounding=True)
 
 
 def sdhm16(a: int, b: int) -> int:
     """TFLite's int16 SaturatingDoublingHighMul: like srdhm16 but truncating (no nudge)."""
-    if a == b == INT16_MIN:
-        return INT16_MAX
-    return wrap16(trunc_div(a * b, 1 << 15))
+    return doubling_high_mul(a, b, 16, rounding=False)
 
 
 def rdbp(x: int, exponent: int) -> int:

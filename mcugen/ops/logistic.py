@@ -7,6 +7,7 @@ Q0.31 result to the output's fixed 1/256 scale with zero point -128.
 from __future__ import annotations
 
 import math
+from typing import Callable
 
 from mcugen.ir import Graph, Op
 from mcugen.ops import fixedpoint as fp
@@ -35,7 +36,9 @@ def check_q4_scale(graph: Graph, op: Op) -> str | None:
     return None
 
 
-def logistic_table(input_scale: float, input_zero_point: int) -> list[int]:
+def q4_table(input_scale: float, input_zero_point: int, of_q4: Callable[[int], int]) -> list[int]:
+    """The 256-entry table of an int8 function TFLM evaluates on the input rescaled to Q4.27
+    (LOGISTIC, TANH): -128 at or below -radius, 127 at or above it, else of_q4(the Q4.27 value)."""
     multiplier, left_shift, radius = q4_input_params(input_scale)
     table = []
     for q in INT8_VALUES:
@@ -45,9 +48,14 @@ def logistic_table(input_scale: float, input_zero_point: int) -> list[int]:
         elif x >= radius:
             table.append(127)
         else:
-            q4 = fp.multiply_by_quantized_multiplier(x, multiplier, left_shift)
-            table.append(clamp8(fp.rdbp(fp.logistic(q4, INPUT_INTEGER_BITS), 31 - 8) - 128))
+            table.append(of_q4(fp.multiply_by_quantized_multiplier(x, multiplier, left_shift)))
     return table
+
+
+def logistic_table(input_scale: float, input_zero_point: int) -> list[int]:
+    """Q0.31 logistic rounded to the output's 1/256 steps, zero point -128."""
+    return q4_table(input_scale, input_zero_point,
+                    lambda q4: clamp8(fp.rdbp(fp.logistic(q4, INPUT_INTEGER_BITS), 31 - 8) - 128))
 
 
 def check(graph: Graph, op: Op) -> str | None:

@@ -112,6 +112,28 @@ def packed_quant(call: KernelCall, lean: bool, channels: int) -> tuple[ConstArra
     return ConstArray("quant", "int32_t", tuple(quant)), ConstArray("shift", "int8_t", tuple(shift))
 
 
+def dsp_tail(p: dict, lean: bool, weights: np.ndarray, call: KernelCall,
+             channels: int) -> tuple[tuple, tuple[ConstArray, ...]]:
+    """The params and constants every DSP kernel with weights ends with: the output stage (zero
+    point, clamp, lean), the laid-out `weights`, the packed per-channel constants of `call`
+    (packed_quant, padded to `channels`) and the scratch."""
+    params = (
+        ("output_offset", p["output_offset"]), ("act_min", p["act_min"]), ("act_max", p["act_max"]),
+        ("lean", int(lean)),
+        ("filter", ConstRef("filter")), ("quant", ConstRef("quant")), ("shift", ConstRef("shift")),
+        ("scratch", ScratchRef()),
+    )
+    return params, (ConstArray("filter", "int8_t", tuple(int(v) for v in weights)), *packed_quant(call, lean, channels))
+
+
+def copied(p: dict, *names: str) -> tuple[tuple[str, int], ...]:
+    """The portable call's params `names`, unchanged."""
+    return tuple((name, p[name]) for name in names)
+
+
+WINDOW = ("filter_h", "filter_w", "stride_h", "stride_w", "dilation_h", "dilation_w", "pad_top", "pad_left")
+
+
 def _multipliers_ok(call: KernelCall) -> bool:
     # mg_requantize_fast relies on multipliers >= 0 (QuantizeMultiplier of a positive scale)
     return all(m >= 0 for m in _const(call, "multiplier"))
@@ -131,23 +153,9 @@ def conv_2d_dsp(graph: Graph, call: KernelCall) -> KernelCall | None:
     even = round_up(out_c, 2)
     weights = pair_interleave(filt.reshape(out_c, taps))
     lean = lean_requant(call, acc_bound(_const(call, "bias_folded"), filt))
-    params = (
-        ("batches", p["batches"]), ("in_h", p["in_h"]), ("in_w", p["in_w"]), ("in_c", p["in_c"]),
-        ("out_h", p["out_h"]), ("out_w", p["out_w"]), ("out_c", out_c),
-        ("filter_h", p["filter_h"]), ("filter_w", p["filter_w"]),
-        ("stride_h", p["stride_h"]), ("stride_w", p["stride_w"]),
-        ("dilation_h", p["dilation_h"]), ("dilation_w", p["dilation_w"]),
-        ("pad_top", p["pad_top"]), ("pad_left", p["pad_left"]),
-        ("col_len", col_len), ("pad_value", -p["input_offset"]),
-        ("output_offset", p["output_offset"]), ("act_min", p["act_min"]), ("act_max", p["act_max"]),
-        ("lean", int(lean)),
-        ("filter", ConstRef("filter")), ("quant", ConstRef("quant")), ("shift", ConstRef("shift")),
-        ("scratch", ScratchRef()),
-    )
-    consts = (
-        ConstArray("filter", "int8_t", tuple(int(v) for v in weights)),
-        *packed_quant(call, lean, even),
-    )
+    tail, consts = dsp_tail(p, lean, weights, call, even)
+    params = (*copied(p, "batches", "in_h", "in_w", "in_c", "out_h", "out_w", "out_c", *WINDOW),
+              ("col_len", col_len), ("pad_value", -p["input_offset"]), *tail)
     # two int16 columns, a window's bytes, then two output rows with room for an odd channel's spill
     return replace(call, kernel="conv_2d_dsp", params=params, consts=consts,
                    scratch_bytes=5 * col_len + 2 * (p["out_w"] * out_c + 4))
@@ -179,23 +187,9 @@ def depthwise_conv_2d_dsp(graph: Graph, call: KernelCall) -> KernelCall | None:
         return None
     filt = graph.tensor(p["filter"].tensor_id).array().reshape(taps, channels)
     lean = lean_requant(call, acc_bound(_const(call, "bias_folded"), filt.T))
-    params = (
-        ("batches", p["batches"]), ("in_h", p["in_h"]), ("in_w", p["in_w"]), ("channels", channels),
-        ("out_h", p["out_h"]), ("out_w", p["out_w"]),
-        ("filter_h", p["filter_h"]), ("filter_w", p["filter_w"]),
-        ("stride_h", p["stride_h"]), ("stride_w", p["stride_w"]),
-        ("dilation_h", p["dilation_h"]), ("dilation_w", p["dilation_w"]),
-        ("pad_top", p["pad_top"]), ("pad_left", p["pad_left"]),
-        ("taps_even", round_up(taps, 2)), ("pad_value", -p["input_offset"]),
-        ("output_offset", p["output_offset"]), ("act_min", p["act_min"]), ("act_max", p["act_max"]),
-        ("lean", int(lean)),
-        ("filter", ConstRef("filter")), ("quant", ConstRef("quant")), ("shift", ConstRef("shift")),
-        ("scratch", ScratchRef()),
-    )
-    consts = (
-        ConstArray("filter", "int8_t", tuple(int(v) for v in dw_interleave(filt))),
-        *packed_quant(call, lean, channels),
-    )
+    tail, consts = dsp_tail(p, lean, dw_interleave(filt), call, channels)
+    params = (*copied(p, "batches", "in_h", "in_w"), ("channels", channels), *copied(p, "out_h", "out_w", *WINDOW),
+              ("taps_even", round_up(taps, 2)), ("pad_value", -p["input_offset"]), *tail)
     # a row of the zero point for taps outside the image, then the output row
     return replace(call, kernel="depthwise_conv_2d_dsp", params=params, consts=consts,
                    scratch_bytes=channels + p["out_w"] * channels)
@@ -222,17 +216,8 @@ def fully_connected_dsp(graph: Graph, call: KernelCall) -> KernelCall | None:
                                         ConstArray("shift", "int32_t", shifts)))
     lean = lean_requant(per_channel, acc_bound(folded, filt))
     col_len = round_up(accum, 8)
-    params = (
-        ("batches", p["batches"]), ("accum_depth", accum), ("output_depth", depth), ("col_len", col_len),
-        ("output_offset", p["output_offset"]), ("act_min", p["act_min"]), ("act_max", p["act_max"]),
-        ("lean", int(lean)),
-        ("filter", ConstRef("filter")), ("quant", ConstRef("quant")), ("shift", ConstRef("shift")),
-        ("scratch", ScratchRef()),
-    )
-    consts = (
-        ConstArray("filter", "int8_t", tuple(int(v) for v in pair_interleave(filt))),
-        *packed_quant(per_channel, lean, round_up(depth, 2)),
-    )
+    tail, consts = dsp_tail(p, lean, pair_interleave(filt), per_channel, round_up(depth, 2))
+    params = (*copied(p, "batches", "accum_depth", "output_depth"), ("col_len", col_len), *tail)
     return replace(call, kernel="fully_connected_dsp", params=params, consts=consts, scratch_bytes=2 * col_len)
 
 
