@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from mcugen.boards import BOARDS_DIR, load_board
-from mcugen.build.api import build
+from mcugen.project.api import build
 
 from .test_dsp_host import random_chain
 
