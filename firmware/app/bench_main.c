@@ -1,28 +1,13 @@
 /* The benchmark firmware: announce READY, then serve bench protocol commands forever
  * (docs/protocol.md). It drives the generated model through its C API (docs/design.md) and
  * the board only through mg_board.h, so the same file runs on every board and on the host.
- *
- * The model's symbol prefix defaults to `model`; a project generated with another prefix
- * builds this file with -DMG_MODEL_PREFIX=<prefix> -DMG_MODEL_PREFIX_UPPER=<PREFIX>.
+ * The model's symbol prefix: mg_model_api.h.
  */
 #include <stdint.h>
 
 #include "mg_bench_proto.h"
 #include "mg_board.h"
-
-#ifndef MG_MODEL_HEADER
-#define MG_MODEL_HEADER "model.h"
-#endif
-#include MG_MODEL_HEADER
-
-#ifndef MG_MODEL_PREFIX
-#define MG_MODEL_PREFIX model
-#define MG_MODEL_PREFIX_UPPER MODEL
-#endif
-#define MG_CAT2(a, b) a##b
-#define MG_CAT(a, b) MG_CAT2(a, b)
-#define MODEL_FN(name) MG_CAT(MG_MODEL_PREFIX, name)
-#define MODEL_CONST(name) MG_CAT(MG_MODEL_PREFIX_UPPER, name)
+#include "mg_model_api.h"
 
 #define NUM_INPUTS MODEL_CONST(_NUM_INPUTS)
 #define NUM_OUTPUTS MODEL_CONST(_NUM_OUTPUTS)

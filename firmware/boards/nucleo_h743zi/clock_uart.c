@@ -1,12 +1,6 @@
 /* NUCLEO-H743ZI: 400 MHz (voltage scale 1, LDO supply) from HSI (64 MHz) through PLL1, caches
  * on; USART3 on PD8/PD9 (ST-LINK virtual COM). */
-#include "stm32h7xx_hal.h"
-
-#include "mg_board.h"
-
-UART_HandleTypeDef mg_stm32_uart;
-void mg_stm32_clock_init(void);
-void mg_stm32_uart_init(void);
+#include "mg_stm32.h"
 
 void mg_stm32_clock_init(void)
 {
@@ -48,22 +42,7 @@ void mg_stm32_clock_init(void)
 
 void mg_stm32_uart_init(void)
 {
-    GPIO_InitTypeDef pins = {0};
     __HAL_RCC_GPIOD_CLK_ENABLE();
     __HAL_RCC_USART3_CLK_ENABLE();
-    pins.Pin = GPIO_PIN_8 | GPIO_PIN_9;
-    pins.Mode = GPIO_MODE_AF_PP;
-    pins.Pull = GPIO_PULLUP;
-    pins.Speed = GPIO_SPEED_FREQ_VERY_HIGH;
-    pins.Alternate = GPIO_AF7_USART3;
-    HAL_GPIO_Init(GPIOD, &pins);
-    mg_stm32_uart.Instance = USART3;
-    mg_stm32_uart.Init.BaudRate = MG_BOARD_BAUD;
-    mg_stm32_uart.Init.WordLength = UART_WORDLENGTH_8B;
-    mg_stm32_uart.Init.StopBits = UART_STOPBITS_1;
-    mg_stm32_uart.Init.Parity = UART_PARITY_NONE;
-    mg_stm32_uart.Init.Mode = UART_MODE_TX_RX;
-    mg_stm32_uart.Init.HwFlowCtl = UART_HWCONTROL_NONE;
-    mg_stm32_uart.Init.OverSampling = UART_OVERSAMPLING_16;
-    (void)HAL_UART_Init(&mg_stm32_uart);
+    mg_stm32_uart_open(USART3, GPIOD, GPIO_PIN_8 | GPIO_PIN_9, GPIO_AF7_USART3);
 }

@@ -1,12 +1,6 @@
 /* NUCLEO-L4R5ZI: 120 MHz from MSI (4 MHz) through the PLL in range 1 boost mode; LPUART1 on
  * PG7/PG8 (ST-LINK virtual COM), which sit on the separately powered VDDIO2 port G. */
-#include "stm32l4xx_hal.h"
-
-#include "mg_board.h"
-
-UART_HandleTypeDef mg_stm32_uart;
-void mg_stm32_clock_init(void);
-void mg_stm32_uart_init(void);
+#include "mg_stm32.h"
 
 void mg_stm32_clock_init(void)
 {
@@ -47,23 +41,9 @@ void mg_stm32_clock_init(void)
 
 void mg_stm32_uart_init(void)
 {
-    GPIO_InitTypeDef pins = {0};
     __HAL_RCC_PWR_CLK_ENABLE();
     HAL_PWREx_EnableVddIO2();
     __HAL_RCC_GPIOG_CLK_ENABLE();
     __HAL_RCC_LPUART1_CLK_ENABLE();
-    pins.Pin = GPIO_PIN_7 | GPIO_PIN_8;
-    pins.Mode = GPIO_MODE_AF_PP;
-    pins.Pull = GPIO_PULLUP;
-    pins.Speed = GPIO_SPEED_FREQ_VERY_HIGH;
-    pins.Alternate = GPIO_AF8_LPUART1;
-    HAL_GPIO_Init(GPIOG, &pins);
-    mg_stm32_uart.Instance = LPUART1;
-    mg_stm32_uart.Init.BaudRate = MG_BOARD_BAUD;
-    mg_stm32_uart.Init.WordLength = UART_WORDLENGTH_8B;
-    mg_stm32_uart.Init.StopBits = UART_STOPBITS_1;
-    mg_stm32_uart.Init.Parity = UART_PARITY_NONE;
-    mg_stm32_uart.Init.Mode = UART_MODE_TX_RX;
-    mg_stm32_uart.Init.HwFlowCtl = UART_HWCONTROL_NONE;
-    (void)HAL_UART_Init(&mg_stm32_uart);
+    mg_stm32_uart_open(LPUART1, GPIOG, GPIO_PIN_7 | GPIO_PIN_8, GPIO_AF8_LPUART1);
 }

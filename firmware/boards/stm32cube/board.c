@@ -3,15 +3,11 @@
  * (firmware/boards/nucleo_*), through mg_stm32_clock_init() and mg_stm32_uart. */
 #include <stdint.h>
 
-#include "mg_board.h" /* first: its mg_board_config.h names the family's HAL header */
-
-#include MG_STM32_HAL_HEADER
+#include "mg_stm32.h"
 
 #include "mg_board_exit_report.h"
 
-extern UART_HandleTypeDef mg_stm32_uart;
-void mg_stm32_clock_init(void);
-void mg_stm32_uart_init(void);
+UART_HandleTypeDef mg_stm32_uart;
 
 extern uint8_t _estack; /* top of the stack, from the linker script */
 
@@ -30,6 +26,26 @@ void mg_board_init(void)
     CoreDebug->DEMCR |= CoreDebug_DEMCR_TRCENA_Msk;
     DWT->CYCCNT = 0u;
     DWT->CTRL |= DWT_CTRL_CYCCNTENA_Msk;
+}
+
+void mg_stm32_uart_open(USART_TypeDef *uart, GPIO_TypeDef *port, uint32_t pins, uint32_t af)
+{
+    GPIO_InitTypeDef gpio = {0};
+    gpio.Pin = pins;
+    gpio.Mode = GPIO_MODE_AF_PP;
+    gpio.Pull = GPIO_PULLUP;
+    gpio.Speed = GPIO_SPEED_FREQ_VERY_HIGH;
+    gpio.Alternate = af;
+    HAL_GPIO_Init(port, &gpio);
+    mg_stm32_uart.Instance = uart;
+    mg_stm32_uart.Init.BaudRate = MG_BOARD_BAUD;
+    mg_stm32_uart.Init.WordLength = UART_WORDLENGTH_8B;
+    mg_stm32_uart.Init.StopBits = UART_STOPBITS_1;
+    mg_stm32_uart.Init.Parity = UART_PARITY_NONE;
+    mg_stm32_uart.Init.Mode = UART_MODE_TX_RX;
+    mg_stm32_uart.Init.HwFlowCtl = UART_HWCONTROL_NONE;
+    mg_stm32_uart.Init.OverSampling = UART_OVERSAMPLING_16; /* 0: also what LPUART1 (L4R5) leaves */
+    (void)HAL_UART_Init(&mg_stm32_uart);
 }
 
 void mg_board_uart_write(const uint8_t *data, uint32_t len)
