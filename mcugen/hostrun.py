@@ -3,8 +3,8 @@
 The oracle harness: one compiled binary reads N samples from stdin and writes N outputs, so
 checking hundreds of inputs against tflite-micro costs one process start.
 
-    calls = lower_graph(graph); plan = plan_memory(graph, calls)
-    program = build_host(generate_sources(graph, plan, calls), workdir)
+    library = pipeline.generate(graph, pipeline.Target("portable"))
+    program = build_host(library.sources, workdir, graph=graph)
     outputs = program.run([[x0], [x1], ...])      # per sample: one array per model input
 """
 from __future__ import annotations
@@ -167,18 +167,13 @@ def build_model(model: bytes, workdir: str | Path, inplace: bool = True, prefix:
 def _build_model(model: bytes, workdir: str | Path, inplace: bool, prefix: str, sanitize: bool,
                  variant: str, opt: str) -> tuple[HostProgram, Any, list[KernelCall]]:
     """build_model's work, also returning the arena plan and the kernel calls."""
-    from mcugen.codegen import generate_sources
-    from mcugen.codegen.memory import plan_memory
+    from mcugen import pipeline
     from mcugen.convert.tflite_reader import read_graph
-    from mcugen.ops import lower_graph
-    from mcugen.ops.variants import specialise
 
     graph = read_graph(bytes(model))
-    calls = specialise(graph, lower_graph(graph), variant)
-    plan = plan_memory(graph, calls, inplace=inplace)
-    program = build_host(generate_sources(graph, plan, calls, prefix=prefix), workdir, graph=graph,
-                         sanitize=sanitize, opt=opt)
-    return program, plan, calls
+    library = pipeline.generate(graph, pipeline.Target(variant), inplace=inplace, prefix=prefix)
+    program = build_host(library.sources, workdir, graph=graph, sanitize=sanitize, opt=opt)
+    return program, library.plan, list(library.calls)
 
 
 def diff_outputs(ours: Sequence[Sequence[np.ndarray]],

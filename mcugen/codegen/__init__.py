@@ -15,9 +15,9 @@ from typing import Any, Mapping
 import jinja2
 
 from mcugen import __version__
+from mcugen.arena import ArenaPlan
 from mcugen.errors import McugenError
 from mcugen.ir import Graph
-from mcugen.ops import lower_graph  # noqa: F401  (re-exported: the codegen entry point lowers first)
 from mcugen.ops.base import ConstRef, KernelCall, NullRef, ScratchRef, TensorRef
 
 CTYPES = {"INT8": "int8_t", "INT16": "int16_t", "INT32": "int32_t", "UINT8": "uint8_t",
@@ -113,13 +113,10 @@ def _arena_ptr(prefix: str, ctype: str, offset: int, const: bool) -> str:
     return f"({qual}{ctype} *)({prefix}_arena + {offset})"
 
 
-def generate_sources(graph: Graph, plan: Any, calls: list[KernelCall], prefix: str = "model",
+def generate_sources(graph: Graph, plan: ArenaPlan, calls: list[KernelCall], prefix: str = "model",
                      planner: str | None = None) -> Sources:
-    """Render model.h/model.c/model_weights.c for `graph` lowered to `calls` and placed by `plan`.
-
-    `plan` has `size`, `tensor_offsets` (tensor id -> byte offset) and `scratch_offsets`
-    (op index -> byte offset), as `mcugen.arena.plan_arena` returns.
-    """
+    """Render model.h/model.c/model_weights.c for `graph` lowered to `calls` and placed by `plan`
+    (`mcugen.arena.plan_arena`'s: tensor id -> byte offset, op index -> scratch offset)."""
     prefix = check_prefix(prefix)
     offsets = plan.tensor_offsets
     weights: dict[int, dict[str, Any]] = {}
@@ -232,10 +229,8 @@ def _io_info(graph: Graph, tid: int) -> dict[str, Any]:
             "bytes": t.nbytes, "scale": _c_float(scale), "zero_point": zp, "ctype": CTYPES[t.dtype]}
 
 
-def _plan_name(plan: Any) -> str:
-    algorithm = getattr(plan, "algorithm", "unknown")
-    inplace = getattr(plan, "inplace", None)
-    return algorithm if inplace is None else f"{algorithm}, {'in-place' if inplace else 'no in-place'}"
+def _plan_name(plan: ArenaPlan) -> str:
+    return f"{plan.algorithm}, {'in-place' if plan.inplace else 'no in-place'}"
 
 
 def _banner(graph: Graph, prefix: str, planner: str) -> str:

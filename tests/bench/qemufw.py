@@ -8,7 +8,7 @@ from mcugen.boards import load_board
 from mcugen.project.pio import run_pio
 from mcugen.project.files import Project, render_project, selftest_data
 from mcugen.codegen import generate_sources
-from mcugen.codegen.memory import plan_memory
+from mcugen import pipeline
 from mcugen.convert.tflite_reader import read_graph
 from mcugen.ops import lower_graph
 
@@ -18,7 +18,7 @@ def build_bench_project(model_path: Path, board_name: str, out: Path) -> Project
     graph = read_graph(data, name=Path(model_path).stem)
     calls = lower_graph(graph)
     board = load_board(board_name)
-    sources = generate_sources(graph, plan_memory(graph, calls), calls)
+    sources = generate_sources(graph, pipeline.plan(graph, calls), calls)
     project = render_project(out, sources, board, selftest_data(data, graph, samples=[]), graph)
     run_pio(project.path, [project.bench_env], out.parent / f"{out.name}.pio.log")
     return project

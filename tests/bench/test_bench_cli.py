@@ -33,14 +33,14 @@ def hello(models_dir):
 def hello_fw_nohooks(hello, tmp_path_factory):
     """hello_world's generated code in the host bench firmware, without per-layer hooks."""
     from mcugen.codegen import generate_sources
-    from mcugen.codegen.memory import plan_memory
+    from mcugen import pipeline
     from mcugen.convert.tflite_reader import read_graph
     from mcugen.ops import lower_graph
 
     src = tmp_path_factory.mktemp("hello_nohooks")
     graph = read_graph(open(hello, "rb").read())
     calls = lower_graph(graph)
-    generate_sources(graph, plan_memory(graph, calls), calls).write(src)
+    generate_sources(graph, pipeline.plan(graph, calls), calls).write(src)
     return build_bench_host(src, src / "bench_host", hooks=False)
 
 

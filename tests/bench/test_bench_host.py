@@ -29,13 +29,13 @@ def hello(models_dir):
 def hello_fw(hello, tmp_path_factory):
     """The generated hello_world model compiled into the host bench firmware."""
     from mcugen.codegen import generate_sources
-    from mcugen.codegen.memory import plan_memory
+    from mcugen import pipeline
     from mcugen.ops import lower_graph
 
     _data, graph = hello
     calls = lower_graph(graph)
     src = tmp_path_factory.mktemp("hello_fw")
-    generate_sources(graph, plan_memory(graph, calls), calls).write(src)
+    generate_sources(graph, pipeline.plan(graph, calls), calls).write(src)
     return build_bench_host(src, src / "bench_host")
 
 

@@ -68,13 +68,13 @@ def test_fit_check_counts_arena_stack_and_weights(shared_models):
 def test_a_wrong_output_byte_fails_the_selftest(shared_models, tmp_path):
     """The pass line is earned: flip one expected byte and the firmware reports FAIL, exit 1."""
     from mcugen.codegen import generate_sources
-    from mcugen.codegen.memory import plan_memory
+    from mcugen import pipeline
     from mcugen.ops import lower_graph
 
     tflite = (shared_models / "hello_world/hello_world_int8.tflite").read_bytes()
     graph = read_graph(tflite, "hello_world")
     calls = lower_graph(graph)
-    sources = generate_sources(graph, plan_memory(graph, calls), calls)
+    sources = generate_sources(graph, pipeline.plan(graph, calls), calls)
     good = selftest_data(tflite, graph)
     expected = bytearray(good.expected)
     expected[1] ^= 0x01  # sample 1, the single output byte

@@ -10,7 +10,7 @@ import pytest
 
 from mcugen.cli import main
 from mcugen.codegen import firmware_dir, generate_sources
-from mcugen.codegen.memory import plan_memory
+from mcugen import pipeline
 from mcugen.convert.tflite_reader import read_graph
 from mcugen.errors import UnsupportedOp
 from mcugen.ir import Graph, Op, Quant, Tensor
@@ -24,7 +24,7 @@ HELLO = MODELS / "hello_world/hello_world_int8.tflite"
 def _generate(path: Path, prefix: str = "model", inplace: bool = True):
     graph = read_graph(path.read_bytes())
     calls = lower_graph(graph)
-    plan = plan_memory(graph, calls, inplace=inplace)
+    plan = pipeline.plan(graph, calls, inplace=inplace)
     return graph, plan, generate_sources(graph, plan, calls, prefix=prefix)
 
 

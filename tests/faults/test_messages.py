@@ -122,14 +122,14 @@ def test_bench_warns_once_when_it_quantizes_float_inputs(shared_models, tmp_path
     hostfw = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(hostfw)
     from mcugen.codegen import generate_sources
-    from mcugen.codegen.memory import plan_memory
+    from mcugen import pipeline
     from mcugen.convert.tflite_reader import read_graph
     from mcugen.ops import lower_graph
 
     model = shared_models / "hello_world" / "hello_world_int8.tflite"
     graph = read_graph(model.read_bytes())
     calls = lower_graph(graph)
-    generate_sources(graph, plan_memory(graph, calls), calls).write(tmp_path)
+    generate_sources(graph, pipeline.plan(graph, calls), calls).write(tmp_path)
     firmware = hostfw.build_bench_host(tmp_path, tmp_path / "bench_host", hooks=False)
     q = graph.tensor(graph.inputs[0]).quant
     np.save(tmp_path / "x.npy", np.linspace(0, 6, 5, dtype=np.float32).reshape(5, 1, 1))

@@ -12,12 +12,13 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from mcugen import pipeline
 from mcugen.codegen import generate_sources
-from mcugen.codegen.memory import scratch_needs, separate_plan
 from mcugen.hostrun import build_host
 from mcugen.ir import Quant
 from mcugen.ops import lower_graph
 from mcugen.ops.variants import specialise
+from tests.support.plans import separate_plan
 
 _spec = importlib.util.spec_from_file_location(
     "overlap_contract", Path(__file__).resolve().parents[1] / "kernels" / "test_overlap_contract.py")
@@ -55,8 +56,8 @@ def test_dsp_kernels_at_the_tightest_overlap(layers, h, w, c, seed, tmp_path_fac
     samples = [[rng.integers(-128, 128, (1, h, w, c), dtype=np.int8)] for _ in range(6)]
     runs = {}
     for name, calls, plan in (
-            ("portable", portable, separate_plan(graph, scratch_needs(portable), overlap.ALIGN)),
-            ("dsp separate", dsp, separate_plan(graph, scratch_needs(dsp), overlap.ALIGN)),
+            ("portable", portable, separate_plan(graph, pipeline.scratch_of(portable), overlap.ALIGN)),
+            ("dsp separate", dsp, separate_plan(graph, pipeline.scratch_of(dsp), overlap.ALIGN)),
             ("dsp tightest", dsp, overlap.tightest_plan(graph, dsp))):
         runs[name] = build_host(generate_sources(graph, plan, calls), tmp / name.replace(" ", "_"),
                                 graph=graph).run(samples)

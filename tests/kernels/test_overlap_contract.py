@@ -12,11 +12,13 @@ import numpy as np
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from mcugen import pipeline
+from mcugen.arena import ArenaPlan
 from mcugen.codegen import generate_sources
-from mcugen.codegen.memory import SimplePlan, separate_plan, scratch_needs
 from mcugen.hostrun import build_host
 from mcugen.ir import Graph, Op, Quant, Tensor
 from mcugen.ops import lower_graph, quant
+from tests.support.plans import fixed_plan, separate_plan
 
 ALIGN = 16
 
@@ -70,7 +72,7 @@ class ChainBuilder:
         return Graph(tuple(self.tensors), tuple(self.ops), (0,), (self.current,))
 
 
-def tightest_plan(graph: Graph, calls) -> SimplePlan:
+def tightest_plan(graph: Graph, calls) -> ArenaPlan:
     """Each op's output at the smallest offset the overlap contract allows relative to its input."""
     offsets = {graph.inputs[0]: 0}
     for op in graph.ops:
@@ -94,10 +96,10 @@ def tightest_plan(graph: Graph, calls) -> SimplePlan:
     end = max(o + graph.tensor(t).nbytes for t, o in offsets.items())
     end = (end + ALIGN - 1) // ALIGN * ALIGN
     scratch, pos = {}, end
-    for op_index, n in scratch_needs(calls).items():
+    for op_index, n in pipeline.scratch_of(calls).items():
         scratch[op_index] = pos
         pos += (n + ALIGN - 1) // ALIGN * ALIGN
-    return SimplePlan(size=pos, tensor_offsets=offsets, scratch_offsets=scratch, algorithm="tightest")
+    return fixed_plan(pos, offsets, scratch, "tightest", ALIGN)
 
 
 layer = st.tuples(st.sampled_from(["CONV_2D", "DEPTHWISE_CONV_2D", "AVERAGE_POOL_2D", "MAX_POOL_2D"]),
@@ -129,7 +131,7 @@ def test_tightest_overlap_equals_separate_buffers(layers, h, w, c, seed, tmp_pat
     tmp = tmp_path_factory.mktemp("overlap")
     samples = [[rng.integers(-128, 128, (1, h, w, c), dtype=np.int8)] for _ in range(8)]
     runs = []
-    for name, plan in (("separate", separate_plan(graph, scratch_needs(calls), ALIGN)),
+    for name, plan in (("separate", separate_plan(graph, pipeline.scratch_of(calls), ALIGN)),
                        ("tightest", tightest_plan(graph, calls))):
         program = build_host(generate_sources(graph, plan, calls), tmp / name, graph=graph)
         runs.append(program.run(samples))

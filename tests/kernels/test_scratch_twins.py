@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from mcugen.codegen import firmware_dir, generate_sources
-from mcugen.codegen.memory import plan_memory
+from mcugen import pipeline
 from mcugen.convert.tflite_reader import read_graph
 from mcugen.ir import Graph, Op, Quant, Tensor
 from mcugen.ops import lower_graph
@@ -132,7 +132,7 @@ def _kernels_with_scratch_field() -> set[str]:
 @pytest.mark.parametrize("case", CASES)
 def test_c_twin_equals_python_scratch_bytes(case, variant, tmp_path):
     graph, calls = _graph(case), list(_calls(case, variant))
-    src = generate_sources(graph, plan_memory(graph, calls), calls)
+    src = generate_sources(graph, pipeline.plan(graph, calls), calls)
     src.write(tmp_path)
     with_scratch = [c for c in calls if c.scratch_bytes > 0]
     functions = sorted({c.function for c in with_scratch})

@@ -87,13 +87,13 @@ def test_bit_exact_with_tflite_micro(name, inplace, oracle_cache, tmp_path):
 
 def test_the_two_plans_really_differ():
     """The in-place plan overlaps tensors (so the oracle runs above check the overlap contract)."""
-    from mcugen.codegen.memory import plan_memory
+    from mcugen import pipeline
     from mcugen.ops import lower_graph
 
     for name in ("kws", "ic", "vww"):
         graph = read_graph((MODELS / MODEL_FILES[name]).read_bytes())
         calls = lower_graph(graph)
-        inplace, separate = plan_memory(graph, calls, inplace=True), plan_memory(graph, calls, inplace=False)
+        inplace, separate = pipeline.plan(graph, calls, inplace=True), pipeline.plan(graph, calls, inplace=False)
         shared = [op.index for op in graph.ops
                   if any(i >= 0 and not graph.tensor(i).is_constant
                          and inplace.tensor_offsets[i] == inplace.tensor_offsets[op.outputs[0]]

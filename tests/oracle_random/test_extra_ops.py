@@ -111,7 +111,7 @@ def test_requantizing_quantize(tmp_path):
 def test_in_place_plan_really_overlaps_the_element_wise_ops(tmp_path):
     """The in-place plan puts these ops' outputs on their inputs' bytes, so the oracle check
     above them exercises the kernels' read-before-write order, not just separate buffers."""
-    from mcugen.codegen.memory import plan_memory
+    from mcugen import pipeline
     from mcugen.convert.tflite_reader import read_graph
     from mcugen.ops import lower_graph
 
@@ -123,7 +123,7 @@ def test_in_place_plan_really_overlaps_the_element_wise_ops(tmp_path):
     y = L.Subtract()([L.Multiply()([y, side]), side])
     model = to_int8(k.Model(x, L.Activation("sigmoid")(y)))
     graph = read_graph(model)
-    plan = plan_memory(graph, lower_graph(graph), inplace=True)
+    plan = pipeline.plan(graph, lower_graph(graph), inplace=True)
     aliased = {op.kind for op in graph.ops
                if plan.tensor_offsets[op.outputs[0]] in [plan.tensor_offsets.get(t) for t in op.inputs]}
     assert {"LEAKY_RELU", "TANH", "HARD_SWISH", "MUL", "SUB", "LOGISTIC"} <= aliased, aliased
