@@ -108,6 +108,10 @@ class Graph:
     description: str = ""
 
     def tensor(self, tid: int) -> Tensor:
+        """Tensor `tid`. An absent optional input (-1 in TFLite) is not a tensor: asking for it
+        raises instead of quietly returning the last tensor, as Python's indexing would."""
+        if tid < 0:
+            raise IndexError(f"tensor {tid} does not exist (an absent optional input?)")
         return self.tensors[tid]
 
     def op_inputs(self, op: Op) -> list[Tensor | None]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from mcugen.errors import McugenError, OutputsDiffer
+from mcugen.errors import OutputsDiffer
 
 
 @click.command("bench")

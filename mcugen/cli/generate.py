@@ -56,6 +56,7 @@ def command(state, model: Path, out_dir: Path, force: bool, prefix: str, no_inpl
     from mcugen.codegen.size import cortex_m4_size
     from mcugen.convert.api import stage_count
     from mcugen.fsutil import atomic_output_dir, check_output_dir, library_manifest
+    from mcugen.stats import model_stats
 
     rep = state.reporter
     check_prefix(prefix)
@@ -72,7 +73,7 @@ def command(state, model: Path, out_dir: Path, force: bool, prefix: str, no_inpl
     step = n_convert + 1
     library = pipeline.generate(graph, pipeline.Target(variant, align), inplace=not no_inplace, prefix=prefix)
     calls, plan, sources = library.calls, library.plan, library.sources
-    rep.stage(step, total, "lower", f"{len(calls)} ops, {sum(c.macs for c in calls):,} MACs")
+    rep.stage(step, total, "lower", f"{len(calls)} ops, {model_stats(graph).macs:,} MACs")
     rep.stage(step + 1, total, "plan", f"arena {human_bytes(int(plan.size))} "
               f"({'no in-place' if no_inplace else 'in-place'}, {plan.algorithm})")
     with atomic_output_dir(out_dir, force, protect=(model,)) as tmp:

@@ -1,7 +1,8 @@
-"""Per-op lowering: one module per TFLite op (check, lower, macs). See docs/design.md.
+"""Per-op lowering: one module per TFLite op in `mcugen/ops/builtin/` (KINDS, check, lower;
+copy `builtin/_template.py`), and the helpers they share here. See docs/design.md.
 
-Every module in this package that defines `KINDS` is an op module and lands in `REGISTRY`
-(kind -> module) automatically, so adding an op touches no shared file.
+Every module of `builtin` lands in `REGISTRY` (kind -> module) automatically, so adding an op
+touches no shared file.
 `unsupported_reason` is what `inspect` and the code generator ask; `lower_graph` lowers a whole
 graph or names every unsupported op at once.
 """
@@ -15,16 +16,15 @@ from mcugen.errors import UnsupportedOp
 from mcugen.ir import Graph, Op
 from mcugen.ops.base import KernelCall
 
-_NOT_OPS = {"base", "common", "quant"}
-
-
 def _discover() -> dict[str, ModuleType]:
+    from mcugen.ops import builtin
+
     registry: dict[str, ModuleType] = {}
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
-        if info.name in _NOT_OPS or info.name.startswith("_"):
+    for info in sorted(pkgutil.iter_modules(builtin.__path__), key=lambda i: i.name):
+        if info.name.startswith("_"):
             continue
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        for kind in getattr(module, "KINDS", ()):
+        module = importlib.import_module(f"{builtin.__name__}.{info.name}")
+        for kind in module.KINDS:  # an op module without KINDS is a bug: fail at import
             registry[kind] = module
     return registry
 

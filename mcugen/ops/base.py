@@ -4,7 +4,6 @@ An op module (`mcugen/ops/<op>.py`) exposes:
   KINDS: tuple[str, ...]              TFLite builtin names it handles, e.g. ("CONV_2D",)
   check(graph, op) -> str | None      None when supported, else a short reason (version, option, dtype)
   lower(graph, op) -> KernelCall      all float -> int math, done once, here
-  macs(graph, op) -> int              multiply-accumulates, for reports
 
 Parameter values in `KernelCall.params` are ints or one of the references below; the code
 generator turns references into C symbols (weights arrays, arena pointers), so op modules never
@@ -79,7 +78,6 @@ class KernelCall:
     outputs: tuple[int, ...]
     consts: tuple[ConstArray, ...] = ()
     scratch_bytes: int = 0
-    macs: int = 0
     view: bool = False
 
     # the names the kernel's C side goes by, e.g. for "fully_connected"

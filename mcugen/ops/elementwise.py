@@ -58,8 +58,7 @@ def check_binary(graph: Graph, op: Op) -> str | None:
     return None
 
 
-def binary_call(graph: Graph, op: Op, kernel: str, constants: Sequence[tuple[str, int]],
-                macs: int | None = None) -> KernelCall:
+def binary_call(graph: Graph, op: Op, kernel: str, constants: Sequence[tuple[str, int]]) -> KernelCall:
     """The KernelCall of a binary element-wise kernel (ADD, SUB, MUL): the broadcast walk, the
     zero-point offsets, the op's own requantization `constants`, then the activation bounds."""
     t1, t2, out = (graph.tensor(t) for t in (*op.inputs, op.outputs[0]))
@@ -72,7 +71,6 @@ def binary_call(graph: Graph, op: Op, kernel: str, constants: Sequence[tuple[str
                 ("output_offset", out.quant.zero_point), *constants,
                 ("act_min", act_min), ("act_max", act_max)),
         inputs=tuple(op.inputs), outputs=(out.id,), consts=consts,
-        **({} if macs is None else {"macs": macs}),
     )
 
 

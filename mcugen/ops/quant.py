@@ -106,34 +106,6 @@ def pad_before(padding: str, size: int, filt: int, stride: int, dilation: int, o
     return total // 2
 
 
-# -- Python twins of the C helpers (tests compare the C kernels against TFLM, these document) --
-
-def srdhm(a: int, b: int) -> int:
-    if a == b == -(1 << 31):
-        return (1 << 31) - 1
-    ab = a * b
-    nudge = (1 << 30) if ab >= 0 else 1 - (1 << 30)
-    return _trunc_div(ab + nudge, 1 << 31)
-
-
-def _trunc_div(a: int, b: int) -> int:
-    q = abs(a) // abs(b)
-    return q if (a >= 0) == (b >= 0) else -q
-
-
-def rounding_divide_by_pot(x: int, exponent: int) -> int:
-    mask = (1 << exponent) - 1
-    remainder = x & mask
-    threshold = (mask >> 1) + (1 if x < 0 else 0)
-    return (x >> exponent) + (1 if remainder > threshold else 0)
-
-
-def requantize(x: int, multiplier: int, shift: int) -> int:
-    left = shift if shift > 0 else 0
-    right = 0 if shift > 0 else -shift
-    return rounding_divide_by_pot(srdhm(x * (1 << left), multiplier), right)
-
-
 def tensor_quant(graph: Graph, tid: int) -> tuple[float, int]:
     q = graph.tensor(tid).quant
     return (q.scale, q.zero_point) if q is not None else (1.0, 0)

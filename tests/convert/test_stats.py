@@ -45,3 +45,19 @@ def test_mean_transpose_conv_and_grouped_conv():
     assert stats.weight_bytes == 2 * 4 + 4 * 4 + 8 * 3 * 3 * 16 + 8 * 3 * 3 * 4
     assert stats.largest_activation_bytes == 16 * 16 * 8
     assert dict(stats.op_counts) == {"MEAN": 1, "TRANSPOSE_CONV": 1, "CONV_2D": 1, "RESHAPE": 1}
+
+
+def test_generate_and_inspect_report_the_same_macs(shared_models, tmp_path):
+    """One MAC count (stats.op_macs): what `generate` prints is what `inspect` totals."""
+    import json
+    import re
+    import subprocess
+    import sys
+
+    model = str(shared_models / "ic/pretrainedResnet_quant.tflite")
+    run = [sys.executable, "-m", "mcugen", "--no-progress"]
+    inspected = subprocess.run([*run, "inspect", model, "--json"], capture_output=True, text=True, check=True)
+    generated = subprocess.run([*run, "generate", model, "-o", str(tmp_path / "lib"), "--no-size"],
+                               capture_output=True, text=True, check=True)
+    printed = int(re.search(r"([\d,]+) MACs", generated.stderr).group(1).replace(",", ""))
+    assert printed == json.loads(inspected.stdout)["totals"]["macs"] == 12_534_410

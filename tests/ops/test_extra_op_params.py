@@ -5,11 +5,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mcugen.ops import fixedpoint as fp
-from mcugen.ops.mean import mean_multiplier, resolve_axes
+from mcugen.ops.builtin.mean import mean_multiplier, resolve_axes
 from mcugen.ops.quant import quantize_multiplier
 from mcugen.ops.shapes import broadcast_iteration, broadcast_shape, collapse, row_major_strides
 
@@ -150,3 +151,24 @@ def test_hard_swish_refuses_an_output_finer_than_tflm_allows():
 def test_relu_n1_to_1_is_not_claimed():
     g = _graph([_t(0, (1, 4)), _t(1, (1, 4))], "RELU_N1_TO_1", (0,), (1,))
     assert "no mcugen kernel" in _reason(g)
+
+
+def test_op_modules_are_the_builtin_package_and_the_template_is_not_registered():
+    import importlib
+    import pkgutil
+
+    from mcugen.ops import REGISTRY, builtin
+
+    modules = {m.name for m in pkgutil.iter_modules(builtin.__path__)}
+    assert "_template" in modules
+    registered = {mod.__name__.rsplit(".", 1)[1] for mod in REGISTRY.values()}
+    assert registered == modules - {"_template"}
+    template = importlib.import_module("mcugen.ops.builtin._template")
+    assert template.KINDS and callable(template.check) and callable(template.lower)
+    assert not set(template.KINDS) & set(REGISTRY)
+
+
+def test_absent_optional_input_is_not_a_tensor():
+    g = _graph([_t(0, (1, 4)), _t(1, (1, 4))], "RELU", (0,), (1,))
+    with pytest.raises(IndexError, match="does not exist"):
+        g.tensor(-1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from mcugen.ir import Graph, Op
 from mcugen.ops.base import KernelCall
 from mcugen.ops.common import check_int8_io, check_spatial_weights
-from mcugen.ops.conv_2d import lower_spatial
+from mcugen.ops.builtin.conv_2d import lower_spatial
 
 KINDS = ("DEPTHWISE_CONV_2D",)
 

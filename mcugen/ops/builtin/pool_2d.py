@@ -45,5 +45,4 @@ def lower(graph: Graph, op: Op) -> KernelCall:
         ),
         inputs=(inp.id,), outputs=(out.id,),
         scratch_bytes=out_w * channels,
-        macs=batches * out_h * out_w * channels * fh * fw,
     )

@@ -18,5 +18,4 @@ def lower(graph: Graph, op: Op) -> KernelCall:
     t1, t2, out = (graph.tensor(t) for t in (*op.inputs, op.outputs[0]))
     real = quant.f32(t1.quant.scale) * quant.f32(t2.quant.scale) / quant.f32(out.quant.scale)
     multiplier, shift = quant.quantize_multiplier(real)
-    return binary_call(graph, op, "mul", (("output_multiplier", multiplier), ("output_shift", shift)),
-                       macs=out.num_elements)
+    return binary_call(graph, op, "mul", (("output_multiplier", multiplier), ("output_shift", shift)))

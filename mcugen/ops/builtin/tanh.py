@@ -9,7 +9,7 @@ from mcugen.ir import Graph, Op
 from mcugen.ops import fixedpoint as fp
 from mcugen.ops.base import KernelCall
 from mcugen.ops.elementwise import check_unary, clamp8, table_call
-from mcugen.ops.logistic import INPUT_INTEGER_BITS, check_q4_scale, q4_table
+from mcugen.ops.builtin.logistic import INPUT_INTEGER_BITS, check_q4_scale, q4_table
 
 KINDS = ("TANH",)
 

@@ -43,7 +43,6 @@ def lower_spatial(graph: Graph, op: Op, kernel: str, channel_axis: int, extra: t
         inputs=(inp.id,), outputs=(out.id,),
         consts=(ConstArray("bias_folded", "int32_t", folded),) + consts,
         scratch_bytes=scratch,
-        macs=batches * out_h * out_w * weights.size,
     )
 
 

@@ -83,5 +83,4 @@ def lower(graph: Graph, op: Op) -> KernelCall:
                 ConstArray("kept_strides", "int32_t", kept_strides),
                 ConstArray("reduced_dims", "int32_t", red_dims),
                 ConstArray("reduced_strides", "int32_t", red_strides)),
-        macs=inp.num_elements,
     )

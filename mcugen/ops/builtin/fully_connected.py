@@ -69,5 +69,4 @@ def lower(graph: Graph, op: Op) -> KernelCall:
         outputs=(out.id,),
         consts=(ConstArray("multiplier", "int32_t", tuple(mults)),
                 ConstArray("shift", "int8_t", tuple(shifts))),
-        macs=batches * output_depth * accum_depth,
     )
