@@ -95,3 +95,19 @@ def bias_or_zeros(graph: Graph, op: Op, out_c: int):
 
     has_bias = len(op.inputs) > 2 and op.inputs[2] >= 0
     return graph.tensor(op.inputs[2]).array() if has_bias else np.zeros(out_c, np.int32)
+
+
+def check_conversion(graph: Graph, op: Op, inputs: tuple[str, ...], outputs: tuple[str, ...]) -> str | None:
+    """A QUANTIZE/DEQUANTIZE-like op: one input of a dtype in `inputs`, one output of a dtype in
+    `outputs`, the same element count, and every int8 side quantized per tensor."""
+    if len(op.inputs) != 1 or len(op.outputs) != 1 or op.inputs[0] < 0:
+        return "needs one input and one output"
+    for side, tensor, allowed in (("input", graph.tensor(op.inputs[0]), inputs),
+                                  ("output", graph.tensor(op.outputs[0]), outputs)):
+        if tensor.dtype not in allowed:
+            return f"{side} {label(tensor)} is {tensor.dtype} ({' or '.join(a.lower() for a in allowed)} only)"
+        if tensor.dtype == "INT8" and (tensor.quant is None or tensor.quant.per_channel):
+            return f"{side} {label(tensor)} must be per-tensor int8"
+    if graph.tensor(op.inputs[0]).num_elements != graph.tensor(op.outputs[0]).num_elements:
+        return "input and output differ in size"
+    return None

@@ -7,25 +7,13 @@ from __future__ import annotations
 from mcugen.ir import Graph, Op
 from mcugen.ops import quant
 from mcugen.ops.base import ConstArray, ConstRef, KernelCall, NullRef
-from mcugen.ops.common import label
+from mcugen.ops.common import check_conversion
 
 KINDS = ("QUANTIZE",)
 
 
 def check(graph: Graph, op: Op) -> str | None:
-    if len(op.inputs) != 1 or len(op.outputs) != 1 or op.inputs[0] < 0:
-        return "needs one input and one output"
-    inp, out = graph.tensor(op.inputs[0]), graph.tensor(op.outputs[0])
-    if out.dtype != "INT8" or out.quant is None or out.quant.per_channel:
-        return f"output {label(out)} must be per-tensor int8 (is {out.dtype})"
-    if inp.dtype == "INT8":
-        if inp.quant is None or inp.quant.per_channel:
-            return f"input {label(inp)} must be per-tensor quantized"
-    elif inp.dtype != "FLOAT32":
-        return f"input {label(inp)} is {inp.dtype} (float32 or int8 only)"
-    if inp.num_elements != out.num_elements:
-        return "input and output differ in size"
-    return None
+    return check_conversion(graph, op, inputs=("FLOAT32", "INT8"), outputs=("INT8",))
 
 
 def lower(graph: Graph, op: Op) -> KernelCall:
