@@ -115,6 +115,44 @@ def plans_both_ways(graph: Graph, scratch: Mapping[int, int], align: int, **opti
             for inplace in (False, True)}
 
 
+def inspect_model(model: str | Path, calibration: str | Path | None = None,
+                  reporter: "Reporter | None" = None, steps: tuple[int, int] = (1, 1)) -> dict:
+    """What `mcugen inspect --json` prints: per op its shapes, MACs (stats.op_macs, the one
+    count), weights, output bytes and whether mcugen supports it (and why not); totals. Any
+    readable model is shown, also one mcugen cannot generate."""
+    converted = load(model, calibration, reporter=reporter, steps=steps, strict=False)
+    return inspect_data(converted.graph, str(model))
+
+
+def inspect_data(graph: Graph, model: str) -> dict:
+    """inspect_model's figures for a graph already loaded."""
+    from mcugen.ops import unsupported_reason
+    from mcugen.stats import model_stats
+
+    stats = model_stats(graph)
+    ops = []
+    for op, s in zip(graph.ops, stats.ops):
+        reason = unsupported_reason(graph, op)
+        ops.append({"index": s.index, "op": s.kind, "version": s.version,
+                    "inputs": [list(x) for x in s.input_shapes], "outputs": [list(x) for x in s.output_shapes],
+                    "macs": s.macs, "weight_bytes": s.weight_bytes, "output_bytes": s.output_bytes,
+                    "supported": reason is None, "reason": reason})
+    return {
+        "model": model, "sha256": graph.sha256,
+        "inputs": _io(graph, graph.inputs), "outputs": _io(graph, graph.outputs), "ops": ops,
+        "totals": {"ops": len(graph.ops), "op_counts": dict(stats.op_counts), "params": stats.params,
+                   "macs": stats.macs, "weight_bytes": stats.weight_bytes,
+                   "largest_activation_bytes": stats.largest_activation_bytes},
+    }
+
+
+def _io(graph: Graph, ids: tuple[int, ...]) -> list[dict]:
+    return [{"name": t.name, "shape": list(t.shape), "dtype": t.dtype,
+             "scale": t.quant.scale if t.quant else None,
+             "zero_point": t.quant.zero_point if t.quant else None}
+            for t in (graph.tensors[tid] for tid in ids)]
+
+
 @dataclass(frozen=True)
 class ModelPlans:
     """`mcugen plan`'s figures: both arena plans of a model, and TFLite Micro's own head."""

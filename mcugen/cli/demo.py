@@ -48,7 +48,8 @@ def convert(run: DemoRun) -> str:
 
 
 def inspect(run: DemoRun) -> str:
-    from mcugen.cli.inspect_cmd import inspect_data, show
+    from mcugen.cli.inspect_cmd import show
+    from mcugen.pipeline import inspect_data
     from mcugen.fsutil import atomic_write
 
     data = inspect_data(run.artifacts["convert"].graph, str(run.artifacts["tflite_path"]))

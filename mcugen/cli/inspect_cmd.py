@@ -6,43 +6,7 @@ from typing import Any
 
 import click
 
-from mcugen.ir import Graph
 from mcugen.report import human_bytes
-
-
-def _io(graph: Graph, ids: tuple[int, ...]) -> list[dict[str, Any]]:
-    out = []
-    for tid in ids:
-        t = graph.tensors[tid]
-        out.append({"name": t.name, "shape": list(t.shape), "dtype": t.dtype,
-                    "scale": t.quant.scale if t.quant else None,
-                    "zero_point": t.quant.zero_point if t.quant else None})
-    return out
-
-
-def inspect_data(graph: Graph, model: str) -> dict[str, Any]:
-    """Everything `inspect --json` prints, as plain data."""
-    from mcugen.ops import unsupported_reason
-    from mcugen.stats import model_stats
-
-    stats = model_stats(graph)
-    ops = []
-    for op, s in zip(graph.ops, stats.ops):
-        reason = unsupported_reason(graph, op)
-        ops.append({"index": s.index, "op": s.kind, "version": s.version,
-                    "inputs": [list(x) for x in s.input_shapes], "outputs": [list(x) for x in s.output_shapes],
-                    "macs": s.macs, "weight_bytes": s.weight_bytes, "output_bytes": s.output_bytes,
-                    "supported": reason is None, "reason": reason})
-    return {
-        "model": model,
-        "sha256": graph.sha256,
-        "inputs": _io(graph, graph.inputs),
-        "outputs": _io(graph, graph.outputs),
-        "ops": ops,
-        "totals": {"ops": len(graph.ops), "op_counts": dict(stats.op_counts), "params": stats.params,
-                   "macs": stats.macs, "weight_bytes": stats.weight_bytes,
-                   "largest_activation_bytes": stats.largest_activation_bytes},
-    }
 
 
 def _shapes(shapes: list[list[int]]) -> str:
@@ -96,12 +60,11 @@ def command(state, model: Path, calibration: Path | None, as_json: bool) -> None
       mcugen inspect vww_96.h5 --calibration images.npy
       mcugen inspect model.tflite --json | jq .totals.macs
     """
-    from mcugen.convert.api import convert_model, stage_count
+    from mcugen import pipeline
+    from mcugen.convert.api import stage_count
 
     reporter = state.reporter
-    total = stage_count(model)
-    result = convert_model(model, calibration, reporter=reporter, steps=(1, total), strict=False)
-    data = inspect_data(result.graph, str(model))
+    data = pipeline.inspect_model(model, calibration, reporter=reporter, steps=(1, stage_count(model)))
     if as_json:
         reporter.json(data)
     else:
