@@ -1,0 +1,144 @@
+"""Breadth: how many of the models a user brings mcugen runs, and how exactly.
+
+    .venv/bin/python benchmarks/breadth.py [--no-qemu] [--board mps2_an386] [--models-dir DIR]
+                                           [--samples 8] [--each]
+
+Every .tflite under ../shared/models (or --models-dir: point it at your own folder), per model:
+ops, how many mcugen supports (the first refusal when not all), bit-exact on the host (generated C
+with ASan/UBSan against tflite-micro on --samples seeded random inputs, in-place plan), bit-exact
+under QEMU on --board (the self-test firmware: inputs baked in, tflite-micro's outputs compared in
+the firmware), instructions per inference there (emulator instructions, not cycles), and the arena.
+Families of single-op models (the SEANet folder's <op><n>.tflite) print one row per family unless
+--each. A model tflite-micro itself cannot prepare is marked so, not counted against mcugen.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from shared_models import MODELS  # noqa: E402
+
+
+@dataclass
+class Row:
+    name: str
+    ops: int
+    supported: int
+    first_refusal: str = ""
+    host: str = "-"  # "exact", "DIFF", "-" (not run), "tflm refuses"
+    qemu: str = "-"
+    instructions: int | None = None
+    arena: int | None = None
+
+
+def check_model(path: Path, workdir: Path, board: str, samples: int, qemu: bool) -> Row:
+    from mcugen import pipeline
+    from mcugen.convert.tflite_reader import read_graph
+    from mcugen.errors import McugenError
+    from mcugen.hostrun import compare_with_tflm
+    from mcugen.ops import unsupported_ops
+    from mcugen.project.api import build
+    from mcugen.project.files import random_inputs
+
+    data = path.read_bytes()
+    try:
+        graph = read_graph(data, name=path.stem)
+    except McugenError as exc:
+        return Row(path.stem, 0, 0, f"unreadable: {exc.message}")
+    problems = unsupported_ops(graph)
+    row = Row(path.stem, len(graph.ops), len(graph.ops) - len(problems), problems[0] if problems else "")
+    if problems:
+        return row
+    if not _tflm_accepts(data, workdir):
+        row.host = row.qemu = "tflm refuses"
+        return row
+    library = pipeline.generate(graph, pipeline.Target.for_board(board))
+    row.arena = int(library.plan.size)
+    comparison = compare_with_tflm(data, random_inputs(graph, samples, seed=1), workdir / "host")
+    row.host = "exact" if comparison.exact else f"DIFF ({len(comparison.mismatches)})"
+    if qemu:
+        try:
+            result = build(path, board, workdir / "fw", run=True, selftest_only=True)
+            row.qemu = "exact" if result.run.passed else "DIFF"
+            row.instructions = result.run.instructions_per_inference(result.project.board.counter_hz)
+        except McugenError as exc:
+            row.qemu = f"error: {exc.message.splitlines()[0][:60]}"
+    return row
+
+
+def _tflm_accepts(model: bytes, workdir: Path) -> bool:
+    """tflite-micro aborts the whole process on some models: ask a child process first."""
+    import subprocess
+
+    path = workdir / "probe.tflite"
+    path.write_bytes(model)
+    probe = ("import sys\nfrom tflite_micro.python.tflite_micro import runtime\n"
+             "runtime.Interpreter.from_bytes(open(sys.argv[1], 'rb').read())\n")
+    return subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True).returncode == 0
+
+
+def family(name: str) -> str:
+    """`conv12` -> `conv`: the SEANet folder's single-op models, one family per op."""
+    return re.sub(r"\d+$", "", name)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--models-dir", type=Path, default=MODELS)
+    parser.add_argument("--board", default="mps2_an386")
+    parser.add_argument("--samples", type=int, default=8)
+    parser.add_argument("--no-qemu", action="store_true")
+    parser.add_argument("--each", action="store_true", help="one row per model, families too")
+    args = parser.parse_args(argv)
+    paths = sorted(args.models_dir.rglob("*.tflite"))
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, path in enumerate(paths):
+            work = Path(tmp) / f"m{i}"
+            work.mkdir()
+            rows.append(check_model(path, work, args.board, args.samples, not args.no_qemu))
+            print(f"  [{i + 1}/{len(paths)}] {path.relative_to(args.models_dir)}", file=sys.stderr, flush=True)
+    grouped: dict[str, list[Row]] = defaultdict(list)
+    for path, row in zip(paths, rows):
+        in_family = not args.each and path.parent.name == "seanet"
+        grouped[f"seanet/{family(row.name)}*" if in_family else str(path.relative_to(args.models_dir))].append(row)
+    header = (f"{'model':<44} {'n':>3} {'ops':>5} {'supported':>9} {'host':>8} {'QEMU ' + args.board:>18} "
+              f"{'instructions':>13} {'arena':>8}  first refusal")
+    print(header)
+    print("-" * len(header))
+    for name, group in grouped.items():
+        ops, supported = sum(r.ops for r in group), sum(r.supported for r in group)
+        host = _summary([r.host for r in group])
+        qemu = _summary([r.qemu for r in group])
+        instr = group[0].instructions if len(group) == 1 and group[0].instructions else None
+        arena = group[0].arena if len(group) == 1 else None
+        refusal = next((r.first_refusal for r in group if r.first_refusal), "")
+        print(f"{name:<44} {len(group):>3} {ops:>5} {supported:>9} {host:>8} {qemu:>18} "
+              f"{f'{instr:,}' if instr else '-':>13} {f'{arena:,}' if arena else '-':>8}  {refusal[:80]}")
+    runnable = [r for r in rows if r.ops and r.supported == r.ops]
+    exact = [r for r in runnable if r.host == "exact"]
+    print(f"\n{len(rows)} models: {len(runnable)} fully supported, {len(exact)} bit-exact on the host"
+          + ("" if args.no_qemu else f", {sum(r.qemu == 'exact' for r in runnable)} bit-exact under QEMU")
+          + "; instructions are QEMU -icount instructions, not cycles")
+    return 0
+
+
+def _summary(values: list[str]) -> str:
+    if len(values) == 1:
+        return values[0]
+    counts: dict[str, int] = defaultdict(int)
+    for v in values:
+        counts[v] += 1
+    return ", ".join(f"{n} {v}" for v, n in counts.items())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
