@@ -73,9 +73,21 @@ def random_inputs(graph: Graph, samples: int, seed: int = 0) -> list[list[np.nda
                 sample.append(((q - zp) * scale).astype(dtype))
             else:
                 info = np.iinfo(dtype)
-                sample.append(rng.integers(info.min, int(info.max) + 1, t.shape, dtype=dtype))
+                low, high = _index_range(graph, tid) or (info.min, int(info.max) + 1)
+                sample.append(rng.integers(low, high, t.shape, dtype=dtype))
         out.append(sample)
     return out
+
+
+def _index_range(graph: Graph, tid: int) -> tuple[int, int] | None:
+    """[low, high) of an input used as GATHER positions (token ids): tflite-micro fails the
+    invoke on any other value, so random ones would test nothing."""
+    for op in graph.ops:
+        if op.kind == "GATHER" and len(op.inputs) == 2 and op.inputs[1] == tid:
+            values = graph.tensor(op.inputs[0])
+            axis = int(op.options.get("axis", 0)) % max(len(values.shape), 1)
+            return 0, values.shape[axis]
+    return None
 
 
 def selftest_data(tflite: bytes, graph: Graph, samples: Sequence[Sequence[np.ndarray]] | None = None,
