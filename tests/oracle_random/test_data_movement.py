@@ -1,6 +1,6 @@
 """The int8 data-movement ops (TRANSPOSE, STRIDED_SLICE, SLICE, SPLIT, SPLIT_V, PACK, UNPACK,
-GATHER, DEPTH_TO_SPACE, SPACE_TO_DEPTH, BROADCAST_TO) in small models converted by TensorFlow
-here (tf.function + TFLiteConverter.from_concrete_functions: most have no Keras layer),
+GATHER, DEPTH_TO_SPACE, SPACE_TO_DEPTH, MIRROR_PAD, BROADCAST_TO) in small models converted by
+TensorFlow here (tf.function + TFLiteConverter.from_concrete_functions: most have no Keras layer),
 generated, compiled with ASan + UBSan and compared bit for bit with tflite-micro under both arena
 plans; a hypothesis test over transpose/slice parameters; an embedding (GATHER on int32 tokens)
 -> Dense model bit-exact on mps2_an386 under QEMU."""
@@ -66,6 +66,9 @@ CASES = {
     "DEPTH_TO_SPACE": ("DEPTH_TO_SPACE", lambda x: tf().nn.depth_to_space(x, 2), [(3, 4, 8)]),
     "SPACE_TO_DEPTH": ("SPACE_TO_DEPTH", lambda x: tf().nn.space_to_depth(x, 2), [(4, 6, 3)]),
     "BROADCAST_TO": ("BROADCAST_TO", lambda x: tf().broadcast_to(x, [1, 4, 3, 5]), [(1, 3, 1)]),
+    "MIRROR_PAD REFLECT": ("MIRROR_PAD", lambda x: tf().pad(x, [[0, 0], [1, 2], [2, 1]], mode="REFLECT"), [(4, 5)]),
+    "MIRROR_PAD SYMMETRIC": ("MIRROR_PAD", lambda x: tf().pad(
+        x, [[0, 0], [3, 0], [1, 1], [0, 2]], mode="SYMMETRIC"), [(3, 2, 4)]),
     "GATHER constant positions": ("GATHER", lambda x: tf().gather(x, [2, 0, 1, 2], axis=2), [(3, 4, 2)]),
     "GATHER 2-D positions": ("GATHER", lambda x: tf().gather(x, [[1, 0], [0, 2]], axis=1), [(3, 4)]),
 }
