@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/breadth.py [--no-qemu] [--board mps2_an386] [--models-dir DIR]
                                            [--samples 8] [--each]
+    .venv/bin/python benchmarks/breadth.py --ops      (the README's table of ops, as Markdown)
 
 Every .tflite under ../shared/models (or --models-dir: point it at your own folder), per model:
 ops, how many mcugen supports (the first refusal when not all), bit-exact on the host (generated C
@@ -25,6 +26,34 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from shared_models import MODELS  # noqa: E402
+
+
+# The builtin ops the pinned tflite-micro runtime registers (its Register_<OP> symbols: `nm -D` of
+# tflite_micro/python/tflite_micro/_runtime.so), without the custom signal-processing kernels.
+TFLM_BUILTINS = (
+    "ABS ADD ADD_N ARG_MAX ARG_MIN ASSIGN_VARIABLE AVERAGE_POOL_2D BATCH_MATMUL BATCH_TO_SPACE_ND "
+    "BROADCAST_ARGS BROADCAST_TO CALL_ONCE CAST CEIL CONCATENATION CONV_2D COS CUMSUM DEPTHWISE_CONV_2D "
+    "DEPTH_TO_SPACE DEQUANTIZE DETECTION_POSTPROCESS DIV DYNAMIC_UPDATE_SLICE ELU EMBEDDING_LOOKUP EQUAL "
+    "EXP EXPAND_DIMS FILL FLOOR FLOOR_DIV FLOOR_MOD FULLY_CONNECTED GATHER GATHER_ND GREATER GREATER_EQUAL "
+    "HARD_SWISH IF L2_NORMALIZATION L2_POOL_2D LEAKY_RELU LESS LESS_EQUAL LOG LOGICAL_AND LOGICAL_NOT "
+    "LOGICAL_OR LOGISTIC LOG_SOFTMAX MAXIMUM MAX_POOL_2D MEAN MINIMUM MIRROR_PAD MUL NEG NOT_EQUAL PACK PAD "
+    "PADV2 PRELU QUANTIZE READ_VARIABLE REDUCE_ALL REDUCE_MAX REDUCE_MIN RELU RELU6 RESHAPE RESIZE_BILINEAR "
+    "RESIZE_NEAREST_NEIGHBOR REVERSE_V2 ROUND RSQRT SELECT_V2 SHAPE SIN SLICE SOFTMAX SPACE_TO_BATCH_ND "
+    "SPACE_TO_DEPTH SPLIT SPLIT_V SQRT SQUARE SQUARED_DIFFERENCE SQUEEZE STRIDED_SLICE SUB SUM SVDF TANH "
+    "TRANSPOSE TRANSPOSE_CONV UNIDIRECTIONAL_SEQUENCE_LSTM UNPACK VAR_HANDLE WHILE ZEROS_LIKE").split()
+
+
+def ops_table() -> str:
+    """Markdown: every TFLite Micro builtin, whether mcugen generates int8 code for it, and how
+    (the first sentence of its op module), or what rewrites it away (canonicalisation)."""
+    from mcugen.ops import REGISTRY
+
+    lines = ["| op | mcugen int8 | how (the op module's own summary) |", "|---|---|---|"]
+    for kind in sorted(set(TFLM_BUILTINS) | set(REGISTRY)):
+        module = REGISTRY.get(kind)
+        summary = " ".join((module.__doc__ or "").split("\n\n")[0].split()) if module else ""
+        lines.append(f"| {kind} | {'yes' if module else 'no'} | {summary.replace('|', '/')} |")
+    return "\n".join(lines) + "\n"
 
 
 @dataclass
@@ -97,7 +126,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--samples", type=int, default=8)
     parser.add_argument("--no-qemu", action="store_true")
     parser.add_argument("--each", action="store_true", help="one row per model, families too")
+    parser.add_argument("--ops", action="store_true", help="print the table of ops (Markdown) and stop")
     args = parser.parse_args(argv)
+    if args.ops:
+        print(ops_table(), end="")
+        return 0
     paths = sorted(args.models_dir.rglob("*.tflite"))
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as tmp:
