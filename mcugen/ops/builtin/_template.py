@@ -1,7 +1,8 @@
 """TEMPLATE (copy to `<op>.py` and fill in; files starting with `_` are not registered).
 
-ABS, int8 -> int8, as TFLM's reference kernel computes it: say here which TFLM source the
-arithmetic follows, and what the kernel's contract is.
+MY_ABS (a made-up op standing for yours; the real ABS is abs.py), int8 -> int8, as TFLM's
+reference kernel computes it: say here which TFLM source the arithmetic follows, and what the
+kernel's contract is.
 """
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from mcugen.ir import Graph, Op
 from mcugen.ops.base import KernelCall
 from mcugen.ops.elementwise import INT8_VALUES, check_unary, clamp8, table_call
 
-KINDS = ("ABS",)  # the TFLite builtin names this module lowers
+KINDS = ("MY_ABS",)  # the TFLite builtin names this module lowers
 
 
 def check(graph: Graph, op: Op) -> str | None:

@@ -34,7 +34,7 @@ def mean_multiplier(input_scale: float, output_scale: float, count: int) -> tupl
     return (multiplier << extra) // count, shift - extra
 
 
-def _axes(graph: Graph, op: Op) -> list[int] | None:
+def reduction_axes(graph: Graph, op: Op) -> list[int] | None:
     axis = graph.tensor(op.inputs[1])
     if not axis.is_constant or axis.dtype != "INT32":
         return None
@@ -48,7 +48,7 @@ def check(graph: Graph, op: Op) -> str | None:
     inp = graph.tensor(op.inputs[0])
     if len(inp.shape) > MAX_DIMS:
         return f"rank {len(inp.shape)} (at most {MAX_DIMS})"
-    axes = _axes(graph, op)
+    axes = reduction_axes(graph, op)
     if axes is None:
         return "axis must be a constant int32 tensor of valid axes"
     if inp.num_elements == 0 or not axes:
@@ -58,7 +58,7 @@ def check(graph: Graph, op: Op) -> str | None:
 
 def lower(graph: Graph, op: Op) -> KernelCall:
     inp, out = graph.tensor(op.inputs[0]), graph.tensor(op.outputs[0])
-    axes = sorted(_axes(graph, op))
+    axes = sorted(reduction_axes(graph, op))
     shape = list(inp.shape)
     strides = row_major_strides(inp.shape)
     kept = [d for d in range(len(shape)) if d not in axes]

@@ -1,0 +1,29 @@
+"""MAXIMUM and MINIMUM, int8 with TFLite broadcasting, as TFLM computes them
+(maximum_minimum.cc, MaximumMinimumBroadcastSlow): the larger (smaller) raw int8 value, the
+quantization ignored, over a walk of at most 5 dims."""
+from __future__ import annotations
+
+from mcugen.ir import Graph, Op
+from mcugen.ops.base import KernelCall
+from mcugen.ops.common import check_int8_io
+from mcugen.ops.elementwise import binary_call
+from mcugen.ops.shapes import broadcast_shape
+
+KINDS = ("MAXIMUM", "MINIMUM")
+MAX_RANK = 5  # TFLM's NdArrayDesc<5>
+
+
+def check(graph: Graph, op: Op) -> str | None:
+    problem = check_int8_io(graph, op, n_inputs=(2,), activation_inputs=2)
+    if problem:
+        return problem
+    a, b, out = (graph.tensor(t).shape for t in (*op.inputs, op.outputs[0]))
+    if broadcast_shape(a, b) != tuple(out):
+        return f"shapes {list(a)} and {list(b)} do not broadcast to {list(out)}"
+    if len(out) > MAX_RANK:
+        return f"rank {len(out)} (TFLM's {op.kind} handles at most {MAX_RANK})"
+    return None
+
+
+def lower(graph: Graph, op: Op) -> KernelCall:
+    return binary_call(graph, op, "maximum_minimum", (("is_max", int(op.kind == "MAXIMUM")),))
