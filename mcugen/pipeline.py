@@ -2,7 +2,7 @@
 the host oracle, the benchmarks) runs the stages through these functions, so the chain is
 written once:
 
-    load (convert) -> lower (ops) -> specialise (kernel variant) -> plan (arena) -> generate (codegen)
+    load (convert) -> canonicalise -> lower (ops) -> specialise (kernel variant) -> plan (arena) -> generate (codegen)
 
     from mcugen import pipeline
     target = pipeline.Target.for_board("mps2_an386")      # kernel variant, arena alignment
@@ -63,14 +63,26 @@ def load(model: str | Path, calibration: str | Path | None = None, validation: s
          reporter: "Reporter | None" = None, steps: tuple[int, int] = (1, 1),
          strict: bool = True) -> "ConvertResult":
     """Read or convert `model` (Keras, SavedModel or int8 .tflite) to int8 and its IR graph.
+    A dynamic batch whose static shapes are not the batch-1 ones is fixed to 1, with a warning.
     `strict=False` accepts a readable model whose ops mcugen cannot generate (inspect, plan)."""
-    from mcugen.convert.api import convert_model
+    from dataclasses import replace
 
-    return convert_model(model, calibration, validation, reporter=reporter, steps=steps, strict=strict)
+    from mcugen.canonicalise.batch import fix_dynamic_batch
+    from mcugen.convert.api import convert_model
+    from mcugen.convert.tflite_reader import read_graph
+
+    result = convert_model(model, calibration, validation, reporter=reporter, steps=steps, strict=strict)
+    fixed, note = fix_dynamic_batch(result.tflite)  # the same bytes unless shapes had to be fixed
+    if note is None:
+        return result
+    if reporter is not None:
+        reporter.warn(note)
+    return replace(result, tflite=fixed, graph=read_graph(fixed, name=result.graph.name))
 
 
 def lower(graph: Graph, kernel_variant: str = "portable") -> tuple["KernelCall", ...]:
-    """Lower every op to a kernel call (all float -> int math), then pick the variant's kernels."""
+    """Lower every op to a kernel call (all float -> int math), then pick the variant's kernels.
+    `graph` is canonicalised already (`canonical`, as `generate` does): the calls' op indices are its."""
     from mcugen.ops import lower_graph
     from mcugen.ops.variants import specialise
 
@@ -93,18 +105,27 @@ def plan(graph: Graph, calls: Sequence["KernelCall"], inplace: bool = True, alig
 def generate(graph: Graph, target: Target = Target(), inplace: bool = True, prefix: str = "model",
              arena_plan: "ArenaPlan | None" = None,
              before_generate: "Callable[[ArenaPlan], None] | None" = None) -> Library:
-    """The whole chain after loading: lower, specialise, plan and generate C for `target`.
+    """The whole chain after loading: canonicalise, lower, specialise, plan and generate C for
+    `target` (Library.graph is the canonicalised graph the calls and the plan refer to).
 
     `arena_plan` replaces the planner's (tests, offline plans); `before_generate` sees the plan
     first and may raise (the firmware's fit check: a model too big stops before any C exists)."""
     from mcugen.codegen import check_prefix, generate_sources
 
     check_prefix(prefix)
+    graph = canonical(graph)
     calls = lower(graph, target.kernel_variant)
     chosen = arena_plan if arena_plan is not None else plan(graph, calls, inplace, target.arena_align)
     if before_generate is not None:
         before_generate(chosen)
     return Library(graph, target, calls, chosen, generate_sources(graph, chosen, list(calls), prefix=prefix))
+
+
+def canonical(graph: Graph) -> Graph:
+    """`graph` after the canonicalisation rewrites (mcugen.canonicalise), the form lowering takes."""
+    from mcugen.canonicalise import canonicalise
+
+    return canonicalise(graph)
 
 
 def plans_both_ways(graph: Graph, scratch: Mapping[int, int], align: int, **options) -> dict[bool, "ArenaPlan"]:
@@ -116,19 +137,22 @@ def plans_both_ways(graph: Graph, scratch: Mapping[int, int], align: int, **opti
 
 
 def inspect_model(model: str | Path, calibration: str | Path | None = None,
-                  reporter: "Reporter | None" = None, steps: tuple[int, int] = (1, 1)) -> dict:
+                  reporter: "Reporter | None" = None, steps: tuple[int, int] = (1, 1),
+                  raw: bool = False) -> dict:
     """What `mcugen inspect --json` prints: per op its shapes, MACs (stats.op_macs, the one
     count), weights, output bytes and whether mcugen supports it (and why not); totals. Any
-    readable model is shown, also one mcugen cannot generate."""
+    readable model is shown, also one mcugen cannot generate. The graph is the canonicalised
+    one mcugen lowers, or with `raw` the one read from the file ("graph" says which)."""
     converted = load(model, calibration, reporter=reporter, steps=steps, strict=False)
-    return inspect_data(converted.graph, str(model))
+    return inspect_data(converted.graph, str(model), raw)
 
 
-def inspect_data(graph: Graph, model: str) -> dict:
-    """inspect_model's figures for a graph already loaded."""
+def inspect_data(graph: Graph, model: str, raw: bool = False) -> dict:
+    """inspect_model's figures for a graph already loaded (canonicalised first unless `raw`)."""
     from mcugen.ops import unsupported_reason
     from mcugen.stats import model_stats
 
+    graph = graph if raw else canonical(graph)
     stats = model_stats(graph)
     ops = []
     for op, s in zip(graph.ops, stats.ops):
@@ -139,6 +163,7 @@ def inspect_data(graph: Graph, model: str) -> dict:
                     "supported": reason is None, "reason": reason})
     return {
         "model": model, "sha256": graph.sha256,
+        "graph": "raw" if raw else "canonicalised",
         "inputs": _io(graph, graph.inputs), "outputs": _io(graph, graph.outputs), "ops": ops,
         "totals": {"ops": len(graph.ops), "op_counts": dict(stats.op_counts), "params": stats.params,
                    "macs": stats.macs, "weight_bytes": stats.weight_bytes,
@@ -177,7 +202,7 @@ def plan_model(model: str | Path, board: str | None = None, align: int | None = 
     target = Target.for_board(board) if board else Target()
     align = target.arena_align if align is None else align
     converted = load(model, reporter=reporter, steps=steps)
-    graph, notes = converted.graph, []
+    graph, notes = canonical(converted.graph), []
     scratch: dict[int, int] = {}
     if with_scratch:
         try:

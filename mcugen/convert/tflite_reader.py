@@ -160,3 +160,20 @@ def signature_tensors(buf: bytes) -> tuple[dict[str, int], dict[str, int]] | Non
                 for e in (entries or [])}
 
     return names(sig.inputs), names(sig.outputs)
+
+
+def input_signatures(buf: bytes) -> list[tuple[str, tuple[int, ...] | None]]:
+    """(name, shape_signature) of each model input; -1 marks a dynamic dimension (the static
+    shape holds 1 there), None when the file has no signature for it."""
+    schema = _schema()
+    try:
+        sg = schema.ModelT.InitFromPackedBuf(bytearray(buf), 0).subgraphs[0]
+    except Exception:  # noqa: BLE001 - read_graph already said what is wrong with a corrupt file
+        return []
+    found = []
+    for tid in sg.inputs if sg.inputs is not None else ():
+        t = sg.tensors[int(tid)]
+        name = t.name.decode("utf-8", "replace") if isinstance(t.name, bytes) else str(t.name or "")
+        sig = t.shapeSignature
+        found.append((name, tuple(int(d) for d in sig) if sig is not None and len(sig) else None))
+    return found
