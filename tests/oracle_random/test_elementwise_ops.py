@@ -258,3 +258,59 @@ def test_several_ops_on_qemu(tmp_path):
     path.write_bytes(model)
     result = api.build(path, "mps2_an386", tmp_path / "fw", run=True)
     assert result.run is not None and result.run.passed, result.run and result.run.console[-2000:]
+
+
+def retyped(model: bytes, kind: str, output_quant: tuple[float, int]) -> bytes:
+    """`model` (one int8 unary op) with its op code replaced by `kind` and its output
+    quantization by `output_quant`: the converter has no int8 path for some ops tflite-micro
+    runs in int8 (ELU), so their models are edited from another op's."""
+    import flatbuffers
+    from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
+
+    m = schema.ModelT.InitFromObj(schema.Model.GetRootAs(model, 0))
+    code = getattr(schema.BuiltinOperator, kind)
+    for oc in m.operatorCodes:
+        oc.builtinCode, oc.deprecatedBuiltinCode, oc.version = code, min(code, 127), 1
+    graph = m.subgraphs[0]
+    out = graph.tensors[graph.operators[0].outputs[0]]
+    out.quantization.scale, out.quantization.zeroPoint = [output_quant[0]], [output_quant[1]]
+    builder = flatbuffers.Builder(1024)
+    builder.Finish(m.Pack(builder), file_identifier=b"TFL3")
+    return bytes(builder.Output())
+
+
+@pytest.mark.parametrize("low, high, out_scale, out_zp", [
+    (-3, 3, 5.0 / 255, -128 + 51), (-6, 1, 2.0 / 255, -128 + 128), (-0.5, 4, 4.6 / 255, -128 + 28),
+    (0.0, 2, 3.0 / 255, -128), (-8, 0.0, 1.0 / 255, 127), (-1, 1, 0.001, 0)])
+def test_elu(low, high, out_scale, out_zp, tmp_path):
+    """ELU (an int8 model edited from ABS's): every input value, input and output zero points
+    at the range ends and a fine output scale that saturates."""
+    model = retyped(to_int8(seq((256,), lam(lambda x: T().abs(x))), low=low, high=high), "ELU",
+                    (out_scale, out_zp))
+    assert op_kinds(model) == ["ELU"], op_kinds(model)
+    ramp = np.arange(-128, 128, dtype=np.int8).reshape(1, 256)
+    assert_exact(model, [[ramp], [ramp[:, ::-1].copy()]], tmp_path)
+
+
+def test_in_place_plan_really_overlaps_these_ops(tmp_path):
+    """The in-place plan puts these ops' outputs on their inputs' bytes, so the oracle check
+    exercises the kernels' read-before-write order, not just separate buffers."""
+    from mcugen import pipeline
+    from mcugen.ops import lower_graph
+
+    k, L = keras(), keras().layers
+    x = k.Input((5, 6), batch_size=1)
+    y = L.Dense(6)(x)
+    side = L.Dense(6)(x)
+    y = lam(lambda v: T().abs(v))(y)
+    y = lam(lambda v: T().maximum(v[0], v[1]))([y, side])
+    y = lam(lambda v: T().minimum(v[0], v[1]))([y, L.Dense(6)(x)])
+    y = lam(lambda v: T().math.squared_difference(v[0], v[1]))([y, side])
+    y = L.PReLU()(L.Dense(6)(lam(lambda v: v[0] - v[1])([y, side])))
+    model = to_int8(k.Model(x, L.Dense(4)(y)))
+    graph = read_graph(model)
+    plan = pipeline.plan(graph, lower_graph(graph), inplace=True)
+    aliased = {op.kind for op in graph.ops
+               if plan.tensor_offsets[op.outputs[0]] in [plan.tensor_offsets.get(t) for t in op.inputs]}
+    assert {"ABS", "MAXIMUM", "MINIMUM", "SQUARED_DIFFERENCE", "PRELU"} <= aliased, (aliased, op_kinds(model))
+    assert_exact(model, edge_samples(model, 8, seed=9), tmp_path)
