@@ -2,7 +2,7 @@
 GATHER, DEPTH_TO_SPACE, SPACE_TO_DEPTH, MIRROR_PAD, BROADCAST_TO) in small models converted by
 TensorFlow here (tf.function + TFLiteConverter.from_concrete_functions: most have no Keras layer),
 generated, compiled with ASan + UBSan and compared bit for bit with tflite-micro under both arena
-plans; a hypothesis test over transpose/slice parameters; an embedding (GATHER on int32 tokens)
+plans; hypothesis tests over transpose/slice parameters and split/gather/pack axes; an embedding (GATHER on int32 tokens)
 -> Dense model bit-exact on mps2_an386 under QEMU."""
 from __future__ import annotations
 
@@ -70,6 +70,7 @@ CASES = {
     "MIRROR_PAD SYMMETRIC": ("MIRROR_PAD", lambda x: tf().pad(
         x, [[0, 0], [3, 0], [1, 1], [0, 2]], mode="SYMMETRIC"), [(3, 2, 4)]),
     "GATHER constant positions": ("GATHER", lambda x: tf().gather(x, [2, 0, 1, 2], axis=2), [(3, 4, 2)]),
+    "GATHER batch_dims": ("GATHER", lambda x: tf().gather(x, [[3, 0]], axis=2, batch_dims=1), [(3, 4)]),
     "GATHER 2-D positions": ("GATHER", lambda x: tf().gather(x, [[1, 0], [0, 2]], axis=1), [(3, 4)]),
 }
 
@@ -136,13 +137,40 @@ def test_random_transpose_and_slices(rank, data, tmp_path_factory):
     assert_exact(model, random_samples(model, 4, seed=1), tmp_path_factory.mktemp("moves"), may_refuse=True)
 
 
+@pytest.mark.slow
+@examples(6)
+@given(data=st.data())
+def test_random_split_gather_pack(data, tmp_path_factory):
+    """SPLIT / UNPACK / GATHER / PACK over a random axis of a random (1, ...) shape."""
+    rank = data.draw(st.integers(1, 3))
+    shape = tuple(data.draw(st.lists(st.integers(2, 4), min_size=rank, max_size=rank)))
+    axis = data.draw(st.integers(1, rank))
+    n = (1, *shape)[axis]
+    kind = data.draw(st.sampled_from(["SPLIT", "UNPACK", "GATHER", "PACK"]))
+    if kind == "SPLIT":
+        fn = lambda x: tf().split(x, data.draw(st.sampled_from([k for k in (1, 2, 3, 4) if n % k == 0])), axis=axis)
+    elif kind == "UNPACK":
+        fn = lambda x: tf().unstack(x, axis=axis)
+    elif kind == "GATHER":
+        positions = data.draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=5))
+        fn = lambda x: tf().gather(x, positions, axis=axis)
+    else:
+        fn = lambda x: tf().stack([x, x, x], axis=axis)
+    model = convert(fn, [shape])
+    assume(kind in op_kinds(model))
+    assert_exact(model, random_samples(model, 4, seed=2), tmp_path_factory.mktemp("parts"), may_refuse=True)
+
+
 def test_refusals(tmp_path):
-    """What tflite-micro refuses, mcugen refuses too: a 5-D STRIDED_SLICE."""
-    model = convert(lambda x: x[:, :, 1:, :, ::2], [(2, 3, 2, 4)])
-    graph = read_graph(model)
-    op = next(op for op in graph.ops if op.kind == "STRIDED_SLICE")
-    assert "rank 5" in unsupported_reason(graph, op)
-    assert not tflm_accepts(model, tmp_path)
+    """What tflite-micro refuses, mcugen refuses too: a 5-D STRIDED_SLICE, a 6-D TRANSPOSE."""
+    for fn, shape, kind, reason in (
+            (lambda x: x[:, :, 1:, :, ::2], (2, 3, 2, 4), "STRIDED_SLICE", "rank 5"),
+            (lambda x: tf().transpose(x, [0, 5, 4, 3, 2, 1]), (2, 2, 3, 2, 2), "TRANSPOSE", "rank 6")):
+        model = convert(fn, [shape])
+        graph = read_graph(model)
+        op = next(op for op in graph.ops if op.kind == kind)
+        assert reason in unsupported_reason(graph, op)
+        assert not tflm_accepts(model, tmp_path)
 
 
 @pytest.mark.slow
