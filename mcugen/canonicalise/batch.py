@@ -5,13 +5,24 @@ in its static shapes, but the static shapes of tensors behind ops that move data
 (SPACE_TO_BATCH_ND of a dilated convolution, say) are then not the ones the model computes with
 at batch 1. tflite-micro (which never resizes) and mcugen (which plans from static shapes) both
 need them right: LiteRT runs the model once at batch 1, and every tensor whose shape is not what
-LiteRT found gets it, in a copy of the file. A model whose static shapes are right already (the
+LiteRT found gets it, in a copy of the file. Only models with such ops are run (they are what
+makes the static shapes wrong). A model whose static shapes are right already (the
 usual case) is returned unchanged, byte for byte."""
 from __future__ import annotations
 
 import numpy as np
 
 from mcugen.convert.tflite_reader import input_signatures
+
+
+def _builtin(name: str) -> int:
+    from ai_edge_litert import schema_py_generated as schema
+
+    return int(getattr(schema.BuiltinOperator, name))
+
+
+# ops whose output batch is not their input's: behind them TensorFlow's static shapes may be wrong
+_BATCH_MOVERS = {_builtin("SPACE_TO_BATCH_ND"), _builtin("BATCH_TO_SPACE_ND")}
 
 
 def _batch_one_shapes(tflite: bytes) -> dict[int, tuple[int, ...]]:
@@ -37,8 +48,14 @@ def fix_dynamic_batch(tflite: bytes) -> tuple[bytes, str | None]:
     import flatbuffers
     from ai_edge_litert import schema_py_generated as schema
 
-    shapes = _batch_one_shapes(tflite)
     model = schema.ModelT.InitFromPackedBuf(bytearray(tflite), 0)
+    codes = {max(int(c.builtinCode), int(c.deprecatedBuiltinCode)) for c in model.operatorCodes or []}
+    if not codes & _BATCH_MOVERS:
+        return tflite, None  # every op keeps the batch where it is: the static 1 is right throughout
+    try:
+        shapes = _batch_one_shapes(tflite)
+    except Exception:  # noqa: BLE001 - LiteRT cannot run it either: left as it is, lowered or refused as usual
+        return tflite, None
     fixed = 0
     for tid, t in enumerate(model.subgraphs[0].tensors or []):
         shape = shapes.get(tid)
