@@ -140,10 +140,7 @@ def test_refused_like_tflite_micro(kind, tmp_path):
     graph = read_graph(model)
     op = next(op for op in graph.ops if op.kind == kind)
     assert graph.tensor(op.inputs[0]).dtype == "INT8", "the converter no longer makes an int8 op"
-    assert unsupported_reason(graph, op)
-    path = tmp_path / "m.tflite"
-    path.write_bytes(model)
-    assert subprocess.run([sys.executable, "-c", _INVOKE, str(path)], capture_output=True).returncode != 0
+    _refused_by_both(model, kind, tmp_path)
 
 
 # calibration ranges: asymmetric, narrow, and ones ending at zero (zero point -128 or 127)
@@ -314,3 +311,49 @@ def test_in_place_plan_really_overlaps_these_ops(tmp_path):
                if plan.tensor_offsets[op.outputs[0]] in [plan.tensor_offsets.get(t) for t in op.inputs]}
     assert {"ABS", "MAXIMUM", "MINIMUM", "SQUARED_DIFFERENCE", "PRELU"} <= aliased, (aliased, op_kinds(model))
     assert_exact(model, edge_samples(model, 8, seed=9), tmp_path)
+
+
+def requantized_output(model: bytes, scale_factor: float, zero_point_shift: int) -> bytes:
+    """`model` with its first op's output scale multiplied and zero point shifted."""
+    import flatbuffers
+    from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
+
+    m = schema.ModelT.InitFromObj(schema.Model.GetRootAs(model, 0))
+    graph = m.subgraphs[0]
+    q = graph.tensors[graph.operators[0].outputs[0]].quantization
+    q.scale, q.zeroPoint = [q.scale[0] * scale_factor], [q.zeroPoint[0] + zero_point_shift]
+    builder = flatbuffers.Builder(1024)
+    builder.Finish(m.Pack(builder), file_identifier=b"TFL3")
+    return bytes(builder.Output())
+
+
+def _refused_by_both(model: bytes, kind: str, tmp_path) -> None:
+    graph = read_graph(model)
+    op = next(op for op in graph.ops if op.kind == kind)
+    assert unsupported_reason(graph, op)
+    path = tmp_path / "m.tflite"
+    path.write_bytes(model)
+    assert subprocess.run([sys.executable, "-c", _INVOKE, str(path)], capture_output=True).returncode != 0
+
+
+@pytest.mark.parametrize("kind, scale_factor, zero_point_shift", [
+    ("REDUCE_MAX", 2.0, 0), ("REDUCE_MIN", 1.0, 3)])
+def test_reduce_max_min_keep_the_quantization(kind, scale_factor, zero_point_shift, tmp_path):
+    """tflite-micro fails REDUCE_MAX/MIN whose output quantization differs from the input's;
+    mcugen refuses them."""
+    fn = T().reduce_max if kind == "REDUCE_MAX" else T().reduce_min
+    model = requantized_output(to_int8(seq((4, 5), lam(lambda x: fn(x, axis=1)))),
+                               scale_factor, zero_point_shift)
+    _refused_by_both(model, kind, tmp_path)
+
+
+def test_maximum_ignores_the_output_quantization(tmp_path):
+    """tflite-micro's MAXIMUM compares raw int8 values whatever the scales; so does mcugen."""
+    model = requantized_output(to_int8(two((4, 5), (4, 5), lambda a, b: T().maximum(a, b))), 2.0, 5)
+    assert_exact(model, edge_samples(model, 4, seed=3), tmp_path)
+
+
+def test_neg_is_refused_like_tflite_micro(tmp_path):
+    """tflite-micro's NEG is float32 only (the converter makes no int8 NEG: edited from ABS)."""
+    model = retyped(to_int8(seq((8,), lam(lambda x: T().abs(x)))), "NEG", (0.02, 0))
+    _refused_by_both(model, "NEG", tmp_path)
