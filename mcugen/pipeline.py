@@ -236,10 +236,13 @@ def tflm_head(tflite: bytes) -> tuple[int | None, str]:
 
 def offline_plan_model(graph: Graph, tflite: bytes, align: int, **options) -> tuple[bytes, "ArenaPlan"]:
     """`tflite` with a plan TFLite Micro can honour (no in-place, its 16-byte rounding) as
-    OfflineMemoryAllocation metadata, and that plan."""
+    OfflineMemoryAllocation metadata, and that plan. TFLite Micro runs the file's own ops: the plan
+    is of `tflite` as read (a canonicalised `graph` may have other ops and tensors)."""
     from mcugen.arena import plan_arena
     from mcugen.arena.tflm_offline import with_offline_plan
+    from mcugen.convert.tflite_reader import read_graph
 
+    graph = read_graph(tflite, name=graph.name)
     offline = plan_arena(graph, None, inplace=False, align=max(16, align), **options)
     return with_offline_plan(tflite, offline), offline
 
