@@ -73,10 +73,10 @@ def load(model: str | Path, calibration: str | Path | None = None, validation: s
 
     result = convert_model(model, calibration, validation, reporter=reporter, steps=steps, strict=strict)
     fixed, note = fix_dynamic_batch(result.tflite)  # the same bytes unless shapes had to be fixed
-    if note is None:
-        return result
-    if reporter is not None:
+    if note is not None and reporter is not None:
         reporter.warn(note)
+    if fixed is result.tflite:
+        return result
     return replace(result, tflite=fixed, graph=read_graph(fixed, name=result.graph.name))
 
 

@@ -41,7 +41,8 @@ def _batch_one_shapes(tflite: bytes) -> dict[int, tuple[int, ...]]:
 
 def fix_dynamic_batch(tflite: bytes) -> tuple[bytes, str | None]:
     """(`tflite` with its batch fixed to 1, the note saying so), or (`tflite`, None) when its
-    batch is static or its static shapes are the batch-1 ones already."""
+    batch is static or nothing depends on it. A model whose static shapes are right but whose
+    shape math (SHAPE) reads the batch comes back unchanged with a note: folding fixes it to 1."""
     dynamic = [name for name, sig in input_signatures(tflite) if sig and sig[0] == -1]
     if not dynamic:
         return tflite, None
@@ -50,8 +51,12 @@ def fix_dynamic_batch(tflite: bytes) -> tuple[bytes, str | None]:
 
     model = schema.ModelT.InitFromPackedBuf(bytearray(tflite), 0)
     codes = {max(int(c.builtinCode), int(c.deprecatedBuiltinCode)) for c in model.operatorCodes or []}
-    if not codes & _BATCH_MOVERS:
-        return tflite, None  # every op keeps the batch where it is: the static 1 is right throughout
+    if not codes & _BATCH_MOVERS:  # every op keeps the batch where it is: the static 1 is right
+        if _builtin("SHAPE") in codes:  # but shape math reads it: folded at batch 1 (canonicalise.fold)
+            return tflite, (f"input {', '.join(dynamic)} has a dynamic batch dimension: fixed to 1 (its "
+                            "shape computations are folded at batch 1; the generated code runs one "
+                            "sample per call)")
+        return tflite, None
     try:
         shapes = _batch_one_shapes(tflite)
     except Exception:  # noqa: BLE001 - LiteRT cannot run it either: left as it is, lowered or refused as usual

@@ -31,3 +31,27 @@ def test_wrong_static_shapes_are_fixed():
     s2b = [op for op in read_graph(fixed).ops if op.kind == "SPACE_TO_BATCH_ND"]
     assert [read_graph(fixed).tensor(op.outputs[0]).shape[0] for op in s2b] == [2, 4, 3]  # the blocks
     assert fix_dynamic_batch(fixed) == (fixed, None)
+
+
+@pytest.mark.slow
+def test_flatten_with_a_dynamic_batch_is_noted_folded_and_bit_exact(tmp_path):
+    """No op moves the batch, so the file's shapes are right; Flatten's shape math reads the
+    batch and is folded at 1, with the note."""
+    from tests.support.oracle import assert_exact, random_samples, tf, to_int8
+
+    from .test_conv1d_models import Notes
+
+    k = tf().keras
+    k.utils.set_random_seed(4)
+    inp = k.Input((6, 5, 2))
+    x = k.layers.Flatten()(k.layers.Conv2D(3, 3, padding="same", activation="relu")(inp))
+    raw = to_int8(k.Model(inp, k.layers.Dense(4)(x)))
+    path = tmp_path / "flatten.tflite"
+    path.write_bytes(raw)
+    assert "SHAPE" in [op.kind for op in read_graph(raw).ops]
+    notes = Notes()
+    loaded = pipeline.load(path, reporter=notes)
+    assert loaded.tflite == raw and any("fixed to 1" in w for w in notes.warnings), notes.warnings
+    kinds = [op.kind for op in pipeline.canonical(loaded.graph).ops]
+    assert kinds == ["CONV_2D", "RESHAPE", "FULLY_CONNECTED"], kinds
+    assert_exact(raw, random_samples(raw, 16, 3), tmp_path)
