@@ -69,6 +69,11 @@ CASES = {
     "MIRROR_PAD REFLECT": ("MIRROR_PAD", lambda x: tf().pad(x, [[0, 0], [1, 2], [2, 1]], mode="REFLECT"), [(4, 5)]),
     "MIRROR_PAD SYMMETRIC": ("MIRROR_PAD", lambda x: tf().pad(
         x, [[0, 0], [3, 0], [1, 1], [0, 2]], mode="SYMMETRIC"), [(3, 2, 4)]),
+    "MIRROR_PAD 6-D": ("MIRROR_PAD", lambda x: tf().pad(
+        x, [[0, 0], [1, 1], [0, 0], [1, 0], [0, 0], [0, 1]], mode="REFLECT"), [(2, 2, 2, 2, 2)]),
+    "UNPACK 6-D": ("UNPACK", lambda x: tf().unstack(x, axis=3), [(2, 2, 2, 2, 2)]),
+    "BROADCAST_TO 5-D": ("BROADCAST_TO", lambda x: tf().broadcast_to(x, [1, 2, 2, 3, 2]), [(1, 2, 3, 1)]),
+    "GATHER 5-D": ("GATHER", lambda x: tf().gather(x, [1, 0, 1], axis=4), [(2, 2, 2, 3, 2)]),
     "GATHER constant positions": ("GATHER", lambda x: tf().gather(x, [2, 0, 1, 2], axis=2), [(3, 4, 2)]),
     "GATHER batch_dims": ("GATHER", lambda x: tf().gather(x, [[3, 0]], axis=2, batch_dims=1), [(3, 4)]),
     "GATHER 2-D positions": ("GATHER", lambda x: tf().gather(x, [[1, 0], [0, 2]], axis=1), [(3, 4)]),
@@ -162,10 +167,12 @@ def test_random_split_gather_pack(data, tmp_path_factory):
 
 
 def test_refusals(tmp_path):
-    """What tflite-micro refuses, mcugen refuses too: a 5-D STRIDED_SLICE, a 6-D TRANSPOSE."""
+    """What tflite-micro refuses, mcugen refuses too: a 5-D STRIDED_SLICE, a 6-D TRANSPOSE or
+    BROADCAST_TO."""
     for fn, shape, kind, reason in (
             (lambda x: x[:, :, 1:, :, ::2], (2, 3, 2, 4), "STRIDED_SLICE", "rank 5"),
-            (lambda x: tf().transpose(x, [0, 5, 4, 3, 2, 1]), (2, 2, 3, 2, 2), "TRANSPOSE", "rank 6")):
+            (lambda x: tf().transpose(x, [0, 5, 4, 3, 2, 1]), (2, 2, 3, 2, 2), "TRANSPOSE", "rank 6"),
+            (lambda x: tf().broadcast_to(x, [1, 2, 2, 2, 3, 2]), (1, 2, 1, 3, 1), "BROADCAST_TO", "rank 6")):
         model = convert(fn, [shape])
         graph = read_graph(model)
         op = next(op for op in graph.ops if op.kind == kind)
