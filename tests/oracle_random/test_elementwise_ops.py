@@ -127,16 +127,18 @@ it.invoke()
 """
 
 REFUSED = {  # int8 ops tflite-micro has no int8 kernel for: it fails to prepare or to invoke them
-    "LOG": lambda: seq((8,), lam(lambda x: T().math.log(T().abs(x) + 0.1))),
-    "SQRT": lambda: seq((8,), lam(lambda x: T().sqrt(T().abs(x)))),
-    "EXP": lambda: seq((8,), lam(lambda x: T().exp(x))),
-    "GELU": lambda: seq((8,), lam(lambda x: T().nn.gelu(x, approximate=False))),
+    "LOG": ("LOG", lambda: seq((8,), lam(lambda x: T().math.log(T().abs(x) + 0.1)))),
+    "SQRT": ("SQRT", lambda: seq((8,), lam(lambda x: T().sqrt(T().abs(x))))),
+    "EXP": ("EXP", lambda: seq((8,), lam(lambda x: T().exp(x)))),
+    "GELU exact": ("GELU", lambda: seq((8,), lam(lambda x: T().nn.gelu(x, approximate=False)))),
+    "GELU approximate": ("GELU", lambda: seq((8,), lam(lambda x: T().nn.gelu(x, approximate=True)))),
 }
 
 
-@pytest.mark.parametrize("kind", sorted(REFUSED))
-def test_refused_like_tflite_micro(kind, tmp_path):
-    model = to_int8(REFUSED[kind]())
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_refused_like_tflite_micro(name, tmp_path):
+    kind, build = REFUSED[name]
+    model = to_int8(build())
     graph = read_graph(model)
     op = next(op for op in graph.ops if op.kind == kind)
     assert graph.tensor(op.inputs[0]).dtype == "INT8", "the converter no longer makes an int8 op"
@@ -357,3 +359,20 @@ def test_neg_is_refused_like_tflite_micro(tmp_path):
     """tflite-micro's NEG is float32 only (the converter makes no int8 NEG: edited from ABS)."""
     model = retyped(to_int8(seq((8,), lam(lambda x: T().abs(x)))), "NEG", (0.02, 0))
     _refused_by_both(model, "NEG", tmp_path)
+
+
+@pytest.mark.slow
+@examples(6)
+@given(rng=edge_ranges, shift=st.floats(0.01, 2.0), out=st.tuples(st.floats(0.002, 0.1), st.integers(-128, 127)))
+def test_tables_over_scales(tmp_path_factory, rng, shift, out):
+    """ABS, RSQRT and ELU over input scales and zero points (and ELU's output quantization),
+    every int8 value each."""
+    k = keras()
+    x = k.Input((256,), batch_size=1)
+    a = lam(lambda v: T().abs(v))(x)
+    y = lam(lambda v: T().math.rsqrt(v + shift))(a)
+    model = to_int8(k.Model(x, [a, y]), low=rng[0], high=rng[1])
+    elu = retyped(to_int8(seq((256,), lam(lambda v: T().abs(v))), low=rng[0], high=rng[1]), "ELU", out)
+    ramp = np.arange(-128, 128, dtype=np.int8).reshape(1, 256)
+    for m in (model, elu):
+        assert_exact(m, [[ramp]], tmp_path_factory.mktemp("tables"), plans=(False,))
