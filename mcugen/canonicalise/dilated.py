@@ -94,6 +94,12 @@ def _match(graph: Graph, s2b: Op):
         return None
     if cin.shape[3] != x.shape[-1]:
         return None
+    b2s_src = graph.tensor(b2s_in)
+    # the views only add or drop the unit axis: the spatial sizes go through them unchanged
+    if ([cin.shape[a] for a in axes] != list(s2b_out.shape[1:-1])
+            or [cout.shape[a] for a in axes] != list(b2s_src.shape[1:-1])
+            or len(b2s_src.shape) != m + 2 or cout.shape[3] != b2s_src.shape[-1]):
+        return None
     in_hw, out_hw, dil = [1, 1], [1, 1], [1, 1]
     choices, explicit = {"SAME", "VALID"}, []
     for i, axis in enumerate(axes):

@@ -56,3 +56,25 @@ def test_static_batch_models_have_nothing_to_fuse():
     graph = read_graph(tflite)
     assert fix_dynamic_batch(tflite) == (tflite, None)
     assert pipeline.canonical(graph) is graph
+
+
+def test_what_does_not_fuse_stays_and_is_refused():
+    """A strided convolution between the two is no dilated convolution: left alone, and the
+    SPACE_TO_BATCH_ND is refused as any op without a kernel."""
+    from mcugen.canonicalise.dilated import fuse_dilated
+    from mcugen.ir import Quant
+    from mcugen.ops import unsupported_reason
+
+    from .graphs import Q, Builder
+
+    b = Builder()
+    x, s, c, y = b.act((1, 8, 8, 2)), b.act((4, 5, 5, 2)), b.act((4, 2, 2, 3)), b.act((1, 4, 4, 3))
+    w = b.const([[[[1] * 2] * 3] * 3] * 3, "INT8", Quant((0.01,), (0,)))
+    bias = b.const([0, 0, 0], "INT32", Quant((0.0005,), (0,)))
+    b.op("SPACE_TO_BATCH_ND", [x, b.const([2, 2]), b.const([[1, 1], [1, 1]])], [s])
+    b.op("CONV_2D", [s, w, bias], [c], padding="VALID", stride_h=2, stride_w=2, dilation_h_factor=1,
+         dilation_w_factor=1, fused_activation_function="NONE")
+    b.op("BATCH_TO_SPACE_ND", [c, b.const([2, 2]), b.const([[0, 0], [0, 0]])], [y])
+    graph = b.graph([x], [y])
+    assert fuse_dilated(graph) is graph and Q == graph.tensor(x).quant
+    assert unsupported_reason(graph, graph.ops[0]) is not None
