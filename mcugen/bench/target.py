@@ -65,6 +65,9 @@ def load_model(model_path: str | Path | None, project: ProjectInfo | None) -> tu
                              ".tflite the firmware was generated from",
                              hint="convert it first (mcugen convert MODEL -o model.tflite), or pass "
                                   "the project built from it with --project")
+    from mcugen.canonicalise.batch import fix_dynamic_batch
+
+    data, _ = fix_dynamic_batch(data)  # as pipeline.load built it (it warned then)
     if project and project.model_sha256 and hashlib.sha256(data).hexdigest() != project.model_sha256:
         raise McugenError(f"{path.name} is not the model {project.path.name} was built from",
                           hint="pass the matching model, or rebuild the project from this one")
