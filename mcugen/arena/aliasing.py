@@ -13,6 +13,10 @@ from mcugen import ir
 
 VIEW_OPS = frozenset({"RESHAPE", "SQUEEZE", "EXPAND_DIMS"})
 
+# views when they read the first bytes of their input in order (x[:, :k], x[:, 0]): the output
+# is then those bytes; the op module's `reads_prefix` says when, from the op's geometry
+PREFIX_VIEW_OPS = frozenset({"SLICE", "STRIDED_SLICE"})
+
 ELEMENTWISE_OPS = frozenset({
     "ADD", "SUB", "MUL", "RELU", "RELU6", "RELU_N1_TO_1", "LOGISTIC", "TANH", "LEAKY_RELU",
     "HARD_SWISH", "QUANTIZE",
@@ -27,11 +31,15 @@ UNLIMITED = 1 << 60
 
 def view_input(graph: ir.Graph, op: ir.Op) -> int | None:
     """The tensor a view op's output shares bytes with, or None when it must be copied."""
-    if op.kind not in VIEW_OPS or not op.inputs or len(op.outputs) != 1:
+    if op.kind not in VIEW_OPS | PREFIX_VIEW_OPS or not op.inputs or len(op.outputs) != 1:
         return None
     src = op.inputs[0]
     if src < 0 or graph.tensors[src].is_constant:
         return None
+    if op.kind in PREFIX_VIEW_OPS:
+        from mcugen.ops.builtin.slice import reads_prefix
+
+        return src if reads_prefix(graph, op) else None
     if graph.tensors[src].nbytes != graph.tensors[op.outputs[0]].nbytes:
         return None
     return src

@@ -57,8 +57,15 @@ def constant_ints(graph: Graph, op: Op, position: int) -> tuple[int, ...] | None
     return tuple(int(v) for v in t.array().reshape(-1))
 
 
-def strided_call(graph: Graph, op: Op, data: int, parts: list[Part]) -> KernelCall:
-    """The strided_copy call writing `parts[k]` to op.outputs[k] from input tensor `data`."""
+def is_prefix(part: Part) -> bool:
+    """Whether `part` reads the input's first elements in order (its output may be a view)."""
+    dims, strides = collapse(list(part.dims), list(part.strides))
+    return part.start == 0 and 0 not in part.dims and (strides == (1,) or dims == (1,))
+
+
+def strided_call(graph: Graph, op: Op, data: int, parts: list[Part], view: bool = False) -> KernelCall:
+    """The strided_copy call writing `parts[k]` to op.outputs[k] from input tensor `data`; a
+    `view` call has no code when the plan puts its one output on the input's first bytes."""
     collapsed = []
     for part in parts:
         dims, strides = collapse(list(part.dims), list(part.strides))
@@ -81,4 +88,5 @@ def strided_call(graph: Graph, op: Op, data: int, parts: list[Part]) -> KernelCa
         consts=(ConstArray("dims", "int32_t", tuple(flat_dims)),
                 ConstArray("strides", "int32_t", tuple(flat_strides)),
                 ConstArray("starts", "int32_t", tuple(p.start for p in parts))),
+        view=view,
     )

@@ -89,6 +89,28 @@ def test_op_bit_exact(name, tmp_path):
     assert_exact(model, random_samples(model, SAMPLES, seed=3), tmp_path)
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("fn", [lambda x: x[:, :2], lambda x: x[:, 1] + 0 * x[:, 0],
+                                lambda x: tf().slice(x, [0, 0, 0], [1, 3, 5]) * 1.0],
+                         ids=["STRIDED_SLICE leading rows", "STRIDED_SLICE first row", "SLICE leading rows"])
+def test_prefix_slices_are_views(fn, tmp_path):
+    """A slice reading its input's first bytes in order is a view: no code under the in-place
+    plan (the output sits on the input), a copy under the separate one; both bit-exact."""
+    from mcugen import pipeline
+
+    model = convert(lambda x: tf().nn.relu(fn(x + 1.0)), [(4, 5)])
+    graph = read_graph(model)
+    kinds = op_kinds(model)
+    assert {"STRIDED_SLICE", "SLICE"} & set(kinds), kinds
+    library = pipeline.generate(graph, inplace=True)
+    sliced = [op for op in graph.ops if op.kind in ("STRIDED_SLICE", "SLICE")]
+    prefix = [op for op in sliced if library.plan.tensor_offsets[op.inputs[0]]
+              == library.plan.tensor_offsets[op.outputs[0]]]
+    assert prefix, "no slice was placed on its input"
+    assert "view: the output shares the input's bytes" in library.sources.files["model.c"]
+    assert_exact(model, random_samples(model, SAMPLES, seed=4), tmp_path)
+
+
 def _embedding_model(tokens: int, positions: int, width: int) -> bytes:
     """Token ids -> embedding table lookup (GATHER of a constant table) -> flatten -> dense.
     (A Keras Embedding layer also wraps negative ids: LESS/SELECT, which TFLM lacks for int32.)"""

@@ -13,7 +13,7 @@ import math
 from mcugen.ir import Graph, Op
 from mcugen.ops.base import KernelCall
 from mcugen.ops.shapes import row_major_strides
-from mcugen.ops.strided import Part, check_data_io, constant_ints, strided_call
+from mcugen.ops.strided import Part, check_data_io, constant_ints, is_prefix, strided_call
 
 KINDS = ("SLICE", "STRIDED_SLICE")
 MAX_RANK = {"SLICE": 5, "STRIDED_SLICE": 4}  # TFLM's kMaxDim of each kernel
@@ -109,6 +109,16 @@ def check(graph: Graph, op: Op) -> str | None:
     return None
 
 
+def _part(graph: Graph, op: Op) -> Part:
+    return _slice_part(graph, op) if op.kind == "SLICE" else _strided_part(graph, op)[0]
+
+
+def reads_prefix(graph: Graph, op: Op) -> bool:
+    """Whether the output is the input's first bytes in order (x[:, :k], x[:, 0]): then it is a
+    view the arena may place on the input (mcugen/arena/aliasing.py)."""
+    return check(graph, op) is None and is_prefix(_part(graph, op))
+
+
 def lower(graph: Graph, op: Op) -> KernelCall:
-    part = _slice_part(graph, op) if op.kind == "SLICE" else _strided_part(graph, op)[0]
-    return strided_call(graph, op, op.inputs[0], [part])
+    part = _part(graph, op)
+    return strided_call(graph, op, op.inputs[0], [part], view=is_prefix(part))
