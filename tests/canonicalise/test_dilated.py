@@ -30,6 +30,12 @@ CASES = {  # name -> (input shape, layer, calibration range: [0, 6] gives input 
         3, dilation_rate=3, padding="same", depth_multiplier=2), (0, 6)),
     "Conv1D SAME even kernel, zero point -128": ((17, 3), lambda L: L.Conv1D(
         4, 2, dilation_rate=4, padding="same", activation="relu"), (0, 6)),
+    "Conv1D causal (PAD first), zero point -128": ((20, 3), lambda L: L.Conv1D(
+        4, 3, dilation_rate=2, padding="causal"), (0, 6)),
+    "SeparableConv1D SAME, zero point -128": ((20, 3), lambda L: L.SeparableConv1D(
+        4, 3, dilation_rate=2, padding="same"), (0, 6)),
+    "DepthwiseConv1D VALID, zero point -128": ((20, 3), lambda L: L.DepthwiseConv1D(
+        3, dilation_rate=3, padding="valid"), (0, 6)),
 }
 
 
