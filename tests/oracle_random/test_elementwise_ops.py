@@ -73,6 +73,8 @@ CASES = {
     "RSQRT wide": ("RSQRT", lambda: seq((3, 5), lam(lambda x: T().math.rsqrt(4.0 * T().abs(x) + 0.02)))),
     "MAXIMUM": ("MAXIMUM", lambda: two((4, 5), (4, 5), lambda a, b: T().maximum(a, b))),
     "MAXIMUM broadcast": ("MAXIMUM", lambda: two((3, 4, 5), (1, 5), lambda a, b: T().maximum(a, b))),
+    "MAXIMUM 6-D same shape": ("MAXIMUM", lambda: two(
+        (2, 1, 3, 2, 4), (2, 1, 3, 2, 4), lambda a, b: T().maximum(a, b))),  # flat in TFLM
     "MAXIMUM constant": ("MAXIMUM", lambda: seq((10,), lam(lambda x: T().maximum(x, 0.5)))),
     "MINIMUM": ("MINIMUM", lambda: two((7,), (7,), lambda a, b: T().minimum(a, b))),
     "MINIMUM broadcast 4-D": ("MINIMUM", lambda: two((2, 3, 4), (3, 1), lambda a, b: T().minimum(a, b))),

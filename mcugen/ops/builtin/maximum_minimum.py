@@ -7,7 +7,7 @@ from mcugen.ir import Graph, Op
 from mcugen.ops.base import KernelCall
 from mcugen.ops.common import check_int8_io
 from mcugen.ops.elementwise import binary_call
-from mcugen.ops.shapes import broadcast_shape
+from mcugen.ops.shapes import MAX_DIMS, broadcast_shape
 
 KINDS = ("MAXIMUM", "MINIMUM")
 MAX_RANK = 5  # TFLM's NdArrayDesc<5>
@@ -20,8 +20,10 @@ def check(graph: Graph, op: Op) -> str | None:
     a, b, out = (graph.tensor(t).shape for t in (*op.inputs, op.outputs[0]))
     if broadcast_shape(a, b) != tuple(out):
         return f"shapes {list(a)} and {list(b)} do not broadcast to {list(out)}"
-    if len(out) > MAX_RANK:
-        return f"rank {len(out)} (TFLM's {op.kind} handles at most {MAX_RANK})"
+    if tuple(a) != tuple(b) and len(out) > MAX_RANK:
+        return f"broadcasting in {len(out)}-D (TFLM's {op.kind} handles at most {MAX_RANK})"
+    if len(out) > MAX_DIMS:
+        return f"rank {len(out)} (at most {MAX_DIMS})"
     return None
 
 
