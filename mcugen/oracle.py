@@ -19,13 +19,17 @@ DEFAULT_ARENA = 8 * 1024 * 1024
 
 
 class TflmOracle:
-    """One tflite-micro interpreter kept open for many invokes."""
+    """One tflite-micro interpreter kept open for many invokes. A model with a dynamic batch runs
+    at batch 1, as mcugen generates it (`canonicalise.batch`: tflite-micro never resizes, so on
+    static shapes TensorFlow wrote wrong it computes garbage)."""
 
     def __init__(self, model: bytes, arena_size: int = DEFAULT_ARENA):
         from tflite_micro.python.tflite_micro import runtime
 
+        from mcugen.canonicalise.batch import fix_dynamic_batch
         from mcugen.convert.tflite_reader import read_graph
 
+        model, _ = fix_dynamic_batch(bytes(model))
         self._num_outputs = len(read_graph(bytes(model)).outputs)
         self._it = runtime.Interpreter.from_bytes(bytes(model), arena_size=arena_size)
 
