@@ -1,6 +1,6 @@
 """MAXIMUM and MINIMUM, int8 with TFLite broadcasting, as TFLM computes them
 (maximum_minimum.cc, MaximumMinimumBroadcastSlow): the larger (smaller) raw int8 value, the
-quantization ignored, over a walk of at most 5 dims."""
+quantization ignored; same-shape inputs run flat in any rank, broadcasts in at most 5-D."""
 from __future__ import annotations
 
 from mcugen.ir import Graph, Op
