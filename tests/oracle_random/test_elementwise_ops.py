@@ -128,12 +128,13 @@ it.set_input(np.zeros(it.get_input_details(0)["shape"], np.int8), 0)
 it.invoke()
 """
 
-REFUSED = {  # int8 ops tflite-micro has no int8 kernel for: it fails to prepare or to invoke them
+REFUSED = {  # int8 ops tflite-micro has no kernel for: it fails to prepare or to invoke them
     "LOG": ("LOG", lambda: seq((8,), lam(lambda x: T().math.log(T().abs(x) + 0.1)))),
     "SQRT": ("SQRT", lambda: seq((8,), lam(lambda x: T().sqrt(T().abs(x))))),
     "EXP": ("EXP", lambda: seq((8,), lam(lambda x: T().exp(x)))),
     "GELU exact": ("GELU", lambda: seq((8,), lam(lambda x: T().nn.gelu(x, approximate=False)))),
     "GELU approximate": ("GELU", lambda: seq((8,), lam(lambda x: T().nn.gelu(x, approximate=True)))),
+    "ARG_MAX int64": ("ARG_MAX", lambda: seq((4, 5), lam(lambda x: T().argmax(x, axis=1)))),  # int64 out
 }
 
 
