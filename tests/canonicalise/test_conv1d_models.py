@@ -115,3 +115,14 @@ def test_bench_checks_a_dynamic_batch_model_against_the_model_it_built(models):
     that same fixed model (on the file as written tflite-micro computes garbage)."""
     run = pipeline.bench_model(models["tensorflow"], "mps2_an386", count=3)
     assert run.result.mismatch_count == 0 and not run.result.mismatches
+
+
+def test_inspect_command_says_which_graph_it_shows(models, capsys):
+    from mcugen.cli import main
+
+    assert main(["--no-progress", "inspect", str(models["tensorflow"])]) == 0
+    shown = capsys.readouterr().out
+    assert main(["--no-progress", "inspect", "--raw", str(models["tensorflow"])]) == 0
+    raw = capsys.readouterr().out
+    assert "canonicalised graph" in shown and "SPACE_TO_BATCH_ND" not in shown
+    assert "raw graph" in raw and "SPACE_TO_BATCH_ND" in raw
