@@ -3,16 +3,10 @@
 #ifndef MG_MEAN_S8_H
 #define MG_MEAN_S8_H
 
-#include "mg_types.h"
+#include "mg_reduce.h"
 
 typedef struct {
-    int32_t outputs;              /* output elements */
-    int32_t kept_rank;            /* 1..6: dims that survive, outermost first */
-    const int32_t *kept_dims;     /* [kept_rank] */
-    const int32_t *kept_strides;  /* [kept_rank] input element strides */
-    int32_t reduced_rank;         /* 1..6: dims summed over */
-    const int32_t *reduced_dims;  /* [reduced_rank] */
-    const int32_t *reduced_strides;
+    MG_REDUCE_WALK_FIELDS;
     int32_t count;                /* elements summed per output */
     int32_t input_zero_point;
     int32_t output_zero_point;

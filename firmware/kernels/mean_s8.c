@@ -1,42 +1,24 @@
 #include "mean_s8.h"
 
-#define MG_MEAN_MAX_DIMS 6
-
-/* Step a row-major multi-index; returns 0 after the last position. `*offset` follows it. */
-static int mean_next(int32_t rank, const int32_t *dims, const int32_t *strides, int32_t *idx,
-                     int32_t *offset)
-{
-    int32_t d;
-    for (d = rank - 1; d >= 0; --d) {
-        *offset += strides[d];
-        if (++idx[d] < dims[d]) {
-            return 1;
-        }
-        *offset -= strides[d] * dims[d];
-        idx[d] = 0;
-    }
-    return 0;
-}
 
 mg_status mg_mean_s8(const mg_mean_params *p, const int8_t *in, int8_t *out)
 {
-    int32_t kept_idx[MG_MEAN_MAX_DIMS] = {0};
+    int32_t kept_idx[MG_REDUCE_MAX_DIMS] = {0};
     int32_t base = 0, o;
-    if (p == NULL || in == NULL || out == NULL || p->kept_rank < 1 || p->reduced_rank < 1
-        || p->kept_rank > MG_MEAN_MAX_DIMS || p->reduced_rank > MG_MEAN_MAX_DIMS || p->count < 1) {
+    if (p == NULL || in == NULL || out == NULL || !MG_REDUCE_WALK_OK(p) || p->count < 1) {
         return MG_ERR_ARG;
     }
     for (o = 0; o < p->outputs; ++o) {
-        int32_t red_idx[MG_MEAN_MAX_DIMS] = {0};
+        int32_t red_idx[MG_REDUCE_MAX_DIMS] = {0};
         int32_t off = 0, sum = 0, v;
         do {
             sum += in[base + off];
-        } while (mean_next(p->reduced_rank, p->reduced_dims, p->reduced_strides, red_idx, &off));
+        } while (mg_reduce_next(p->reduced_rank, p->reduced_dims, p->reduced_strides, red_idx, &off));
         /* TFLM: (int32)(sum - zero_point * count) in 64-bit, then requantize */
         v = mg_wrap_i32((int64_t)sum - (int64_t)p->input_zero_point * p->count);
         v = mg_requantize(v, p->multiplier, p->shift) + p->output_zero_point;
         out[o] = (int8_t)mg_clamp_i32(v, -128, 127);
-        (void)mean_next(p->kept_rank, p->kept_dims, p->kept_strides, kept_idx, &base);
+        (void)mg_reduce_next(p->kept_rank, p->kept_dims, p->kept_strides, kept_idx, &base);
     }
     return MG_OK;
 }
