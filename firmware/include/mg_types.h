@@ -47,6 +47,33 @@ static inline int32_t mg_wrap_i32(int64_t x)
     return u <= 0x7FFFFFFFu ? (int32_t)u : (int32_t)(u - 0x80000000u) - (int32_t)0x7FFFFFFF - 1;
 }
 
+/* Leading zero bits of x (32 for 0), as TFLM's CountLeadingZeros. */
+static inline int mg_count_leading_zeros(uint32_t x)
+{
+    int n = 0;
+    if (x == 0) {
+        return 32;
+    }
+    while ((x & 0x80000000u) == 0) {
+        x <<= 1;
+        ++n;
+    }
+    return n;
+}
+
+/* gemmlowp SaturatingRoundingMultiplyByPOT with exponent 0..30: x * 2^exponent, saturated. */
+static inline int32_t mg_sat_shift_left(int32_t x, int exponent)
+{
+    const int32_t threshold = (int32_t)(((int64_t)1 << (31 - exponent)) - 1);
+    if (x > threshold) {
+        return INT32_MAX;
+    }
+    if (x < -threshold) {
+        return INT32_MIN;
+    }
+    return mg_wrap_i32((int64_t)x * ((int64_t)1 << exponent));
+}
+
 /* gemmlowp SaturatingRoundingDoublingHighMul: round(a * b / 2^31), saturating the one overflow. */
 static inline int32_t mg_srdhm(int32_t a, int32_t b)
 {

@@ -1,31 +1,5 @@
 #include "l2_normalization_s8.h"
 
-/* gemmlowp's SaturatingRoundingMultiplyByPOT with a positive exponent. */
-static int32_t mg_sat_shift_left(int32_t x, int exponent)
-{
-    const int32_t limit = (int32_t)(INT32_MAX >> exponent);
-    if (x > limit) {
-        return INT32_MAX;
-    }
-    if (x < -limit - 1) {
-        return INT32_MIN;
-    }
-    return (int32_t)((uint32_t)x << exponent);
-}
-
-static int mg_count_leading_zeros(uint32_t x)
-{
-    int n = 0;
-    if (x == 0) {
-        return 32;
-    }
-    while ((x & 0x80000000u) == 0) {
-        x <<= 1;
-        ++n;
-    }
-    return n;
-}
-
 /* TFLM's GetInvSqrtQuantizedMultiplierExp(sum, kReverseShift = -1): 1/sqrt(sum) as a multiplier
  * and a (left) shift for mg_requantize. Newton-Raphson in Q3.28, five steps from 1. */
 static void mg_inv_sqrt(int32_t sum, int32_t *multiplier, int32_t *shift)

@@ -6,39 +6,9 @@
 #define MG_LS_OUTPUT_INTEGER_BITS 4
 #define MG_LS_LOG_ACCUM_BITS (MG_LS_DIFF_INTEGER_BITS + 1)
 
-static int leading_zeros(uint32_t x)
-{
-    int n = 0;
-    if (x == 0) {
-        return 32;
-    }
-    while ((x & 0x80000000u) == 0) {
-        x <<= 1;
-        ++n;
-    }
-    return n;
-}
-
 static int32_t saturate_i64(int64_t x)
 {
     return x > INT32_MAX ? INT32_MAX : (x < INT32_MIN ? INT32_MIN : (int32_t)x);
-}
-
-/* SaturatingRoundingMultiplyByPOTParam with exponent 0..30: a saturating left shift. */
-static int32_t saturating_shift_left(int32_t x, int exponent)
-{
-    int32_t threshold;
-    if (exponent == 0) {
-        return x;
-    }
-    threshold = (int32_t)(((int64_t)1 << (31 - exponent)) - 1);
-    if (x > threshold) {
-        return INT32_MAX;
-    }
-    if (x < -threshold) {
-        return INT32_MIN;
-    }
-    return mg_wrap_i32((int64_t)x * ((int64_t)1 << exponent));
 }
 
 static int32_t add_wrap(int32_t a, int32_t b) { return mg_wrap_i32((int64_t)a + (int64_t)b); }
@@ -58,9 +28,9 @@ static int32_t one_over_one_plus_x(int32_t a)
     int i;
     for (i = 0; i < 3; ++i) {
         const int32_t one_minus = add_wrap(one_q2, -mg_srdhm(half_denominator, x));
-        x = add_wrap(x, saturating_shift_left(mg_srdhm(x, one_minus), 2));
+        x = add_wrap(x, mg_sat_shift_left(mg_srdhm(x, one_minus), 2));
     }
-    return saturating_shift_left(x, 1);
+    return mg_sat_shift_left(x, 1);
 }
 
 /* TFLM log_x_for_x_greater_than_or_equal_to_1<5> of a Q12.19 value; result Q5.26. */
@@ -76,17 +46,17 @@ static int32_t log_of_sum(int32_t z_a)
     /* 1/4 (Q0.31) rescaled to the Q6.25 accumulator */
     const int32_t shifted_quarter = mg_rounding_divide_by_pot(536870912, MG_LS_LOG_ACCUM_BITS);
     const int accum_shift = 31 - MG_LS_LOG_ACCUM_BITS;
-    const int z_a_headroom_plus_1 = leading_zeros((uint32_t)z_a);
-    const int32_t r_a_tmp = saturating_shift_left(z_a, z_a_headroom_plus_1 - 1);
-    const int32_t r_a = saturating_shift_left(mg_srdhm(r_a_tmp, sqrt_half), 1);
+    const int z_a_headroom_plus_1 = mg_count_leading_zeros((uint32_t)z_a);
+    const int32_t r_a_tmp = mg_sat_shift_left(z_a, z_a_headroom_plus_1 - 1);
+    const int32_t r_a = mg_sat_shift_left(mg_srdhm(r_a_tmp, sqrt_half), 1);
     const int32_t z_a_pow_2_adj = saturate_i64(
-        (int64_t)saturating_shift_left(MG_LS_SUM_INTEGER_BITS - z_a_headroom_plus_1, accum_shift)
+        (int64_t)mg_sat_shift_left(MG_LS_SUM_INTEGER_BITS - z_a_headroom_plus_1, accum_shift)
         + shifted_quarter);
     const int32_t z_b = mg_srdhm(z_a, sqrt_half);
-    const int z_b_headroom = leading_zeros((uint32_t)z_b) - 1;
-    const int32_t r_b = saturating_shift_left(z_a, z_b_headroom);
+    const int z_b_headroom = mg_count_leading_zeros((uint32_t)z_b) - 1;
+    const int32_t r_b = mg_sat_shift_left(z_a, z_b_headroom);
     const int32_t z_b_pow_2_adj = saturate_i64(
-        (int64_t)saturating_shift_left(MG_LS_SUM_INTEGER_BITS - z_b_headroom, accum_shift)
+        (int64_t)mg_sat_shift_left(MG_LS_SUM_INTEGER_BITS - z_b_headroom, accum_shift)
         - shifted_quarter);
     const int32_t r = mg_min_i32(r_a, r_b);
     const int32_t z_pow_2_adj = mg_max_i32(z_a_pow_2_adj, z_b_pow_2_adj);
@@ -102,7 +72,7 @@ static int32_t log_of_sum(int32_t z_a)
     recip_denom = one_over_one_plus_x(denom_minus_one);
     num_scaled = mg_rounding_divide_by_pot(num, MG_LS_LOG_ACCUM_BITS);
     /* Q6.25 -> Q5.26 */
-    return saturating_shift_left(
+    return mg_sat_shift_left(
         add_wrap(mg_srdhm(z_pow_2_adj, log_2), mg_srdhm(num_scaled, recip_denom)),
         MG_LS_LOG_ACCUM_BITS - MG_LS_DIFF_INTEGER_BITS);
 }

@@ -2,19 +2,6 @@
 
 #define MG_ACCUM_INTEGER_BITS 12
 
-static int count_leading_zeros(uint32_t x)
-{
-    int n = 0;
-    if (x == 0) {
-        return 32;
-    }
-    while ((x & 0x80000000u) == 0) {
-        x <<= 1;
-        ++n;
-    }
-    return n;
-}
-
 static int32_t rounding_half_sum(int32_t a, int32_t b)
 {
     const int64_t sum = (int64_t)a + (int64_t)b;
@@ -70,7 +57,7 @@ mg_status mg_softmax_s8(const mg_softmax_params *p, const int8_t *in, int8_t *ou
             sum += mg_rounding_divide_by_pot(p->exp_table[max - x[c]], MG_ACCUM_INTEGER_BITS);
         }
         /* 1 / sum as a Q0.31 fraction times 2^-(num_bits_over_unit) (TFLM GetReciprocal) */
-        headroom = count_leading_zeros((uint32_t)sum);
+        headroom = mg_count_leading_zeros((uint32_t)sum);
         scale = one_over_one_plus_x((int32_t)(((uint32_t)sum << headroom) - 0x80000000u));
         exponent = (MG_ACCUM_INTEGER_BITS - headroom) + 31 - 8;
         /* the whole row is read above; writing now keeps in-place use correct */
