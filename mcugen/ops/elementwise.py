@@ -41,14 +41,23 @@ def clamp8(x: int) -> int:
     return max(-128, min(127, x))
 
 
-def check_binary(graph: Graph, op: Op) -> str | None:
-    """Two int8 per-tensor inputs broadcasting to the int8 output's shape, a plain activation."""
+def check_broadcast_io(graph: Graph, op: Op) -> str | None:
+    """Two int8 per-tensor inputs whose shapes broadcast to the int8 output's."""
     problem = check_int8_io(graph, op, n_inputs=(2,), activation_inputs=2)
     if problem:
         return problem
     a, b, out = (graph.tensor(t).shape for t in (*op.inputs, op.outputs[0]))
     if broadcast_shape(a, b) != tuple(out):
         return f"shapes {list(a)} and {list(b)} do not broadcast to {list(out)}"
+    return None
+
+
+def check_binary(graph: Graph, op: Op) -> str | None:
+    """check_broadcast_io, at most MAX_DIMS, broadcasting to 4-D (TFLM), a plain activation."""
+    problem = check_broadcast_io(graph, op)
+    if problem:
+        return problem
+    a, b, out = (graph.tensor(t).shape for t in (*op.inputs, op.outputs[0]))
     if len(out) > MAX_DIMS:
         return f"rank {len(out)} (at most {MAX_DIMS})"
     if tuple(a) != tuple(b) and len(out) > 4:

@@ -5,21 +5,18 @@ from __future__ import annotations
 
 from mcugen.ir import Graph, Op
 from mcugen.ops.base import KernelCall
-from mcugen.ops.common import check_int8_io
-from mcugen.ops.elementwise import binary_call
-from mcugen.ops.shapes import MAX_DIMS, broadcast_shape
+from mcugen.ops.elementwise import binary_call, check_broadcast_io
+from mcugen.ops.shapes import MAX_DIMS
 
 KINDS = ("MAXIMUM", "MINIMUM")
 MAX_RANK = 5  # TFLM's NdArrayDesc<5>
 
 
 def check(graph: Graph, op: Op) -> str | None:
-    problem = check_int8_io(graph, op, n_inputs=(2,), activation_inputs=2)
+    problem = check_broadcast_io(graph, op)
     if problem:
         return problem
     a, b, out = (graph.tensor(t).shape for t in (*op.inputs, op.outputs[0]))
-    if broadcast_shape(a, b) != tuple(out):
-        return f"shapes {list(a)} and {list(b)} do not broadcast to {list(out)}"
     if tuple(a) != tuple(b) and len(out) > MAX_RANK:
         return f"broadcasting in {len(out)}-D (TFLM's {op.kind} handles at most {MAX_RANK})"
     if len(out) > MAX_DIMS:

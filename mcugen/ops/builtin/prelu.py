@@ -5,22 +5,18 @@ from __future__ import annotations
 
 from mcugen.ir import Graph, Op
 from mcugen.ops.base import KernelCall
-from mcugen.ops.common import check_int8_io
-from mcugen.ops.elementwise import binary_call
+from mcugen.ops.elementwise import binary_call, check_broadcast_io
 from mcugen.ops.quant import f32, quantize_multiplier
-from mcugen.ops.shapes import broadcast_shape
 
 KINDS = ("PRELU",)
 MAX_RANK = 4  # TFLM's BroadcastPrelu4DSlow
 
 
 def check(graph: Graph, op: Op) -> str | None:
-    problem = check_int8_io(graph, op, n_inputs=(2,), activation_inputs=2)
+    problem = check_broadcast_io(graph, op)
     if problem:
         return problem
     a, b, out = (graph.tensor(t).shape for t in (*op.inputs, op.outputs[0]))
-    if broadcast_shape(a, b) != tuple(out):
-        return f"shapes {list(a)} and {list(b)} do not broadcast to {list(out)}"
     if max(len(a), len(b), len(out)) > MAX_RANK:
         return f"rank {len(out)} (TFLM's PRELU handles at most {MAX_RANK})"
     return None
