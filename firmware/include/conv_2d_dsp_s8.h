@@ -13,11 +13,7 @@
 #include "mg_types.h"
 
 typedef struct {
-    int32_t batches;
-    int32_t in_h, in_w, in_c;
-    int32_t out_h, out_w, out_c;
-    int32_t filter_h, filter_w;
-    int32_t stride_h, stride_w;
+    MG_CONV_GEOMETRY_FIELDS;
     int32_t dilation_h, dilation_w;
     int32_t pad_top, pad_left;
     int32_t col_len;       /* filter_h * filter_w * in_c rounded up to a multiple of 4 */

@@ -47,6 +47,15 @@ static inline int32_t mg_wrap_i32(int64_t x)
     return u <= 0x7FFFFFFFu ? (int32_t)u : (int32_t)(u - 0x80000000u) - (int32_t)0x7FFFFFFF - 1;
 }
 
+/* The NHWC geometry the convolution kernels' params start with (CONV_2D's DSP variant and
+ * TRANSPOSE_CONV; the portable CONV_2D adds its group width to the filter line). */
+#define MG_CONV_GEOMETRY_FIELDS                                                      \
+    int32_t batches;                                                                 \
+    int32_t in_h, in_w, in_c;                                                        \
+    int32_t out_h, out_w, out_c;                                                     \
+    int32_t filter_h, filter_w;                                                      \
+    int32_t stride_h, stride_w
+
 /* Leading zero bits of x (32 for 0), as TFLM's CountLeadingZeros. */
 static inline int mg_count_leading_zeros(uint32_t x)
 {

@@ -7,11 +7,7 @@
 #include "mg_types.h"
 
 typedef struct {
-    int32_t batches;
-    int32_t in_h, in_w, in_c;
-    int32_t out_h, out_w, out_c;
-    int32_t filter_h, filter_w;
-    int32_t stride_h, stride_w;
+    MG_CONV_GEOMETRY_FIELDS;
     int32_t pad_h, pad_w;           /* TFLM's padding of the forward convolution */
     int32_t input_offset;           /* -input zero point */
     int32_t output_offset;          /* output zero point */
