@@ -37,6 +37,13 @@ def table_call(graph: Graph, op: Op, table: Sequence[int]) -> KernelCall:
     )
 
 
+def requantized_table_call(graph: Graph, op: Op, table_fn, *extra) -> KernelCall:
+    """The LUT call of a unary op whose table depends on the input's and the output's scale and
+    zero point: `table_fn(in_scale, in_zp, out_scale, out_zp, *extra)`."""
+    qi, qo = graph.tensor(op.inputs[0]).quant, graph.tensor(op.outputs[0]).quant
+    return table_call(graph, op, table_fn(qi.scale, qi.zero_point, qo.scale, qo.zero_point, *extra))
+
+
 def clamp8(x: int) -> int:
     return max(-128, min(127, x))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from mcugen.ir import Graph, Op
 from mcugen.ops import fixedpoint as fp
 from mcugen.ops.base import KernelCall
-from mcugen.ops.elementwise import INT8_VALUES, check_unary, clamp8, table_call
+from mcugen.ops.elementwise import INT8_VALUES, check_unary, clamp8, requantized_table_call
 from mcugen.ops.quant import f32, quantize_multiplier
 
 KINDS = ("ABS",)
@@ -28,10 +28,8 @@ def abs_table(input_scale: float, input_zero_point: int, output_scale: float,
     return table
 
 
-def check(graph: Graph, op: Op) -> str | None:
-    return check_unary(graph, op)
+check = check_unary
 
 
 def lower(graph: Graph, op: Op) -> KernelCall:
-    qi, qo = graph.tensor(op.inputs[0]).quant, graph.tensor(op.outputs[0]).quant
-    return table_call(graph, op, abs_table(qi.scale, qi.zero_point, qo.scale, qo.zero_point))
+    return requantized_table_call(graph, op, abs_table)

@@ -15,7 +15,7 @@ import numpy as np
 
 from mcugen.ir import Graph, Op
 from mcugen.ops.base import KernelCall
-from mcugen.ops.elementwise import INT8_VALUES, check_unary, clamp8, table_call
+from mcugen.ops.elementwise import INT8_VALUES, check_unary, clamp8, requantized_table_call
 
 KINDS = ("ELU",)
 
@@ -51,10 +51,8 @@ def elu_table(input_scale: float, input_zero_point: int, output_scale: float,
     return table
 
 
-def check(graph: Graph, op: Op) -> str | None:
-    return check_unary(graph, op)
+check = check_unary
 
 
 def lower(graph: Graph, op: Op) -> KernelCall:
-    qi, qo = graph.tensor(op.inputs[0]).quant, graph.tensor(op.outputs[0]).quant
-    return table_call(graph, op, elu_table(qi.scale, qi.zero_point, qo.scale, qo.zero_point))
+    return requantized_table_call(graph, op, elu_table)
