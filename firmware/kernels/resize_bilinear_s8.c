@@ -16,10 +16,9 @@ mg_status mg_resize_bilinear_s8(const mg_resize_bilinear_params *p, const int8_t
         return MG_ERR_ARG;
     }
     for (b = 0; b < p->batches; ++b) {
-        const int8_t *image = in + b * p->in_h * p->in_w * p->depth;
         for (y = 0; y < p->out_h; ++y) {
-            const int8_t *top = image + p->y0[y] * p->in_w * p->depth;
-            const int8_t *bottom = image + p->y1[y] * p->in_w * p->depth;
+            const int8_t *top = MG_RESIZE_ROW(p, in, b, p->y0[y]);
+            const int8_t *bottom = MG_RESIZE_ROW(p, in, b, p->y1[y]);
             const int32_t wb = p->fy[y], wt = 1024 - wb;
             for (x = 0; x < p->out_w; ++x) {
                 const int32_t l = p->x0[x] * p->depth, r = p->x1[x] * p->depth;

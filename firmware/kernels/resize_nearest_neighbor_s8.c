@@ -8,9 +8,8 @@ mg_status mg_resize_nearest_neighbor_s8(const mg_resize_nearest_neighbor_params 
         return MG_ERR_ARG;
     }
     for (b = 0; b < p->batches; ++b) {
-        const int8_t *image = in + b * p->in_h * p->in_w * p->depth;
         for (y = 0; y < p->out_h; ++y) {
-            const int8_t *row = image + p->rows[y] * p->in_w * p->depth;
+            const int8_t *row = MG_RESIZE_ROW(p, in, b, p->rows[y]);
             for (x = 0; x < p->out_w; ++x) {
                 const int8_t *pixel = row + p->cols[x] * p->depth;
                 for (c = 0; c < p->depth; ++c) {
