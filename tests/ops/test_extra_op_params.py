@@ -172,3 +172,13 @@ def test_absent_optional_input_is_not_a_tensor():
     g = _graph([_t(0, (1, 4)), _t(1, (1, 4))], "RELU", (0,), (1,))
     with pytest.raises(IndexError, match="does not exist"):
         g.tensor(-1)
+
+
+def test_softmax_with_a_tiny_input_scale_is_refused_not_a_crash():
+    """TFLM's PreprocessSoftmaxScaling aborts when beta * scale * 2^26 <= 1; mcugen refuses it."""
+    g = _graph([_t(0, (1, 10), scale=2.0 ** -30), _t(1, (1, 10), scale=1 / 256, zp=-128)], "SOFTMAX", (0,), (1,),
+               {"beta": 1.0})
+    assert "2^-26" in _reason(g)
+    ok = _graph([_t(0, (1, 10), scale=0.1), _t(1, (1, 10), scale=1 / 256, zp=-128)], "SOFTMAX", (0,), (1,),
+                {"beta": 1.0})
+    assert _reason(ok) is None

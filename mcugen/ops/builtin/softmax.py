@@ -24,6 +24,10 @@ def check(graph: Graph, op: Op) -> str | None:
         return "int8 output must have scale 1/256 and zero point -128 (as TFLM requires)"
     if graph.tensor(op.inputs[0]).shape != out.shape:
         return "input and output shapes differ"
+    beta = float(op.options.get("beta", 1.0))
+    if beta * quant.f32(graph.tensor(op.inputs[0]).quant.scale) * (1 << (31 - SCALED_DIFF_INTEGER_BITS)) <= 1.0:
+        # PreprocessSoftmaxScaling's QuantizeMultiplierGreaterThanOne: TFLM aborts on it
+        return "input scale times beta below 2^-26 (TFLM rejects it too)"
     return None
 
 
