@@ -10,7 +10,6 @@ Figures are instructions, not time on a real chip.
 """
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 import time
@@ -18,20 +17,13 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from shared_models import INT8_MODELS, MODELS  # noqa: E402
+from shared_models import INT8_MODELS, MODELS, boards_and_models  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
-    sys.path.insert(0, str(REPO))
-    from mcugen.boards import list_boards
+    args = boards_and_models(__doc__, argv)
     from mcugen.project.api import build
     from mcugen.errors import McugenError
-
-    emulated = [b.name for b in list_boards() if b.emulated]
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--boards", default=",".join(emulated))
-    parser.add_argument("--models", default=",".join(INT8_MODELS))
-    args = parser.parse_args(argv)
 
     header = f"{'model':<12} {'board':<14} {'result':<6} {'instructions':>13} {'flash':>9} {'RAM':>9} {'build s':>8}"
     print(header)

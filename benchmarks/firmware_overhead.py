@@ -12,7 +12,6 @@ to the weights and arena in its fit check.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import tempfile
@@ -20,19 +19,12 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from shared_models import INT8_MODELS, MODELS  # noqa: E402
+from shared_models import INT8_MODELS, MODELS, boards_and_models  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
-    sys.path.insert(0, str(REPO))
-    from mcugen.boards import list_boards
+    args = boards_and_models(__doc__, argv)
     from mcugen.project.api import build
-
-    emulated = [b.name for b in list_boards() if b.emulated]
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--boards", default=",".join(emulated))
-    parser.add_argument("--models", default=",".join(INT8_MODELS))
-    args = parser.parse_args(argv)
     header = (f"{'board':<14} {'model':<12} {'env':<9} {'flash':>9} {'constants':>9} {'samples':>8} "
               f"{'flash ovh':>9} {'RAM':>9} {'arena':>8} {'RAM ovh':>8}")
     print(header)

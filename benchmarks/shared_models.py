@@ -22,3 +22,19 @@ TFLM_CMSIS_NN = {
     "ad": (582_922, 2_580, 312_804),
     "hello_world": (3_515, 772, None),
 }
+
+
+def boards_and_models(description: str, argv: list[str] | None = None):
+    """The --boards (default: every emulated board) and --models (default: every int8 model)
+    arguments the per-board benchmarks take."""
+    import argparse
+    import sys
+
+    sys.path.insert(0, str(REPO))
+    from mcugen.boards import list_boards
+
+    emulated = [b.name for b in list_boards() if b.emulated]
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--boards", default=",".join(emulated))
+    parser.add_argument("--models", default=",".join(INT8_MODELS))
+    return parser.parse_args(argv)

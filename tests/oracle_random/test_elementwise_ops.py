@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from mcugen.convert.tflite_reader import read_graph
 from mcugen.ops import unsupported_reason
-from tests.support.oracle import assert_exact, examples, op_kinds, random_samples, tf, to_int8
+from tests.support.oracle import assert_exact, examples, keras_sequential, op_kinds, random_samples, tf, to_int8
 
 SAMPLES = 16
 
@@ -30,9 +30,7 @@ def lam(fn):
     return keras().layers.Lambda(fn)
 
 
-def seq(shape, *layers):
-    k = keras()
-    return k.Sequential([k.Input(shape, batch_size=1), *layers])
+seq = keras_sequential
 
 
 def two(shape_a, shape_b, fn):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.support.oracle import assert_exact, op_kinds, random_samples, tf, to_int8
+from tests.support.oracle import assert_exact, keras_sequential, op_kinds, random_samples, tf, to_int8
 
 SAMPLES = 24
 
@@ -16,9 +16,7 @@ def keras():
     return tf().keras
 
 
-def seq(shape, *layers):
-    k = keras()
-    return k.Sequential([k.Input(shape, batch_size=1), *layers])
+seq = keras_sequential
 
 
 def two(shape_a, shape_b, fn):

@@ -64,6 +64,12 @@ def seeded_model(build: Callable, input_shape: tuple[int, ...], seed: int):
     return model, rng
 
 
+def keras_sequential(shape, *layers):
+    """A Keras model of `layers` on an input of `shape` (batch 1), for one-op test models."""
+    k = tf().keras
+    return k.Sequential([k.Input(shape, batch_size=1), *layers])
+
+
 def to_int8(model, seed: int = 0, float_io: bool = False, low: float = -3.0, high: float = 3.0,
             calibration: Callable[[np.random.Generator, tuple[int, ...]], np.ndarray] | None = None,
             per_channel: bool = True, per_channel_dense: bool | None = None,
