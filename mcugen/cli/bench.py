@@ -60,7 +60,7 @@ def command(state, model, board_name, port, emulate, project_dir, inputs_path, c
     Exit status: 0 when every output is bit-exact, 4 when some differ, 3 when the board cannot
     be reached or misbehaves, 2 on usage and other errors.
     """
-    from mcugen import pipeline
+    from mcugen import jobs
 
     rep = state.reporter
     _check_outputs(json_out, report_out)  # a bad name or place fails now, not after the bench
@@ -75,7 +75,7 @@ def command(state, model, board_name, port, emulate, project_dir, inputs_path, c
         raise click.UsageError("give either --emulate (QEMU) or --port PORT (a real board)")
     if not project_dir and not board_name:
         raise click.UsageError("--board is required without --project")
-    run = pipeline.bench_model(model, board_name, port=port, project=project_dir, inputs=inputs_path,
+    run = jobs.bench_model(model, board_name, port=port, project=project_dir, inputs=inputs_path,
                                count=count, seed=seed, timeout=timeout, baud=baud, reporter=rep)
     result = run.result
     if json_out != "-":  # stdout carries only the JSON then

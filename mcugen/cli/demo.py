@@ -92,14 +92,14 @@ def build(run: DemoRun) -> str:
 def bench(run: DemoRun) -> str:
     import json
 
-    from mcugen import pipeline
+    from mcugen import jobs
     from mcugen.bench.reportfile import write_report
     from mcugen.cli.bench import show
     from mcugen.errors import OutputsDiffer
     from mcugen.fsutil import atomic_write
 
     files = run.artifacts["example"]
-    bench_run = pipeline.bench_model(project=run.artifacts["project"], inputs=files.validation, count=20,
+    bench_run = jobs.bench_model(project=run.artifacts["project"], inputs=files.validation, count=20,
                                      reporter=run.reporter)
     show(run.reporter, bench_run.result)
     atomic_write(run.out_dir / "bench.json",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mcugen import pipeline
+from mcugen import jobs, pipeline
 from mcugen.convert.tflite_reader import input_signatures, read_graph
 from mcugen.report import Reporter
 from tests.support.oracle import assert_exact, random_samples, tf
@@ -113,7 +113,7 @@ def test_inspect_shows_the_canonicalised_graph_and_raw_on_request(models):
 def test_bench_checks_a_dynamic_batch_model_against_the_model_it_built(models):
     """`mcugen bench MODEL --emulate` builds the fixed model and checks it against tflite-micro on
     that same fixed model (on the file as written tflite-micro computes garbage)."""
-    run = pipeline.bench_model(models["tensorflow"], "mps2_an386", count=3)
+    run = jobs.bench_model(models["tensorflow"], "mps2_an386", count=3)
     assert run.result.mismatch_count == 0 and not run.result.mismatches
 
 
