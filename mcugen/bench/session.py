@@ -16,6 +16,7 @@ from mcugen.bench.client import BenchClient
 from mcugen.bench.protocol import Ready
 from mcugen.errors import DeviceError
 from mcugen.ir import DTYPES, Graph
+from mcugen.ops import input_value_range
 
 MAX_REPORTED_MISMATCHES = 20
 
@@ -211,6 +212,7 @@ def make_samples(graph: Graph, n: int, seed: int = 0, data: Sequence[np.ndarray]
                 sample.append(rng.uniform(-1, 1, t.shape).astype(dtype))
             else:
                 info = np.iinfo(dtype)
-                sample.append(rng.integers(info.min, info.max + 1, t.shape, dtype=dtype))
+                low, high = input_value_range(graph, t.id) or (info.min, int(info.max) + 1)
+                sample.append(rng.integers(low, high, t.shape, dtype=dtype))
         samples.append(sample)
     return samples

@@ -45,6 +45,19 @@ def unsupported_reason(graph: Graph, op: Op) -> str | None:
     return module.check(graph, op)
 
 
+def input_value_range(graph: Graph, tid: int) -> tuple[int, int] | None:
+    """[low, high) of the values model input `tid` may take, where an op reading it restricts
+    them (an op module's optional `input_range(graph, op, tid)`: GATHER's positions); else None.
+    What the self-test and the bench draw random inputs from."""
+    for op in graph.ops:
+        module = REGISTRY.get(op.kind)
+        value_range = getattr(module, "input_range", None)
+        found = value_range(graph, op, tid) if value_range is not None else None
+        if found is not None:
+            return found
+    return None
+
+
 def unsupported_ops(graph: Graph) -> list[str]:
     """One line per op mcugen cannot generate code for, in execution order, e.g.
     'op 0 UNIDIRECTIONAL_SEQUENCE_LSTM v1: no mcugen kernel yet'."""

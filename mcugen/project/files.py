@@ -27,6 +27,7 @@ from mcugen.codegen import firmware_dir
 from mcugen.errors import BoardError
 from mcugen.fsutil import atomic_output_dir
 from mcugen.ir import DTYPES, Graph
+from mcugen.ops import input_value_range
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 SELFTEST_SAMPLES = 3
@@ -73,21 +74,10 @@ def random_inputs(graph: Graph, samples: int, seed: int = 0) -> list[list[np.nda
                 sample.append(((q - zp) * scale).astype(dtype))
             else:
                 info = np.iinfo(dtype)
-                low, high = _index_range(graph, tid) or (info.min, int(info.max) + 1)
+                low, high = input_value_range(graph, tid) or (info.min, int(info.max) + 1)
                 sample.append(rng.integers(low, high, t.shape, dtype=dtype))
         out.append(sample)
     return out
-
-
-def _index_range(graph: Graph, tid: int) -> tuple[int, int] | None:
-    """[low, high) of an input used as GATHER positions (token ids): tflite-micro fails the
-    invoke on any other value, so random ones would test nothing."""
-    for op in graph.ops:
-        if op.kind == "GATHER" and len(op.inputs) == 2 and op.inputs[1] == tid:
-            values = graph.tensor(op.inputs[0])
-            axis = int(op.options.get("axis", 0)) % max(len(values.shape), 1)
-            return 0, values.shape[axis]
-    return None
 
 
 def selftest_data(tflite: bytes, graph: Graph, samples: Sequence[Sequence[np.ndarray]] | None = None,

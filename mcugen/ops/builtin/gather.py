@@ -13,6 +13,15 @@ from mcugen.ops.common import label
 KINDS = ("GATHER",)
 
 
+def input_range(graph: Graph, op: Op, tid: int) -> tuple[int, int] | None:
+    """[low, high) of the values tensor `tid` may hold here: the positions index the gathered
+    axis (TFLM fails the invoke on any other value)."""
+    if len(op.inputs) != 2 or op.inputs[1] != tid:
+        return None
+    geometry = _geometry(graph, op)
+    return None if isinstance(geometry, str) else (0, graph.tensor(op.inputs[0]).shape[geometry[0]])
+
+
 def _geometry(graph: Graph, op: Op) -> tuple[int, int] | str:
     values, coords = graph.tensor(op.inputs[0]), graph.tensor(op.inputs[1])
     rank, coords_rank = len(values.shape), len(coords.shape)
