@@ -55,6 +55,8 @@ class Tensor:
     dtype: str  # TFLite TensorType name, e.g. "INT8"
     quant: Quant | None = None
     data: bytes | None = None  # constant contents (little-endian), None for activations
+    variable: bool = False  # persistent state (TFLite is_variable): kept between invokes, e.g.
+    # an SVDF's activation history or an LSTM's cell; planned in its own area, never reused
 
     @property
     def is_constant(self) -> bool:
@@ -120,11 +122,22 @@ class Graph:
     def op_outputs(self, op: Op) -> list[Tensor]:
         return [self.tensors[i] for i in op.outputs]
 
-    @property
-    def activation_ids(self) -> tuple[int, ...]:
-        """Tensors that need arena memory: used by some op or a model I/O, and not constant."""
+    def _used_ids(self) -> set[int]:
         used: set[int] = set(self.inputs) | set(self.outputs)
         for op in self.ops:
             used.update(i for i in op.inputs if i >= 0)
             used.update(op.outputs)
-        return tuple(sorted(t for t in used if not self.tensors[t].is_constant))
+        return used
+
+    @property
+    def activation_ids(self) -> tuple[int, ...]:
+        """Tensors that need arena memory: used by some op or a model I/O, not constant and not
+        persistent state (which lives in the state area, `state_ids`)."""
+        return tuple(sorted(t for t in self._used_ids()
+                            if not self.tensors[t].is_constant and not self.tensors[t].variable))
+
+    @property
+    def state_ids(self) -> tuple[int, ...]:
+        """Persistent state tensors (variable, non-constant) used by some op."""
+        return tuple(sorted(t for t in self._used_ids()
+                            if self.tensors[t].variable and not self.tensors[t].is_constant))

@@ -13,7 +13,7 @@ same graph always gets the same plan however busy the machine is.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Mapping
 
 from mcugen import ir
@@ -50,6 +50,9 @@ class ArenaPlan:
     algorithm: str
     inplace: bool
     align: int = 16
+    # persistent state (graph.state_ids): its own area, kept between invokes, never shared
+    state_offsets: Mapping[int, int] = field(default_factory=dict)  # state tensor id -> offset
+    state_size: int = 0  # state area bytes (multiple of align)
 
     @property
     def gap(self) -> int:
@@ -119,9 +122,20 @@ def plan_arena(graph: ir.Graph, scratch: Mapping[int, int] | None = None, *, inp
     """Plan every activation tensor and kernel scratch of `graph` into one arena, and verify it."""
     problem, index_of = build_problem(graph, scratch, inplace=inplace, align=align)
     offsets, name, optimal = solve(problem, algorithm, time_budget_s)
-    plan = make_plan(problem, offsets, index_of, name, optimal, inplace)
+    plan = with_state(graph, make_plan(problem, offsets, index_of, name, optimal, inplace))
     verify_plan(graph, plan, scratch)
     return plan
+
+
+def with_state(graph: ir.Graph, plan: ArenaPlan) -> ArenaPlan:
+    """`plan` with the graph's persistent state laid out one after another in the state area.
+    State lives for the whole program (it carries over from one invoke to the next), so no two
+    state tensors may share bytes and there is nothing to plan beyond packing them."""
+    offsets, size = {}, 0
+    for tid in graph.state_ids:
+        offsets[tid] = size
+        size += -(-graph.tensors[tid].nbytes // plan.align) * plan.align
+    return replace(plan, state_offsets=offsets, state_size=size)
 
 
 def make_plan(problem: Problem, offsets: list[int], index_of: Mapping[int, int], algorithm: str,

@@ -67,6 +67,7 @@ def verify_plan(graph: ir.Graph, plan, scratch: Mapping[int, int] | None = None)
             fail(f"{what} at offset {lo} is not {align}-byte aligned")
         if lo < 0 or hi > plan.size:
             fail(f"{what} [{lo}, {hi}) lies outside the {plan.size}-byte arena")
+    _verify_state(graph, plan, fail)
     ctx = _Context(graph, plan, lives) if plan.inplace else None
     ranges.sort(key=lambda r: r[3])
     for i, a in enumerate(ranges):
@@ -77,6 +78,25 @@ def verify_plan(graph: ir.Graph, plan, scratch: Mapping[int, int] | None = None)
                 if ctx is None or not ctx.allowed(a[5], b[5]):
                     fail(f"{a[0]} [{a[1]}, {a[2]}) steps {a[3]}-{a[4]} overlaps "
                          f"{b[0]} [{b[1]}, {b[2]}) steps {b[3]}-{b[4]}")
+
+
+def _verify_state(graph: ir.Graph, plan, fail) -> None:
+    """State is alive at every step of every invoke: each state tensor needs its own bytes."""
+    spans = []
+    for tid in graph.state_ids:
+        if tid not in plan.state_offsets:
+            fail(f"state tensor {tid} has no offset in the state area")
+        lo = plan.state_offsets[tid]
+        hi = lo + graph.tensors[tid].nbytes
+        if lo % plan.align or lo < 0 or hi > plan.state_size:
+            fail(f"state tensor {tid} [{lo}, {hi}) is misaligned or outside the {plan.state_size}-byte state area")
+        spans.append((lo, hi, tid))
+    spans.sort()
+    for (lo_a, hi_a, a), (lo_b, hi_b, b) in zip(spans, spans[1:]):
+        if lo_b < hi_a:
+            fail(f"state tensors {a} and {b} overlap ([{lo_a}, {hi_a}) and [{lo_b}, {hi_b})); state is never shared")
+    if any(t in plan.tensor_offsets for t in graph.state_ids):
+        fail("a state tensor was also placed in the arena, where other buffers reuse its bytes")
 
 
 class _Context:

@@ -47,6 +47,7 @@ class Sources:
     prefix: str = "model"
     arena_bytes: int = 0
     weight_bytes: int = 0
+    state_bytes: int = 0  # persistent state area (recurrent models), beside the arena
     layer_names: tuple[str, ...] = field(default_factory=tuple)
 
     def firmware_paths(self) -> list[Path]:
@@ -133,6 +134,8 @@ def generate_sources(graph: Graph, plan: ArenaPlan, calls: list[KernelCall], pre
         t = graph.tensor(tid)
         if t.is_constant:
             return weight(tid)
+        if t.variable:
+            return f"({CTYPES[t.dtype]} *)({prefix}_state + {plan.state_offsets[tid]})"
         return _arena_ptr(prefix, CTYPES[t.dtype], offsets[tid], const)
 
     consts, layers, params, kernels, headers = [], [], [], set(), set()
@@ -165,6 +168,7 @@ def generate_sources(graph: Graph, plan: ArenaPlan, calls: list[KernelCall], pre
             fields.append({"name": name, "value": expr})
         args = [f"&{base}_params"]
         args += [tensor_arg(t, const=True) for t in call.inputs]
+        args += [tensor_arg(t, const=False) for t in call.state]
         args += [tensor_arg(t, const=False) for t in call.outputs]
         layer["statement"] = (f"if ({call.function}({', '.join(args)}) != MG_OK) "
                               f"{{ return {call.op_index + 1}; }}")
@@ -184,12 +188,14 @@ def generate_sources(graph: Graph, plan: ArenaPlan, calls: list[KernelCall], pre
         "arena_bytes": max(int(plan.size), 1), "arena_align": ARENA_ALIGN, "weight_align": WEIGHT_ALIGN,
         "sha256": graph.sha256, "layers": layers, "num_layers": len(layers), "params": params,
         "headers": sorted(headers), "weights": weight_list, "consts": consts, **io,
+        "state_bytes": int(plan.state_size), "state_resets": _state_resets(graph, plan),
     }
     env = _env()
     files = {name: env.get_template(f"{name}.j2").render(**ctx) for name in GENERATED}
     headers |= _local_includes(kernels | headers) - {"mg_types.h"}
     return Sources(files=files, kernels=tuple(sorted(kernels)), headers=("mg_types.h", *sorted(headers)),
                    prefix=prefix, arena_bytes=int(plan.size), weight_bytes=weight_bytes,
+                   state_bytes=int(plan.state_size),
                    layer_names=tuple(c.kind for c in calls))
 
 
@@ -213,6 +219,17 @@ def _local_includes(names: set[str]) -> set[str]:
                 found.add(inc)
                 todo.append(inc)
     return found
+
+
+def _state_resets(graph: Graph, plan: ArenaPlan) -> list[dict[str, int]]:
+    """What `<prefix>_reset_state()` fills each state tensor with, as tflite-micro resets
+    variable tensors: every byte the zero point for int8 state, zero for any other type."""
+    resets = []
+    for tid in graph.state_ids:
+        t = graph.tensor(tid)
+        byte = (t.quant.zero_point & 0xFF) if t.dtype == "INT8" and t.quant else 0
+        resets.append({"tensor": tid, "offset": plan.state_offsets[tid], "bytes": t.nbytes, "byte": byte})
+    return resets
 
 
 def _ctype_size(ctype: str) -> int:

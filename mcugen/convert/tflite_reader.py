@@ -114,7 +114,7 @@ def _to_graph(schema: Any, model: Any, buf: bytes, name: str) -> Graph:
             quant = Quant(tuple(float(s) for s in q.scale), tuple(int(z) for z in zps),
                           int(q.quantizedDimension))
         tname = t.name.decode("utf-8", "replace") if isinstance(t.name, bytes) else str(t.name or "")
-        tensors.append(Tensor(tid, tname, shape, dtype, quant, data))
+        tensors.append(Tensor(tid, tname, shape, dtype, quant, data, variable=bool(t.isVariable)))
 
     ops = []
     for index, o in enumerate(sg.operators or []):

@@ -53,19 +53,23 @@ class ConstArray:
 
 
 def _kernel_name(pattern: str) -> property:
-    """A KernelCall property: `pattern` with the call's kernel name in it."""
-    return property(lambda call: pattern.format(call.kernel), doc=pattern.format("<kernel>"))
+    """A KernelCall property: `pattern` with the call's kernel name and type suffix in it."""
+    return property(lambda call: pattern.format(k=call.kernel, t=call.type_suffix),
+                    doc=pattern.format(k="<kernel>", t="<type>"))
 
 
 @dataclass(frozen=True)
 class KernelCall:
     """One op, lowered: which kernel, its params struct contents, its tensors and its scratch.
 
-    The kernel is `mg_<kernel>_s8` in `firmware/kernels/<kernel>_s8.c`, its params struct
-    `mg_<kernel>_params` declared in `firmware/include/<kernel>_s8.h`, called as
-    `mg_<kernel>_s8(&params, inputs..., outputs...)`. `inputs` are the tensors passed as
+    The kernel is `mg_<kernel>_<type>` in `firmware/kernels/<kernel>_<type>.c` (type "s8" for
+    int8 activations, "s16" for int16 ones), its params struct `mg_<kernel>_params` (int8) or
+    `mg_<kernel>_<type>_params` declared in `firmware/include/<kernel>_<type>.h`, called as
+    `mg_<kernel>_<type>(&params, inputs..., outputs...)`. `inputs` are the tensors passed as
     `const` pointers (activations, or constant tensors the kernel reads like activations);
     weights the kernel reads through its params go in `params` as `TensorRef`s instead.
+    `state` are persistent state tensors (graph.state_ids) the kernel reads and updates, passed
+    as writable pointers after the inputs and before the outputs.
     A `view` call has no code when the plan puts its output at its input's offset; otherwise
     it copies `nbytes` (the `copy` kernel).
     """
@@ -79,12 +83,20 @@ class KernelCall:
     consts: tuple[ConstArray, ...] = ()
     scratch_bytes: int = 0
     view: bool = False
+    type_suffix: str = "s8"  # the activation type the kernel works on: "s8" or "s16"
+    state: tuple[int, ...] = ()
 
-    # the names the kernel's C side goes by, e.g. for "fully_connected"
-    function = _kernel_name("mg_{}_s8")  # mg_fully_connected_s8
-    params_type = _kernel_name("mg_{}_params")  # mg_fully_connected_params
-    header = _kernel_name("{}_s8.h")  # fully_connected_s8.h, in firmware/include
-    source = _kernel_name("{}_s8.c")  # fully_connected_s8.c, in firmware/kernels
+    # the names the kernel's C side goes by, e.g. for "fully_connected" on int8
+    function = _kernel_name("mg_{k}_{t}")  # mg_fully_connected_s8
+    header = _kernel_name("{k}_{t}.h")  # fully_connected_s8.h, in firmware/include
+    source = _kernel_name("{k}_{t}.c")  # fully_connected_s8.c, in firmware/kernels
+
+    @property
+    def params_type(self) -> str:
+        """mg_fully_connected_params for int8 kernels, mg_fully_connected_s16_params otherwise."""
+        if self.type_suffix == "s8":
+            return f"mg_{self.kernel}_params"
+        return f"mg_{self.kernel}_{self.type_suffix}_params"
 
     def param(self, name: str) -> ParamValue:
         for key, value in self.params:
