@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from mcugen.convert.keras_convert import captured_native_output
 from mcugen.convert.tflite_reader import read_graph
 from mcugen.hostrun import compare_with_tflm, tflm_outputs
+from mcugen.ir import DTYPES
 from mcugen.ops import unsupported_reason
 
 CALIBRATION_SAMPLES = 16
@@ -73,14 +74,17 @@ def keras_sequential(shape, *layers):
 def to_int8(model, seed: int = 0, float_io: bool = False, low: float = -3.0, high: float = 3.0,
             calibration: Callable[[np.random.Generator, tuple[int, ...]], np.ndarray] | None = None,
             per_channel: bool = True, per_channel_dense: bool | None = None,
-            rng: np.random.Generator | None = None) -> bytes:
+            rng: np.random.Generator | None = None, activations: str = "int8") -> bytes:
     """Full-integer conversion of a Keras model, calibrated on 16 random samples (uniform in
     [low, high], or `calibration(rng, shape)`) drawn from `rng` or a fresh default_rng(seed).
 
     int8 I/O unless `float_io` (then the model keeps float32 input and output around
     QUANTIZE/DEQUANTIZE). `per_channel=False` gives per-tensor weights for convolutions and dense
     layers; `per_channel_dense` sets the dense layers' apart. Several inputs must be named so that
-    their names sort in model order ("in0", "in1", ...): the converter orders them by name."""
+    their names sort in model order ("in0", "in1", ...): the converter orders them by name.
+
+    `activations="int16"` converts in TensorFlow's 16x8 mode (int16 activations and I/O, int8
+    weights); `to_int16` says so shorter."""
     t = tf()
     shapes = [tuple(int(d) for d in i.shape[1:]) for i in model.inputs]
     dense = per_channel if per_channel_dense is None else per_channel_dense
@@ -94,22 +98,33 @@ def to_int8(model, seed: int = 0, float_io: bool = False, low: float = -3.0, hig
     converter = t.lite.TFLiteConverter.from_keras_model(model)
     converter.optimizations = [t.lite.Optimize.DEFAULT]
     converter.representative_dataset = representative
-    converter.target_spec.supported_ops = [t.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    if activations == "int16":
+        converter.target_spec.supported_ops = [
+            t.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8]
+    else:
+        converter.target_spec.supported_ops = [t.lite.OpsSet.TFLITE_BUILTINS_INT8]
     if not per_channel:
         converter._experimental_disable_per_channel = True
     if not dense:
         converter._experimental_disable_per_channel_quantization_for_dense_layers = True
     if not float_io:
-        converter.inference_input_type = t.int8
-        converter.inference_output_type = t.int8
+        io_type = t.int16 if activations == "int16" else t.int8
+        converter.inference_input_type = io_type
+        converter.inference_output_type = io_type
     with captured_native_output():  # TensorFlow prints at the C level
         return bytes(converter.convert())
 
 
+def to_int16(model, **options) -> bytes:
+    """`to_int8` in TensorFlow's 16x8 mode: int16 activations and I/O, int8 weights (int64 bias
+    for convolutions and dense layers)."""
+    return to_int8(model, activations="int16", **options)
+
+
 def random_samples(model: bytes, count: int, seed: int, low: float = -4.0,
                    high: float = 4.0) -> list[list[np.ndarray]]:
-    """`count` samples, each one array per model input: uniform int8, or floats in [low, high]
-    for float inputs, drawn in order from default_rng(seed)."""
+    """`count` samples, each one array per model input: uniform over the input's integer type
+    (int8, int16), or floats in [low, high] for float inputs, drawn in order from default_rng(seed)."""
     graph = read_graph(model)
     rng = np.random.default_rng(seed)
     samples = []
@@ -120,7 +135,9 @@ def random_samples(model: bytes, count: int, seed: int, low: float = -4.0,
             if t.dtype == "FLOAT32":
                 sample.append(rng.uniform(low, high, t.shape).astype(np.float32))
             else:
-                sample.append(rng.integers(-128, 128, t.shape, dtype=np.int8))
+                info = np.iinfo(DTYPES[t.dtype][0])
+                sample.append(rng.integers(info.min, info.max, t.shape, dtype=DTYPES[t.dtype][0],
+                                           endpoint=True))
         samples.append(sample)
     return samples
 
