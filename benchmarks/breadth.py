@@ -8,7 +8,8 @@ Every .tflite under ../shared/models (or --models-dir: point it at your own fold
 ops, how many mcugen supports (the first refusal when not all), bit-exact on the host (generated C
 with ASan/UBSan against tflite-micro on --samples seeded random inputs, in-place plan), bit-exact
 under QEMU on --board (the self-test firmware: inputs baked in, tflite-micro's outputs compared in
-the firmware), instructions per inference there (emulator instructions, not cycles), and the arena.
+the firmware), instructions per inference there (emulator instructions, not cycles), the arena and
+the persistent state (recurrent layers' memory, kept between invokes, beside the arena).
 Families of single-op models (the SEANet folder's <op><n>.tflite) print one row per family unless
 --each. A model tflite-micro itself cannot prepare is marked so, not counted against mcugen.
 """
@@ -66,6 +67,7 @@ class Row:
     qemu: str = "-"
     instructions: int | None = None
     arena: int | None = None
+    state: int | None = None  # persistent state bytes (recurrent layers), beside the arena
 
 
 def check_model(path: Path, workdir: Path, board: str, samples: int, qemu: bool) -> Row:
@@ -91,6 +93,7 @@ def check_model(path: Path, workdir: Path, board: str, samples: int, qemu: bool)
         return row
     library = pipeline.generate(graph, pipeline.Target.for_board(board))
     row.arena = int(library.plan.size)
+    row.state = int(library.plan.state_size)
     comparison = compare_with_tflm(data, random_inputs(graph, samples, seed=1), workdir / "host")
     row.host = "exact" if comparison.exact else f"DIFF ({len(comparison.mismatches)})"
     if qemu:
@@ -144,23 +147,27 @@ def main(argv: list[str] | None = None) -> int:
         in_family = not args.each and path.parent.name == "seanet"
         grouped[f"seanet/{family(row.name)}*" if in_family else str(path.relative_to(args.models_dir))].append(row)
     header = (f"{'model':<44} {'n':>3} {'ops':>5} {'supported':>9} {'host':>8} {'QEMU ' + args.board:>18} "
-              f"{'instructions':>13} {'arena':>8}  first refusal")
+              f"{'instructions':>13} {'arena':>8} {'state':>6}  first refusal")
     print(header)
     print("-" * len(header))
     for name, group in grouped.items():
         ops, supported = sum(r.ops for r in group), sum(r.supported for r in group)
         host = _summary([r.host for r in group])
         qemu = _summary([r.qemu for r in group])
-        instr = group[0].instructions if len(group) == 1 and group[0].instructions else None
-        arena = group[0].arena if len(group) == 1 else None
+        # families: the largest member's figures (each member is one layer of the network)
+        instr = max((r.instructions for r in group if r.instructions), default=None)
+        arena = max((r.arena for r in group if r.arena is not None), default=None)
+        state = max((r.state for r in group if r.state is not None), default=None)
         refusal = next((r.first_refusal for r in group if r.first_refusal), "")
         print(f"{name:<44} {len(group):>3} {ops:>5} {supported:>9} {host:>8} {qemu:>18} "
-              f"{f'{instr:,}' if instr else '-':>13} {f'{arena:,}' if arena else '-':>8}  {refusal[:80]}")
+              f"{f'{instr:,}' if instr else '-':>13} {f'{arena:,}' if arena else '-':>8} "
+              f"{f'{state:,}' if state is not None else '-':>6}  {refusal[:80]}")
     runnable = [r for r in rows if r.ops and r.supported == r.ops]
     exact = [r for r in runnable if r.host == "exact"]
     print(f"\n{len(rows)} models: {len(runnable)} fully supported, {len(exact)} bit-exact on the host"
           + ("" if args.no_qemu else f", {sum(r.qemu == 'exact' for r in runnable)} bit-exact under QEMU")
-          + "; instructions are QEMU -icount instructions, not cycles")
+          + "; instructions are QEMU -icount instructions, not cycles; for a family of single-op "
+            "models (seanet/<op>*) instructions, arena and state are its largest member's")
     return 0
 
 
