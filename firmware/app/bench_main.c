@@ -265,6 +265,10 @@ static void handle(const mg_proto_parser *p)
     case MG_MSG_READ_NAMES:
         do_read_names(p->seq, p->payload, p->length);
         break;
+    case MG_MSG_RESET_STATE:
+        MODEL_FN(_reset_state)();
+        send_frame(MG_MSG_ACK, p->seq, mg_bench_tx, 0);
+        break;
     case MG_MSG_EXIT:
         send_frame(MG_MSG_ACK, p->seq, mg_bench_tx, 0);
         mg_board_exit(0);

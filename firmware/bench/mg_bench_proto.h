@@ -24,6 +24,7 @@ enum {
     MG_MSG_READ_STACK = 0x06,
     MG_MSG_READ_NAMES = 0x07,
     MG_MSG_EXIT = 0x08,
+    MG_MSG_RESET_STATE = 0x09,
     MG_MSG_READY = 0x80,
     MG_MSG_ACK = 0x81,
     MG_MSG_RESULT = 0x82,

@@ -117,6 +117,10 @@ class BenchClient:
         """(peak stack bytes of the last run, stack region bytes); 0 when not measurable."""
         return self._parse(P.parse_stack, self._request(P.Msg.READ_STACK, b"").payload, "STACK")
 
+    def reset_state(self) -> None:
+        """Clear the model's persistent state (recurrent layers): the next RUN starts a stream."""
+        self._request(P.Msg.RESET_STATE, b"")
+
     def exit(self) -> None:
         self._request(P.Msg.EXIT, b"")
 

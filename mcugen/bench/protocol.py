@@ -30,6 +30,7 @@ class Msg(enum.IntEnum):
     READ_STACK = 0x06
     READ_NAMES = 0x07
     EXIT = 0x08
+    RESET_STATE = 0x09
     READY = 0x80
     ACK = 0x81
     RESULT = 0x82

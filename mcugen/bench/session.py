@@ -159,6 +159,8 @@ def run_session(client: BenchClient, model: bytes, graph: Graph, samples: Sequen
     sha = hashlib.sha256(model).hexdigest()
     check_model(ready, graph, sha)
     names = client.read_names(ready.num_layers) if ready.num_layers else ()
+    if graph.state_ids:  # a recurrent model: start the stream where a fresh tflite-micro does
+        client.reset_state()
     out_tensors = [graph.tensor(t) for t in graph.outputs]
     totals: list[int] = []
     layers: list[tuple[int, ...]] = []

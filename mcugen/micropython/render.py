@@ -91,6 +91,7 @@ def render_micropython(library: Mapping[str, str], sha256: str, target: MpyTarge
         "module.c.j2", banner=top, module=module, prefix=prefix, header="model.h",
         input_info=f"{prefix}_input_info", output_info=f"{prefix}_output_info",
         input_fn=f"{prefix}_input", output_fn=f"{prefix}_output", invoke_fn=f"{prefix}_invoke",
+        reset_state_fn=f"{prefix}_reset_state",
         num_inputs=f"{upper}_NUM_INPUTS", num_outputs=f"{upper}_NUM_OUTPUTS",
         arena_bytes=f"{upper}_ARENA_BYTES", sha256=f"{upper}_MODEL_SHA256",
         last_us=f"{prefix}_mpy_last_ticks_us", module_qstr=f"MP_QSTR_{module}",

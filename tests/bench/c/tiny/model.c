@@ -30,6 +30,10 @@ int8_t *model_output(int index)
     return index == 0 ? (int8_t *)model_arena + N : 0;
 }
 
+void model_reset_state(void)
+{
+}
+
 int model_invoke(void)
 {
     int8_t *x = (int8_t *)model_arena;

@@ -23,5 +23,6 @@ extern uint8_t model_arena[MODEL_ARENA_BYTES];
 int8_t *model_input(int index);
 int8_t *model_output(int index);
 int model_invoke(void);
+void model_reset_state(void); /* stateless: does nothing, as in a generated stateless model */
 
 #endif
