@@ -84,8 +84,10 @@ def command(state, model: Path, board: str, output: Path | None, force: bool, ca
             ("flash (text + data)", human_bytes(sizes.flash), human_bytes(b.flash_bytes),
              f"{100 * sizes.flash / b.flash_bytes:.1f}%"),
             ("RAM: arena", human_bytes(result.arena_bytes), "", f"{100 * result.arena_bytes / b.ram_bytes:.1f}%"),
-            ("RAM: other static data", human_bytes(sizes.ram_other(result.arena_bytes)), "",
-             f"{100 * sizes.ram_other(result.arena_bytes) / b.ram_bytes:.1f}%"),
+            *([("RAM: state (kept between invokes)", human_bytes(result.state_bytes), "",
+                f"{100 * result.state_bytes / b.ram_bytes:.1f}%")] if result.state_bytes else []),
+            ("RAM: other static data", human_bytes(sizes.ram_other(result.arena_bytes + result.state_bytes)), "",
+             f"{100 * sizes.ram_other(result.arena_bytes + result.state_bytes) / b.ram_bytes:.1f}%"),
             ("RAM: stack reserve", human_bytes(b.stack_bytes), "", f"{100 * b.stack_bytes / b.ram_bytes:.1f}%"),
         ]
         ram_total = sizes.ram_static + b.stack_bytes

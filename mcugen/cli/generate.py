@@ -81,7 +81,8 @@ def command(state, model: Path, out_dir: Path, force: bool, prefix: str, no_inpl
         library_manifest(tmp, graph.sha256, prefix, [p.name for p in written])
     rep.stage(step + 2, total, "generate", f"{out_dir}/ ({len(written)} files)")
     if no_size:
-        result = {"weights_bytes": sources.weight_bytes, "arena_bytes": sources.arena_bytes}
+        result = {"weights_bytes": sources.weight_bytes, "arena_bytes": sources.arena_bytes,
+                  "state_bytes": sources.state_bytes}
     else:
         c_files = ["model.c", "model_weights.c", *sources.kernels]
         size = cortex_m4_size(out_dir, c_files, sources.weight_bytes, sources.arena_bytes)
@@ -89,6 +90,7 @@ def command(state, model: Path, out_dir: Path, force: bool, prefix: str, no_inpl
         result = {"weights_bytes": size.weights_bytes, "code_bytes": size.code_bytes,
                   "arena_bytes": size.arena_bytes, "flash_bytes": size.flash_bytes,
                   "files": [dict(zip(("file", "text", "data", "bss"), row)) for row in size.per_file]}
+    result.setdefault("state_bytes", sources.state_bytes)
     result.update(model_sha256=graph.sha256, output=str(out_dir), prefix=prefix,
                   kernels=list(sources.kernels), layers=len(calls))
     if as_json:
@@ -98,5 +100,7 @@ def command(state, model: Path, out_dir: Path, force: bool, prefix: str, no_inpl
     if "code_bytes" in result:
         rows.append(("code (flash, Cortex-M4 -Os)", f"{result['code_bytes']:,}", human_bytes(result["code_bytes"])))
     rows.append(("arena (RAM)", f"{result['arena_bytes']:,}", human_bytes(result["arena_bytes"])))
+    if sources.state_bytes:
+        rows.append(("state (RAM, kept between invokes)", f"{sources.state_bytes:,}", human_bytes(sources.state_bytes)))
     rep.table(f"{graph.name}: {len(calls)} layers, kernels: {', '.join(k[:-2] for k in sources.kernels)}",
               ["", "bytes", ""], rows, right=["bytes"])

@@ -32,6 +32,12 @@ class BuildResult:
     run: QemuResult | None = None
     next_steps: tuple[str, ...] = ()
     quantization: QuantReport | None = None  # float vs int8, for a Keras/SavedModel source
+    state_bytes: int = 0  # persistent state of recurrent layers, beside the arena
+
+
+def _ram_planned(plan) -> int:
+    """The RAM the plan places: the arena and, beside it, the persistent state."""
+    return int(plan.size) + int(plan.state_size)
 
 
 def build(model: str | Path, board_name: str, out_dir: str | Path | None = None,
@@ -68,14 +74,15 @@ def build(model: str | Path, board_name: str, out_dir: str | Path | None = None,
     samples_bytes = selftest_sample_count(graph) * sum(graph.tensor(t).nbytes
                                                        for t in (*graph.inputs, *graph.outputs))
     library = pipeline.generate(graph, pipeline.Target.for_board(board), inplace=inplace, prefix=prefix,
-                                before_generate=lambda plan: check_fit(graph, int(plan.size), board,
+                                before_generate=lambda plan: check_fit(graph, _ram_planned(plan), board,
                                                                        samples_bytes))
     calls, plan, sources = library.calls, library.plan, library.sources
     rep.stage(step, total, "lower", f"{len(calls)} layers: " + ", ".join(sorted({c.kind for c in calls}))
               + f"; {board.kernel_variant} kernels")
     step += 1
-    estimate = check_fit(graph, int(plan.size), board, samples_bytes, sources.weight_bytes)
+    estimate = check_fit(graph, _ram_planned(plan), board, samples_bytes, sources.weight_bytes)
     rep.stage(step, total, "plan", f"arena {human_bytes(int(plan.size))}"
+              + (f" + state {human_bytes(int(plan.state_size))}" if plan.state_size else "")
               f"{'' if inplace else ' (no in-place reuse)'}; fits {board.name} "
               f"(~{100 * estimate.ram / board.ram_bytes:.0f}% RAM, ~{100 * estimate.flash / board.flash_bytes:.0f}% flash)")
     for warning in fit_warnings(estimate, board):
@@ -106,7 +113,8 @@ def build(model: str | Path, board_name: str, out_dir: str | Path | None = None,
     if run:
         result_run = run_selftest(project, rep, step, total)
     return BuildResult(project, estimate, int(plan.size), sizes, compiled, result_run,
-                       tuple(next_steps(project, compiled, model, command_line)), converted.report)
+                       tuple(next_steps(project, compiled, model, command_line)), converted.report,
+                       int(plan.state_size))
 
 
 def _renamed(exc: ToolchainError, tmp: Path, final: Path) -> ToolchainError:
