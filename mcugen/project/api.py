@@ -83,7 +83,7 @@ def build(model: str | Path, board_name: str, out_dir: str | Path | None = None,
     estimate = check_fit(graph, _ram_planned(plan), board, samples_bytes, sources.weight_bytes)
     rep.stage(step, total, "plan", f"arena {human_bytes(int(plan.size))}"
               + (f" + state {human_bytes(int(plan.state_size))}" if plan.state_size else "")
-              f"{'' if inplace else ' (no in-place reuse)'}; fits {board.name} "
+              + f"{'' if inplace else ' (no in-place reuse)'}; fits {board.name} "
               f"(~{100 * estimate.ram / board.ram_bytes:.0f}% RAM, ~{100 * estimate.flash / board.flash_bytes:.0f}% flash)")
     for warning in fit_warnings(estimate, board):
         rep.warn(warning)
