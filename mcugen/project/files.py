@@ -245,7 +245,7 @@ def write_project(tmp: Path, sources: Any, board: Board, selftest: SelftestData,
     manifest = {
         "mcugen_version": __version__, "command": command_line, "board": board.name,
         "model_sha256": graph.sha256, "prefix": prefix, "arena_bytes": sources.arena_bytes,
-        "weight_bytes": sources.weight_bytes, "layers": list(sources.layer_names),
+        "state_bytes": sources.state_bytes, "weight_bytes": sources.weight_bytes, "layers": list(sources.layer_names),
         "envs": {"bench": bench_env, "selftest": selftest_env},
         "selftest_samples": selftest.samples,
         **(extra_manifest or {}),
