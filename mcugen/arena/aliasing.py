@@ -87,6 +87,8 @@ def streaming_max_shift(graph: ir.Graph, op: ir.Op) -> int | None:
     src, dst = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
     if src.is_constant or len(src.shape) != 4 or len(dst.shape) != 4:
         return None
+    if src.dtype != "INT8" or dst.dtype != "INT8":
+        return None  # only the int8 kernels stream rows through scratch; the int16 ones do not
     if src.shape[0] != 1 or dst.shape[0] != 1:
         return None
     _, in_h, in_w, in_c = src.shape
