@@ -14,6 +14,7 @@ import numpy as np
 from mcugen.ir import Graph, Op, Tensor
 
 INT8_MIN, INT8_MAX = -128, 127
+INT16_MIN, INT16_MAX = -32768, 32767
 
 
 def tflite_round(x: float) -> float:
