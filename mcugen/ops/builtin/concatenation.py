@@ -1,5 +1,5 @@
-"""CONCATENATION, int8. TFLM requires every input to share the output's scale and zero point
-(no requantization), so the kernel interleaves bytes: per step of the dims before the axis, each
+"""CONCATENATION, int8 or int16 (16x8 models). TFLM requires every input to share the output's scale and zero point
+(no requantization), so the kernel interleaves elements: per step of the dims before the axis, each
 input contributes one contiguous chunk."""
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ def _axis(graph: Graph, op: Op) -> int:
 def check(graph: Graph, op: Op) -> str | None:
     n = len(op.inputs)
     problem = check_int8_io(graph, op, n_inputs=tuple(range(1, MAX_INPUTS + 1)), activation_inputs=n)
+    if problem and _int16(graph, op):
+        problem = _check_int16_io(graph, op)
     if problem:
         return problem
     out = graph.tensor(op.outputs[0])
@@ -42,6 +44,20 @@ def check(graph: Graph, op: Op) -> str | None:
     return None
 
 
+def _int16(graph: Graph, op: Op) -> bool:
+    return bool(op.outputs) and graph.tensor(op.outputs[0]).dtype == "INT16"
+
+
+def _check_int16_io(graph: Graph, op: Op) -> str | None:
+    if not 1 <= len(op.inputs) <= MAX_INPUTS or len(op.outputs) != 1:
+        return f"{len(op.inputs)} inputs, {len(op.outputs)} outputs"
+    for tid in (*op.inputs, *op.outputs):
+        t = graph.tensor(tid) if tid >= 0 else None
+        if t is None or t.dtype != "INT16" or t.quant is None or t.quant.per_channel:
+            return f"tensor {label(t) if t else tid} must be per-tensor quantized int16 like the output"
+    return None
+
+
 def lower(graph: Graph, op: Op) -> KernelCall:
     out = graph.tensor(op.outputs[0])
     axis = _axis(graph, op)
@@ -49,6 +65,14 @@ def lower(graph: Graph, op: Op) -> KernelCall:
     for d in out.shape[:axis]:
         outer *= d
     chunks = tuple(graph.tensor(t).num_elements // outer if outer else 0 for t in op.inputs)
+    if out.dtype == "INT16":
+        return KernelCall(
+            op_index=op.index, kind=op.kind, kernel="concatenation", type_suffix="s16",
+            params=(("num_inputs", len(op.inputs)), ("outer", outer),
+                    ("chunk_elements", ConstRef("chunk_elements"))),
+            inputs=tuple(op.inputs), outputs=(out.id,),
+            consts=(ConstArray("chunk_elements", "int32_t", chunks),),
+        )
     return KernelCall(
         op_index=op.index, kind=op.kind, kernel="concatenation",
         params=(("num_inputs", len(op.inputs)), ("outer", outer), ("chunk_bytes", ConstRef("chunk_bytes"))),
