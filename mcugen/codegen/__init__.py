@@ -233,7 +233,7 @@ def _state_resets(graph: Graph, plan: ArenaPlan) -> list[dict[str, int]]:
 
 
 def _ctype_size(ctype: str) -> int:
-    return {"int8_t": 1, "uint8_t": 1, "int16_t": 2, "int32_t": 4, "float": 4, "int64_t": 8,
+    return {"int8_t": 1, "uint8_t": 1, "int16_t": 2, "uint16_t": 2, "int32_t": 4, "float": 4, "int64_t": 8,
             "uint32_t": 4}[ctype]
 
 

@@ -10,6 +10,7 @@ import math
 from typing import Callable
 
 from mcugen.ir import Graph, Op
+from mcugen.ops import sigmoid16
 from mcugen.ops import fixedpoint as fp
 from mcugen.ops.base import KernelCall
 from mcugen.ops.elementwise import INT8_VALUES, check_unary, clamp8, table_call
@@ -59,6 +60,8 @@ def logistic_table(input_scale: float, input_zero_point: int) -> list[int]:
 
 
 def check(graph: Graph, op: Op) -> str | None:
+    if sigmoid16.is_int16(graph, op):
+        return sigmoid16.check(graph, op)
     problem = check_unary(graph, op) or check_q4_scale(graph, op)
     if problem:
         return problem
@@ -68,5 +71,7 @@ def check(graph: Graph, op: Op) -> str | None:
 
 
 def lower(graph: Graph, op: Op) -> KernelCall:
+    if sigmoid16.is_int16(graph, op):
+        return sigmoid16.lower(graph, op)
     q = graph.tensor(op.inputs[0]).quant
     return table_call(graph, op, logistic_table(q.scale, q.zero_point))

@@ -6,6 +6,7 @@ gemmlowp::tanh, rounded to the output's fixed 1/128 scale with zero point 0.
 from __future__ import annotations
 
 from mcugen.ir import Graph, Op
+from mcugen.ops import sigmoid16
 from mcugen.ops import fixedpoint as fp
 from mcugen.ops.base import KernelCall
 from mcugen.ops.elementwise import check_unary, clamp8, table_call
@@ -21,9 +22,13 @@ def tanh_table(input_scale: float, input_zero_point: int) -> list[int]:
 
 
 def check(graph: Graph, op: Op) -> str | None:
+    if sigmoid16.is_int16(graph, op):
+        return sigmoid16.check(graph, op)
     return check_unary(graph, op) or check_q4_scale(graph, op)
 
 
 def lower(graph: Graph, op: Op) -> KernelCall:
+    if sigmoid16.is_int16(graph, op):
+        return sigmoid16.lower(graph, op)
     q = graph.tensor(op.inputs[0]).quant
     return table_call(graph, op, tanh_table(q.scale, q.zero_point))

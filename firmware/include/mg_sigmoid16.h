@@ -1,0 +1,33 @@
+/* int16 LOGISTIC and TANH (16x8 models), tflite-micro's arithmetic: the input rescaled to the
+ * lookup's fixed point, then linear interpolation in a 256-entry sigmoid table (unsigned 0.16,
+ * sigmoid(i / 24)); tanh(x) = 2 sigmoid(2x) - 1 reads the same table at twice the resolution. */
+#ifndef MG_SIGMOID16_H
+#define MG_SIGMOID16_H
+
+#include "mg_types.h"
+
+typedef struct {
+    int32_t size;              /* elements */
+    int32_t input_multiplier;  /* 0: power-of-two input scale, multiplier 3 << input_left_shift */
+    int32_t input_left_shift;  /* the rescale's right shift (rounded), despite its TFLM name */
+    const uint16_t *table;     /* [256] sigmoid(i / 24) in 0.16, from mcugen/ops/sigmoid16.py */
+} mg_sigmoid16_params;
+
+typedef mg_sigmoid16_params mg_logistic_s16_params;
+typedef mg_sigmoid16_params mg_tanh_s16_params;
+
+/* out = logistic(in) / tanh(in), Q0.15. Element i is written after it was read, so `out` may be
+ * `in`. */
+mg_status mg_logistic_s16(const mg_logistic_s16_params *p, const int16_t *in, int16_t *out);
+mg_status mg_tanh_s16(const mg_tanh_s16_params *p, const int16_t *in, int16_t *out);
+
+/* The input in the lookup's fixed point (TFLM: (x * multiplier + round) >> shift). */
+static inline int32_t mg_sigmoid16_rescale(const mg_sigmoid16_params *p, int16_t x, int32_t multiplier,
+                                           int32_t shift)
+{
+    const int32_t round = shift > 0 ? (int32_t)1 << (shift - 1) : 0;
+    (void)p;
+    return ((int32_t)x * multiplier + round) >> shift;
+}
+
+#endif /* MG_SIGMOID16_H */

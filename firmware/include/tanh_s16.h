@@ -1,0 +1,7 @@
+/* TANH, int16 in and out (Q0.15 output), tflite-micro's table interpolation (mg_sigmoid16.h). */
+#ifndef MG_TANH_S16_H
+#define MG_TANH_S16_H
+
+#include "mg_sigmoid16.h" /* mg_tanh_s16_params, mg_tanh_s16 */
+
+#endif /* MG_TANH_S16_H */
