@@ -106,8 +106,8 @@ def check_conversion(graph: Graph, op: Op, inputs: tuple[str, ...], outputs: tup
                                   ("output", graph.tensor(op.outputs[0]), outputs)):
         if tensor.dtype not in allowed:
             return f"{side} {label(tensor)} is {tensor.dtype} ({' or '.join(a.lower() for a in allowed)} only)"
-        if tensor.dtype == "INT8" and (tensor.quant is None or tensor.quant.per_channel):
-            return f"{side} {label(tensor)} must be per-tensor int8"
+        if tensor.dtype in ("INT8", "INT16") and (tensor.quant is None or tensor.quant.per_channel):
+            return f"{side} {label(tensor)} must be per-tensor quantized {tensor.dtype.lower()}"
     if graph.tensor(op.inputs[0]).num_elements != graph.tensor(op.outputs[0]).num_elements:
         return "input and output differ in size"
     return None
