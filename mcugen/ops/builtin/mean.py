@@ -1,4 +1,4 @@
-"""MEAN, int8 over any axes, TFLM's reference arithmetic (reduce_common.cc, QuantizedMeanOrSum).
+"""MEAN, int8 or int16 (16x8 models) over any axes, TFLM's reference arithmetic (reduce_common.cc, QuantizedMeanOrSum).
 
 TFLM sums in int32, subtracts zero_point * count, and requantizes once with the input/output
 multiplier into which it folds 1/count (shifting the multiplier left by floor(log2(count)) first,
@@ -9,7 +9,7 @@ from __future__ import annotations
 from mcugen.ir import Graph, Op
 from mcugen.ops import quant
 from mcugen.ops.base import ConstArray, ConstRef, KernelCall
-from mcugen.ops.common import check_int8_io
+from mcugen.ops.common import check_int8_io, label
 from mcugen.ops.shapes import MAX_DIMS, collapse, row_major_strides
 
 KINDS = ("MEAN",)
@@ -41,8 +41,21 @@ def reduction_axes(graph: Graph, op: Op) -> list[int] | None:
     return resolve_axes([int(v) for v in axis.array().reshape(-1)], len(graph.tensor(op.inputs[0]).shape))
 
 
+def _int16(graph: Graph, op: Op) -> bool:
+    return bool(op.inputs) and op.inputs[0] >= 0 and graph.tensor(op.inputs[0]).dtype == "INT16"
+
+
+def _check_int16_io(graph: Graph, op: Op) -> str | None:
+    if len(op.inputs) != 2 or len(op.outputs) != 1:
+        return "needs an input, an axis and one output"
+    for t in (graph.tensor(op.inputs[0]), graph.tensor(op.outputs[0])):
+        if t.dtype != "INT16" or t.quant is None or t.quant.per_channel:
+            return f"tensor {label(t)} must be per-tensor quantized int16 (an int16 input needs an int16 output)"
+    return None
+
+
 def check(graph: Graph, op: Op) -> str | None:
-    problem = check_int8_io(graph, op, n_inputs=(2,))
+    problem = _check_int16_io(graph, op) if _int16(graph, op) else check_int8_io(graph, op, n_inputs=(2,))
     if problem:
         return problem
     inp = graph.tensor(op.inputs[0])
@@ -69,7 +82,7 @@ def lower(graph: Graph, op: Op) -> KernelCall:
         count *= shape[d]
     multiplier, shift = mean_multiplier(inp.quant.scale, out.quant.scale, count)
     return KernelCall(
-        op_index=op.index, kind=op.kind, kernel="mean",
+        op_index=op.index, kind=op.kind, kernel="mean", type_suffix="s16" if inp.dtype == "INT16" else "s8",
         params=(("outputs", out.num_elements),
                 ("kept_rank", len(kept_dims)), ("kept_dims", ConstRef("kept_dims")),
                 ("kept_strides", ConstRef("kept_strides")),
