@@ -32,11 +32,15 @@ from mcugen.ops import input_value_range
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 SELFTEST_SAMPLES = 3
 SELFTEST_BUDGET = 64 * 1024  # flash for baked-in samples; big inputs (VWW: 27 KiB) get fewer
+STREAMING_SELFTEST_SAMPLES = 12  # a model with state runs this many frames in a row (budget allowing)
 
 
 def selftest_sample_count(graph: Graph) -> int:
+    """Samples baked into the self-test: 3, fewer for big inputs; a model with persistent state
+    gets more, so the state carried from frame to frame is checked over a stream, not one step."""
     per_sample = sum(graph.tensor(t).nbytes for t in (*graph.inputs, *graph.outputs))
-    return max(1, min(SELFTEST_SAMPLES, SELFTEST_BUDGET // max(per_sample, 1)))
+    wanted = STREAMING_SELFTEST_SAMPLES if graph.state_ids else SELFTEST_SAMPLES
+    return max(1, min(wanted, SELFTEST_BUDGET // max(per_sample, 1)))
 
 
 @dataclass(frozen=True)
