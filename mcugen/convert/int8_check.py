@@ -1,4 +1,5 @@
-"""Is a .tflite a full-integer int8 model? mcugen's kernels compute in int8 only.
+"""Is a .tflite a full-integer model (int8, or 16x8: int16 activations with int8 weights)?
+mcugen's kernels compute in integers only.
 
 Float is allowed only where a model converts its own I/O: the input of QUANTIZE and the output of
 DEQUANTIZE; a float (or legacy uint8) tensor anywhere else means the model was not converted
@@ -41,9 +42,9 @@ def non_int8_ops(graph: Graph) -> list[str]:
 
 
 def is_float_model(graph: Graph) -> bool:
-    """True for a plain float (or dynamic-range) model: no int8 activation anywhere."""
+    """True for a plain float (or dynamic-range) model: no int8 or int16 activation anywhere."""
     activations = [graph.tensors[t] for t in graph.activation_ids]
-    return bool(activations) and not any(t.dtype == "INT8" for t in activations)
+    return bool(activations) and not any(t.dtype in ("INT8", "INT16") for t in activations)
 
 
 def require_int8(graph: Graph, source_name: str, converted: bool = False) -> None:
