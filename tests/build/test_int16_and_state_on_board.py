@@ -1,0 +1,35 @@
+"""16x8 models (int16 activations) and models with persistent state build and run bit-exact under
+QEMU (mps2_an386): the self-test firmware bakes in tflite-micro's outputs, and for a model with
+state a stream of frames, in order, from a reset state."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from mcugen.convert.tflite_reader import read_graph
+from mcugen.project.api import build
+from mcugen.project.files import selftest_sample_count
+from tests.support.oracle import tf, to_int16
+
+
+def _passed_all(result, graph) -> bool:
+    found = re.match(r"mcugen-selftest: PASS (\d+)/(\d+) samples bit-exact", result.run.result_line)
+    return bool(found) and found.group(1) == found.group(2) == str(selftest_sample_count(graph))
+
+
+@pytest.mark.slow
+def test_a_16x8_model_runs_bit_exact_on_mps2_an386(tmp_path):
+    k = tf().keras
+    x = k.Input((8, 8, 3), batch_size=1)
+    y = k.layers.Activation("tanh")(x)
+    y = k.layers.AveragePooling2D(2)(y)
+    y = k.layers.MaxPooling2D(2)(y)
+    y = k.layers.Activation("sigmoid")(k.layers.GlobalAveragePooling2D()(y))
+    path = tmp_path / "mix16.tflite"
+    path.write_bytes(to_int16(k.Model(x, y)))
+    graph = read_graph(path.read_bytes())
+    assert {graph.tensor(t).dtype for t in graph.activation_ids} == {"INT16"}
+    result = build(path, "mps2_an386", tmp_path / "fw", run=True, selftest_only=True)
+    assert result.run is not None and result.run.passed, result.run.console if result.run else ""
+    assert _passed_all(result, graph)
