@@ -156,7 +156,8 @@ def describe(model: bytes) -> str:
 _PROBE = """
 import sys
 from tflite_micro.python.tflite_micro import runtime
-runtime.Interpreter.from_bytes(open(sys.argv[1], "rb").read())
+from mcugen.oracle import DEFAULT_ARENA  # the arena the oracle runs with: the default is too small for some models
+runtime.Interpreter.from_bytes(open(sys.argv[1], "rb").read(), arena_size=DEFAULT_ARENA)
 """
 
 

@@ -1,0 +1,51 @@
+"""ADD and SUB on 16x8 models (int16 activations): the SEANet single-op models (a real audio
+network) and Keras models, bit-exact with tflite-micro under both arena plans."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from mcugen.convert.tflite_reader import read_graph
+from tests.support.oracle import assert_exact, random_samples, tf, to_int16
+
+SEANET = ("add", "sub")
+# the SEANet models are listed when the module loads: the folder is beside the repository
+_FOLDER = __import__("pathlib").Path(__file__).resolve().parents[2] / ".." / "shared" / "models" / "breadth" / "seanet"
+SEANET_MODELS = sorted(p.name for kind in SEANET for p in _FOLDER.glob(f"{kind}[0-9]*.tflite"))
+
+
+def test_every_seanet_kind_has_models():
+    for kind in SEANET:
+        assert any(name.startswith(kind) for name in SEANET_MODELS), f"no SEANet {kind} model in {_FOLDER}"
+
+
+@pytest.mark.parametrize("name", SEANET_MODELS)
+def test_seanet_model_is_bit_exact(name, shared_models, tmp_path):
+    model = (shared_models / "breadth" / "seanet" / name).read_bytes()
+    graph = read_graph(model)
+    assert {graph.tensor(t).dtype for t in graph.inputs} == {"INT16"}
+    kernels = assert_exact(model, random_samples(model, 1, seed=len(name)), tmp_path)
+    assert kernels, name
+
+
+def _two_inputs(shape_a, shape_b, layer):
+    keras = tf().keras
+    a = keras.Input(shape_a, batch_size=1, name="in0")
+    b = keras.Input(shape_b, batch_size=1, name="in1")
+    return keras.Model([a, b], layer([a, b]))
+
+
+def _different_ranges(rng, shape):
+    # the two inputs get different scales, so both rescalings matter
+    return rng.uniform(-1.0, 1.0, shape) * (3.0 if shape[-1] == 4 else 0.7)
+
+
+@pytest.mark.parametrize("kind, shape_b", [("add", (3, 4)), ("sub", (3, 4)), ("sub", (3, 1))])
+def test_keras_add_sub_s16_is_bit_exact(kind, shape_b, tmp_path):
+    layers = tf().keras.layers
+    layer = layers.Add() if kind == "add" else layers.Subtract()
+    model = to_int16(_two_inputs((3, 4), shape_b, layer), calibration=_different_ranges)
+    graph = read_graph(model)
+    assert [op.kind for op in graph.ops if op.kind != "RESHAPE"] == [kind.upper()]
+    samples = random_samples(model, 2, seed=len(shape_b) + shape_b[0])
+    assert kind in assert_exact(model, samples, tmp_path)
