@@ -1,4 +1,4 @@
-"""ADD and SUB on 16x8 models (int16 activations): the SEANet single-op models (a real audio
+"""ADD, SUB and PAD on 16x8 models (int16 activations): the SEANet single-op models (a real audio
 network) and Keras models, bit-exact with tflite-micro under both arena plans."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from mcugen.convert.tflite_reader import read_graph
 from tests.support.oracle import assert_exact, random_samples, tf, to_int16
 
-SEANET = ("add", "sub")
+SEANET = ("add", "sub", "pad")
 # the SEANet models are listed when the module loads: the folder is beside the repository
 _FOLDER = __import__("pathlib").Path(__file__).resolve().parents[2] / ".." / "shared" / "models" / "breadth" / "seanet"
 SEANET_MODELS = sorted(p.name for kind in SEANET for p in _FOLDER.glob(f"{kind}[0-9]*.tflite"))
@@ -49,3 +49,13 @@ def test_keras_add_sub_s16_is_bit_exact(kind, shape_b, tmp_path):
     assert [op.kind for op in graph.ops if op.kind != "RESHAPE"] == [kind.upper()]
     samples = random_samples(model, 2, seed=len(shape_b) + shape_b[0])
     assert kind in assert_exact(model, samples, tmp_path)
+
+
+@pytest.mark.parametrize("padding", [((1, 2), (0, 3)), ((0, 0), (2, 1))])
+def test_keras_pad_s16_is_bit_exact(padding, tmp_path):
+    layers = tf().keras.layers
+    keras = tf().keras
+    model = to_int16(keras.Sequential([keras.Input((4, 3, 2), batch_size=1), layers.ZeroPadding2D(padding)]))
+    assert [op.kind for op in read_graph(model).ops] == ["PAD"]
+    samples = random_samples(model, 2, seed=sum(padding[0]))
+    assert assert_exact(model, samples, tmp_path) == {"pad"}
