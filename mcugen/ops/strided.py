@@ -31,9 +31,10 @@ def permuted(shape: tuple[int, ...], perm: tuple[int, ...]) -> Part:
 
 
 def check_data_io(graph: Graph, op: Op, n_inputs: tuple[int, ...], data: tuple[int, ...] = (0,),
-                  one_output: bool = True) -> str | None:
+                  one_output: bool = True, dtypes: tuple[str, ...] = ("INT8",)) -> str | None:
     """The op's operand counts, and its data tensors (inputs at positions `data`, every output)
-    int8: these kernels move bytes and never requantize, as TFLM's do not."""
+    int8 (or one of `dtypes`, all alike): these kernels move elements and never requantize, as
+    TFLM's do not."""
     if len(op.inputs) not in n_inputs:
         return f"{len(op.inputs)} inputs ({' or '.join(map(str, n_inputs))} expected)"
     if not op.outputs or (one_output and len(op.outputs) != 1):
@@ -42,8 +43,10 @@ def check_data_io(graph: Graph, op: Op, n_inputs: tuple[int, ...], data: tuple[i
         if tid < 0:
             return "missing input"
         t = graph.tensor(tid)
-        if t.dtype != "INT8":
-            return f"tensor {label(t)} is {t.dtype} (int8 only)"
+        if t.dtype not in dtypes:
+            return f"tensor {label(t)} is {t.dtype} ({' or '.join(d.lower() for d in dtypes)} only)"
+        if t.dtype != graph.tensor(op.outputs[0]).dtype:
+            return f"tensor {label(t)} is {t.dtype}, the output {graph.tensor(op.outputs[0]).dtype}"
     return None
 
 
@@ -82,6 +85,7 @@ def strided_call(graph: Graph, op: Op, data: int, parts: list[Part], view: bool 
         flat_strides += [0] * (rank - len(strides)) + list(strides)
     return KernelCall(
         op_index=op.index, kind=op.kind, kernel="strided_copy",
+        type_suffix="s16" if graph.tensor(data).dtype == "INT16" else "s8",  # element width
         params=(("num_outputs", len(parts)), ("rank", rank), ("dims", ConstRef("dims")),
                 ("strides", ConstRef("strides")), ("starts", ConstRef("starts"))),
         inputs=(data,), outputs=tuple(op.outputs),

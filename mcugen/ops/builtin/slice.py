@@ -85,7 +85,9 @@ def _strided_part(graph: Graph, op: Op) -> tuple[Part, tuple[int, ...]] | str:
 
 
 def check(graph: Graph, op: Op) -> str | None:
-    problem = check_data_io(graph, op, (3,) if op.kind == "SLICE" else (4,))
+    # STRIDED_SLICE also on int16 activations (16x8 models): strided_copy_s16
+    dtypes = ("INT8",) if op.kind == "SLICE" else ("INT8", "INT16")
+    problem = check_data_io(graph, op, (3,) if op.kind == "SLICE" else (4,), dtypes=dtypes)
     if problem:
         return problem
     inp, out = graph.tensor(op.inputs[0]), graph.tensor(op.outputs[0])
