@@ -1,4 +1,4 @@
-"""ADD, SUB, PAD and STRIDED_SLICE on 16x8 models (int16 activations): the SEANet single-op models (a real audio
+"""ADD, SUB, PAD, STRIDED_SLICE and LEAKY_RELU on 16x8 models (int16 activations): the SEANet single-op models (a real audio
 network) and Keras models, bit-exact with tflite-micro under both arena plans."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from mcugen.convert.tflite_reader import read_graph
 from mcugen.ops.builtin.slice import reads_prefix
 from tests.support.oracle import assert_exact, random_samples, tf, to_int16
 
-SEANET = ("add", "sub", "pad", "strided_slice")
+SEANET = ("add", "sub", "pad", "strided_slice", "leaky_relu")
 # the SEANet models are listed when the module loads: the folder is beside the repository
 _FOLDER = __import__("pathlib").Path(__file__).resolve().parents[2] / ".." / "shared" / "models" / "breadth" / "seanet"
 SEANET_MODELS = sorted(p.name for kind in SEANET for p in _FOLDER.glob(f"{kind}[0-9]*.tflite"))
@@ -69,3 +69,11 @@ def test_keras_strided_slice_s16_is_bit_exact(tmp_path):
     model = to_int16(keras.Model(x, x[:, 1:6:2, ::-2, 1:3]))
     assert [op.kind for op in read_graph(model).ops] == ["STRIDED_SLICE"]
     assert assert_exact(model, random_samples(model, 2, seed=3), tmp_path) == {"strided_copy"}
+
+
+@pytest.mark.parametrize("alpha", [0.2, 0.7])
+def test_keras_leaky_relu_s16_is_bit_exact(alpha, tmp_path):
+    keras = tf().keras
+    model = to_int16(keras.Sequential([keras.Input((5, 6), batch_size=1), keras.layers.LeakyReLU(alpha)]))
+    assert [op.kind for op in read_graph(model).ops] == ["LEAKY_RELU"]
+    assert assert_exact(model, random_samples(model, 2, seed=7), tmp_path) == {"leaky_relu"}
