@@ -21,8 +21,27 @@ DTYPES: Mapping[str, tuple[str, int]] = {
     "INT8": ("int8", 1),
     "BOOL": ("bool", 1),
     "UINT32": ("uint32", 4),
-    "INT4": ("int8", 1),  # unpacked size; packed int4 is rejected by the front end
+    "INT4": ("int8", 1),  # values unpack to int8; stored packed, two per byte (see Tensor.nbytes)
 }
+
+
+def unpack_int4(data: bytes, count: int) -> np.ndarray:
+    """TFLite's packed INT4 (two per byte, low nibble first, sign-extended) as `count` int8 values."""
+    raw = np.frombuffer(data, dtype=np.uint8)
+    vals = np.empty(raw.size * 2, dtype=np.int8)
+    vals[0::2] = ((raw & 0x0F).astype(np.int16) ^ 8) - 8
+    vals[1::2] = ((raw >> 4).astype(np.int16) ^ 8) - 8
+    vals = vals[:count]
+    vals.flags.writeable = False
+    return vals
+
+
+def pack_int4(values: np.ndarray) -> bytes:
+    """The inverse of unpack_int4: values in [-8, 7], two per byte, low nibble first."""
+    v = np.asarray(values, dtype=np.int16).reshape(-1) & 0x0F
+    if v.size % 2:
+        v = np.append(v, 0)
+    return ((v[1::2] << 4) | v[0::2]).astype(np.uint8).tobytes()
 
 
 @dataclass(frozen=True)
@@ -75,12 +94,17 @@ class Tensor:
 
     @property
     def nbytes(self) -> int:
+        if self.dtype == "INT4":  # packed two per byte, low nibble first (TFLite's INT4 layout)
+            return (self.num_elements + 1) // 2
         return self.num_elements * self.itemsize
 
     def array(self) -> np.ndarray:
         """Constant data as a read-only numpy array of the tensor's shape."""
         if self.data is None:
             raise ValueError(f"tensor {self.name!r} is not constant")
+        if self.dtype == "INT4":
+            arr = unpack_int4(self.data, self.num_elements)
+            return arr.reshape(self.shape) if self.shape else arr.reshape(())
         arr = np.frombuffer(self.data, dtype=DTYPES[self.dtype][0])
         return arr.reshape(self.shape) if self.shape else arr.reshape(())
 

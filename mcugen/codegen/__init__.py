@@ -21,7 +21,8 @@ from mcugen.ir import Graph
 from mcugen.ops.base import ConstRef, KernelCall, NullRef, ScratchRef, TensorRef
 
 CTYPES = {"INT8": "int8_t", "INT16": "int16_t", "INT32": "int32_t", "UINT8": "uint8_t",
-          "FLOAT32": "float", "BOOL": "uint8_t", "INT64": "int64_t", "UINT32": "uint32_t"}
+          "FLOAT32": "float", "BOOL": "uint8_t", "INT64": "int64_t", "UINT32": "uint32_t",
+          "INT4": "uint8_t"}  # INT4: packed bytes, two values each
 ARENA_ALIGN = 16
 WEIGHT_ALIGN = 16
 GENERATED = ("model.h", "model.c", "model_weights.c")
@@ -106,6 +107,8 @@ def _c_values(values: Any, ctype: str, per_line: int = 16) -> str:
 
 def _tensor_values(graph: Graph, tid: int) -> Any:
     t = graph.tensor(tid)
+    if t.dtype == "INT4":  # kept packed in flash: the kernels unpack
+        return list(t.data)
     return t.array().reshape(-1).tolist()
 
 
@@ -125,7 +128,7 @@ def generate_sources(graph: Graph, plan: ArenaPlan, calls: list[KernelCall], pre
     def weight(tid: int) -> str:
         t = graph.tensor(tid)
         if tid not in weights:
-            weights[tid] = {"symbol": f"{prefix}_w{tid}", "ctype": CTYPES[t.dtype], "count": t.num_elements,
+            weights[tid] = {"symbol": f"{prefix}_w{tid}", "ctype": CTYPES[t.dtype], "count": t.nbytes // t.itemsize,
                             "comment": t.name.replace("*/", "* /"),
                             "body": _c_values(_tensor_values(graph, tid), CTYPES[t.dtype])}
         return weights[tid]["symbol"]

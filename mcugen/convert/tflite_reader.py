@@ -104,6 +104,8 @@ def _to_graph(schema: Any, model: Any, buf: bytes, name: str) -> Graph:
                 data = buf[b.offset:b.offset + b.size]
             if data is not None:
                 expected = int(np.prod(shape, dtype=np.int64)) * DTYPES[dtype][1]
+                if dtype == "INT4":  # packed two per byte
+                    expected = (int(np.prod(shape, dtype=np.int64)) + 1) // 2
                 if len(data) != expected:
                     raise ModelLoadError(f"{name}: tensor {tid} ({t.name!r}) holds {len(data)} bytes, "
                                          f"its shape needs {expected}")

@@ -40,7 +40,8 @@ def specialise(graph: Graph, calls: list[KernelCall], variant: str) -> list[Kern
     rewrites = _RV32 if variant == "rv32" else _DSP
     out = []
     for call in calls:
-        rewrite = rewrites.get(call.kernel)
+        # only int8 kernels have variants (an _s4 / _s16 call keeps its portable kernel)
+        rewrite = rewrites.get(call.kernel) if call.type_suffix == "s8" else None
         fast = rewrite(graph, call) if rewrite is not None else None
         out.append(fast if fast is not None else call)
     return out

@@ -9,6 +9,7 @@ from mcugen.ir import Graph, Op
 from mcugen.ops import quant
 from mcugen.ops.base import ConstArray, ConstRef, KernelCall, NullRef, TensorRef
 from mcugen.ops.common import check_int8_io
+from mcugen.ops.int4 import as_s4, has_int4_filter
 
 KINDS = ("FULLY_CONNECTED",)
 
@@ -18,12 +19,14 @@ def check(graph: Graph, op: Op) -> str | None:
     if problem:
         return problem
     filt = graph.tensor(op.inputs[1])
-    if filt.dtype != "INT8" or not filt.is_constant or filt.quant is None or len(filt.shape) != 2:
-        return "weights must be a constant 2-D int8 tensor"
+    if filt.dtype not in ("INT8", "INT4") or not filt.is_constant or filt.quant is None or len(filt.shape) != 2:
+        return "weights must be a constant 2-D int8 or int4 tensor"
     if len(op.inputs) > 2 and op.inputs[2] >= 0:
         bias = graph.tensor(op.inputs[2])
         if bias.dtype != "INT32" or not bias.is_constant:
             return "bias must be a constant int32 tensor"
+    if filt.dtype == "INT4" and filt.quant.per_channel:
+        return "per-channel int4 weights (tflite-micro takes int4 dense weights per tensor only)"
     if filt.quant.per_channel and (filt.quant.axis != 0 or len(filt.quant.scales) != filt.shape[0]):
         return f"per-channel weights quantized along axis {filt.quant.axis} (expected 0)"
     if op.options.get("weights_format", "DEFAULT") != "DEFAULT":
@@ -34,6 +37,11 @@ def check(graph: Graph, op: Op) -> str | None:
 
 
 def lower(graph: Graph, op: Op) -> KernelCall:
+    call = _lower(graph, op)
+    return as_s4(call) if has_int4_filter(graph, op) else call
+
+
+def _lower(graph: Graph, op: Op) -> KernelCall:
     inp, filt, out = graph.tensor(op.inputs[0]), graph.tensor(op.inputs[1]), graph.tensor(op.outputs[0])
     output_depth, accum_depth = filt.shape
     per_channel = filt.quant.per_channel

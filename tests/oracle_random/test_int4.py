@@ -1,0 +1,47 @@
+"""INT4 weights (TFLite's packed INT4 filters): int8 models re-quantized to int4 weights by
+mcugen.convert.int4_weights, bit for bit against tflite-micro, weights packed in flash."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from mcugen.convert.int4_weights import to_int4_weights
+from mcugen.convert.tflite_reader import read_graph
+from mcugen.ir import pack_int4, unpack_int4
+from mcugen.ops import lower_graph
+from tests.support.oracle import assert_exact, keras_sequential, random_samples, tf, to_int8
+
+
+def test_pack_unpack_round_trip():
+    values = np.arange(-8, 8, dtype=np.int8)
+    for n in (1, 7, 16):
+        assert unpack_int4(pack_int4(values[:n]), n).tolist() == values[:n].tolist()
+    assert pack_int4(np.array([1, -1])) == bytes([0xF1])  # low nibble first
+
+
+def _dense(units: int, depth: int, per_channel: bool):
+    k = tf().keras
+    return to_int8(keras_sequential((depth,), k.layers.Dense(units, activation="relu")),
+                   per_channel=per_channel)
+
+
+@pytest.mark.parametrize("units,depth,per_channel", [(10, 33, True), (7, 16, False), (1, 5, True)],
+                         ids=["odd-depth", "per-tensor", "one-unit"])
+def test_fully_connected_int4_bit_exact(units, depth, per_channel, tmp_path):
+    model = to_int4_weights(_dense(units, depth, per_channel))
+    graph = read_graph(model)
+    assert any(t.dtype == "INT4" for t in graph.tensors)
+    assert [c.function for c in lower_graph(graph)] == ["mg_fully_connected_s4"]
+    assert_exact(model, random_samples(model, 8, seed=3), tmp_path)
+    # the DSP board keeps the portable packed kernel (no DSP int4 kernel yet): still exact
+    assert_exact(model, random_samples(model, 4, seed=4), tmp_path / "dsp", variant="dsp")
+
+
+def test_int4_weights_are_half_the_flash():
+    int8 = _dense(64, 128, True)
+    int4 = to_int4_weights(int8)
+    g8, g4 = read_graph(int8), read_graph(int4)
+    w8 = sum(t.nbytes for t in g8.tensors if t.is_constant and t.dtype == "INT8")
+    w4 = sum(t.nbytes for t in g4.tensors if t.is_constant and t.dtype == "INT4")
+    assert w4 == (w8 + 1) // 2
+    lower_graph(g4)  # supported
