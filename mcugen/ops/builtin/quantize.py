@@ -1,23 +1,52 @@
 """QUANTIZE to int8 from float32 (a float model's input) or from int8 (a requantization the
 converter inserts where two scales meet), TFLM's reference arithmetic (quantize_common.cc):
 float input: round(x / scale) with a float32 division, halves away from zero; int8 input:
-MultiplyByQuantizedMultiplier by input/output scale (the ratio in double)."""
+MultiplyByQuantizedMultiplier by input/output scale (the ratio in double). Between other integer
+types (int8, int16, int32: what 16x8 and mixed-precision models carry) the same requantization
+saturates to the output type (mg_requantize.h: requantize_s8, quantize_s16, quantize_s32)."""
 from __future__ import annotations
 
 from mcugen.ir import Graph, Op
 from mcugen.ops import quant
 from mcugen.ops.base import ConstArray, ConstRef, KernelCall, NullRef
-from mcugen.ops.common import check_conversion
+from mcugen.ops.common import check_conversion, label
 
 KINDS = ("QUANTIZE",)
 
 
+# integer requantizations tflite-micro runs (quantize_common.cc), output type -> input types
+INTEGER_PAIRS = {"INT8": ("INT16", "INT32"), "INT16": ("INT8", "INT16", "INT32"), "INT32": ("INT8", "INT16")}
+_BYTES = {"INT8": 1, "INT16": 2, "INT32": 4}
+
+
+def _integer_pair(graph: Graph, op: Op) -> bool:
+    if len(op.inputs) != 1 or len(op.outputs) != 1 or op.inputs[0] < 0:
+        return False
+    inp, out = graph.tensor(op.inputs[0]), graph.tensor(op.outputs[0])
+    return inp.dtype in INTEGER_PAIRS.get(out.dtype, ())
+
+
 def check(graph: Graph, op: Op) -> str | None:
+    if _integer_pair(graph, op):
+        for t in (graph.tensor(op.inputs[0]), graph.tensor(op.outputs[0])):
+            if t.quant is None or t.quant.per_channel:
+                return f"tensor {label(t)} must be per-tensor quantized"
+        return check_conversion(graph, op, inputs=("INT8", "INT16", "INT32"), outputs=("INT8", "INT16", "INT32"))
     return check_conversion(graph, op, inputs=("FLOAT32", "INT8"), outputs=("INT8",))
 
 
 def lower(graph: Graph, op: Op) -> KernelCall:
     inp, out = graph.tensor(op.inputs[0]), graph.tensor(op.outputs[0])
+    if _integer_pair(graph, op):
+        multiplier, shift = quant.quantize_multiplier(quant.f32(inp.quant.scale) / quant.f32(out.quant.scale))
+        kernel, suffix = ("requantize", "s8") if out.dtype == "INT8" else ("quantize", "s" + str(8 * _BYTES[out.dtype]))
+        return KernelCall(
+            op_index=op.index, kind=op.kind, kernel=kernel, type_suffix=suffix,
+            params=(("size", out.num_elements), ("input_bytes", _BYTES[inp.dtype]),
+                    ("input_zero_point", inp.quant.zero_point), ("output_zero_point", out.quant.zero_point),
+                    ("multiplier", multiplier), ("shift", shift)),
+            inputs=(inp.id,), outputs=(out.id,),
+        )
     from_float = inp.dtype == "FLOAT32"
     if from_float:
         multiplier, shift, in_zp = 0, 0, 0

@@ -1,11 +1,12 @@
 """RESHAPE, SQUEEZE, EXPAND_DIMS: views. No code when the plan aliases output and input,
-else a byte copy (the `copy` kernel)."""
+else a copy (the `copy` kernel, by element type: int8, or int16 in 16x8 models)."""
 from __future__ import annotations
 
 from mcugen.ir import Graph, Op
 from mcugen.ops.base import KernelCall
 
 KINDS = ("RESHAPE", "SQUEEZE", "EXPAND_DIMS")
+COPY_SUFFIX = {"INT8": "s8", "INT16": "s16"}  # the copy kernel when the plan cannot alias
 
 
 def check(graph: Graph, op: Op) -> str | None:
@@ -25,4 +26,4 @@ def lower(graph: Graph, op: Op) -> KernelCall:
     src, dst = graph.tensor(op.inputs[0]), graph.tensor(op.outputs[0])
     return KernelCall(op_index=op.index, kind=op.kind, kernel="copy",
                       params=(("bytes", dst.nbytes),), inputs=(src.id,), outputs=(dst.id,),
-                      view=True)
+                      view=True, type_suffix=COPY_SUFFIX.get(src.dtype, "s8"))
