@@ -112,8 +112,11 @@ def _tflm_accepts(model: bytes, workdir: Path) -> bool:
 
     path = workdir / "probe.tflite"
     path.write_bytes(model)
+    from mcugen.oracle import DEFAULT_ARENA
+
+    # the oracle's arena: the runtime's default one is too small for some models (SEANet add1)
     probe = ("import sys\nfrom tflite_micro.python.tflite_micro import runtime\n"
-             "runtime.Interpreter.from_bytes(open(sys.argv[1], 'rb').read())\n")
+             f"runtime.Interpreter.from_bytes(open(sys.argv[1], 'rb').read(), arena_size={DEFAULT_ARENA})\n")
     return subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True).returncode == 0
 
 
