@@ -30,13 +30,13 @@ def check_int8_io(graph: Graph, op: Op, n_inputs: tuple[int, ...] = (1,), n_outp
     return None
 
 
-def check_spatial_weights(graph: Graph, op: Op) -> str | None:
+def check_spatial_weights(graph: Graph, op: Op, int4: bool = False) -> str | None:
     """CONV_2D / DEPTHWISE_CONV_2D: 4-D tensors, constant int8 filter, int32 bias, known options."""
     inp, out = graph.tensor(op.inputs[0]), graph.tensor(op.outputs[0])
     if len(inp.shape) != 4 or len(out.shape) != 4:
         return "input and output must be 4-D (NHWC)"
     filt = graph.tensor(op.inputs[1]) if op.inputs[1] >= 0 else None
-    if filt is None or filt.dtype != "INT8" or not filt.is_constant or filt.quant is None or len(filt.shape) != 4:
+    if filt is None or filt.dtype not in (("INT8", "INT4") if int4 else ("INT8",)) or not filt.is_constant or filt.quant is None or len(filt.shape) != 4:
         return "weights must be a constant 4-D int8 tensor"
     if len(op.inputs) > 2 and op.inputs[2] >= 0:
         bias = graph.tensor(op.inputs[2])

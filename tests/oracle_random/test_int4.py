@@ -45,3 +45,24 @@ def test_int4_weights_are_half_the_flash():
     w4 = sum(t.nbytes for t in g4.tensors if t.is_constant and t.dtype == "INT4")
     assert w4 == (w8 + 1) // 2
     lower_graph(g4)  # supported
+
+
+@pytest.mark.parametrize("filters,kernel,strides,padding,in_c", [
+    (6, 3, 1, "same", 3), (5, 1, 1, "valid", 4), (4, 3, 2, "valid", 5)], ids=["3x3-same", "1x1", "strided"])
+def test_conv_2d_int4_bit_exact(filters, kernel, strides, padding, in_c, tmp_path):
+    k = tf().keras
+    int8 = to_int8(keras_sequential((7, 6, in_c), k.layers.Conv2D(filters, kernel, strides, padding,
+                                                                     activation="relu")))
+    model = to_int4_weights(int8)
+    graph = read_graph(model)
+    assert [c.function for c in lower_graph(graph)] == ["mg_conv_2d_s4"]
+    assert_exact(model, random_samples(model, 6, seed=5), tmp_path)
+    assert_exact(model, random_samples(model, 3, seed=6), tmp_path / "dsp", variant="dsp")
+
+
+def test_depthwise_int4_is_refused_until_it_has_a_kernel():
+    from mcugen.ops import unsupported_reason
+    k = tf().keras
+    model = to_int4_weights(to_int8(keras_sequential((5, 5, 4), k.layers.DepthwiseConv2D(3))))
+    graph = read_graph(model)
+    assert "int8" in unsupported_reason(graph, graph.ops[0])

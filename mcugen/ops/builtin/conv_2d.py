@@ -5,14 +5,15 @@ from __future__ import annotations
 import numpy as np
 
 from mcugen.ir import Graph, Op
-from mcugen.ops.base import ConstArray, KernelCall
-from mcugen.ops.common import bias_or_zeros, check_int8_io, check_spatial_weights, spatial_params
+from mcugen.ops import quant
+from mcugen.ops.base import ConstArray, ConstRef, KernelCall
+from mcugen.ops.common import bias_or_zeros, check_int8_io, check_spatial_weights, label, spatial_params
 
 KINDS = ("CONV_2D",)
 
 
 def check(graph: Graph, op: Op) -> str | None:
-    return check_int8_io(graph, op, n_inputs=(2, 3)) or check_spatial_weights(graph, op)
+    return check_int8_io(graph, op, n_inputs=(2, 3)) or check_spatial_weights(graph, op, int4=True)
 
 
 def folded_bias(bias: np.ndarray, filt: np.ndarray, input_offset: int) -> tuple[int, ...]:
@@ -47,6 +48,12 @@ def lower_spatial(graph: Graph, op: Op, kernel: str, channel_axis: int, extra: t
 
 
 def lower(graph: Graph, op: Op) -> KernelCall:
+    from mcugen.ops.int4 import as_s4, has_int4_filter  # INT4 filters: the packed conv_2d_s4 kernel
+    call = _lower(graph, op)
+    return as_s4(call) if has_int4_filter(graph, op) else call
+
+
+def _lower(graph: Graph, op: Op) -> KernelCall:
     in_c, (_, _, out_w, out_c) = graph.tensor(op.inputs[0]).shape[3], graph.tensor(op.outputs[0]).shape
     _, fh, fw, fic = graph.tensor(op.inputs[1]).shape
     return lower_spatial(graph, op, "conv_2d", 0, (("filter_in_c", fic),),
