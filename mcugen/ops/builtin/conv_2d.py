@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from mcugen.ir import Graph, Op
-from mcugen.ops import quant
-from mcugen.ops.base import ConstArray, ConstRef, KernelCall
-from mcugen.ops.common import bias_or_zeros, check_int8_io, check_spatial_weights, label, spatial_params
+from mcugen.ops.base import ConstArray, KernelCall
+from mcugen.ops.common import bias_or_zeros, check_int8_io, check_spatial_weights, spatial_params
 
 KINDS = ("CONV_2D",)
 
