@@ -27,6 +27,10 @@ def to_int4_weights(model: bytes) -> bytes:
     names = {v: k for k, v in vars(schema.BuiltinOperator).items() if not k.startswith("_")}
     buffers = list(m.buffers or [])
     done: set[int] = set()
+    users: dict[int, int] = {}  # buffer -> tensors reading it (a buffer of one is rewritten in place)
+    for sg in m.subgraphs or []:
+        for t in sg.tensors or []:
+            users[t.buffer] = users.get(t.buffer, 0) + 1
     for sg in m.subgraphs or []:
         for o in sg.operators or []:
             code = m.operatorCodes[o.opcodeIndex]
@@ -53,10 +57,7 @@ def to_int4_weights(model: bytes) -> bytes:
                 peak = np.full(channels, peak.max())
             new = np.where(peak > 0, peak / 7.0, old_c).astype(np.float32)
             q4 = np.clip(np.round(real / new.astype(np.float64).reshape(bshape)), -7, 7).astype(np.int8)
-            buf = schema.BufferT()
-            buf.data = list(pack_int4(q4))
-            buffers.append(buf)
-            filt.buffer = len(buffers) - 1
+            _store(filt, buffers, users, pack_int4(q4))
             filt.type = schema.TensorType.INT4
             kept = 1 if kind == "FULLY_CONNECTED" else channels
             filt.quantization.scale = [float(s) for s in new[:kept]]
@@ -64,14 +65,29 @@ def to_int4_weights(model: bytes) -> bytes:
             filt.quantization.quantizedDimension = axis
             done.add(o.inputs[1])
             if len(o.inputs) > 2 and o.inputs[2] >= 0:
-                _rescale_bias(sg.tensors[o.inputs[2]], buffers, old_c, new.astype(np.float64), kept)
+                _rescale_bias(sg.tensors[o.inputs[2]], buffers, users, old_c, new.astype(np.float64), kept)
     m.buffers = buffers
     builder = flatbuffers.Builder(len(model) + 1024)
     builder.Finish(m.Pack(builder), file_identifier=b"TFL3")
     return bytes(builder.Output())
 
 
-def _rescale_bias(bias, buffers, old: np.ndarray, new: np.ndarray, kept: int) -> None:
+def _store(tensor, buffers, users: dict[int, int], data: bytes) -> None:
+    """`data` as `tensor`'s buffer: in place when only it reads the buffer, else a new one."""
+    from ai_edge_litert import schema_py_generated as schema
+
+    if users.get(tensor.buffer, 0) == 1:
+        buffers[tensor.buffer].data = list(data)
+        return
+    users[tensor.buffer] -= 1
+    buf = schema.BufferT()
+    buf.data = list(data)
+    buffers.append(buf)
+    tensor.buffer = len(buffers) - 1
+    users[tensor.buffer] = 1
+
+
+def _rescale_bias(bias, buffers, users, old: np.ndarray, new: np.ndarray, kept: int) -> None:
     """int32 bias quantized with input_scale * old filter scale -> with input_scale * new."""
     from ai_edge_litert import schema_py_generated as schema
 
@@ -80,10 +96,7 @@ def _rescale_bias(bias, buffers, old: np.ndarray, new: np.ndarray, kept: int) ->
         return
     b = np.asarray(data, dtype=np.uint8).view(np.int32).astype(np.float64)
     scaled = np.clip(np.round(b * old / new), -2**31, 2**31 - 1).astype(np.int32)
-    buf = schema.BufferT()
-    buf.data = list(scaled.view(np.uint8))
-    buffers.append(buf)
-    bias.buffer = len(buffers) - 1
+    _store(bias, buffers, users, scaled.tobytes())
     if bias.quantization is not None and bias.quantization.scale is not None:
         in_scale = float(bias.quantization.scale[0]) / float(old[0])
         bias.quantization.scale = [in_scale * float(s) for s in new[:kept]]

@@ -45,6 +45,8 @@ def test_int4_weights_are_half_the_flash():
     w4 = sum(t.nbytes for t in g4.tensors if t.is_constant and t.dtype == "INT4")
     assert w4 == (w8 + 1) // 2
     lower_graph(g4)  # supported
+    generated8, generated4 = _weight_bytes(int8), _weight_bytes(int4)  # weights + bias + multipliers
+    assert generated4 < 0.6 * generated8, (generated8, generated4)
 
 
 @pytest.mark.parametrize("filters,kernel,strides,padding,in_c", [
@@ -66,3 +68,19 @@ def test_depthwise_int4_is_refused_until_it_has_a_kernel():
     model = to_int4_weights(to_int8(keras_sequential((5, 5, 4), k.layers.DepthwiseConv2D(3))))
     graph = read_graph(model)
     assert "int8" in unsupported_reason(graph, graph.ops[0])
+
+
+def _weight_bytes(model: bytes) -> int:
+    from mcugen import pipeline
+    return pipeline.generate(read_graph(model)).sources.weight_bytes
+
+
+@pytest.mark.slow
+def test_ad_model_in_int4_is_bit_exact_in_about_half_the_flash(shared_models, tmp_path):
+    """MLPerf Tiny AD (dense layers only): generated weights 270,930 -> 138,834 bytes."""
+    int8 = (shared_models / "ad" / "ad01_int8.tflite").read_bytes()
+    int4 = to_int4_weights(int8)
+    w8, w4 = _weight_bytes(int8), _weight_bytes(int4)
+    assert 0.45 < w4 / w8 < 0.55, (w8, w4)
+    assert len(int4) < 0.55 * len(int8)  # the int8 buffers are replaced, not kept beside
+    assert_exact(int4, random_samples(int4, 6, seed=2), tmp_path)
