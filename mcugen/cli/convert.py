@@ -47,9 +47,11 @@ def show_quantization(reporter, rep) -> None:  # noqa: ANN001 - Reporter, QuantR
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Where to write the int8 model (a file, or a directory for MODEL_int8.tflite in it) "
                    "[default: ./MODEL_int8.tflite].")
+@click.option("--weights", type=click.Choice(["int8", "int4"]), default="int8", show_default=True,
+              help="int4: CONV_2D and FULLY_CONNECTED weights re-quantized to packed INT4 (half the flash).")
 @click.pass_obj
 def command(state, model: Path, calibration: Path | None, validation: Path | None,  # noqa: ANN001
-            output: Path | None) -> None:
+            output: Path | None, weights: str = "int8") -> None:
     """Convert MODEL to a full-integer int8 .tflite with int8 input and output.
 
     MODEL is a Keras file (.h5 from Keras 2 or 3, .keras), a SavedModel directory, or an int8
@@ -74,6 +76,16 @@ def command(state, model: Path, calibration: Path | None, validation: Path | Non
     total = stage_count(model) + 1
     result = convert_model(model, calibration, validation, reporter=reporter, steps=(1, total))
     show_report(reporter, result)
+    if weights == "int4":
+        from dataclasses import replace
+
+        from mcugen.convert.int4_weights import to_int4_weights
+        from mcugen.convert.tflite_reader import read_graph
+        packed = to_int4_weights(result.tflite)
+        result = replace(result, tflite=packed, graph=read_graph(packed))
+        if result.report is not None:
+            reporter.warn("--weights int4: the accuracy above is the int8 model's; the int4 model's is "
+                          "not measured yet")
     try:
         atomic_write(target, result.tflite)
     except OSError as exc:

@@ -84,3 +84,12 @@ def test_ad_model_in_int4_is_bit_exact_in_about_half_the_flash(shared_models, tm
     assert 0.45 < w4 / w8 < 0.55, (w8, w4)
     assert len(int4) < 0.55 * len(int8)  # the int8 buffers are replaced, not kept beside
     assert_exact(int4, random_samples(int4, 6, seed=2), tmp_path)
+
+
+def test_convert_cli_writes_int4_weights(shared_models, tmp_path):
+    from mcugen.cli import main
+    out = tmp_path / "ad_int4.tflite"
+    assert main(["-q", "convert", str(shared_models / "ad" / "ad01_int8.tflite"), "--weights", "int4",
+                 "-o", str(out)]) == 0
+    graph = read_graph(out.read_bytes())
+    assert sum(t.dtype == "INT4" for t in graph.tensors) == 10
