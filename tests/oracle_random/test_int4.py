@@ -62,12 +62,17 @@ def test_conv_2d_int4_bit_exact(filters, kernel, strides, padding, in_c, tmp_pat
     assert_exact(model, random_samples(model, 3, seed=6), tmp_path / "dsp", variant="dsp")
 
 
-def test_depthwise_int4_is_refused_until_it_has_a_kernel():
-    from mcugen.ops import unsupported_reason
+@pytest.mark.parametrize("multiplier,kernel,strides,padding", [(1, 3, 1, "same"), (2, 3, 2, "valid")],
+                         ids=["3x3-same", "multiplier-2-strided"])
+def test_depthwise_conv_2d_int4_bit_exact(multiplier, kernel, strides, padding, tmp_path):
     k = tf().keras
-    model = to_int4_weights(to_int8(keras_sequential((5, 5, 4), k.layers.DepthwiseConv2D(3))))
+    int8 = to_int8(keras_sequential((6, 7, 5), k.layers.DepthwiseConv2D(
+        kernel, strides, padding, depth_multiplier=multiplier, activation="relu")))
+    model = to_int4_weights(int8)
     graph = read_graph(model)
-    assert "int8" in unsupported_reason(graph, graph.ops[0])
+    assert [c.function for c in lower_graph(graph)] == ["mg_depthwise_conv_2d_s4"]
+    assert_exact(model, random_samples(model, 6, seed=7), tmp_path)
+    assert_exact(model, random_samples(model, 3, seed=8), tmp_path / "dsp", variant="dsp")
 
 
 def _weight_bytes(model: bytes) -> int:

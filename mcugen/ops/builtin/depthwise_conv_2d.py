@@ -11,7 +11,7 @@ KINDS = ("DEPTHWISE_CONV_2D",)
 
 
 def check(graph: Graph, op: Op) -> str | None:
-    problem = check_int8_io(graph, op, n_inputs=(2, 3)) or check_spatial_weights(graph, op)
+    problem = check_int8_io(graph, op, n_inputs=(2, 3)) or check_spatial_weights(graph, op, int4=True)
     if problem:
         return problem
     inp, filt, out = graph.tensor(op.inputs[0]), graph.tensor(op.inputs[1]), graph.tensor(op.outputs[0])
@@ -21,6 +21,12 @@ def check(graph: Graph, op: Op) -> str | None:
 
 
 def lower(graph: Graph, op: Op) -> KernelCall:
+    from mcugen.ops.int4 import as_s4, has_int4_filter  # INT4 filters: the packed depthwise_conv_2d_s4
+    call = _lower(graph, op)
+    return as_s4(call) if has_int4_filter(graph, op) else call
+
+
+def _lower(graph: Graph, op: Op) -> KernelCall:
     """Like CONV_2D (lower_spatial): the output channels are the filter's last axis; scratch is one
     output row."""
     in_c, (_, _, out_w, out_c) = graph.tensor(op.inputs[0]).shape[3], graph.tensor(op.outputs[0]).shape
