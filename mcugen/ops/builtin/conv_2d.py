@@ -1,10 +1,11 @@
-"""CONV_2D: int8 NHWC, per-channel (or per-tensor) int8 weights, SAME/VALID, strides, dilation,
+"""CONV_2D: int8 NHWC (int16 for 16x8 models: mcugen/ops/conv_s16.py), per-channel (or per-tensor) int8 weights, SAME/VALID, strides, dilation,
 groups, fused activation. Streams output rows through scratch (overlap contract)."""
 from __future__ import annotations
 
 import numpy as np
 
 from mcugen.ir import Graph, Op
+from mcugen.ops import conv_s16
 from mcugen.ops.base import ConstArray, KernelCall
 from mcugen.ops.common import bias_or_zeros, check_int8_io, check_spatial_weights, spatial_params
 
@@ -12,6 +13,8 @@ KINDS = ("CONV_2D",)
 
 
 def check(graph: Graph, op: Op) -> str | None:
+    if conv_s16.is_int16(graph, op):  # 16x8 models: mcugen/ops/conv_s16.py
+        return conv_s16.check(graph, op)
     return check_int8_io(graph, op, n_inputs=(2, 3)) or check_spatial_weights(graph, op, int4=True)
 
 
@@ -47,6 +50,8 @@ def lower_spatial(graph: Graph, op: Op, kernel: str, channel_axis: int, extra: t
 
 
 def lower(graph: Graph, op: Op) -> KernelCall:
+    if conv_s16.is_int16(graph, op):
+        return conv_s16.lower(graph, op)
     from mcugen.ops.int4 import as_s4, has_int4_filter  # INT4 filters: the packed conv_2d_s4 kernel
     call = _lower(graph, op)
     return as_s4(call) if has_int4_filter(graph, op) else call

@@ -25,9 +25,12 @@ def check(graph: Graph, op: Op) -> str | None:
         return f"{len(op.inputs)} inputs (output shape, weights, input[, bias])"
     shape, filt, inp = (graph.tensor(t) for t in op.inputs[:3])
     out = graph.tensor(op.outputs[0])
+    wide = inp.dtype == "INT16"  # 16x8 models: int16 activations, int64 (or int16) bias
     for t in (inp, out):
-        if t.dtype != "INT8" or t.quant is None or t.quant.per_channel:
-            return f"tensor {label(t)} must be per-tensor int8 (is {t.dtype})"
+        if t.dtype != ("INT16" if wide else "INT8") or t.quant is None or t.quant.per_channel:
+            return f"tensor {label(t)} must be per-tensor {'int16' if wide else 'int8'} (is {t.dtype})"
+        if wide and t.quant.zero_point != 0:
+            return f"tensor {label(t)} has zero point {t.quant.zero_point} (int16 TRANSPOSE_CONV needs 0)"
     if filt.dtype != "INT8" or not filt.is_constant or filt.quant is None:
         return "weights must be constant int8"
     if any(z != 0 for z in filt.quant.zero_points):
@@ -36,12 +39,17 @@ def check(graph: Graph, op: Op) -> str | None:
         return "input, weights and output must be 4-D"
     if filt.shape[3] != inp.shape[3] or filt.shape[0] != out.shape[3] or inp.shape[0] != out.shape[0]:
         return "shapes of input, weights and output do not match"
-    if not shape.is_constant or tuple(int(v) for v in shape.array().reshape(-1)) != tuple(out.shape):
-        return "the output-shape input must be a constant equal to the output's shape"
+    if shape.is_constant and tuple(int(v) for v in shape.array().reshape(-1)) != tuple(out.shape):
+        return "the output-shape input must equal the output's shape"
+    if not shape.is_constant and (shape.dtype != "INT32" or shape.num_elements != 4):
+        return "the output-shape input must be 4 int32 values"
+    # a non-constant output-shape input (a model input in the SEANet models) is never read:
+    # tflite-micro, like this kernel, takes the output tensor's static shape
     if _has_bias(op):
         bias = graph.tensor(op.inputs[3])
-        if bias.dtype != "INT32" or not bias.is_constant or bias.num_elements != out.shape[3]:
-            return "bias must be a constant int32 vector of output channels"
+        want = ("INT64", "INT16") if wide else ("INT32",)
+        if bias.dtype not in want or not bias.is_constant or bias.num_elements != out.shape[3]:
+            return f"bias must be a constant {' or '.join(w.lower() for w in want)} vector of output channels"
     if len(filt.quant.scales) not in (1, out.shape[3]):
         return "weight scales must be per tensor or per output channel"
     if quant.fused_activation(op) not in ("NONE",):
@@ -58,7 +66,31 @@ def padding(op: Op, out_h: int, out_w: int, fh: int, fw: int) -> tuple[int, int]
     return quant.pad_before(pad_kind, out_h, fh, sh, 1, tmp_h), quant.pad_before(pad_kind, out_w, fw, sw, 1, tmp_w)
 
 
+def _lower_int16(graph: Graph, op: Op) -> KernelCall:
+    """The int16 kernel: TFLM's int64 sum and requantization; an int16 bias widened to int64."""
+    filt, inp, out = graph.tensor(op.inputs[1]), graph.tensor(op.inputs[2]), graph.tensor(op.outputs[0])
+    batches, out_h, out_w, out_c = out.shape
+    _, fh, fw, in_c = filt.shape
+    pad_h, pad_w = padding(op, out_h, out_w, fh, fw)
+    mults, shifts = quant.conv_multipliers(inp.quant.scale, filt.quant.scales, out.quant.scale, out_c)
+    consts = [ConstArray("multipliers", "int32_t", tuple(mults)), ConstArray("shifts", "int32_t", tuple(shifts))]
+    if _has_bias(op):
+        consts.append(ConstArray("bias", "int64_t", tuple(int(v) for v in graph.tensor(op.inputs[3]).array().reshape(-1))))
+    return KernelCall(
+        op_index=op.index, kind=op.kind, kernel="transpose_conv", type_suffix="s16",
+        params=(("batches", batches), ("in_h", inp.shape[1]), ("in_w", inp.shape[2]), ("in_c", in_c),
+                ("out_h", out_h), ("out_w", out_w), ("out_c", out_c), ("filter_h", fh), ("filter_w", fw),
+                ("stride_h", int(op.options["stride_h"])), ("stride_w", int(op.options["stride_w"])),
+                ("pad_h", pad_h), ("pad_w", pad_w), ("filter", TensorRef(filt.id)),
+                ("bias", ConstRef("bias") if _has_bias(op) else NullRef()),
+                ("multipliers", ConstRef("multipliers")), ("shifts", ConstRef("shifts"))),
+        inputs=(inp.id,), outputs=(out.id,), consts=tuple(consts),
+    )
+
+
 def lower(graph: Graph, op: Op) -> KernelCall:
+    if graph.tensor(op.inputs[2]).dtype == "INT16":
+        return _lower_int16(graph, op)
     filt, inp, out = graph.tensor(op.inputs[1]), graph.tensor(op.inputs[2]), graph.tensor(op.outputs[0])
     batches, out_h, out_w, out_c = out.shape
     _, fh, fw, in_c = filt.shape
