@@ -137,10 +137,18 @@ def test_pad_needs_constant_non_negative_paddings():
     assert "negative" in _reason(g)
 
 
-def test_quantize_takes_float_or_int8_only():
-    g = _graph([_t(0, (1, 4), dtype="INT16"), _t(1, (1, 4))], "QUANTIZE", (0,), (1,))
-    assert "INT16" in _reason(g)
+def test_quantize_takes_float_to_int8_and_integer_requantizations_only():
     assert _reason(_graph([_t(0, (1, 4), dtype="FLOAT32"), _t(1, (1, 4))], "QUANTIZE", (0,), (1,))) is None
+    from dataclasses import replace
+
+    from mcugen.ir import Quant
+    int16 = replace(_t(0, (1, 4), dtype="INT16"), quant=Quant((0.001,), (0,)))
+    assert _reason(_graph([int16, _t(1, (1, 4))], "QUANTIZE", (0,), (1,))) is None
+    assert "quantized" in _reason(_graph([_t(0, (1, 4), dtype="INT16"), _t(1, (1, 4))], "QUANTIZE", (0,), (1,)))
+    g = _graph([_t(0, (1, 4), dtype="FLOAT32"), _t(1, (1, 4), dtype="INT16")], "QUANTIZE", (0,), (1,))
+    assert "INT16" in _reason(g)  # float -> int16 has no kernel yet
+    g = _graph([_t(0, (1, 4), dtype="UINT8"), _t(1, (1, 4))], "QUANTIZE", (0,), (1,))
+    assert "UINT8" in _reason(g)
 
 
 def test_hard_swish_refuses_an_output_finer_than_tflm_allows():
