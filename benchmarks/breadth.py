@@ -45,15 +45,17 @@ TFLM_BUILTINS = (
 
 
 def ops_table() -> str:
-    """Markdown: every TFLite Micro builtin, whether mcugen generates int8 code for it, and how
+    """Markdown: every TFLite Micro builtin, whether mcugen generates int8 code for it (and int16
+    code, for 16x8 models: the op module's INT16_KINDS), and how
     (the first sentence of its op module), or what rewrites it away (canonicalisation)."""
     from mcugen.ops import REGISTRY
 
-    lines = ["| op | mcugen int8 | how (the op module's own summary) |", "|---|---|---|"]
+    lines = ["| op | mcugen int8 | int16 (16x8) | how (the op module's own summary) |", "|---|---|---|---|"]
     for kind in sorted(set(TFLM_BUILTINS) | set(REGISTRY)):
         module = REGISTRY.get(kind)
         summary = " ".join((module.__doc__ or "").split("\n\n")[0].split()) if module else ""
-        lines.append(f"| {kind} | {'yes' if module else 'no'} | {summary.replace('|', '/')} |")
+        int16 = "yes" if kind in getattr(module, "INT16_KINDS", ()) else "no"
+        lines.append(f"| {kind} | {'yes' if module else 'no'} | {int16} | {summary.replace('|', '/')} |")
     return "\n".join(lines) + "\n"
 
 

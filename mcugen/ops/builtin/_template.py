@@ -11,6 +11,7 @@ from mcugen.ops.base import KernelCall
 from mcugen.ops.elementwise import INT8_VALUES, check_unary, clamp8, table_call
 
 KINDS = ("MY_ABS",)  # the TFLite builtin names this module lowers
+INT16_KINDS = ()  # those it also lowers on int16 activations (16x8 models; `_s16` kernels)
 
 
 def check(graph: Graph, op: Op) -> str | None:

@@ -23,6 +23,7 @@ from mcugen.ops.elementwise import binary_call, broadcast_params, check_binary
 from mcugen.ops.shapes import MAX_DIMS, broadcast_shape
 
 KINDS = ("ADD", "SUB")
+INT16_KINDS = KINDS  # also on int16 activations (16x8 models)
 LEFT_SHIFT = 20  # TFLM's headroom for int8 ADD and SUB
 LEFT_SHIFT_S16 = 15  # and for int16
 REAL: dict[str, Callable[[float], float]] = {"ADD": float, "SUB": np.float32}

@@ -9,6 +9,7 @@ from mcugen.ops.base import ConstArray, ConstRef, KernelCall
 from mcugen.ops.common import check_int8_io, label
 
 KINDS = ("CONCATENATION",)
+INT16_KINDS = KINDS  # also on int16 activations (16x8 models)
 MAX_INPUTS = 10  # TFLM's kMaxInputNum
 
 

@@ -10,6 +10,7 @@ from mcugen.ops.base import ConstArray, KernelCall
 from mcugen.ops.common import bias_or_zeros, check_int8_io, check_spatial_weights, spatial_params
 
 KINDS = ("CONV_2D",)
+INT16_KINDS = KINDS  # also on int16 activations (16x8 models)
 
 
 def check(graph: Graph, op: Op) -> str | None:

@@ -9,6 +9,7 @@ from mcugen.ops.base import ConstArray, ConstRef, KernelCall
 from mcugen.ops.common import check_conversion
 
 KINDS = ("DEQUANTIZE",)
+INT16_KINDS = KINDS  # also on int16 activations (16x8 models)
 
 
 def check(graph: Graph, op: Op) -> str | None:

@@ -17,6 +17,7 @@ from mcugen.ops.elementwise import INT8_VALUES, check_unary, clamp8, requantized
 from mcugen.ops.quant import f32, quantize_multiplier
 
 KINDS = ("LEAKY_RELU",)
+INT16_KINDS = KINDS  # also on int16 activations (16x8 models)
 
 
 def leaky_relu_table(input_scale: float, input_zero_point: int, output_scale: float,

@@ -17,6 +17,7 @@ from mcugen.ops.elementwise import INT8_VALUES, check_unary, clamp8, table_call
 from mcugen.ops.quant import f32, tflite_round
 
 KINDS = ("LOGISTIC",)
+INT16_KINDS = KINDS  # also on int16 activations (16x8 models)
 INPUT_INTEGER_BITS = 4
 
 

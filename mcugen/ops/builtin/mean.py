@@ -13,6 +13,7 @@ from mcugen.ops.common import check_int8_io, label
 from mcugen.ops.shapes import MAX_DIMS, collapse, row_major_strides
 
 KINDS = ("MEAN",)
+INT16_KINDS = KINDS  # also on int16 activations (16x8 models)
 
 
 def resolve_axes(axes: list[int], rank: int) -> list[int] | None:

@@ -10,6 +10,7 @@ from mcugen.ops.elementwise import binary_call, broadcast_params, check_binary
 from mcugen.ops.shapes import MAX_DIMS, broadcast_shape
 
 KINDS = ("MUL",)
+INT16_KINDS = KINDS  # also on int16 activations (16x8 models)
 
 
 def _is_int16(graph: Graph, op: Op) -> bool:

@@ -12,6 +12,7 @@ from mcugen.ops.common import check_int8_io, label
 from mcugen.ops.shapes import MAX_DIMS, row_major_strides
 
 KINDS = ("PAD", "PADV2")
+INT16_KINDS = KINDS  # also on int16 activations (16x8 models)
 
 
 def _paddings(graph: Graph, op: Op) -> list[tuple[int, int]] | None:

@@ -9,6 +9,7 @@ from mcugen.ops.base import KernelCall, ScratchRef
 from mcugen.ops.common import check_int8_io, label
 
 KINDS = ("AVERAGE_POOL_2D", "MAX_POOL_2D")
+INT16_KINDS = KINDS  # also on int16 activations (16x8 models)
 
 
 def check(graph: Graph, op: Op) -> str | None:

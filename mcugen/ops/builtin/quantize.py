@@ -12,6 +12,7 @@ from mcugen.ops.base import ConstArray, ConstRef, KernelCall, NullRef
 from mcugen.ops.common import check_conversion, label
 
 KINDS = ("QUANTIZE",)
+INT16_KINDS = KINDS  # also on int16 activations (16x8 models)
 
 
 # integer requantizations tflite-micro runs (quantize_common.cc), output type -> input types

@@ -6,6 +6,7 @@ from mcugen.ir import Graph, Op
 from mcugen.ops.base import KernelCall
 
 KINDS = ("RESHAPE", "SQUEEZE", "EXPAND_DIMS")
+INT16_KINDS = KINDS  # also on int16 activations (16x8 models)
 COPY_SUFFIX = {"INT8": "s8", "INT16": "s16"}  # the copy kernel when the plan cannot alias
 
 

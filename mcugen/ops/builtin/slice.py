@@ -16,6 +16,7 @@ from mcugen.ops.shapes import row_major_strides
 from mcugen.ops.strided import Part, check_data_io, constant_ints, is_prefix, strided_call
 
 KINDS = ("SLICE", "STRIDED_SLICE")
+INT16_KINDS = ("STRIDED_SLICE",)  # also on int16 activations (16x8 models)
 MAX_RANK = {"SLICE": 5, "STRIDED_SLICE": 4}  # TFLM's kMaxDim of each kernel
 
 

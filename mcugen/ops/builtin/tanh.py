@@ -13,6 +13,7 @@ from mcugen.ops.elementwise import check_unary, clamp8, table_call
 from mcugen.ops.builtin.logistic import INPUT_INTEGER_BITS, check_q4_scale, q4_table
 
 KINDS = ("TANH",)
+INT16_KINDS = KINDS  # also on int16 activations (16x8 models)
 
 
 def tanh_table(input_scale: float, input_zero_point: int) -> list[int]:

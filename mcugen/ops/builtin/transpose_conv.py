@@ -14,6 +14,7 @@ from mcugen.ops.base import ConstArray, ConstRef, KernelCall, NullRef, TensorRef
 from mcugen.ops.common import label
 
 KINDS = ("TRANSPOSE_CONV",)
+INT16_KINDS = KINDS  # also on int16 activations (16x8 models)
 
 
 def _has_bias(op: Op) -> bool:
