@@ -9,11 +9,12 @@ from mcugen.errors import McugenError
 from mcugen.report import human_bytes
 
 
-def default_output(model: Path) -> Path:
-    """`<stem>_int8.tflite` in the current directory (a SavedModel dir's stem is its name)."""
+def default_output(model: Path, kind: str = "int8") -> Path:
+    """`<stem>_int8.tflite` (or `_16x8` for int16 activations) in the current directory (a
+    SavedModel dir's stem is its name)."""
     model = Path(model)
     stem = model.name if model.is_dir() else model.stem
-    return Path.cwd() / f"{stem}_int8.tflite"
+    return Path.cwd() / f"{stem}_{kind}.tflite"
 
 
 def show_report(reporter, result) -> None:  # noqa: ANN001 - Reporter, ConvertResult
@@ -22,6 +23,8 @@ def show_report(reporter, result) -> None:  # noqa: ANN001 - Reporter, ConvertRe
         reporter.info("already int8: passed through unchanged (no float model to compare with)")
         return
     show_quantization(reporter, result.report)
+    if result.int8_report is not None:
+        show_quantization(reporter, result.int8_report)
 
 
 def show_quantization(reporter, rep) -> None:  # noqa: ANN001 - Reporter, QuantReport
@@ -33,7 +36,7 @@ def show_quantization(reporter, rep) -> None:  # noqa: ANN001 - Reporter, QuantR
         top1 = f"{q.top1_agreement * 100:.1f}%" if q.top1_agreement is not None else "-"
         rows.append((q.name, "classifier" if q.classifier else "values", top1,
                      f"{q.max_abs_error:.4g}", format_db(q.snr_db)))
-    reporter.table(f"float vs int8 on {rep.samples} {rep.data} samples",
+    reporter.table(f"float vs {rep.quantized} on {rep.samples} {rep.data} samples",
                    ("output", "kind", "top-1 agreement", "max abs error", "SNR"), rows,
                    right=("top-1 agreement", "max abs error", "SNR"))
 
@@ -49,9 +52,12 @@ def show_quantization(reporter, rep) -> None:  # noqa: ANN001 - Reporter, QuantR
                    "[default: ./MODEL_int8.tflite].")
 @click.option("--weights", type=click.Choice(["int8", "int4"]), default="int8", show_default=True,
               help="int4: CONV_2D and FULLY_CONNECTED weights re-quantized to packed INT4 (half the flash).")
+@click.option("--activations", type=click.Choice(["int8", "int16"]), default="int8", show_default=True,
+              help="int16: TensorFlow's 16x8 mode (int16 activations and I/O, int8 weights, int64 bias), "
+                   "for accuracy-sensitive audio models; the report shows int8 beside it.")
 @click.pass_obj
 def command(state, model: Path, calibration: Path | None, validation: Path | None,  # noqa: ANN001
-            output: Path | None, weights: str = "int8") -> None:
+            output: Path | None, weights: str = "int8", activations: str = "int8") -> None:
     """Convert MODEL to a full-integer int8 .tflite with int8 input and output.
 
     MODEL is a Keras file (.h5 from Keras 2 or 3, .keras), a SavedModel directory, or an int8
@@ -65,16 +71,22 @@ def command(state, model: Path, calibration: Path | None, validation: Path | Non
       mcugen convert kws_model/ --calibration mfcc_samples.npy
       mcugen convert vww_96.h5 -c images/ --validation val.npz -o vww_int8.tflite
       mcugen convert model.keras                    # synthetic calibration, with a warning
+      mcugen convert denoiser.keras -c audio.npy --activations int16   # 16x8, int8 beside it
     """
     from mcugen.convert.api import convert_model, stage_count
     from mcugen.fsutil import atomic_write
 
     reporter = state.reporter
-    target = output if output is not None else default_output(model)
+    kind = "16x8" if activations == "int16" else "int8"
+    target = output if output is not None else default_output(model, kind)
     if target.is_dir():
-        target = target / default_output(model).name
+        target = target / default_output(model, kind).name
     total = stage_count(model) + 1
-    result = convert_model(model, calibration, validation, reporter=reporter, steps=(1, total))
+    if activations == "int16" and weights == "int4":
+        raise McugenError("--activations int16 with --weights int4: mcugen has no 16x4 kernels",
+                          hint="choose one of them")
+    result = convert_model(model, calibration, validation, reporter=reporter, steps=(1, total),
+                           activations=activations)
     show_report(reporter, result)
     if weights == "int4":
         from dataclasses import replace
@@ -93,7 +105,7 @@ def command(state, model: Path, calibration: Path | None, validation: Path | Non
                           hint="choose another path with -o") from exc
     g = result.graph
     reporter.stage(total, total, "write", f"{target} ({human_bytes(len(result.tflite))}, {len(g.ops)} ops, "
-                                          f"int8 I/O)")
+                                          f"{'int16' if activations == 'int16' else 'int8'} I/O)")
     if result.synthetic_calibration:
         reporter.warn("calibrated on synthetic data: accuracy on real inputs is unknown")
     _warn_unsupported(reporter, g)

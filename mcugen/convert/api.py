@@ -39,12 +39,16 @@ class ConvertResult:
     report: QuantReport | None  # None for a .tflite passed through
     source_kind: str  # "tflite", "keras3", "keras2" or "savedmodel"
     synthetic_calibration: bool = False
+    # for a 16x8 conversion (activations="int16"): the int8 conversion's report, beside it
+    int8_report: QuantReport | None = None
 
 
 def convert_model(path: str | Path, calibration_data: str | Path | None = None,
                   validation: str | Path | None = None, reporter: Reporter | None = None,
-                  steps: tuple[int, int] = (1, 1), strict: bool = True) -> ConvertResult:
-    """Load `path` and return its int8 form. `reporter` gets stage lines and warnings.
+                  steps: tuple[int, int] = (1, 1), strict: bool = True,
+                  activations: str = "int8") -> ConvertResult:
+    """Load `path` and return its int8 form (`activations="int16"`: its 16x8 form, int16
+    activations and int8 weights, with the int8 conversion's accuracy beside it). `reporter` gets stage lines and warnings.
 
     `steps` = (first step number, total) for the stage lines, so a caller that runs more stages
     after this one can number them all; `stage_count(path)` says how many numbers this call uses.
@@ -67,7 +71,7 @@ def convert_model(path: str | Path, calibration_data: str | Path | None = None,
             rep.warn("the model is already int8: --calibration/--validation are not used "
                      "(a quantization report needs the float source model)")
         return ConvertResult(buf, graph, None, "tflite")
-    return _convert_float(src, calibration_data, validation, rep, first, total, strict)
+    return _convert_float(src, calibration_data, validation, rep, first, total, strict, activations)
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -79,7 +83,7 @@ def _read_bytes(path: Path) -> bytes:
 
 def _convert_float(src: sources.ModelSource, calibration_data: str | Path | None,
                    validation: str | Path | None, rep: Reporter, first: int, total: int,
-                   strict: bool) -> ConvertResult:
+                   strict: bool, activations: str = "int8") -> ConvertResult:
     from mcugen.convert.worker import float_worker
 
     # data files are checked against the inputs the file declares before TensorFlow is imported
@@ -99,10 +103,15 @@ def _convert_float(src: sources.ModelSource, calibration_data: str | Path | None
         if calib is None:
             rep.warn(SYNTHETIC_WARNING)
             calib = [calibration.synthetic_samples(shape, seed=k) for k, (_, shape) in enumerate(loaded)]
+        wide = activations == "int16"
         rep.stage(first + 1, total, "quantize",
-                  f"int8 with int8 I/O, {len(calib[0])} {'synthetic' if synthetic else 'calibration'} samples "
+                  ("16x8 (int16 activations and I/O, int8 weights; and int8 to compare)" if wide
+                   else "int8 with int8 I/O")
+                  + f", {len(calib[0])} {'synthetic' if synthetic else 'calibration'} samples "
                   f"(loaded with {model.loader})")
-        tflite = _in_child(worker, rep, src, model, "converting it to int8", "convert", calib)
+        tflite8 = _in_child(worker, rep, src, model, "converting it to int8", "convert", calib)
+        tflite = (_in_child(worker, rep, src, model, "converting it to 16x8", "convert", calib, "int16")
+                  if wide else tflite8)
         graph = read_graph(tflite, name=src.stem)
         if strict:
             require_int8(graph, str(src.path), converted=True)
@@ -110,12 +119,21 @@ def _convert_float(src: sources.ModelSource, calibration_data: str | Path | None
 
         data = "validation" if check is not None else ("synthetic" if synthetic else "calibration")
         check = check if check is not None else calib
-        rep.stage(first + 2, total, "check", f"float vs int8 on {len(check[0])} {data} samples")
+        rep.stage(first + 2, total, "check",
+                  f"float vs {'16x8 and int8' if wide else 'int8'} on {len(check[0])} {data} samples")
         float_outputs = _in_child(worker, rep, src, model, "running the float model", "predict", check)
+        graph8 = read_graph(tflite8, name=src.stem) if wide else graph
+        order8 = _io_order(src, tflite8, graph8, model) if wide else (inputs_order, outputs_order)
     with rep.progress("int8 reference run", total=len(check[0])) as advance:
         report = quant_report(tflite, graph, [check[k] for k in inputs_order],
-                              [float_outputs[k] for k in outputs_order], data, advance)
-    return ConvertResult(tflite, graph, report, model.loader, synthetic)
+                              [float_outputs[k] for k in outputs_order], data, advance,
+                              quantized="16x8" if wide else "int8")
+    int8_report = None
+    if wide:
+        with rep.progress("int8 reference run (to compare)", total=len(check[0])) as advance:
+            int8_report = quant_report(tflite8, graph8, [check[k] for k in order8[0]],
+                                       [float_outputs[k] for k in order8[1]], data, advance)
+    return ConvertResult(tflite, graph, report, model.loader, synthetic, int8_report)
 
 
 _RECURRENT = {"LSTM", "GRU", "SimpleRNN", "RNN", "Bidirectional", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D"}

@@ -87,15 +87,16 @@ class FloatModel:
                 parts.append(self._predict([x[start:start + _PREDICT_BATCH] for x in inputs]))
         return [np.concatenate([p[k] for p in parts], axis=0) for k in range(len(parts[0]))]
 
-    def to_int8(self, samples: Sequence[np.ndarray]) -> bytes:
-        """Full-integer conversion with int8 input and output, calibrated on `samples`."""
+    def to_int8(self, samples: Sequence[np.ndarray], activations: str = "int8") -> bytes:
+        """Full-integer conversion with int8 input and output, calibrated on `samples`;
+        `activations="int16"`: TensorFlow's 16x8 mode (int16 activations and I/O, int8 weights)."""
         tf = _tf()
         with tempfile.TemporaryDirectory(prefix="mcugen-convert-") as workdir:
             try:
                 converter = self._converter(workdir)
             except Exception as exc:  # Keras' export raises ValueError, TypeError, ... for what it cannot trace
                 raise self._cannot_convert(exc, "TensorFlow cannot export this model for conversion") from exc
-            return self._convert(tf, converter, samples)
+            return self._convert(tf, converter, samples, activations)
 
     def _cannot_convert(self, exc: Exception, what: str) -> UnsupportedModel:
         text = str(exc).strip()
@@ -104,7 +105,7 @@ class FloatModel:
                                 hint="every layer needs an int8 TFLite builtin kernel; "
                                      "`mcugen -v ...` shows TensorFlow's messages")
 
-    def _convert(self, tf: Any, converter: Any, samples: Sequence[np.ndarray]) -> bytes:
+    def _convert(self, tf: Any, converter: Any, samples: Sequence[np.ndarray], activations: str = "int8") -> bytes:
         converter.optimizations = [tf.lite.Optimize.DEFAULT]
         count = len(samples[0])
 
@@ -116,9 +117,14 @@ class FloatModel:
                 yield dict(zip(self.input_names, batch)) if by_name else batch
 
         converter.representative_dataset = representative
-        converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
-        converter.inference_input_type = tf.int8
-        converter.inference_output_type = tf.int8
+        if activations == "int16":
+            converter.target_spec.supported_ops = [
+                tf.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8]
+            converter.inference_input_type = converter.inference_output_type = tf.int16
+        else:
+            converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+            converter.inference_input_type = tf.int8
+            converter.inference_output_type = tf.int8
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:

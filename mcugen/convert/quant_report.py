@@ -30,6 +30,7 @@ class QuantReport:
     samples: int
     data: str  # "calibration", "validation" or "synthetic"
     outputs: tuple[OutputQuality, ...]
+    quantized: str = "int8"  # what the float model was compared with: "int8" or "16x8"
 
     def summary(self) -> str:
         parts = []
@@ -38,12 +39,12 @@ class QuantReport:
                 parts.append(f"{q.name}: top-1 agreement {q.top1_agreement * 100:.1f}%")
             else:
                 parts.append(f"{q.name}: max abs error {q.max_abs_error:.4g}, SNR {format_db(q.snr_db)}")
-        return f"float vs int8 on {self.samples} {self.data} samples: " + "; ".join(parts)
+        return f"float vs {self.quantized} on {self.samples} {self.data} samples: " + "; ".join(parts)
 
     def to_json(self) -> dict:
         """Plain JSON data (mcugen.json's "quantization"); an infinite SNR (identical outputs) is
         null there, with "identical": true, as JSON has no infinity."""
-        return {"samples": self.samples, "data": self.data, "outputs": [
+        return {"samples": self.samples, "data": self.data, "quantized": self.quantized, "outputs": [
             {"name": q.name, "kind": "classifier" if q.classifier else "values",
              "top1_agreement": q.top1_agreement, "max_abs_error": q.max_abs_error,
              "snr_db": None if math.isinf(q.snr_db) else q.snr_db, "identical": q.max_abs_error == 0.0}
@@ -57,7 +58,9 @@ def format_db(value: float) -> str:
 def quantize(x: np.ndarray, t: Tensor) -> np.ndarray:
     assert t.quant is not None
     q = np.round(x / t.quant.scale) + t.quant.zero_point
-    return np.clip(q, -128, 127).astype(np.int8)
+    dtype = np.int16 if t.dtype == "INT16" else np.int8
+    info = np.iinfo(dtype)
+    return np.clip(q, info.min, info.max).astype(dtype)
 
 
 def dequantize(q: np.ndarray, t: Tensor) -> np.ndarray:
@@ -85,7 +88,7 @@ def run_int8(tflite: bytes, graph: Graph, inputs: Sequence[np.ndarray],
     for n in range(count):
         for d, t, xs in zip(in_details, in_tensors, inputs):
             x = xs[n][None, ...].reshape(d["shape"])
-            it.set_tensor(d["index"], quantize(x, t) if t.dtype == "INT8" else x.astype(np.float32))
+            it.set_tensor(d["index"], quantize(x, t) if t.dtype in ("INT8", "INT16") else x.astype(np.float32))
         it.invoke()
         for k, (d, t) in enumerate(zip(out_details, out_tensors)):
             results[k].append(dequantize(it.get_tensor(d["index"]), t)[0])
@@ -121,9 +124,9 @@ def compare(name: str, reference: np.ndarray, approx: np.ndarray) -> OutputQuali
 
 def quant_report(tflite: bytes, graph: Graph, inputs: Sequence[np.ndarray],
                  float_outputs: Sequence[np.ndarray], data: str,
-                 advance: Callable[[int], None] | None = None) -> QuantReport:
+                 advance: Callable[[int], None] | None = None, quantized: str = "int8") -> QuantReport:
     """Compare `float_outputs` (the source model on `inputs`) with the int8 model on the same inputs."""
     int8_outputs = run_int8(tflite, graph, inputs, advance)
     names = [graph.tensors[t].name for t in graph.outputs]
     qualities = tuple(compare(n, f, q) for n, f, q in zip(names, float_outputs, int8_outputs))
-    return QuantReport(samples=len(inputs[0]), data=data, outputs=qualities)
+    return QuantReport(samples=len(inputs[0]), data=data, outputs=qualities, quantized=quantized)
