@@ -41,3 +41,15 @@ def test_keras_conv_s16_is_bit_exact(case, tmp_path):
     graph = read_graph(model)
     assert [op.kind for op in graph.ops] == ["CONV_2D"]
     assert assert_exact(model, random_samples(model, 3, seed=1), tmp_path) == {"conv_2d"}
+
+
+DENSE = {"dense": lambda L: L.Dense(7), "dense relu": lambda L: L.Dense(5, activation="relu")}
+
+
+@pytest.mark.parametrize("case", DENSE)
+@pytest.mark.parametrize("shape", [(24,), (3, 10)])
+def test_keras_dense_s16_is_bit_exact(case, shape, tmp_path):
+    model = to_int16(keras_sequential(shape, DENSE[case](tf().keras.layers)), seed=len(case) + len(shape))
+    graph = read_graph(model)
+    assert "FULLY_CONNECTED" in [op.kind for op in graph.ops]
+    assert "conv_2d" in assert_exact(model, random_samples(model, 3, seed=2), tmp_path)

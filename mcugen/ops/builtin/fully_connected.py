@@ -6,15 +6,18 @@ double (see quant.py); the kernel applies TFLM's double-rounding requantization.
 from __future__ import annotations
 
 from mcugen.ir import Graph, Op
-from mcugen.ops import quant
+from mcugen.ops import conv_s16, quant
 from mcugen.ops.base import ConstArray, ConstRef, KernelCall, NullRef, TensorRef
 from mcugen.ops.common import check_int8_io
 from mcugen.ops.int4 import as_s4, has_int4_filter
 
 KINDS = ("FULLY_CONNECTED",)
+INT16_KINDS = KINDS  # also on int16 activations (16x8 models)
 
 
 def check(graph: Graph, op: Op) -> str | None:
+    if conv_s16.is_int16(graph, op):  # 16x8 models: the int16 convolution kernel, 1x1
+        return conv_s16.check_fully_connected(graph, op)
     problem = check_int8_io(graph, op, n_inputs=(2, 3))
     if problem:
         return problem
@@ -37,6 +40,8 @@ def check(graph: Graph, op: Op) -> str | None:
 
 
 def lower(graph: Graph, op: Op) -> KernelCall:
+    if conv_s16.is_int16(graph, op):
+        return conv_s16.lower_fully_connected(graph, op)
     call = _lower(graph, op)
     return as_s4(call) if has_int4_filter(graph, op) else call
 
