@@ -76,15 +76,15 @@ def command(state, model: Path, calibration: Path | None, validation: Path | Non
     from mcugen.convert.api import convert_model, stage_count
     from mcugen.fsutil import atomic_write
 
+    if activations == "int16" and weights == "int4":
+        raise McugenError("--activations int16 with --weights int4: mcugen has no 16x4 kernels",
+                          hint="choose one of them")
     reporter = state.reporter
     kind = "16x8" if activations == "int16" else "int8"
     target = output if output is not None else default_output(model, kind)
     if target.is_dir():
         target = target / default_output(model, kind).name
     total = stage_count(model) + 1
-    if activations == "int16" and weights == "int4":
-        raise McugenError("--activations int16 with --weights int4: mcugen has no 16x4 kernels",
-                          hint="choose one of them")
     result = convert_model(model, calibration, validation, reporter=reporter, steps=(1, total),
                            activations=activations)
     show_report(reporter, result)
