@@ -33,3 +33,18 @@ def test_a_16x8_model_runs_bit_exact_on_mps2_an386(tmp_path):
     result = build(path, "mps2_an386", tmp_path / "fw", run=True, selftest_only=True)
     assert result.run is not None and result.run.passed, result.run.console if result.run else ""
     assert _passed_all(result, graph)
+
+
+SEANET_ON_BOARD = ["conv3.tflite", "transpose_conv1.tflite", "add1.tflite", "sub0.tflite", "leaky_relu5.tflite",
+                   "pad2.tflite", "strided_slice7.tflite", "quantize0.tflite"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", SEANET_ON_BOARD)
+def test_seanet_models_run_bit_exact_on_mps2_an386(name, shared_models, tmp_path):
+    """One model of every SEANet op family under QEMU (benchmarks/breadth.py runs all 127)."""
+    path = shared_models / "breadth" / "seanet" / name
+    graph = read_graph(path.read_bytes())
+    result = build(path, "mps2_an386", tmp_path / "fw", run=True, selftest_only=True)
+    assert result.run is not None and result.run.passed, result.run.console if result.run else ""
+    assert _passed_all(result, graph)
