@@ -21,6 +21,18 @@ typedef mg_sigmoid16_params mg_tanh_s16_params;
 mg_status mg_logistic_s16(const mg_logistic_s16_params *p, const int16_t *in, int16_t *out);
 mg_status mg_tanh_s16(const mg_tanh_s16_params *p, const int16_t *in, int16_t *out);
 
+/* The rescale's multiplier and shift: a power-of-two input scale (multiplier 0) becomes
+ * multiplier 3 << shift with no shift, as TFLM's kernels do. */
+static inline void mg_sigmoid16_rescale_params(const mg_sigmoid16_params *p, int32_t *multiplier, int32_t *shift)
+{
+    *multiplier = p->input_multiplier;
+    *shift = p->input_left_shift;
+    if (*multiplier == 0) {
+        *multiplier = 3 << *shift;
+        *shift = 0;
+    }
+}
+
 /* The input in the lookup's fixed point (TFLM: (x * multiplier + round) >> shift). */
 static inline int32_t mg_sigmoid16_rescale(const mg_sigmoid16_params *p, int16_t x, int32_t multiplier,
                                            int32_t shift)

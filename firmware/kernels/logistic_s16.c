@@ -6,12 +6,7 @@ mg_status mg_logistic_s16(const mg_logistic_s16_params *p, const int16_t *in, in
     if (p == NULL || in == NULL || out == NULL || p->table == NULL || p->input_left_shift < 0) {
         return MG_ERR_ARG;
     }
-    multiplier = p->input_multiplier;
-    shift = p->input_left_shift;
-    if (multiplier == 0) { /* power-of-two input scale */
-        multiplier = 3 << shift;
-        shift = 0;
-    }
+    mg_sigmoid16_rescale_params(p, &multiplier, &shift);
     for (i = 0; i < p->size; ++i) {
         const int32_t x = mg_sigmoid16_rescale(p, in[i], multiplier, shift);
         const uint32_t ax = (uint32_t)(x < 0 ? -x : x);

@@ -30,6 +30,15 @@ def check_int8_io(graph: Graph, op: Op, n_inputs: tuple[int, ...] = (1,), n_outp
     return None
 
 
+def check_int16_io(graph: Graph, op: Op, tids) -> str | None:
+    """None when every tensor of `tids` is a per-tensor quantized int16 activation (16x8 models)."""
+    for tid in tids:
+        t = graph.tensor(tid) if tid >= 0 else None
+        if t is None or t.dtype != "INT16" or t.quant is None or t.quant.per_channel:
+            return f"tensor {label(t) if t else tid} must be per-tensor quantized int16 (like the op's other activations)"
+    return None
+
+
 def check_spatial_weights(graph: Graph, op: Op, int4: bool = False) -> str | None:
     """CONV_2D / DEPTHWISE_CONV_2D: 4-D tensors, constant int8 filter, int32 bias, known options."""
     inp, out = graph.tensor(op.inputs[0]), graph.tensor(op.outputs[0])

@@ -6,7 +6,7 @@ from __future__ import annotations
 from mcugen.ir import Graph, Op
 from mcugen.ops import quant
 from mcugen.ops.base import ConstArray, ConstRef, KernelCall
-from mcugen.ops.common import check_int8_io, label
+from mcugen.ops.common import check_int8_io, check_int16_io, label
 
 KINDS = ("CONCATENATION",)
 INT16_KINDS = KINDS  # also on int16 activations (16x8 models)
@@ -52,11 +52,7 @@ def _int16(graph: Graph, op: Op) -> bool:
 def _check_int16_io(graph: Graph, op: Op) -> str | None:
     if not 1 <= len(op.inputs) <= MAX_INPUTS or len(op.outputs) != 1:
         return f"{len(op.inputs)} inputs, {len(op.outputs)} outputs"
-    for tid in (*op.inputs, *op.outputs):
-        t = graph.tensor(tid) if tid >= 0 else None
-        if t is None or t.dtype != "INT16" or t.quant is None or t.quant.per_channel:
-            return f"tensor {label(t) if t else tid} must be per-tensor quantized int16 like the output"
-    return None
+    return check_int16_io(graph, op, (*op.inputs, *op.outputs))
 
 
 def lower(graph: Graph, op: Op) -> KernelCall:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from mcugen.ir import Graph, Op
 from mcugen.ops import quant
 from mcugen.ops.base import ConstArray, ConstRef, KernelCall
-from mcugen.ops.common import check_int8_io, label
+from mcugen.ops.common import check_int8_io, check_int16_io
 from mcugen.ops.shapes import MAX_DIMS, collapse, row_major_strides
 
 KINDS = ("MEAN",)
@@ -49,10 +49,7 @@ def _int16(graph: Graph, op: Op) -> bool:
 def _check_int16_io(graph: Graph, op: Op) -> str | None:
     if len(op.inputs) != 2 or len(op.outputs) != 1:
         return "needs an input, an axis and one output"
-    for t in (graph.tensor(op.inputs[0]), graph.tensor(op.outputs[0])):
-        if t.dtype != "INT16" or t.quant is None or t.quant.per_channel:
-            return f"tensor {label(t)} must be per-tensor quantized int16 (an int16 input needs an int16 output)"
-    return None
+    return check_int16_io(graph, op, (op.inputs[0], op.outputs[0]))
 
 
 def check(graph: Graph, op: Op) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from mcugen.ir import Graph, Op
 from mcugen.ops import quant
 from mcugen.ops.base import KernelCall
-from mcugen.ops.common import label
+from mcugen.ops.common import check_int16_io, label
 from mcugen.ops.elementwise import binary_call, broadcast_params, check_binary
 from mcugen.ops.shapes import MAX_DIMS, broadcast_shape
 
@@ -20,10 +20,10 @@ def _is_int16(graph: Graph, op: Op) -> bool:
 def _check_int16(graph: Graph, op: Op) -> str | None:
     if len(op.inputs) != 2 or len(op.outputs) != 1:
         return f"{len(op.inputs)} inputs, {len(op.outputs)} outputs (needs 2 and 1)"
-    for tid in (*op.inputs, *op.outputs):
-        t = graph.tensor(tid) if tid >= 0 else None
-        if t is None or t.dtype != "INT16" or t.quant is None or t.quant.per_channel:
-            return f"tensor {label(t) if t else tid} must be per-tensor quantized int16 like the output"
+    problem = check_int16_io(graph, op, (*op.inputs, *op.outputs))
+    if problem:
+        return problem
+    for t in (graph.tensor(tid) for tid in (*op.inputs, *op.outputs)):
         if t.quant.zero_point != 0:
             return f"tensor {label(t)} has zero point {t.quant.zero_point} (int16 MUL needs 0, as tflite-micro)"
     a, b, out = (graph.tensor(t).shape for t in (*op.inputs, op.outputs[0]))
