@@ -56,7 +56,7 @@ class ChainBuilder:
         opts = {"padding": padding, "stride_h": stride, "stride_w": stride, "fused_activation_function": "NONE"}
         if kind in ("AVERAGE_POOL_2D", "MAX_POOL_2D"):
             opts.update(filter_height=fh, filter_width=fw)
-            out_q = self.tensors[self.current].quant if kind == "AVERAGE_POOL_2D" else None
+            out_q = self.tensors[self.current].quant  # tflite-micro's pooling requires it equal
             return self.op(kind, [self.current], (1, oh, ow, c), opts, out_q)
         opts.update(dilation_h_factor=dilation, dilation_w_factor=dilation)
         oc = c * mult if kind == "DEPTHWISE_CONV_2D" else int(self.rng.integers(1, 9))
