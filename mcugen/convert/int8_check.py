@@ -1,14 +1,16 @@
 """Is a .tflite a full-integer model (int8, or 16x8: int16 activations with int8 weights)?
 mcugen's kernels compute in integers only.
 
-Float is allowed only where a model converts its own I/O: the input of QUANTIZE and the output of
-DEQUANTIZE; a float (or legacy uint8) tensor anywhere else means the model was not converted
+Float is allowed only where a model converts its own I/O (the input of QUANTIZE, the output of
+DEQUANTIZE) and in islands that only move float elements between a DEQUANTIZE and QUANTIZEs
+(canonicalise/float_islands.py makes those int8); a float (or legacy uint8) tensor anywhere else means the model was not converted
 full-integer, and re-converting is the cure. Other integer types are not judged here: an int8
 model may keep int16 state (LSTM cell state) or int16/int32 I/O, and whether mcugen has a kernel
 for such an op is the op check's to say (`mcugen.ops.unsupported_reason`: "no mcugen kernel yet").
 """
 from __future__ import annotations
 
+from mcugen.canonicalise.float_islands import island
 from mcugen.errors import UnsupportedModel
 from mcugen.ir import Graph, Op
 
@@ -32,8 +34,15 @@ def _activation_dtypes(graph: Graph, op: Op) -> list[tuple[str, str]]:
 
 def non_int8_ops(graph: Graph) -> list[str]:
     """One line per op that computes in float (or uint8), e.g. 'op 3 CONV_2D (FLOAT32 input)'."""
+    moves_only = set()
+    for op in graph.ops:
+        found = island(graph, op)
+        if found is not None:
+            moves_only |= found[1]
     problems = []
     for op in graph.ops:
+        if op.index in moves_only:
+            continue
         bad = sorted({f"{dtype} {role}" for role, dtype in _activation_dtypes(graph, op)
                       if dtype in _NOT_FULL_INTEGER})
         if bad:

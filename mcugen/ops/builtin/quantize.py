@@ -3,13 +3,21 @@ converter inserts where two scales meet), TFLM's reference arithmetic (quantize_
 float input: round(x / scale) with a float32 division, halves away from zero; int8 input:
 MultiplyByQuantizedMultiplier by input/output scale (the ratio in double). Between other integer
 types (int8, int16, int32: what 16x8 and mixed-precision models carry) the same requantization
-saturates to the output type (mg_requantize.h: requantize_s8, quantize_s16, quantize_s32)."""
+saturates to the output type (mg_requantize.h: requantize_s8, quantize_s16, quantize_s32).
+A QUANTIZE that closes a float island made int8 (THROUGH_FLOAT) is a table of TFLM's
+DEQUANTIZE-then-QUANTIZE float arithmetic instead."""
 from __future__ import annotations
 
-from mcugen.ir import Graph, Op
+import math
+
+import numpy as np
+
+from mcugen.canonicalise.float_islands import THROUGH_FLOAT
+from mcugen.ir import Graph, Op, Quant
 from mcugen.ops import quant
 from mcugen.ops.base import ConstArray, ConstRef, KernelCall, NullRef
 from mcugen.ops.common import check_conversion, label
+from mcugen.ops.elementwise import INT8_VALUES, table_call
 
 KINDS = ("QUANTIZE",)
 INT16_KINDS = KINDS  # also on int16 activations (16x8 models)
@@ -27,6 +35,18 @@ def _integer_pair(graph: Graph, op: Op) -> bool:
     return inp.dtype in INTEGER_PAIRS.get(out.dtype, ())
 
 
+def through_float_table(qi: Quant, qo: Quant) -> list[int]:
+    """int8 -> int8 as tflite-micro's DEQUANTIZE then QUANTIZE compute it (a float island made
+    int8, canonicalise/float_islands.py): (q - zp) * scale as a float32 product, then the float32
+    quotient by the output scale, rounded half away from zero, plus the zero point, clamped."""
+    table = []
+    for q in INT8_VALUES:
+        real = np.float32(q - qi.zero_point) * np.float32(qi.scale)
+        x = float(real / np.float32(qo.scale))
+        table.append(max(-128, min(127, int(math.copysign(math.floor(abs(x) + 0.5), x)) + qo.zero_point)))
+    return table
+
+
 def check(graph: Graph, op: Op) -> str | None:
     if _integer_pair(graph, op):
         for t in (graph.tensor(op.inputs[0]), graph.tensor(op.outputs[0])):
@@ -38,6 +58,8 @@ def check(graph: Graph, op: Op) -> str | None:
 
 def lower(graph: Graph, op: Op) -> KernelCall:
     inp, out = graph.tensor(op.inputs[0]), graph.tensor(op.outputs[0])
+    if op.options.get(THROUGH_FLOAT):
+        return table_call(graph, op, through_float_table(inp.quant, out.quant))
     if _integer_pair(graph, op):
         multiplier, shift = quant.quantize_multiplier(quant.f32(inp.quant.scale) / quant.f32(out.quant.scale))
         kernel, suffix = ("requantize", "s8") if out.dtype == "INT8" else ("quantize", "s" + str(8 * _BYTES[out.dtype]))
