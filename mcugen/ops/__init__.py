@@ -42,7 +42,21 @@ def unsupported_reason(graph: Graph, op: Op) -> str | None:
     module = REGISTRY.get(op.kind)
     if module is None:
         return "no mcugen kernel yet"
+    empty = _empty_output(graph, op)
+    if empty is not None:
+        return empty
     return module.check(graph, op)
+
+
+def _empty_output(graph: Graph, op: Op) -> str | None:
+    """tflite-micro refuses a model where an op writes a tensor with a dimension of 0 or less
+    ("dynamic tensors are not supported"; the legacy scalar shape [0] excepted), so mcugen does."""
+    for tid in op.outputs:
+        shape = graph.tensor(tid).shape if tid >= 0 else ()
+        if tuple(shape) != (0,) and any(d <= 0 for d in shape):
+            return (f"output '{graph.tensor(tid).name}' has shape {list(shape)}: tflite-micro refuses "
+                    f"empty and dynamic tensors")
+    return None
 
 
 def input_value_range(graph: Graph, tid: int) -> tuple[int, int] | None:
