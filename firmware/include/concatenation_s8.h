@@ -6,7 +6,7 @@
 #include "mg_types.h"
 
 typedef struct {
-    int32_t num_inputs;          /* 1..10, as TFLM */
+    int32_t num_inputs;          /* 1..10 for CONCATENATION (as TFLM), any for PACK */
     int32_t outer;               /* product of the dims before the axis */
     const int32_t *chunk_bytes;  /* [num_inputs] bytes each input contributes per outer step */
 } mg_concatenation_params;

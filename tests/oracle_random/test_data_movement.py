@@ -63,6 +63,11 @@ CASES = {
     "UNPACK first axis": ("UNPACK", lambda x: tf().unstack(x, axis=1), [(3, 5)]),
     "PACK": ("PACK", lambda x, y: tf().stack([x, y], axis=2), [(2, 3), (2, 3)]),
     "PACK last axis": ("PACK", lambda x, y: tf().stack([x, y, x], axis=-1), [(4,), (4,)]),
+    "PACK 13 inputs": ("PACK", lambda x: tf().stack([x * (1 + k % 3) for k in range(13)], axis=1), [(4,)]),
+    "REVERSE_V2 time axis": ("REVERSE_V2", lambda x: tf().reverse(x, [1]), [(7, 3)]),
+    "REVERSE_V2 last axis": ("REVERSE_V2", lambda x: tf().reverse(x, [-1]), [(2, 3, 5)]),
+    "REVERSE_V2 two axes": ("REVERSE_V2", lambda x: tf().reverse(x, [2, 1]), [(3, 4, 2)]),
+    "REVERSE_V2 all axes": ("REVERSE_V2", lambda x: tf().reverse(x, [0, 1, 2]), [(3, 4)]),
     "DEPTH_TO_SPACE": ("DEPTH_TO_SPACE", lambda x: tf().nn.depth_to_space(x, 2), [(3, 4, 8)]),
     "SPACE_TO_DEPTH": ("SPACE_TO_DEPTH", lambda x: tf().nn.space_to_depth(x, 2), [(4, 6, 3)]),
     "BROADCAST_TO": ("BROADCAST_TO", lambda x: tf().broadcast_to(x, [1, 4, 3, 5]), [(1, 3, 1)]),
@@ -211,3 +216,28 @@ def test_embedding_dense_on_qemu(tmp_path):
     path.write_bytes(model)
     result = api.build(path, "mps2_an386", tmp_path / "out", run=True)
     assert result.run.passed
+
+
+@pytest.mark.slow
+def test_reverse_of_non_contiguous_axes_is_refused_like_tflite_micro():
+    """tflite-micro prepares it but fails in Eval ("Non-contiguous `axes` not supported"); the
+    converter fails too, so the model is a contiguous one with its axes edited."""
+    import flatbuffers
+    from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
+
+    from mcugen.oracle import TflmOracle
+
+    m = schema.ModelT.InitFromObj(schema.Model.GetRootAs(convert(lambda x: tf().reverse(x, [1, 2]),
+                                                                  [(2, 3, 4)]), 0))
+    g = m.subgraphs[0]
+    reverse = next(op for op in g.operators
+                   if m.operatorCodes[op.opcodeIndex].builtinCode == schema.BuiltinOperator.REVERSE_V2)
+    m.buffers[g.tensors[reverse.inputs[1]].buffer].data = np.array([1, 3], np.int32).view(np.uint8)
+    builder = flatbuffers.Builder(1024)
+    builder.Finish(m.Pack(builder), file_identifier=b"TFL3")
+    model = bytes(builder.Output())
+    graph = read_graph(model)
+    op = next(op for op in graph.ops if op.kind == "REVERSE_V2")
+    assert "not contiguous" in unsupported_reason(graph, op)
+    with pytest.raises(RuntimeError, match="invocation failed"):
+        TflmOracle(model).run(random_samples(model, 1, seed=0)[0])
