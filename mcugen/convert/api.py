@@ -95,6 +95,8 @@ def _convert_float(src: sources.ModelSource, calibration_data: str | Path | None
     rep.stage(first, total, "load", f"{src.path} ({src.kind}; importing TensorFlow)")
     with float_worker() as worker:
         model: LoadedModel = _in_child(worker, rep, src, None, "loading it", "load", str(src.path), src.kind)
+        for note in model.notes:
+            rep.info(f"note: {note}")
         loaded = [(n, _sample_shape(src, s)) for n, s in zip(model.input_names, model.input_shapes)]
         if loaded != specs:  # not declared in a form read above, or declared otherwise: check again
             calib = _samples(calibration_data, loaded, "calibration")
@@ -150,9 +152,9 @@ def _in_child(worker: Any, rep: Reporter, src: sources.ModelSource, model: Loade
         layers = model.layers if model is not None else ()
         recurrent = sorted(_RECURRENT.intersection(layers))
         has = f"; the model has {', '.join(recurrent)} layer(s)" if recurrent else ""
-        hint = ("TensorFlow's int8 converter crashes on recurrent layers here, and mcugen has no kernel for "
-                "recurrent ops (UNIDIRECTIONAL_SEQUENCE_LSTM, ...) yet: model the time axis with Conv1D/"
-                "Conv2D and Dense layers instead" if recurrent else
+        hint = ("TensorFlow's int8 converter crashes on the loop of a recurrent layer; mcugen unrolls the "
+                "Keras LSTM, GRU and SimpleRNN layers it can rebuild, so this one needs `unroll=True` "
+                "set in the model itself, or the time axis modelled with Conv1D and Dense layers" if recurrent else
                 "the crash is inside TensorFlow: replace the layer its last messages name, or convert the "
                 "model to an int8 .tflite yourself and give mcugen that")
         raise UnsupportedModel(f"{src.path}: TensorFlow crashed ({died.signal_name}) {doing}{has}",

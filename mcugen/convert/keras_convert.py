@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterator, Sequence
 import numpy as np
 
 from mcugen.convert.load_errors import first_sentence, keras_load_error
+from mcugen.convert.recurrent import unrolled_model
 from mcugen.convert.source import KERAS_H5, KERAS_ZIP, SAVED_MODEL, ModelSource
 from mcugen.errors import ModelLoadError, UnsupportedModel
 
@@ -76,6 +77,7 @@ class FloatModel:
     input_names: tuple[str, ...] = ()
     output_names: tuple[str, ...] = ()
     layers: tuple[str, ...] = ()  # Keras layer classes, in order (empty for a SavedModel)
+    notes: tuple[str, ...] = ()  # what loading changed for conversion (recurrent layers unrolled)
 
     def predict(self, inputs: Sequence[np.ndarray]) -> list[np.ndarray]:
         """Run the float model on (N, ...) arrays, one per input, in batches."""
@@ -142,6 +144,9 @@ def load_float_model(source: ModelSource) -> FloatModel:
     if source.kind not in (KERAS_H5, KERAS_ZIP):
         raise ValueError(f"not a Keras/SavedModel source: {source.kind}")
     model, loader = _load_keras(source)
+    notes: list[str] = []
+    if all(d is not None for t in model.inputs for d in t.shape[1:]):  # else "unknown dimensions", later
+        model, notes = unrolled_model(_keras_module(loader), model, loader)
 
     structure = getattr(model, "input", None)  # a tensor, a list, or a dict (model.inputs: keys sorted)
 
@@ -161,7 +166,17 @@ def load_float_model(source: ModelSource) -> FloatModel:
         converter = lambda workdir: _keras3_converter(tf, model, shapes, workdir)  # noqa: E731
         outputs = tuple(f"output_{k}" for k in range(len(model.outputs)))  # what model.export names them
     layers = tuple(type(layer).__name__ for layer in model.layers)
-    return FloatModel(source, loader, shapes, predict, converter, names, outputs, layers)
+    return FloatModel(source, loader, shapes, predict, converter, names, outputs, layers, tuple(notes))
+
+
+def _keras_module(loader: str) -> Any:
+    if loader == "keras2":
+        import tf_keras
+
+        return tf_keras
+    import keras
+
+    return keras
 
 
 def _keras3_converter(tf: Any, model: Any, shapes: tuple[tuple[int | None, ...], ...], workdir: str) -> Any:

@@ -43,6 +43,7 @@ class LoadedModel:
     input_names: tuple[str, ...]
     output_names: tuple[str, ...]
     layers: tuple[str, ...]
+    notes: tuple[str, ...] = ()
 
 
 class WorkerDied(Exception):
@@ -210,7 +211,8 @@ def _serve(conn: Any, log_path: str, parent: int, pdeathsig: bool) -> None:
                 model = None
                 model = _load(*args)
                 reply: tuple[Any, ...] = ("ok", LoadedModel(model.loader, model.input_shapes, model.input_names,
-                                                           model.output_names, model.layers))
+                                                           model.output_names, model.layers,
+                                                           model.notes))
             elif request == "convert":
                 reply = ("ok", model.to_int8(*args))
             elif request == "predict":
