@@ -36,15 +36,18 @@ static int32_t one_over_one_plus_x(int32_t a)
     return saturating_shift_left(x, 1);
 }
 
-mg_status mg_softmax_s8(const mg_softmax_params *p, const int8_t *in, int8_t *out)
+mg_status mg_softmax_s8(const mg_softmax_params *p, const int8_t *in, void *out)
 {
+    const int out_bits = p != NULL && p->int16_output ? 16 : 8;
+    const int32_t out_min = -((int32_t)1 << (out_bits - 1));
+    const int32_t out_max = ((int32_t)1 << (out_bits - 1)) - 1;
     int32_t r, c;
     if (p == NULL || in == NULL || out == NULL || p->exp_table == NULL) {
         return MG_ERR_ARG;
     }
     for (r = 0; r < p->rows; ++r) {
         const int8_t *x = in + (size_t)r * (size_t)p->depth;
-        int8_t *y = out + (size_t)r * (size_t)p->depth;
+        const size_t y = (size_t)r * (size_t)p->depth;
         int32_t max = -128;
         int32_t sum = 0;
         int headroom, exponent;
@@ -59,12 +62,17 @@ mg_status mg_softmax_s8(const mg_softmax_params *p, const int8_t *in, int8_t *ou
         /* 1 / sum as a Q0.31 fraction times 2^-(num_bits_over_unit) (TFLM GetReciprocal) */
         headroom = mg_count_leading_zeros((uint32_t)sum);
         scale = one_over_one_plus_x((int32_t)(((uint32_t)sum << headroom) - 0x80000000u));
-        exponent = (MG_ACCUM_INTEGER_BITS - headroom) + 31 - 8;
+        exponent = (MG_ACCUM_INTEGER_BITS - headroom) + 31 - out_bits;
         /* the whole row is read above; writing now keeps in-place use correct */
         for (c = 0; c < p->depth; ++c) {
             const int32_t e = p->exp_table[max - x[c]];
-            const int32_t v = mg_rounding_divide_by_pot(mg_srdhm(scale, e), exponent) - 128;
-            y[c] = (int8_t)mg_clamp_i32(v, -128, 127);
+            const int32_t v = mg_clamp_i32(mg_rounding_divide_by_pot(mg_srdhm(scale, e), exponent) + out_min,
+                                           out_min, out_max);
+            if (p->int16_output) {
+                ((int16_t *)out)[y + (size_t)c] = (int16_t)v;
+            } else {
+                ((int8_t *)out)[y + (size_t)c] = (int8_t)v;
+            }
         }
     }
     return MG_OK;

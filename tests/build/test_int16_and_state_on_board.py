@@ -48,3 +48,15 @@ def test_seanet_models_run_bit_exact_on_mps2_an386(name, shared_models, tmp_path
     result = build(path, "mps2_an386", tmp_path / "fw", run=True, selftest_only=True)
     assert result.run is not None and result.run.passed, result.run.console if result.run else ""
     assert _passed_all(result, graph)
+
+
+@pytest.mark.slow
+def test_the_svdf_keyword_model_streams_bit_exact_on_mps2_an386(shared_models, tmp_path):
+    """keyword_scrambled: int16 input, 7 SVDF layers whose int8 state is kept between invokes,
+    SOFTMAX int8 -> int16, int32 output: a stream of 12 frames from a reset state, as tflite-micro."""
+    path = shared_models / "breadth" / "keyword_scrambled_8bit.tflite"
+    graph = read_graph(path.read_bytes())
+    assert len(graph.state_ids) == 7 and selftest_sample_count(graph) == 12
+    result = build(path, "mps2_an386", tmp_path / "fw", run=True, selftest_only=True)
+    assert result.run is not None and result.run.passed, result.run.console if result.run else ""
+    assert _passed_all(result, graph) and result.state_bytes == 5120

@@ -22,8 +22,7 @@ def breadth(shared_models) -> Path:
     return shared_models / "breadth"
 
 
-@pytest.mark.parametrize("model,op", [("micro_speech_lstm.tflite", "op 0 UNIDIRECTIONAL_SEQUENCE_LSTM v1"),
-                                      ("keyword_scrambled_8bit.tflite", "op 1 SVDF v3")])
+@pytest.mark.parametrize("model,op", [("micro_speech_lstm.tflite", "op 0 UNIDIRECTIONAL_SEQUENCE_LSTM v1")])
 @pytest.mark.parametrize("command", ["generate", "build"])
 def test_int8_models_with_ops_without_kernels_say_so(breadth, tmp_path, model, op, command):
     """These are int8 models (int16 only for LSTM cell state / I/O): the op has no mcugen kernel
@@ -49,12 +48,9 @@ def test_inspect_shows_models_it_cannot_run(breadth, capsys):
     assert main(["--no-progress", "inspect", str(breadth / "keyword_scrambled_8bit.tflite"), "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     svdf = [o for o in doc["ops"] if o["op"] == "SVDF"]
-    assert len(svdf) == 7 and all(not o["supported"] and o["reason"] == "no mcugen kernel yet" for o in svdf)
-    assert all(o["macs"] > 0 for o in svdf)
-    softmax = doc["ops"][13]  # int8 in, int16 out: no kernel yet; its tensors have no names
-    assert softmax["op"] == "SOFTMAX" and softmax["reason"] == "tensor #51 is INT16 (int8 only)"
-    # the int16 -> int8 input and int16 -> int32 output requantizations run since issue 14
-    assert [o["index"] for o in doc["ops"] if o["supported"]] == [0, 2, 4, 6, 8, 12, 14]
+    assert len(svdf) == 7 and all(o["macs"] > 0 for o in svdf)
+    # SVDF and its int8 -> int16 SOFTMAX run too now: every op of it is supported
+    assert all(o["supported"] for o in doc["ops"]) and len(doc["ops"]) == 15
 
 
 def test_inspect_shows_an_int8_model_with_a_float_op(shared_models, tmp_path, capsys):

@@ -15,6 +15,7 @@ INT8_MODELS = {
     "kws": "kws/kws_ref_model.tflite",
     "ic": "ic/pretrainedResnet_quant.tflite",
     "vww": "vww/vww_96_int8.tflite",
+    "keyword": "breadth/keyword_scrambled_8bit.tflite",  # SVDF: persistent state beside the arena
 }
 
 

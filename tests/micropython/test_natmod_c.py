@@ -22,7 +22,7 @@ from .helpers import build_folder
 # the bindings need MicroPython's headers; everything else is the model library
 BINDINGS = "_mpy.c"
 PROVIDED_BY_FIRMWARE = {"memcpy", "memset", "memmove"}
-CASES = [("hello_world", "unix"), ("ad", "nucleo_f401re"), ("ad", "esp32c3"),
+CASES = [("hello_world", "unix"), ("ad", "nucleo_f401re"), ("ad", "esp32c3"), ("keyword", "nucleo_f401re"),
          pytest.param("kws", "mps2_an386", marks=pytest.mark.slow),
          pytest.param("ic", "esp32c3", marks=pytest.mark.slow),
          pytest.param("vww", "unix", marks=pytest.mark.slow)]

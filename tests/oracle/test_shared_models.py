@@ -1,4 +1,5 @@
-"""Generated C equals tflite-micro bit for bit on every int8 model in ../shared/models.
+"""Generated C equals tflite-micro bit for bit on every int8 model in ../shared/models (and the
+keyword-spotting SVDF model of its breadth folder).
 
 Per model: 200 random inputs plus the real samples in ../shared/models/*/samples, with the
 in-place and the no-in-place arena plan. The binary is built with gcc -Werror and ASan + UBSan;
@@ -49,6 +50,8 @@ MODEL_FILES = {
     "kws": "kws/kws_ref_model.tflite",
     "ic": "ic/pretrainedResnet_quant.tflite",
     "vww": "vww/vww_96_int8.tflite",
+    # 7 SVDF layers with int8 state: the 200 random frames run as one stream from a reset state
+    "keyword": "breadth/keyword_scrambled_8bit.tflite",
 }
 BIG = {"ic", "vww"}
 
@@ -69,7 +72,7 @@ def oracle_cache():
 
 @pytest.mark.parametrize("inplace", [True, False], ids=["inplace", "separate"])
 @pytest.mark.parametrize("name", [
-    "hello_world", "ad", "kws",
+    "hello_world", "ad", "kws", "keyword",
     pytest.param("ic", marks=pytest.mark.slow), pytest.param("vww", marks=pytest.mark.slow),
 ])
 def test_bit_exact_with_tflite_micro(name, inplace, oracle_cache, tmp_path):
