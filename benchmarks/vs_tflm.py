@@ -111,10 +111,15 @@ def report(name: str, r: dict, show_layers: bool, targets: bool = True) -> bool:
     for kind, total in sorted(per_kind.items(), key=lambda kv: -kv[1]):
         base = base_ops.get(kind)
         print(f"  {kind:26} {int(total):>12,} {(f'{base:,}' if base else '-'):>14} {ratio(total, base):>7}")
+    if r.get("macs"):
+        print(f"  {'MACs / inference':26} {r['macs']:>12,}   instructions per MAC {r['per_mac']:.2f}")
     if show_layers:
-        print(f"  {'#':>3} {'layer':22} {'instructions':>12} {'share':>7}")
+        print(f"  {'#':>3} {'layer':22} {'instructions':>12} {'share':>7} {'MACs':>11} {'instr/MAC':>9}")
         for layer in r["layers"]:
-            print(f"  {layer['index']:>3} {layer['op']:22} {int(layer['median']):>12,} {layer['share']:>7.1%}")
+            macs = f"{layer['macs']:,}" if layer.get("macs") else "-"
+            per_mac = f"{layer['per_mac']:.2f}" if layer.get("per_mac") is not None else "-"
+            print(f"  {layer['index']:>3} {layer['op']:22} {int(layer['median']):>12,} {layer['share']:>7.1%}"
+                  f" {macs:>11} {per_mac:>9}")
     return ok
 
 

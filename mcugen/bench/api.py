@@ -77,10 +77,19 @@ def run_bench(setup: BenchSetup, samples: Sequence[Sequence[np.ndarray]], port: 
             rep.warn(f"the firmware says it was built for {ready.board}, not {board.name}")
         with rep.progress("inferences", len(samples)) as advance:
             result = run_session(client, setup.model, graph, samples, oracle, advance,
-                                 flash_bytes=setup.flash_bytes)
+                                 flash_bytes=setup.flash_bytes, layer_macs=layer_macs(graph))
         if emulate:
             client.exit()  # a clean end for QEMU; it is killed anyway when the block ends
     return BenchRun(result, client.decoder.skipped, client.decoder.bad_frames)
+
+
+def layer_macs(graph) -> list[tuple[str, int]]:
+    """(kind, MACs) of each layer the generated firmware runs: the canonical graph's ops."""
+    from mcugen.pipeline import canonical
+    from mcugen.stats import op_macs
+
+    lowered = canonical(graph)
+    return [(op.kind, op_macs(lowered, op)) for op in lowered.ops]
 
 
 @contextlib.contextmanager

@@ -39,6 +39,9 @@ def summary_rows(result: BenchResult) -> list[tuple[str, str]]:
         rows.append(("latency p90 / min / max (us)", f"{us.p90:,.1f} / {us.min:,.1f} / {us.max:,.1f}"))
     if result.resolution > 1:
         rows.append(("counter resolution", f"{result.resolution:g} {unit} (the board's timer)"))
+    if result.macs:
+        rows.append(("MACs per inference", f"{result.macs:,}"))
+        rows.append((f"{result.unit} per MAC", f"{lat.median / result.macs:.2f}"))
     ratio = result.layers_total_ratio()
     if ratio is not None and result.layer_names:
         rows.append(("layers sum / total", f"{ratio:.1%}"))
@@ -52,10 +55,19 @@ def summary_rows(result: BenchResult) -> list[tuple[str, str]]:
     return rows
 
 
-def layer_rows(result: BenchResult) -> list[tuple[str, str, str, str]]:
+def layer_columns(result: BenchResult) -> tuple[str, ...]:
+    return ("#", "op", "median", "share", "MACs", result.per_mac_unit)
+
+
+def layer_rows(result: BenchResult) -> list[tuple[str, ...]]:
+    """One row per layer: index, op, median count, share of the total, MACs, count per MAC
+    ("-" where a layer multiplies nothing or the MACs are unknown)."""
     total = result.latency.median or 1
-    return [(str(i), name, fmt_count(m), f"{m / total:.1%}")
-            for i, (name, m) in enumerate(zip(result.layer_names, result.layer_medians()))]
+    macs = result.layer_macs or (0,) * len(result.layer_names)
+    return [(str(i), name, fmt_count(m), f"{m / total:.1%}", fmt_count(n) if n else "-",
+             f"{per:.2f}" if per is not None else "-")
+            for i, (name, m, n, per) in enumerate(zip(result.layer_names, result.layer_medians(), macs,
+                                                      result.layer_per_mac()))]
 
 
 def layer_chart(result: BenchResult, fmt: str) -> bytes:
@@ -116,17 +128,19 @@ def write_report(result: BenchResult, path: str | Path) -> list[Path]:
 def _markdown(result: BenchResult, png_name: str) -> str:
     lines = [f"# mcugen bench: {result.model} on {result.board}", "", "| | |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in summary_rows(result)]
+    columns = layer_columns(result)
     lines += ["", f"## Per layer ({result.unit}, median)", "", f"![per-layer profile]({png_name})", "",
-              "| # | op | median | share |", "|---:|---|---:|---:|"]
-    lines += [f"| {i} | {op} | {m} | {s} |" for i, op, m, s in layer_rows(result)]
+              "| " + " | ".join(columns) + " |", "|---:|---|" + "---:|" * (len(columns) - 2)]
+    lines += ["| " + " | ".join(row) + " |" for row in layer_rows(result)]
     return "\n".join(lines) + "\n"
 
 
 def _html(result: BenchResult) -> str:
     esc = html.escape
     summary = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in summary_rows(result))
-    layers = "".join(f"<tr><td>{i}</td><td>{esc(op)}</td><td>{m}</td><td>{s}</td></tr>"
-                     for i, op, m, s in layer_rows(result))
+    head = "".join(f"<th>{esc(c)}</th>" for c in layer_columns(result))
+    layers = "".join("<tr>" + "".join(f"<td>{esc(cell)}</td>" for cell in row) + "</tr>"
+                     for row in layer_rows(result))
     svg = layer_chart(result, "svg").decode("utf-8")
     svg = svg[svg.index("<svg"):]  # drop the XML prolog and doctype: inline SVG in HTML
     return f"""<!DOCTYPE html>
@@ -138,6 +152,6 @@ th,td{{border:1px solid #ccc;padding:.2em .6em;text-align:left}}td:nth-child(n+3
 <table>{summary}</table>
 <h2>Per layer ({esc(result.unit)}, median)</h2>
 {svg}
-<table><tr><th>#</th><th>op</th><th>median</th><th>share</th></tr>{layers}</table>
+<table><tr>{head}</tr>{layers}</table>
 </body></html>
 """

@@ -66,6 +66,7 @@ class BenchResult:
     arena_bytes: int
     stack_peak_bytes: int
     flash_bytes: int | None = None
+    layer_macs: tuple[int, ...] = ()  # per layer, from mcugen.stats.op_macs; () when unknown
 
     @property
     def n(self) -> int:
@@ -98,6 +99,21 @@ class BenchResult:
             return [0.0] * len(self.layer_names)
         return [float(statistics.median(col)) for col in zip(*self.layer_counts)]
 
+    @property
+    def macs(self) -> int:
+        return sum(self.layer_macs)
+
+    @property
+    def per_mac_unit(self) -> str:
+        """The column title of counts per MAC: "instr/MAC" or "cycles/MAC"."""
+        return ("instr" if self.unit == "instructions" else self.unit) + "/MAC"
+
+    def layer_per_mac(self) -> list[float | None]:
+        """Median count per multiply-accumulate of each layer; None where a layer has no MACs."""
+        if not self.layer_macs:
+            return [None] * len(self.layer_names)
+        return [m / macs if macs else None for m, macs in zip(self.layer_medians(), self.layer_macs)]
+
     def layers_total_ratio(self) -> float | None:
         """Sum of per-layer medians over the median total: how much of the time the layers explain."""
         total = self.latency.median
@@ -111,8 +127,13 @@ class BenchResult:
             "outputs_match": self.outputs_match, "mismatches": self.mismatch_count,
             "mismatch_samples": [vars(m) for m in self.mismatches],
             "latency": {"unit": self.unit, **self.latency.to_json()},
-            "layers": [{"index": i, "op": name, "median": _num(m), "share": round(m / total, 4)}
-                       for i, (name, m) in enumerate(zip(self.layer_names, medians))],
+            "layers": [{"index": i, "op": name, "median": _num(m), "share": round(m / total, 4),
+                        "macs": self.layer_macs[i] if self.layer_macs else None,
+                        "per_mac": None if per_mac is None else round(per_mac, 3)}
+                       for i, (name, m, per_mac) in enumerate(zip(self.layer_names, medians,
+                                                                  self.layer_per_mac()))],
+            "macs": self.macs if self.layer_macs else None,
+            "per_mac": round(self.latency.median / self.macs, 3) if self.macs else None,
             "layers_total_ratio": _num(round(self.layers_total_ratio() or 0.0, 4)),
             "arena_bytes": self.arena_bytes, "stack_peak_bytes": self.stack_peak_bytes,
             "ram_bytes": self.arena_bytes + self.stack_peak_bytes,
@@ -154,7 +175,10 @@ def to_unit(ready: Ready, ticks: int) -> int:
 
 def run_session(client: BenchClient, model: bytes, graph: Graph, samples: Sequence[Sequence[np.ndarray]],
                 oracle: Oracle, advance: Callable[[int], None] = lambda n: None,
-                flash_bytes: int | None = None) -> BenchResult:
+                flash_bytes: int | None = None,
+                layer_macs: Sequence[tuple[str, int]] = ()) -> BenchResult:
+    """`layer_macs`: (op kind, MACs) of the layers the firmware runs, in order (the canonical
+    graph's ops); used when the board's layer names are exactly those kinds."""
     ready = client.ready or client.wait_ready()
     sha = hashlib.sha256(model).hexdigest()
     check_model(ready, graph, sha)
@@ -189,7 +213,9 @@ def run_session(client: BenchClient, model: bytes, graph: Graph, samples: Sequen
                        layer_names=tuple(names), layer_counts=tuple(layers),
                        mismatches=tuple(mismatches), mismatch_count=mismatch_count,
                        arena_bytes=ready.arena_bytes, stack_peak_bytes=stack_peak,
-                       flash_bytes=flash_bytes)
+                       flash_bytes=flash_bytes,
+                       layer_macs=tuple(m for _, m in layer_macs)
+                       if [k for k, _ in layer_macs] == list(names) else ())
 
 
 def _as_array(raw: bytes, tensor) -> np.ndarray:

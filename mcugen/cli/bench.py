@@ -112,12 +112,13 @@ def _check_outputs(json_out: str | None, report_out: str | None) -> None:
 
 def show(rep, result) -> None:
     """The bench's summary and per-layer tables."""
-    from mcugen.bench.reportfile import layer_rows, summary_rows
+    from mcugen.bench.reportfile import layer_columns, layer_rows, summary_rows
 
     rep.table(f"{result.model} on {result.board}", ["", "value"], summary_rows(result))
     if result.layer_names and not any(result.layer_medians()):
         rep.warn("no per-layer counts: the firmware was built without "
                  "-DMG_HOOKS_HEADER='\"mg_bench_hooks.h\"' (mcugen build adds it)")
     elif result.layer_names:
-        rep.table(f"per layer ({result.unit}, median)", ["#", "op", "median", "share"],
-                  layer_rows(result), right=("#", "median", "share"))
+        columns = layer_columns(result)
+        rep.table(f"per layer ({result.unit}, median)", columns, layer_rows(result),
+                  right=tuple(c for c in columns if c != "op"))

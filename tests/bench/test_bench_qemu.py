@@ -51,8 +51,13 @@ def test_emulated_bench_is_exact_repeatable_and_adds_up(hello_m4, hello_model, t
     assert 0.95 <= first["layers_total_ratio"] <= 1.0
     totals = first["latency"]["median"]
     assert abs(sum(layer["median"] for layer in first["layers"]) - totals) / totals < 0.05
+    # hello_world's three dense layers: 1x16, 16x16 and 16x1 multiply-accumulates
+    assert [layer["macs"] for layer in first["layers"]] == [16, 256, 16] and first["macs"] == 288
+    assert all(layer["per_mac"] == round(layer["median"] / layer["macs"], 3) for layer in first["layers"])
+    assert first["per_mac"] == round(totals / 288, 3)
     html = (tmp_path / "r.html").read_text()
     assert "<svg" in html and "FULLY_CONNECTED" in html
+    assert "<th>instr/MAC</th>" in html and "<td>256</td>" in html
     _status, second = bench_json(hello_m4, hello_model, tmp_path, "b", "-n", "4")
     assert second["latency"] == first["latency"] and second["layers"] == first["layers"]
 
@@ -61,7 +66,9 @@ def test_markdown_report_links_its_chart(hello_m4, hello_model, tmp_path):
     status = main(["-q", "bench", "--emulate", "--project", str(hello_m4.path), str(hello_model),
                    "-n", "1", "--report", str(tmp_path / "r.md")])
     assert status == 0
-    assert "![per-layer profile](r_layers.png)" in (tmp_path / "r.md").read_text()
+    text = (tmp_path / "r.md").read_text()
+    assert "![per-layer profile](r_layers.png)" in text and "| # | op | median | share | MACs | instr/MAC |" in text
+    assert "| instructions per MAC |" in text
     assert (tmp_path / "r_layers.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
