@@ -241,3 +241,16 @@ def test_reverse_of_non_contiguous_axes_is_refused_like_tflite_micro():
     assert "not contiguous" in unsupported_reason(graph, op)
     with pytest.raises(RuntimeError, match="invocation failed"):
         TflmOracle(model).run(random_samples(model, 1, seed=0)[0])
+
+
+@pytest.mark.slow
+def test_reverse_of_int16_activations(tmp_path):
+    """REVERSE_V2 in a 16x8 model moves int16 elements (the strided copy by element width)."""
+    from tests.support.oracle import to_int16
+
+    k = tf().keras
+    x = k.Input((6, 5), batch_size=1)
+    y = k.layers.Dense(4)(k.layers.Lambda(lambda v: tf().reverse(v, [1]))(k.layers.Dense(5)(x)))
+    model = to_int16(k.Model(x, y))
+    assert "REVERSE_V2" in op_kinds(model)
+    assert "strided_copy" in assert_exact(model, random_samples(model, SAMPLES, seed=5), tmp_path)
