@@ -1,7 +1,7 @@
 """DEPTHWISE_CONV_2D: int8 NHWC, per-channel int8 weights, any depth multiplier, SAME/VALID,
-strides, dilation, fused activation. Streams output rows through scratch. On int16 activations
-(16x8 models: int8 weights, int64 bias) it runs, as tflite-micro's int16 depthwise computes it, on
-the int16 convolution kernel with one group per input channel (mcugen/ops/conv_s16.py)."""
+strides, dilation, fused activation. Streams output rows through scratch. int16 activations (16x8
+models, int64 bias) run on the int16 convolution kernel, one group per input channel
+(mcugen/ops/conv_s16.py)."""
 from __future__ import annotations
 
 from mcugen.ir import Graph, Op
