@@ -221,28 +221,37 @@ class _QuantizeParams(ctypes.Structure):
                 ("multiplier", ctypes.c_int32), ("shift", ctypes.c_int32)]
 
 
+class _QuantizeFloatS16Params(ctypes.Structure):
+    _fields_ = [("size", ctypes.c_int32), ("zero_point", ctypes.c_int32), ("scale", ctypes.POINTER(ctypes.c_float))]
+
+
 @pytest.fixture(scope="module")
 def quantize_kernel(tmp_path_factory):
-    """firmware/kernels/quantize_s8.c compiled for the host (-Werror, UBSan) as a shared library."""
+    """firmware/kernels/quantize_s8.c and quantize_float_s16.c compiled for the host (-Werror,
+    UBSan) as a shared library."""
     from mcugen.codegen import firmware_dir
 
     lib = tmp_path_factory.mktemp("quantize") / "libquantize.so"
     fw = firmware_dir()
     subprocess.run(["gcc", "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-shared", "-fPIC",
                     "-fsanitize=undefined", "-fno-sanitize-recover=all", f"-I{fw / 'include'}",
-                    str(fw / "kernels" / "quantize_s8.c"), "-o", str(lib)], check=True)
+                    str(fw / "kernels" / "quantize_s8.c"), str(fw / "kernels" / "quantize_float_s16.c"),
+                    "-o", str(lib)], check=True)
     dll = ctypes.CDLL(str(lib))
     dll.mg_quantize_s8.restype = ctypes.c_int
+    dll.mg_quantize_float_s16.restype = ctypes.c_int
     return dll
 
 
-def _quantize(kernel, values, scale: float, zero_point: int) -> list[int]:
+def _quantize(kernel, values, scale: float, zero_point: int, int16: bool = False) -> list[int]:
     x = np.asarray(values, dtype=np.float32)
     s = ctypes.c_float(scale)
-    params = _QuantizeParams(len(x), 1, zero_point, ctypes.pointer(s), 0, 0, 0)
-    out = np.zeros(len(x), np.int8)
-    assert kernel.mg_quantize_s8(ctypes.byref(params), x.ctypes.data_as(ctypes.c_void_p),
-                                 out.ctypes.data_as(ctypes.c_void_p)) == 0
+    if int16:
+        params, run = _QuantizeFloatS16Params(len(x), zero_point, ctypes.pointer(s)), kernel.mg_quantize_float_s16
+    else:
+        params, run = _QuantizeParams(len(x), 1, zero_point, ctypes.pointer(s), 0, 0, 0), kernel.mg_quantize_s8
+    out = np.zeros(len(x), np.int16 if int16 else np.int8)
+    assert run(ctypes.byref(params), x.ctypes.data_as(ctypes.c_void_p), out.ctypes.data_as(ctypes.c_void_p)) == 0
     return out.tolist()
 
 
@@ -260,3 +269,17 @@ def test_quantize_kernel_saturates_out_of_range_floats_and_maps_nan_to_the_zero_
                 for q in (np.float32(v) / np.float32(scale) for v in np.float32(halves))]
     assert _quantize(quantize_kernel, halves, scale, zp) == expected
     assert _quantize(quantize_kernel, [6.7, -6.8, 0.0], scale, zp) == [127, -128, zp]
+
+
+def test_int16_quantize_kernel_saturates_out_of_range_floats_and_maps_nan_to_the_zero_point(quantize_kernel):
+    """The same definition for float -> int16 (16x8 models with a float input): saturate to
+    -32768 / 32767, NaN to the zero point (the host tflite-micro gives -32768 for +big, +inf, NaN)."""
+    scale, zp = 0.001, 3
+    beyond = [3e9 * scale, -3e9 * scale, 1e30, -1e30, float("inf"), float("-inf"), float("nan"),
+              np.finfo(np.float32).max, -np.finfo(np.float32).max, 40000 * scale, -40000 * scale]
+    assert _quantize(quantize_kernel, beyond, scale, zp, int16=True) == [
+        32767, -32768, 32767, -32768, 32767, -32768, zp, 32767, -32768, 32767, -32768]
+    halves = [(k + 0.5) * scale for k in (-32000, -7, -1, 0, 6, 31000)]
+    expected = [int(np.clip(np.sign(q) * np.floor(abs(q) + 0.5) + zp, -32768, 32767))
+                for q in (np.float32(v) / np.float32(scale) for v in np.float32(halves))]
+    assert _quantize(quantize_kernel, halves, scale, zp, int16=True) == expected

@@ -137,7 +137,7 @@ def test_pad_needs_constant_non_negative_paddings():
     assert "negative" in _reason(g)
 
 
-def test_quantize_takes_float_to_int8_and_integer_requantizations_only():
+def test_quantize_takes_float_to_int8_or_int16_and_integer_requantizations_only():
     assert _reason(_graph([_t(0, (1, 4), dtype="FLOAT32"), _t(1, (1, 4))], "QUANTIZE", (0,), (1,))) is None
     from dataclasses import replace
 
@@ -146,7 +146,12 @@ def test_quantize_takes_float_to_int8_and_integer_requantizations_only():
     assert _reason(_graph([int16, _t(1, (1, 4))], "QUANTIZE", (0,), (1,))) is None
     assert "quantized" in _reason(_graph([_t(0, (1, 4), dtype="INT16"), _t(1, (1, 4))], "QUANTIZE", (0,), (1,)))
     g = _graph([_t(0, (1, 4), dtype="FLOAT32"), _t(1, (1, 4), dtype="INT16")], "QUANTIZE", (0,), (1,))
-    assert "INT16" in _reason(g)  # float -> int16 has no kernel yet
+    assert "quantized int16" in _reason(g)  # float -> int16 (16x8 models) needs a quantized output
+    g = _graph([_t(0, (1, 4), dtype="FLOAT32"), replace(_t(1, (1, 4), dtype="INT16"), quant=Quant((0.001,), (0,)))],
+               "QUANTIZE", (0,), (1,))
+    assert _reason(g) is None
+    g = _graph([_t(0, (1, 4), dtype="FLOAT32"), _t(1, (1, 4), dtype="INT32")], "QUANTIZE", (0,), (1,))
+    assert "INT32" in _reason(g)  # tflite-micro quantizes floats to int8 and int16 only
     g = _graph([_t(0, (1, 4), dtype="UINT8"), _t(1, (1, 4))], "QUANTIZE", (0,), (1,))
     assert "UINT8" in _reason(g)
 

@@ -1,6 +1,7 @@
 """QUANTIZE to int8 from float32 (a float model's input) or from int8 (a requantization the
 converter inserts where two scales meet), TFLM's reference arithmetic (quantize_common.cc):
-float input: round(x / scale) with a float32 division, halves away from zero; int8 input:
+float input (to int8, or to int16 in 16x8 models: kernel quantize_float_s16): round(x / scale)
+with a float32 division, halves away from zero, saturated (NaN to the zero point); int8 input:
 MultiplyByQuantizedMultiplier by input/output scale (the ratio in double). Between other integer
 types (int8, int16, int32: what 16x8 and mixed-precision models carry) the same requantization
 saturates to the output type (mg_requantize.h: requantize_s8, quantize_s16, quantize_s32).
@@ -47,12 +48,19 @@ def through_float_table(qi: Quant, qo: Quant) -> list[int]:
     return table
 
 
+def _float_to_int16(graph: Graph, op: Op) -> bool:
+    return (len(op.inputs) == 1 and len(op.outputs) == 1 and op.inputs[0] >= 0
+            and graph.tensor(op.inputs[0]).dtype == "FLOAT32" and graph.tensor(op.outputs[0]).dtype == "INT16")
+
+
 def check(graph: Graph, op: Op) -> str | None:
     if _integer_pair(graph, op):
         for t in (graph.tensor(op.inputs[0]), graph.tensor(op.outputs[0])):
             if t.quant is None or t.quant.per_channel:
                 return f"tensor {label(t)} must be per-tensor quantized"
         return check_conversion(graph, op, inputs=("INT8", "INT16", "INT32"), outputs=("INT8", "INT16", "INT32"))
+    if _float_to_int16(graph, op):
+        return check_conversion(graph, op, inputs=("FLOAT32",), outputs=("INT16",))
     return check_conversion(graph, op, inputs=("FLOAT32", "INT8"), outputs=("INT8",))
 
 
@@ -69,6 +77,13 @@ def lower(graph: Graph, op: Op) -> KernelCall:
                     ("input_zero_point", inp.quant.zero_point), ("output_zero_point", out.quant.zero_point),
                     ("multiplier", multiplier), ("shift", shift)),
             inputs=(inp.id,), outputs=(out.id,),
+        )
+    if _float_to_int16(graph, op):
+        return KernelCall(
+            op_index=op.index, kind=op.kind, kernel="quantize_float", type_suffix="s16",
+            params=(("size", out.num_elements), ("zero_point", out.quant.zero_point), ("scale", ConstRef("scale"))),
+            inputs=(inp.id,), outputs=(out.id,),
+            consts=(ConstArray("scale", "float", (quant.f32(out.quant.scale),)),),
         )
     from_float = inp.dtype == "FLOAT32"
     if from_float:

@@ -1,7 +1,9 @@
 """SOFTMAX: int8 -> int8 (scale 1/256, zero point -128) or int8 -> int16 (scale 1/65536, zero
 point -32768) over the last dimension, with TFLM's gemmlowp arithmetic. exp() of each of the 256
 possible differences to the row maximum is computed here, bit-exactly, into a table; the kernel
-sums, takes the fixed-point reciprocal and scales to the output's width."""
+sums, takes the fixed-point reciprocal and scales to the output's width. int16 -> int16 (16x8
+models: zero points 0, output scale 1/32768) follows TFLM's SoftmaxInt16 with its exp() and
+1 / (1 + x) tables of 513 entries (mcugen/ops/softmax16.py)."""
 from __future__ import annotations
 
 import math
@@ -9,15 +11,22 @@ import math
 import numpy as np
 
 from mcugen.ir import Graph, Op
-from mcugen.ops import fixedpoint, quant
+from mcugen.ops import fixedpoint, quant, softmax16
 from mcugen.ops.base import ConstArray, ConstRef, KernelCall
 from mcugen.ops.common import check_int8_io, label
 
 KINDS = ("SOFTMAX",)
+INT16_KINDS = KINDS  # also on int16 activations (16x8 models)
 SCALED_DIFF_INTEGER_BITS = 5
 
 
+def _int16_input(graph: Graph, op: Op) -> bool:
+    return bool(op.inputs) and op.inputs[0] >= 0 and graph.tensor(op.inputs[0]).dtype == "INT16"
+
+
 def check(graph: Graph, op: Op) -> str | None:
+    if _int16_input(graph, op):  # 16x8 models: mcugen/ops/softmax16.py
+        return softmax16.check(graph, op)
     if _int16_output(graph, op):
         problem = _check_int16_output(graph, op)
     else:
@@ -84,6 +93,8 @@ def exp_table(beta: float, input_scale: float) -> tuple[int, ...]:
 
 
 def lower(graph: Graph, op: Op) -> KernelCall:
+    if _int16_input(graph, op):
+        return softmax16.lower(graph, op)
     inp, out = graph.tensor(op.inputs[0]), graph.tensor(op.outputs[0])
     depth = out.shape[-1] if out.shape else 1
     beta = quant.f32(float(op.options.get("beta", 1.0)))
