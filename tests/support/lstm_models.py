@@ -42,7 +42,8 @@ def _quant(schema, scale: float | list[float], zero_point: int | list[int] = 0, 
 
 
 def lstm_model(spec: LstmSpec, per_channel_slot: int | None = None, weight_zero_point: int = 0,
-               hidden_shape_1d: bool = False, bias_type: str | None = None) -> bytes:
+               hidden_shape_1d: bool = False, bias_type: str | None = None, omit: tuple[int, ...] = (),
+               cell_type: str = "INT16") -> bytes:
     """One UNIDIRECTIONAL_SEQUENCE_LSTM op as a model. Scales are drawn so that gate
     pre-activations are around `spec.gain` (sigmoid and tanh neither flat nor saturated); the
     keyword arguments make the invalid variants the refusal tests need."""
@@ -102,13 +103,15 @@ def lstm_model(spec: LstmSpec, per_channel_slot: int | None = None, weight_zero_
     state_shape = (spec.batch * n_state,) if hidden_shape_1d else (spec.batch, n_state)
     inputs[18] = add("output_state", act_type, state_shape, _quant(schema, hidden_scale, hidden_zp), variable=True)
     cell_scale = 2.0 ** spec.cell_scale_log2 * spec.cell_scale_factor
-    inputs[19] = add("cell_state", "INT16", state_shape, _quant(schema, cell_scale), variable=True)
+    inputs[19] = add("cell_state", cell_type, state_shape, _quant(schema, cell_scale), variable=True)
     for slot, what in spec.extra.items():
         shape = (n_state, n_state) if what == "projection_weights" else (n_state,)
         dtype = "INT8" if what in ("projection_weights", "peephole") else ("INT16" if what == "layer_norm" else bias_type)
         data = rng.integers(-100, 100, shape).astype({"INT8": np.int8, "INT16": np.int16, "INT32": np.int32,
                                                       "INT64": np.int64}[dtype])
         inputs[slot] = add(what, dtype, shape, _quant(schema, 0.01), data)
+    for slot in omit:
+        inputs[slot] = -1
     out_shape = (spec.steps, spec.batch, n_state) if spec.time_major else (spec.batch, spec.steps, n_state)
     output = add("output", act_type, out_shape, _quant(schema, hidden_scale, hidden_zp))
 
