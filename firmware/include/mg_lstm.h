@@ -40,18 +40,24 @@ typedef struct {
     const uint16_t *sigmoid_table;          /* [256], mcugen/ops/sigmoid16.py */
 } mg_lstm_params;
 
-static inline const int8_t *mg_lstm_input_weights(const mg_lstm_params *p, int gate)
+/* Row `unit` of the four gates' input weights (TFLite's gate order). */
+static inline void mg_lstm_input_rows(const mg_lstm_params *p, int32_t unit, const int8_t *rows[4])
 {
-    const int8_t *const w[4] = {p->input_to_input_weights, p->input_to_forget_weights, p->input_to_cell_weights,
-                                p->input_to_output_weights};
-    return w[gate];
+    const int32_t at = unit * p->input_size;
+    rows[MG_LSTM_INPUT_GATE] = p->input_to_input_weights + at;
+    rows[MG_LSTM_FORGET_GATE] = p->input_to_forget_weights + at;
+    rows[MG_LSTM_CELL_GATE] = p->input_to_cell_weights + at;
+    rows[MG_LSTM_OUTPUT_GATE] = p->input_to_output_weights + at;
 }
 
-static inline const int8_t *mg_lstm_recurrent_weights(const mg_lstm_params *p, int gate)
+/* Row `unit` of the four gates' recurrent weights. */
+static inline void mg_lstm_recurrent_rows(const mg_lstm_params *p, int32_t unit, const int8_t *rows[4])
 {
-    const int8_t *const w[4] = {p->recurrent_to_input_weights, p->recurrent_to_forget_weights,
-                                p->recurrent_to_cell_weights, p->recurrent_to_output_weights};
-    return w[gate];
+    const int32_t at = unit * p->state_size;
+    rows[MG_LSTM_INPUT_GATE] = p->recurrent_to_input_weights + at;
+    rows[MG_LSTM_FORGET_GATE] = p->recurrent_to_forget_weights + at;
+    rows[MG_LSTM_CELL_GATE] = p->recurrent_to_cell_weights + at;
+    rows[MG_LSTM_OUTPUT_GATE] = p->recurrent_to_output_weights + at;
 }
 
 static inline int mg_lstm_ok(const mg_lstm_params *p, const void *in, const void *hidden, const int16_t *cell,
@@ -70,14 +76,19 @@ static inline int32_t mg_lstm_row(const mg_lstm_params *p, int32_t batch, int32_
 
 static inline int32_t mg_lstm_sat16(int32_t x) { return mg_clamp_i32(x, INT16_MIN, INT16_MAX); }
 
-/* A gate's output in Q0.15 from its two FC outputs (each already int16, Q3.12): their saturated
- * sum through sigmoid, or tanh for the cell gate. */
-static inline int32_t mg_lstm_activate(const mg_lstm_params *p, int gate, int32_t from_input, int32_t from_state)
+/* The four gates' outputs in Q0.15 from their FC outputs (each requantized to Q3.12 and
+ * clamped to int16, as TFLM's int16 gate buffers): the saturated sums through sigmoid, tanh for
+ * the cell gate. */
+static inline void mg_lstm_activate(const mg_lstm_params *p, const int32_t from_input[4],
+                                    const int32_t from_state[4], int32_t out[4])
 {
-    const int32_t x = mg_sigmoid16_rescale((int16_t)mg_lstm_sat16(from_input + from_state),
-                                           p->gate_rescale_multiplier, p->gate_rescale_shift);
-    return gate == MG_LSTM_CELL_GATE ? mg_sigmoid16_tanh(p->sigmoid_table, x)
-                                     : mg_sigmoid16_logistic(p->sigmoid_table, x);
+    int gate;
+    for (gate = 0; gate < 4; ++gate) {
+        const int32_t x = mg_sigmoid16_rescale((int16_t)mg_lstm_sat16(from_input[gate] + from_state[gate]),
+                                               p->gate_rescale_multiplier, p->gate_rescale_shift);
+        out[gate] = gate == MG_LSTM_CELL_GATE ? mg_sigmoid16_tanh(p->sigmoid_table, x)
+                                              : mg_sigmoid16_logistic(p->sigmoid_table, x);
+    }
 }
 
 /* cell = forget * cell + input * cell_gate, each product int16, the sum saturated, then clipped. */

@@ -147,20 +147,30 @@ def test_micro_speech_lstm_stream_is_bit_exact(micro_speech, tmp_path):
     assert_stream_exact(model, tmp_path, seed=5)
 
 
-@pytest.mark.slow
-def test_micro_speech_lstm_streams_bit_exact_on_mps2_an386(micro_speech, tmp_path):
+def _selftest_on_mps2_an386(model: bytes, tmp_path, minimum: int) -> None:
     """The self-test firmware under QEMU runs a stream of frames from a reset state, tflite-micro's
-    outputs for the same stream baked in."""
+    outputs for the same stream baked in; at least `minimum` frames."""
     from mcugen.project.api import build
     from mcugen.project.files import selftest_sample_count
 
-    path = tmp_path / "micro_speech_lstm.tflite"
-    path.write_bytes(micro_speech)
+    path = tmp_path / "lstm.tflite"
+    path.write_bytes(model)
     result = build(path, "mps2_an386", tmp_path / "fw", run=True, selftest_only=True)
     assert result.run is not None and result.run.passed, result.run.console if result.run else ""
     found = re.match(r"mcugen-selftest: PASS (\d+)/(\d+) samples bit-exact", result.run.result_line)
-    count = selftest_sample_count(read_graph(micro_speech))
-    assert found and found.group(1) == found.group(2) == str(count) and count >= 2, result.run.result_line
+    count = selftest_sample_count(read_graph(model))
+    assert found and found.group(1) == found.group(2) == str(count) and count >= minimum, result.run.result_line
+
+
+@pytest.mark.slow
+def test_micro_speech_lstm_streams_bit_exact_on_mps2_an386(micro_speech, tmp_path):
+    _selftest_on_mps2_an386(micro_speech, tmp_path, minimum=5)  # 12 KiB frames: 5 fit the budget
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", ["int8 time-major, batch 2", "16x8 batch-major"])
+def test_small_lstm_streams_bit_exact_on_mps2_an386(case, tmp_path):
+    _selftest_on_mps2_an386(lstm_model(CASES[case]), tmp_path, minimum=12)
 
 
 def _refused(model: bytes, words: str, tmp_path, tflm_refuses: bool) -> None:
