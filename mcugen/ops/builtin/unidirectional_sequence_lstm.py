@@ -1,17 +1,20 @@
-"""UNIDIRECTIONAL_SEQUENCE_LSTM, integer, as tflite-micro's unidirectional_sequence_lstm.cc runs it:
-int8 activations (int8 weights, int32 bias) or 16x8 (int16 activations, int8 weights, int64
-bias), the cell state int16 in both. The output state (hidden) and cell state are variable
-tensors: the kernel reads and updates them in the state area, so a stream of invokes carries them.
+"""UNIDIRECTIONAL_SEQUENCE_LSTM: int8 (int16 cell state, int32 bias) or 16x8 (int64 bias),
+batch- or time-major, any batch, cell clip, as tflite-micro's integer LSTM; the output and cell
+states are variable tensors, carried from invoke to invoke in the state area. No peephole,
+projection, layer norm or CIFG (tflite-micro's micro LSTM has none).
 
-Per time step and batch row, each gate is FC(input) + FC(output state), both requantized to the
+The arithmetic is unidirectional_sequence_lstm.cc / lstm_eval.h's. Per time step and batch row, each gate is FC(input) + FC(output state), both requantized to the
 gates' fixed Q3.12 scale and clamped to int16, added with int16 saturation, then sigmoid (tanh
 for the cell gate) from the int16 table of mcugen/ops/sigmoid16.py, giving Q0.15. Then
 cell = f * cell + i * g (two int16 multiplies, saturating add, optional clip) and
 hidden = tanh(cell) * o, requantized to the output state; the output row is the new hidden
-state. The numbers below are what CreateLstmOpData / PrepareGateParametersInteger compute.
+state. The numbers below are PrepareGateParametersInteger's (lstm_eval_common.cc): FC
+multipliers from a double product of the float32 scales (as FULLY_CONNECTED), the three
+multiplies' multipliers likewise in double, the cell clip a double quotient truncated to int16,
+the cell scale's log2 in float32 (CheckedLog2).
 
-tflite-micro's micro LSTM takes only the plain Keras LSTM: no peephole, projection, layer norm
-or CIFG (all 24 inputs present except those), per-tensor weights, a TANH cell activation.
+tflite-micro's micro LSTM takes only the plain Keras LSTM (all 24 inputs present except the
+variants'), per-tensor symmetric weights and a TANH cell activation.
 """
 from __future__ import annotations
 
