@@ -173,6 +173,25 @@ def test_small_lstm_streams_bit_exact_on_mps2_an386(case, tmp_path):
     _selftest_on_mps2_an386(lstm_model(CASES[case]), tmp_path, minimum=12)
 
 
+@pytest.mark.slow
+def test_a_keras2_h5_lstm_builds_and_streams_bit_exact_on_mps2_an386(tmp_path):
+    """The user's route: a Keras 2 .h5 (fixed batch: with a dynamic one TensorFlow cannot lower
+    the LSTM's tensor lists) through mcugen's own conversion, to a 12-frame self-test on QEMU."""
+    import tf_keras
+
+    from mcugen.project.api import build
+
+    tf_keras.utils.set_random_seed(4)
+    x = tf_keras.Input((5, 6), batch_size=1)
+    model = tf_keras.Model(x, tf_keras.layers.Dense(3, activation="softmax")(tf_keras.layers.LSTM(8)(x)))
+    path = tmp_path / "lstm.h5"
+    model.save(path)
+    result = build(path, "mps2_an386", tmp_path / "fw", run=True, selftest_only=True)
+    assert result.state_bytes == 32  # output state 8 B and cell state 16 B, each 16-aligned
+    assert result.run is not None and result.run.passed, result.run.console if result.run else ""
+    assert "PASS 12/12" in result.run.result_line, result.run.result_line
+
+
 def _refused(model: bytes, words: str, tmp_path, tflm_refuses: bool) -> None:
     graph = read_graph(model)
     reason = unsupported_reason(graph, graph.ops[0])
