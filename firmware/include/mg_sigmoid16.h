@@ -34,12 +34,43 @@ static inline void mg_sigmoid16_rescale_params(const mg_sigmoid16_params *p, int
 }
 
 /* The input in the lookup's fixed point (TFLM: (x * multiplier + round) >> shift). */
-static inline int32_t mg_sigmoid16_rescale(const mg_sigmoid16_params *p, int16_t x, int32_t multiplier,
-                                           int32_t shift)
+static inline int32_t mg_sigmoid16_rescale(int16_t x, int32_t multiplier, int32_t shift)
 {
     const int32_t round = shift > 0 ? (int32_t)1 << (shift - 1) : 0;
-    (void)p;
     return ((int32_t)x * multiplier + round) >> shift;
+}
+
+/* logistic(x) in Q0.15 for x in the lookup's fixed point (mg_sigmoid16_rescale). */
+static inline int16_t mg_sigmoid16_logistic(const uint16_t *table, int32_t x)
+{
+    const uint32_t ax = (uint32_t)(x < 0 ? -x : x);
+    const uint32_t uh = ax >> 9; /* 7 bits of input scaling plus the table's 1/4 */
+    uint32_t result;
+    if (uh >= 255u) {
+        result = 0x7FFFu << 10;
+    } else {
+        const uint32_t ua = table[uh], ub = table[uh + 1u];
+        result = (ua << 9) + (ax & 0x1FFu) * (ub - ua); /* unsigned wrap as TFLM's uint32 */
+    }
+    result = x >= 0 ? result + (1u << 9) : (1u << (16 + 9)) - result + (1u << 9) - 1u;
+    return (int16_t)(result >> 10);
+}
+
+/* tanh(x) in Q0.15 for x in the lookup's fixed point: 2 sigmoid(2x) - 1, the table read at twice
+ * the resolution. */
+static inline int16_t mg_sigmoid16_tanh(const uint16_t *table, int32_t x)
+{
+    const uint32_t ax = (uint32_t)(x < 0 ? -x : x);
+    const uint32_t uh = ax >> 8;
+    int32_t result;
+    if (uh >= 255u) {
+        result = 0xFFFF << 8;
+    } else {
+        const uint32_t ua = table[uh], ub = table[uh + 1u];
+        result = (int32_t)((ua << 8) + (ax & 0xFFu) * (ub - ua));
+    }
+    result = x >= 0 ? result - (1 << (14 + 9)) + (1 << (9 - 2)) : -result + (1 << (14 + 9)) + (1 << (9 - 2)) - 1;
+    return (int16_t)(result >> (9 - 1)); /* arithmetic shift, as TFLM's int32 */
 }
 
 #endif /* MG_SIGMOID16_H */

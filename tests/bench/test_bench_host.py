@@ -213,3 +213,30 @@ def test_silent_board_times_out():
         with pytest.raises(DeviceError, match="did not announce itself within 1 s"):
             client.wait_ready()
         assert time.monotonic() - start < 2
+
+
+def test_every_session_of_a_recurrent_model_starts_a_fresh_stream(tmp_path):
+    """An LSTM (state carried from invoke to invoke): two sessions on one running firmware both
+    match a fresh tflite-micro, so RESET_STATE (<prefix>_reset_state) really restarts the stream."""
+    from mcugen import pipeline
+    from mcugen.codegen import generate_sources
+    from mcugen.convert.tflite_reader import read_graph
+    from mcugen.ops import lower_graph
+    from mcugen.oracle import TflmOracle
+    from tests.support.lstm_models import LstmSpec, lstm_model
+
+    data = lstm_model(LstmSpec(input_size=5, state_size=4, steps=2, seed=11))
+    graph = read_graph(data, name="lstm")
+    calls = lower_graph(graph)
+    generate_sources(graph, pipeline.plan(graph, calls), calls).write(tmp_path)
+    fw = build_bench_host(tmp_path, tmp_path / "bench_lstm")
+    samples = make_samples(graph, 6, seed=2)
+    with running(fw) as (_proc, port):
+        client = client_for(port)
+        for _ in range(2):
+            result = run_session(client, data, graph, samples, TflmOracle(data))
+            assert result.outputs_match and result.n == 6, result.mismatches
+    fresh, carried = TflmOracle(data), TflmOracle(data)
+    for sample in samples:
+        carried.run(sample)
+    assert not np.array_equal(fresh.run(samples[0])[0], carried.run(samples[0])[0])  # state matters
