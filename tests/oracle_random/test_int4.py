@@ -45,6 +45,16 @@ def test_fully_connected_int4_bit_exact(units, depth, per_channel, tmp_path):
     assert_exact(model, random_samples(model, 4, seed=4), tmp_path / "dsp", variant="dsp")
 
 
+def test_fully_connected_int4_rows_bit_exact(tmp_path):
+    """A 2-D input: several rows per invoke, each with its own sum in the dsp kernel."""
+    k = tf().keras
+    model = to_int4_weights(to_int8(keras_sequential((3, 21), k.layers.Dense(6))))
+    graph = read_graph(model)
+    [call] = specialise(graph, lower_graph(graph), "dsp")
+    assert call.function == "mg_fully_connected_dsp_s4" and call.param("batches") == 3
+    assert_exact(model, random_samples(model, 6, seed=9), tmp_path, variant="dsp")
+
+
 def test_int4_weights_are_half_the_flash():
     int8 = _dense(64, 128, True)
     int4 = to_int4_weights(int8)
