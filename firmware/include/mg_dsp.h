@@ -36,6 +36,11 @@ static inline uint32_t mg_sxtab16_ror8(uint32_t acc, uint32_t x)
     __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(acc), "r"(x));
     return r;
 }
+/* acc + a.lo * b.lo + a.hi * b.hi (int16 halves) */
+static inline int32_t mg_smlad(uint32_t a, uint32_t b, int32_t acc)
+{
+    return __smlad((int16x2_t)a, (int16x2_t)b, acc);
+}
 /* ((a * b + 2^31) >> 32) + c: ACLE has no intrinsic for SMMLAR */
 static inline int32_t mg_smmlar(int32_t a, int32_t b, int32_t c)
 {
@@ -57,6 +62,11 @@ static inline uint32_t mg_sxtab16(uint32_t acc, uint32_t x)
     return lo | ((((acc >> 16) + (mg_sxtb16(x) >> 16)) & 0xFFFFu) << 16);
 }
 static inline uint32_t mg_sxtab16_ror8(uint32_t acc, uint32_t x) { return mg_sxtab16(acc, (x >> 8) | (x << 24)); }
+static inline int32_t mg_smlad(uint32_t a, uint32_t b, int32_t acc)
+{
+    return acc + (int32_t)(int16_t)(a & 0xFFFFu) * (int16_t)(b & 0xFFFFu)
+           + (int32_t)(int16_t)(a >> 16) * (int16_t)(b >> 16);
+}
 static inline int32_t mg_smmlar(int32_t a, int32_t b, int32_t c)
 {
     const int64_t r = ((int64_t)a * (int64_t)b + (int64_t)c * ((int64_t)1 << 32) + ((int64_t)1 << 31)) >> 32;
@@ -116,10 +126,38 @@ static inline int32_t mg_ssat8(int32_t v)
 
 
 
+/* sum + the four int16 halves of two words (SMLAD by ones) */
+static inline int32_t mg_add_halves(uint32_t even, uint32_t odd, int32_t sum)
+{
+    return mg_smlad(odd, 0x00010001u, mg_smlad(even, 0x00010001u, sum));
+}
+
 /* Where element k of a group-of-4 vector lands in sxtb16 order: bits 0 and 1 swap. */
 static inline int32_t mg_sxtb16_slot(int32_t k)
 {
     return (k & ~3) | ((k & 1) << 1) | ((k >> 1) & 1);
+}
+
+/* The int8 row x[0..n) widened into the int16 column col[0..col_len) in sxtb16 order, zero past
+ * n (col_len a multiple of 4 and >= n); returns the sum of the row (a caller that does not use it
+ * pays nothing: this is inlined). */
+static inline int32_t mg_widen_s8(const int8_t *x, int32_t n, int16_t *col, int32_t col_len)
+{
+    int32_t k, sum = 0;
+    /* whole words first, then the ragged end and the zero padding one tap at a time */
+    for (k = 0; k + 4 <= n; k += 4) {
+        const uint32_t w = mg_read_u32(x + k);
+        const uint32_t even = mg_sxtb16(w), odd = mg_sxtb16_ror8(w);
+        mg_write_u32(col + k, even);
+        mg_write_u32(col + k + 2, odd);
+        sum = mg_add_halves(even, odd, sum);
+    }
+    for (; k < col_len; ++k) {
+        const int32_t v = k < n ? x[k] : 0;
+        col[mg_sxtb16_slot(k)] = (int16_t)v;
+        sum += v;
+    }
+    return sum;
 }
 
 /* ---- dot products of interleaved int8 weight pairs with int16 columns -------------------------

@@ -1,6 +1,6 @@
 #include "depthwise_conv_2d_dsp_s8.h"
 
-#include "mg_dsp.h"
+#include "mg_depthwise_dsp.h"
 
 /* All channels of one output pixel whose taps start at tap[0..taps_even-1]. */
 static inline __attribute__((always_inline)) void pixel(const mg_depthwise_conv_2d_dsp_params *p,
@@ -8,10 +8,10 @@ static inline __attribute__((always_inline)) void pixel(const mg_depthwise_conv_
                                                         const int lean)
 {
     const int32_t channels = p->channels;
+    const int32_t out[3] = {p->output_offset, p->act_min, p->act_max};
 #if !MG_DSP_NATIVE
     const int32_t pairs = p->taps_even / 2;
 #endif
-    const int32_t out_off = p->output_offset, lo = p->act_min, hi = p->act_max;
     const uint32_t *w = (const uint32_t *)__builtin_assume_aligned(p->filter, 4);
     const int32_t *q = p->quant;
     const int8_t *sh = p->shift;
@@ -75,17 +75,7 @@ static inline __attribute__((always_inline)) void pixel(const mg_depthwise_conv_
             w = (const uint32_t *)(const void *)w8;
         }
 #endif
-        {
-            /* every constant is read before the first int8 store, which could alias them */
-            const int32_t v0 = MG_DSP_OUT(lean, a0, q[1], sh[0], out_off, lo, hi);
-            const int32_t v1 = MG_DSP_OUT(lean, a1, q[3], sh[1], out_off, lo, hi);
-            const int32_t v2 = MG_DSP_OUT(lean, a2, q[5], sh[2], out_off, lo, hi);
-            const int32_t v3 = MG_DSP_OUT(lean, a3, q[7], sh[3], out_off, lo, hi);
-            dst[0] = (int8_t)v0;
-            dst[1] = (int8_t)v1;
-            dst[2] = (int8_t)v2;
-            dst[3] = (int8_t)v3;
-        }
+        mg_dw_dsp_out4(q, sh, out, a0, a1, a2, a3, dst, lean);
     }
 }
 
@@ -99,57 +89,22 @@ static void pixel_exact(const mg_depthwise_conv_2d_dsp_params *p, const int8_t *
     pixel(p, tap, dst, 0);
 }
 
+static inline __attribute__((always_inline)) void pixel_any(const mg_depthwise_conv_2d_dsp_params *p,
+                                                            const int8_t *const *tap, int8_t *dst)
+{
+    if (p->lean) {
+        pixel_lean(p, tap, dst);
+    } else {
+        pixel_exact(p, tap, dst);
+    }
+}
+
 mg_status mg_depthwise_conv_2d_dsp_s8(const mg_depthwise_conv_2d_dsp_params *p, const int8_t *in, int8_t *out)
 {
-    const int8_t *tap[MG_DW_DSP_MAX_TAPS + 2]; /* + a NULL pair ending the list */
-    mg_row_stream rows;
-    int8_t *pad_row;
-    int32_t ox, i, taps;
-    if (p == NULL || in == NULL || out == NULL || p->filter == NULL || p->quant == NULL || p->shift == NULL || p->scratch == NULL
-        || p->channels <= 0 || p->channels % 4 != 0 || p->taps_even % 2 != 0
-        || p->taps_even < p->filter_h * p->filter_w || p->taps_even > MG_DW_DSP_MAX_TAPS
-        || ((uintptr_t)p->filter & 3u) != 0) {
-        return MG_ERR_ARG;
-    }
-    taps = p->filter_h * p->filter_w;
-    pad_row = p->scratch;
-    for (i = 0; i < p->channels; ++i) {
-        pad_row[i] = (int8_t)p->pad_value;
-    }
-    for (i = taps; i < p->taps_even; ++i) {
-        tap[i] = pad_row; /* meets zero weights */
-    }
-    tap[p->taps_even] = NULL;
-    tap[p->taps_even + 1] = NULL;
-    MG_STREAM_CHANNELS(&rows, p, in, out, p->scratch + p->channels); /* after the row of the zero point */
-    while (mg_stream_next(&rows)) {
-        const int32_t iy0 = rows.oy * p->stride_h - p->pad_top;
-        for (ox = 0; ox < p->out_w; ++ox) {
-            const int32_t ix0 = ox * p->stride_w - p->pad_left;
-            int32_t fy, fx, t = 0;
-            for (fy = 0; fy < p->filter_h; ++fy) {
-                const int32_t iy = iy0 + fy * p->dilation_h;
-                for (fx = 0; fx < p->filter_w; ++fx, ++t) {
-                    const int32_t ix = ix0 + fx * p->dilation_w;
-                    tap[t] = (iy >= 0 && iy < p->in_h && ix >= 0 && ix < p->in_w)
-                                 ? rows.in + ((size_t)iy * (size_t)p->in_w + (size_t)ix) * (size_t)p->channels
-                                 : pad_row;
-                }
-            }
-            if (p->lean) {
-                pixel_lean(p, tap, rows.row + ox * p->channels);
-            } else {
-                pixel_exact(p, tap, rows.row + ox * p->channels);
-            }
-        }
-    }
-    return MG_OK;
+    return mg_dw_dsp_walk(p, in, out, pixel_any);
 }
 
 int32_t mg_depthwise_conv_2d_dsp_s8_scratch_bytes(const mg_depthwise_conv_2d_dsp_params *p)
 {
-    if (p == NULL) {
-        return -1;
-    }
-    return p->channels + p->out_w * p->channels;
+    return mg_dw_dsp_scratch_bytes(p);
 }

@@ -41,7 +41,7 @@ static void channels_exact(const mg_fully_connected_dsp_params *p, const int16_t
 mg_status mg_fully_connected_dsp_s8(const mg_fully_connected_dsp_params *p, const int8_t *in, int8_t *out)
 {
     int16_t *col;
-    int32_t b, k;
+    int32_t b;
     if (p == NULL || in == NULL || out == NULL || p->filter == NULL || p->quant == NULL || p->shift == NULL || p->scratch == NULL
         || p->col_len <= 0 || p->col_len % 8 != 0 || p->col_len < p->accum_depth
         || ((uintptr_t)p->scratch & 3u) != 0 || ((uintptr_t)p->filter & 3u) != 0) {
@@ -49,17 +49,7 @@ mg_status mg_fully_connected_dsp_s8(const mg_fully_connected_dsp_params *p, cons
     }
     col = (int16_t *)(void *)p->scratch;
     for (b = 0; b < p->batches; ++b) {
-        const int8_t *x = in + (size_t)b * (size_t)p->accum_depth;
-        /* widen: whole words first, then the ragged end and the zero padding one tap at a time */
-        for (k = 0; k + 4 <= p->accum_depth; k += 4) {
-            const uint32_t w = mg_read_u32(x + k);
-            mg_write_u32(col + k, mg_sxtb16(w));
-            mg_write_u32(col + k + 2, mg_sxtb16_ror8(w));
-        }
-        for (; k < p->col_len; ++k) {
-            const int32_t s = mg_sxtb16_slot(k);
-            col[s] = k < p->accum_depth ? (int16_t)x[k] : 0;
-        }
+        (void)mg_widen_s8(in + (size_t)b * (size_t)p->accum_depth, p->accum_depth, col, p->col_len);
         if (p->lean) {
             channels_lean(p, col, out + (size_t)b * (size_t)p->output_depth);
         } else {

@@ -10,17 +10,18 @@ from mcugen.report import human_bytes
 
 
 def default_output(model: Path, kind: str = "int8") -> Path:
-    """`<stem>_int8.tflite` (or `_16x8` for int16 activations) in the current directory (a
-    SavedModel dir's stem is its name)."""
+    """`<stem>_int8.tflite` (or `_16x8` for int16 activations, `_int4` for int4 weights) in the
+    current directory (a SavedModel dir's stem is its name)."""
     model = Path(model)
     stem = model.name if model.is_dir() else model.stem
     return Path.cwd() / f"{stem}_{kind}.tflite"
 
 
-def show_report(reporter, result) -> None:  # noqa: ANN001 - Reporter, ConvertResult
+def show_report(reporter, result, weights: str = "int8") -> None:  # noqa: ANN001 - Reporter, ConvertResult
     """The quantization report as a table (stdout), or a note when there is nothing to compare."""
     if result.report is None:
-        reporter.info("already int8: passed through unchanged (no float model to compare with)")
+        done = "its weights re-quantized to int4" if weights == "int4" else "passed through unchanged"
+        reporter.info(f"already int8: {done} (no float model to compare with)")
         return
     show_quantization(reporter, result.report)
     if result.int8_report is not None:
@@ -49,9 +50,10 @@ def show_quantization(reporter, rep) -> None:  # noqa: ANN001 - Reporter, QuantR
               help="Samples for the float-vs-int8 report (default: the calibration samples).")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Where to write the int8 model (a file, or a directory for MODEL_int8.tflite in it) "
-                   "[default: ./MODEL_int8.tflite].")
+                   "[default: ./MODEL_int8.tflite; _16x8 or _int4 with --activations int16 or --weights int4].")
 @click.option("--weights", type=click.Choice(["int8", "int4"]), default="int8", show_default=True,
-              help="int4: CONV_2D and FULLY_CONNECTED weights re-quantized to packed INT4 (half the flash).")
+              help="int4: CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED weights re-quantized to packed INT4 "
+                   "(half the flash); the report shows int8 beside it.")
 @click.option("--activations", type=click.Choice(["int8", "int16"]), default="int8", show_default=True,
               help="int16: TensorFlow's 16x8 mode (int16 activations and I/O, int8 weights, int64 bias), "
                    "for accuracy-sensitive audio models; the report shows int8 beside it.")
@@ -63,8 +65,9 @@ def command(state, model: Path, calibration: Path | None, validation: Path | Non
     MODEL is a Keras file (.h5 from Keras 2 or 3, .keras), a SavedModel directory, or an int8
     .tflite (checked and copied unchanged). Calibration data sets the int8 ranges; without it
     mcugen uses random inputs and warns that accuracy is unknown. The report at the end compares
-    the float model with the int8 one on the same samples: top-1 agreement for classifiers,
-    max abs error and SNR otherwise.
+    the float model with the int8 one on the same samples (with --activations int16 or --weights
+    int4, that model's and the int8 one's): top-1 agreement for classifiers, max abs error and SNR
+    otherwise.
 
     \b
     Examples:
@@ -72,6 +75,7 @@ def command(state, model: Path, calibration: Path | None, validation: Path | Non
       mcugen convert vww_96.h5 -c images/ --validation val.npz -o vww_int8.tflite
       mcugen convert model.keras                    # synthetic calibration, with a warning
       mcugen convert denoiser.keras -c audio.npy --activations int16   # 16x8, int8 beside it
+      mcugen convert ad.keras -c frames.npy --weights int4   # int4 weights, int8 beside it
     """
     from mcugen.convert.api import convert_model, stage_count
     from mcugen.fsutil import atomic_write
@@ -80,24 +84,14 @@ def command(state, model: Path, calibration: Path | None, validation: Path | Non
         raise McugenError("--activations int16 with --weights int4: mcugen has no 16x4 kernels",
                           hint="choose one of them")
     reporter = state.reporter
-    kind = "16x8" if activations == "int16" else "int8"
+    kind = "16x8" if activations == "int16" else weights
     target = output if output is not None else default_output(model, kind)
     if target.is_dir():
         target = target / default_output(model, kind).name
     total = stage_count(model) + 1
     result = convert_model(model, calibration, validation, reporter=reporter, steps=(1, total),
-                           activations=activations)
-    show_report(reporter, result)
-    if weights == "int4":
-        from dataclasses import replace
-
-        from mcugen.convert.int4_weights import to_int4_weights
-        from mcugen.convert.tflite_reader import read_graph
-        packed = to_int4_weights(result.tflite)
-        result = replace(result, tflite=packed, graph=read_graph(packed))
-        if result.report is not None:
-            reporter.warn("--weights int4: the accuracy above is the int8 model's; the int4 model's is "
-                          "not measured yet")
+                           activations=activations, weights=weights)
+    show_report(reporter, result, weights)
     try:
         atomic_write(target, result.tflite)
     except OSError as exc:

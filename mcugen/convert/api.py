@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mcugen.convert import calibration, source as sources
+from mcugen.convert.int4_weights import to_int4_weights
 from mcugen.convert.int8_check import require_int8
 from mcugen.convert.model_inputs import declared_inputs
 from mcugen.convert.quant_report import QuantReport, quant_report
@@ -39,16 +40,20 @@ class ConvertResult:
     report: QuantReport | None  # None for a .tflite passed through
     source_kind: str  # "tflite", "keras3", "keras2" or "savedmodel"
     synthetic_calibration: bool = False
-    # for a 16x8 conversion (activations="int16"): the int8 conversion's report, beside it
+    # for a 16x8 conversion (activations="int16") or int4 weights (weights="int4"): the int8
+    # conversion's report, beside it
     int8_report: QuantReport | None = None
 
 
 def convert_model(path: str | Path, calibration_data: str | Path | None = None,
                   validation: str | Path | None = None, reporter: Reporter | None = None,
                   steps: tuple[int, int] = (1, 1), strict: bool = True,
-                  activations: str = "int8") -> ConvertResult:
+                  activations: str = "int8", weights: str = "int8") -> ConvertResult:
     """Load `path` and return its int8 form (`activations="int16"`: its 16x8 form, int16
-    activations and int8 weights, with the int8 conversion's accuracy beside it). `reporter` gets stage lines and warnings.
+    activations and int8 weights; `weights="int4"`: the int8 model with its CONV_2D /
+    DEPTHWISE_CONV_2D / FULLY_CONNECTED weights re-quantized to INT4 by
+    mcugen.convert.int4_weights; both with the int8 conversion's accuracy beside theirs). A
+    .tflite source has no float model to compare with: no report. `reporter` gets stage lines and warnings.
 
     `steps` = (first step number, total) for the stage lines, so a caller that runs more stages
     after this one can number them all; `stage_count(path)` says how many numbers this call uses.
@@ -70,8 +75,11 @@ def convert_model(path: str | Path, calibration_data: str | Path | None = None,
         if calibration_data is not None or validation is not None:
             rep.warn("the model is already int8: --calibration/--validation are not used "
                      "(a quantization report needs the float source model)")
+        if weights == "int4":
+            buf = to_int4_weights(buf)
+            graph = read_graph(buf, name=src.stem)
         return ConvertResult(buf, graph, None, "tflite")
-    return _convert_float(src, calibration_data, validation, rep, first, total, strict, activations)
+    return _convert_float(src, calibration_data, validation, rep, first, total, strict, activations, weights)
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -83,7 +91,7 @@ def _read_bytes(path: Path) -> bytes:
 
 def _convert_float(src: sources.ModelSource, calibration_data: str | Path | None,
                    validation: str | Path | None, rep: Reporter, first: int, total: int,
-                   strict: bool, activations: str = "int8") -> ConvertResult:
+                   strict: bool, activations: str = "int8", weights: str = "int8") -> ConvertResult:
     from mcugen.convert.worker import float_worker
 
     # data files are checked against the inputs the file declares before TensorFlow is imported
@@ -105,15 +113,16 @@ def _convert_float(src: sources.ModelSource, calibration_data: str | Path | None
         if calib is None:
             rep.warn(SYNTHETIC_WARNING)
             calib = [calibration.synthetic_samples(shape, seed=k) for k, (_, shape) in enumerate(loaded)]
-        wide = activations == "int16"
+        wide, int4 = activations == "int16", weights == "int4"
+        quantized = "16x8" if wide else ("int4" if int4 else "int8")
         rep.stage(first + 1, total, "quantize",
                   ("16x8 (int16 activations and I/O, int8 weights; and int8 to compare)" if wide
-                   else "int8 with int8 I/O")
+                   else "int8 with int8 I/O, then int4 weights" if int4 else "int8 with int8 I/O")
                   + f", {len(calib[0])} {'synthetic' if synthetic else 'calibration'} samples "
                   f"(loaded with {model.loader})")
         tflite8 = _in_child(worker, rep, src, model, "converting it to int8", "convert", calib)
         tflite = (_in_child(worker, rep, src, model, "converting it to 16x8", "convert", calib, "int16")
-                  if wide else tflite8)
+                  if wide else to_int4_weights(tflite8) if int4 else tflite8)
         graph = read_graph(tflite, name=src.stem)
         if strict:
             require_int8(graph, str(src.path), converted=True)
@@ -121,17 +130,18 @@ def _convert_float(src: sources.ModelSource, calibration_data: str | Path | None
 
         data = "validation" if check is not None else ("synthetic" if synthetic else "calibration")
         check = check if check is not None else calib
+        beside = tflite is not tflite8  # the int8 model is compared too
         rep.stage(first + 2, total, "check",
-                  f"float vs {'16x8 and int8' if wide else 'int8'} on {len(check[0])} {data} samples")
+                  f"float vs {quantized + ' and int8' if beside else 'int8'} on {len(check[0])} {data} samples")
         float_outputs = _in_child(worker, rep, src, model, "running the float model", "predict", check)
-        graph8 = read_graph(tflite8, name=src.stem) if wide else graph
-        order8 = _io_order(src, tflite8, graph8, model) if wide else (inputs_order, outputs_order)
-    with rep.progress("int8 reference run", total=len(check[0])) as advance:
+        graph8 = read_graph(tflite8, name=src.stem) if beside else graph
+        order8 = _io_order(src, tflite8, graph8, model) if beside else (inputs_order, outputs_order)
+    runner = "run on tflite-micro" if int4 else "reference run"  # see quant_report: INT4 runs on tflite-micro
+    with rep.progress(f"{quantized} {runner}", total=len(check[0])) as advance:
         report = quant_report(tflite, graph, [check[k] for k in inputs_order],
-                              [float_outputs[k] for k in outputs_order], data, advance,
-                              quantized="16x8" if wide else "int8")
+                              [float_outputs[k] for k in outputs_order], data, advance, quantized=quantized)
     int8_report = None
-    if wide:
+    if beside:
         with rep.progress("int8 reference run (to compare)", total=len(check[0])) as advance:
             int8_report = quant_report(tflite8, graph8, [check[k] for k in order8[0]],
                                        [float_outputs[k] for k in order8[1]], data, advance)

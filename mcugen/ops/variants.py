@@ -5,7 +5,8 @@ arena): `specialise(graph, calls, variant)`. The board file's `kernel_variant` n
 
   "portable"  the reference C kernels (firmware/kernels/<op>_s8.c), unchanged;
   "dsp"       Cortex-M DSP extension (M4, M7, M33, M55): SMLAD/SXTB16 kernels
-              (firmware/kernels/<op>_dsp_s8.c) where an op's shape suits them, portable elsewhere.
+              (firmware/kernels/<op>_dsp_s8.c, and <op>_dsp_s4.c for int4 weights: int4_dsp.py)
+              where an op's shape suits them, portable elsewhere.
   "rv32"      RV32IMC (ESP32-C3): the same layouts for CONV_2D, DEPTHWISE_CONV_2D,
               FULLY_CONNECTED and ADD, through their plain-C path (no DSP extension):
               register-blocked multiply-adds (2 channels x 2 pixels; 4 depthwise channels).
@@ -37,11 +38,13 @@ def specialise(graph: Graph, calls: list[KernelCall], variant: str) -> list[Kern
                           hint=f"the board file's kernel_variant is one of: {', '.join(VARIANTS)}")
     if variant == "portable":
         return list(calls)
-    rewrites = _RV32 if variant == "rv32" else _DSP
+    from mcugen.ops.int4_dsp import DSP_S4
+
+    # int8 kernels and (dsp only) int4-weight ones have variants; an _s16 call keeps its portable kernel
+    rewrites = {"s8": _RV32 if variant == "rv32" else _DSP, "s4": DSP_S4 if variant == "dsp" else {}}
     out = []
     for call in calls:
-        # only int8 kernels have variants (an _s4 / _s16 call keeps its portable kernel)
-        rewrite = rewrites.get(call.kernel) if call.type_suffix == "s8" else None
+        rewrite = rewrites.get(call.type_suffix, {}).get(call.kernel)
         fast = rewrite(graph, call) if rewrite is not None else None
         out.append(fast if fast is not None else call)
     return out

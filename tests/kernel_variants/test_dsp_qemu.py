@@ -53,3 +53,18 @@ def test_kws_dsp_beats_portable_on_netduinoplus2(shared_models, tmp_path, monkey
     slow_n = slow.run.instructions_per_inference(board.counter_hz)
     print(f"kws on netduinoplus2: dsp {fast_n:,} vs portable {slow_n:,} instructions per inference")
     assert fast_n < slow_n / 2
+
+
+def test_int4_chain_bit_exact_on_mps2_an386(tmp_path):
+    """The int4 weight kernels' inline assembly (AND-unpacked nibbles into SMLAD) on a Cortex-M4:
+    the random chain in int4, -8 weights included, every output byte compared by the self-test."""
+    from mcugen.convert.int4_weights import to_int4_weights
+    from tests.oracle_random.test_int4 import _with_minus_eight
+
+    path = tmp_path / "chain_int4.tflite"
+    path.write_bytes(_with_minus_eight(to_int4_weights(random_chain(seed=2))))
+    assert load_board("mps2_an386").kernel_variant == "dsp"
+    result = build(path, "mps2_an386", tmp_path / "fw", run=True)
+    assert result.run is not None and result.run.passed, result.run and result.run.console
+    sources = {p.name for p in (tmp_path / "fw" / "src").iterdir()}
+    assert {"conv_2d_dsp_s4.c", "depthwise_conv_2d_dsp_s4.c", "fully_connected_dsp_s4.c"} <= sources

@@ -85,3 +85,52 @@ def test_variant_names():
     assert specialise(None, [], "portable") == []
     with pytest.raises(McugenError, match="unknown kernel variant"):
         specialise(None, [], "helium")
+
+
+# ---- int4 weights (mcugen/ops/int4_dsp.py; what mg_dsp_s4.h and depthwise_conv_2d_dsp_s4.c read)
+
+@pytest.mark.parametrize("channels,taps", [(4, 8), (5, 27), (1, 3), (6, 16)])
+def test_offset_nibble_words_meet_the_column_words(channels, taps):
+    from mcugen.ops.int4_dsp import offset_nibble_words
+
+    rows = np.random.default_rng(taps).integers(-8, 8, (channels, taps), dtype=np.int8)
+    words = offset_nibble_words(rows)
+    turns = -(-taps // 8)
+    assert words.size == -(-channels // 2) * 2 * turns
+
+    def u(c, t):  # weight + 8; zero weights pad channels and taps
+        return (int(rows[c, t]) if c < channels and t < taps else 0) + 8
+
+    pos = 0
+    for pair in range(-(-channels // 2)):  # per pair, per 8 taps: channel 0's word, channel 1's
+        for turn in range(turns):
+            for ch in range(2):
+                word = int(words[pos])
+                for k in range(4):  # column word k holds taps (0, 2), (1, 3), (4, 6), (5, 7) of the 8
+                    first = 8 * turn + 4 * (k // 2) + k % 2
+                    assert (word >> 4 * k) & 0xF == u(2 * pair + ch, first), (pair, turn, ch, k)
+                    assert (word >> (16 + 4 * k)) & 0xF == u(2 * pair + ch, first + 2), (pair, turn, ch, k)
+                pos += 1
+
+
+@pytest.mark.parametrize("taps,channels", [(9, 8), (25, 4), (4, 12)])
+def test_dw_nibble_words_pair_taps_per_channel(taps, channels):
+    from mcugen.ops.int4_dsp import dw_nibble_words
+
+    w = np.random.default_rng(taps).integers(-8, 8, (taps, channels), dtype=np.int8)
+    words = dw_nibble_words(w)
+    even = taps + taps % 2
+    assert words.size == even // 2 * channels // 4
+
+    def signed(word, bit):  # the int16 half's top nibble, as the kernel's AND leaves it (/ 4096)
+        v = (int(word) >> bit) & 0xF
+        return v - 16 if v >= 8 else v
+
+    pos = 0
+    for group in range(channels // 4):
+        for pair in range(even // 2):
+            for i in range(4):  # (word << 4i) & 0xF000F000: channel 4g + i, taps 2p and 2p + 1
+                for tap, bit in ((2 * pair, 12 - 4 * i), (2 * pair + 1, 28 - 4 * i)):
+                    want = w[tap, 4 * group + i] if tap < taps else 0
+                    assert signed(words[pos], bit) == want, (group, pair, i, tap)
+            pos += 1

@@ -3,8 +3,8 @@
 puts in `KernelCall.scratch_bytes`.
 
 Checked on the generated code of every shared int8 model with every kernel variant, plus a small graph
-for what no shared model has (MAX_POOL_2D, grouped 1x1 CONV_2D): a host program includes model.c and
-prints each layer's twin, which must equal Python's number."""
+for what no shared model has (MAX_POOL_2D, grouped 1x1 CONV_2D) and KWS with int4 weights (the `_s4`
+kernels): a host program includes model.c and prints each layer's twin, which must equal Python's number."""
 from __future__ import annotations
 
 import functools
@@ -27,7 +27,8 @@ MODELS_DIR = Path(__file__).resolve().parents[2] / "../shared/models"
 MODELS = ("kws/kws_ref_model.tflite", "vww/vww_96_int8.tflite", "ic/pretrainedResnet_quant.tflite",
           "ad/ad01_int8.tflite", "hello_world/hello_world_int8.tflite")
 SMALL = "small:max_pool_2d+grouped_conv_2d"
-CASES = MODELS + (SMALL,)
+INT4 = "int4:kws/kws_ref_model.tflite"  # the int4-weight kernels (_s4, and the dsp variant's)
+CASES = MODELS + (SMALL, INT4)
 
 _TWIN_DECL = re.compile(r"^int32_t mg_(\w+)_s8_scratch_bytes\(const mg_(\w+)_params \*p\);$", re.M)
 _SCRATCH_FIELD = re.compile(r"^\s*int8_t \*scratch;", re.M)
@@ -61,8 +62,13 @@ def _small_graph() -> Graph:
 def _graph(case: str) -> Graph:
     if case == SMALL:
         return _small_graph()
-    path = (MODELS_DIR / case).resolve()
+    int4 = case.startswith("int4:")
+    path = (MODELS_DIR / case.removeprefix("int4:")).resolve()
     assert path.is_file(), f"{path} is missing: the tests need ../shared/models next to the repository"
+    if int4:
+        from mcugen.convert.int4_weights import to_int4_weights
+
+        return read_graph(to_int4_weights(path.read_bytes()))
     return read_graph(path.read_bytes())
 
 

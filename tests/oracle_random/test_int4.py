@@ -1,5 +1,6 @@
 """INT4 weights (TFLite's packed INT4 filters): int8 models re-quantized to int4 weights by
-mcugen.convert.int4_weights, bit for bit against tflite-micro, weights packed in flash."""
+mcugen.convert.int4_weights, bit for bit against tflite-micro, weights packed in flash; with the
+portable `_s4` kernels and the dsp variant's (mcugen/ops/int4_dsp.py, their plain-C form here)."""
 from __future__ import annotations
 
 import numpy as np
@@ -9,7 +10,14 @@ from mcugen.convert.int4_weights import to_int4_weights
 from mcugen.convert.tflite_reader import read_graph
 from mcugen.ir import pack_int4, unpack_int4
 from mcugen.ops import lower_graph
+from mcugen.ops.variants import specialise
+from tests.kernel_variants.test_dsp_host import random_chain
 from tests.support.oracle import assert_exact, keras_sequential, random_samples, tf, to_int8
+
+
+def _functions(model: bytes, variant: str) -> set[str]:
+    graph = read_graph(model)
+    return {c.function for c in specialise(graph, lower_graph(graph), variant)}
 
 
 def test_pack_unpack_round_trip():
@@ -33,8 +41,18 @@ def test_fully_connected_int4_bit_exact(units, depth, per_channel, tmp_path):
     assert any(t.dtype == "INT4" for t in graph.tensors)
     assert [c.function for c in lower_graph(graph)] == ["mg_fully_connected_s4"]
     assert_exact(model, random_samples(model, 8, seed=3), tmp_path)
-    # the DSP board keeps the portable packed kernel (no DSP int4 kernel yet): still exact
+    assert _functions(model, "dsp") == {"mg_fully_connected_dsp_s4"}
     assert_exact(model, random_samples(model, 4, seed=4), tmp_path / "dsp", variant="dsp")
+
+
+def test_fully_connected_int4_rows_bit_exact(tmp_path):
+    """A 2-D input: several rows per invoke, each with its own sum in the dsp kernel."""
+    k = tf().keras
+    model = to_int4_weights(to_int8(keras_sequential((3, 21), k.layers.Dense(6))))
+    graph = read_graph(model)
+    [call] = specialise(graph, lower_graph(graph), "dsp")
+    assert call.function == "mg_fully_connected_dsp_s4" and call.param("batches") == 3
+    assert_exact(model, random_samples(model, 6, seed=9), tmp_path, variant="dsp")
 
 
 def test_int4_weights_are_half_the_flash():
@@ -59,6 +77,7 @@ def test_conv_2d_int4_bit_exact(filters, kernel, strides, padding, in_c, tmp_pat
     graph = read_graph(model)
     assert [c.function for c in lower_graph(graph)] == ["mg_conv_2d_s4"]
     assert_exact(model, random_samples(model, 6, seed=5), tmp_path)
+    assert _functions(model, "dsp") == {"mg_conv_2d_dsp_s4"}
     assert_exact(model, random_samples(model, 3, seed=6), tmp_path / "dsp", variant="dsp")
 
 
@@ -72,6 +91,8 @@ def test_depthwise_conv_2d_int4_bit_exact(multiplier, kernel, strides, padding, 
     graph = read_graph(model)
     assert [c.function for c in lower_graph(graph)] == ["mg_depthwise_conv_2d_s4"]
     assert_exact(model, random_samples(model, 6, seed=7), tmp_path)
+    # 5 channels (or a multiplier of 2): the dsp board keeps the portable packed kernel
+    assert _functions(model, "dsp") == {"mg_depthwise_conv_2d_s4"}
     assert_exact(model, random_samples(model, 3, seed=8), tmp_path / "dsp", variant="dsp")
 
 
@@ -89,6 +110,47 @@ def test_ad_model_in_int4_is_bit_exact_in_about_half_the_flash(shared_models, tm
     assert 0.45 < w4 / w8 < 0.55, (w8, w4)
     assert len(int4) < 0.55 * len(int8)  # the int8 buffers are replaced, not kept beside
     assert_exact(int4, random_samples(int4, 6, seed=2), tmp_path)
+    assert _functions(int4, "dsp") == {"mg_fully_connected_dsp_s4"}
+    assert_exact(int4, random_samples(int4, 3, seed=3), tmp_path / "dsp", plans=(True,), variant="dsp")
+
+
+def _with_minus_eight(model: bytes) -> bytes:
+    """`model` with every 5th byte of its INT4 filters' low nibble set to -8: TFLite's INT4 range
+    is [-8, 7] while mcugen's converter writes [-7, 7], and -8 is the dsp layouts' extreme nibble."""
+    import flatbuffers
+    from ai_edge_litert import schema_py_generated as schema
+
+    m = schema.ModelT.InitFromPackedBuf(bytearray(model), 0)
+    for t in m.subgraphs[0].tensors:
+        if t.type == schema.TensorType.INT4:
+            data = np.asarray(m.buffers[t.buffer].data, np.uint8)
+            data[::5] = (data[::5] & 0xF0) | 0x08
+            m.buffers[t.buffer].data = data.tolist()
+    builder = flatbuffers.Builder(len(model) + 1024)
+    builder.Finish(m.Pack(builder), file_identifier=b"TFL3")
+    return bytes(builder.Output())
+
+
+DSP_S4 = {"mg_conv_2d_dsp_s4", "mg_depthwise_conv_2d_dsp_s4", "mg_fully_connected_dsp_s4"}
+
+
+@pytest.mark.parametrize("seed", [0, pytest.param(1, marks=pytest.mark.slow)])
+def test_dsp_int4_kernels_bit_exact(seed, tmp_path):
+    """The int8 dsp suite's random chain (odd channel counts and widths, ragged tap counts, both
+    column gathers, padding, strides, dilation, 4/9/25-tap depthwise, dense layers) in int4."""
+    model = _with_minus_eight(to_int4_weights(random_chain(seed)))
+    assert DSP_S4 <= _functions(model, "dsp")
+    assert_exact(model, random_samples(model, 6, seed=seed), tmp_path, variant="dsp")
+
+
+def test_dsp_int4_exact_output_stage(tmp_path, monkeypatch):
+    """Real weights nearly always qualify for the lean output stage; force the general one."""
+    import mcugen.ops.variants as variants
+
+    monkeypatch.setattr(variants, "lean_requant", lambda call, bound: False)
+    model = to_int4_weights(random_chain(3))
+    assert DSP_S4 <= _functions(model, "dsp")
+    assert_exact(model, random_samples(model, 3, seed=3), tmp_path, plans=(True,), variant="dsp")
 
 
 def test_convert_cli_writes_int4_weights(shared_models, tmp_path):
