@@ -22,6 +22,7 @@ from mcugen.ir import Graph
 
 if TYPE_CHECKING:  # the stages import heavy modules; callers pay only for what they use
     from mcugen.arena import ArenaPlan
+    from mcugen.arena.regions import RegionSpec
     from mcugen.boards import Board
     from mcugen.codegen import Sources
     from mcugen.convert.api import ConvertResult
@@ -33,11 +34,13 @@ DEFAULT_ALIGN = 16
 
 @dataclass(frozen=True)
 class Target:
-    """What the target decides for code generation: the kernel variant and the arena alignment.
-    From a board file (`for_board`), or chosen by hand (`mcugen generate --kernels --align`)."""
+    """What the target decides for code generation: the kernel variant, the arena alignment and
+    the RAM regions buffers may go to (fastest first; () = one arena). From a board file
+    (`for_board`), or chosen by hand (`mcugen generate --kernels --align`)."""
 
     kernel_variant: str = "portable"
     arena_align: int = DEFAULT_ALIGN
+    regions: tuple["RegionSpec", ...] = ()
 
     @classmethod
     def for_board(cls, board: "Board | str") -> "Target":
@@ -45,7 +48,15 @@ class Target:
             from mcugen.boards import load_board
 
             board = load_board(board)
-        return cls(board.kernel_variant, board.arena_align)
+        return cls(board.kernel_variant, board.arena_align, region_specs(board))
+
+
+def region_specs(board: "Board") -> tuple["RegionSpec", ...]:
+    """The board's RAM regions as the planner takes them (none when its file lists none: then
+    the arena is one buffer in the main RAM, as always)."""
+    from mcugen.arena.regions import RegionSpec
+
+    return tuple(RegionSpec(r.name, board.region_capacity(r), r.speed, r.section) for r in board.regions)
 
 
 @dataclass(frozen=True)
@@ -96,7 +107,8 @@ def scratch_of(calls: Sequence["KernelCall"]) -> dict[int, int]:
 
 def plan(graph: Graph, calls: Sequence["KernelCall"], inplace: bool = True, align: int = DEFAULT_ALIGN,
          **options) -> "ArenaPlan":
-    """The verified arena plan for `graph` lowered to `calls` (options: plan_arena's)."""
+    """The verified arena plan for `graph` lowered to `calls` (options: plan_arena's, e.g.
+    `regions`)."""
     from mcugen.arena import plan_arena
 
     return plan_arena(graph, scratch_of(calls), inplace=inplace, align=align, **options)
@@ -115,7 +127,8 @@ def generate(graph: Graph, target: Target = Target(), inplace: bool = True, pref
     check_prefix(prefix)
     graph = canonical(graph)
     calls = lower(graph, target.kernel_variant)
-    chosen = arena_plan if arena_plan is not None else plan(graph, calls, inplace, target.arena_align)
+    chosen = (arena_plan if arena_plan is not None
+              else plan(graph, calls, inplace, target.arena_align, regions=target.regions))
     if before_generate is not None:
         before_generate(chosen)
     return Library(graph, target, calls, chosen, generate_sources(graph, chosen, list(calls), prefix=prefix))
@@ -195,8 +208,8 @@ def plan_model(model: str | Path, board: str | None = None, align: int | None = 
                with_scratch: bool = True, algorithm: str = "best", time_budget_s: float = 2.0,
                measure_tflm: bool = True, reporter: "Reporter | None" = None,
                steps: tuple[int, int] = (1, 1)) -> ModelPlans:
-    """Load `model`, plan its arena with and without in-place reuse (the board's alignment and
-    kernel scratch when given), and measure TFLite Micro's head on the same model."""
+    """Load `model`, plan its arena with and without in-place reuse (the board's alignment,
+    kernel scratch and RAM regions when given), and measure TFLite Micro's head on the same model."""
     from mcugen.errors import UnsupportedOp
 
     target = Target.for_board(board) if board else Target()
@@ -210,7 +223,8 @@ def plan_model(model: str | Path, board: str | None = None, align: int | None = 
         except UnsupportedOp as exc:
             notes.append(f"kernel scratch not planned ({len(exc.problems)} op(s) without an mcugen "
                          "kernel yet); figures cover activations only")
-    plans = plans_both_ways(graph, scratch, align, time_budget_s=time_budget_s, algorithm=algorithm)
+    plans = plans_both_ways(graph, scratch, align, time_budget_s=time_budget_s, algorithm=algorithm,
+                            regions=target.regions)
     head = None
     if measure_tflm:
         head, why = tflm_head(converted.tflite)

@@ -20,6 +20,7 @@ from mcugen import ir
 from mcugen.arena import placement
 from mcugen.arena.lifetimes import build_problem
 from mcugen.arena.problem import Problem, arena_size, lower_bound
+from mcugen.arena.regions import RegionArea, RegionSpec, assign, region_areas, subproblem
 from mcugen.arena.verify import verify_plan
 from mcugen.errors import ArenaError
 
@@ -53,10 +54,18 @@ class ArenaPlan:
     # persistent state (graph.state_ids): its own area, kept between invokes, never shared
     state_offsets: Mapping[int, int] = field(default_factory=dict)  # state tensor id -> offset
     state_size: int = 0  # state area bytes (multiple of align)
+    # several RAM regions (mcugen.arena.regions): their areas, one after another in the offsets'
+    # virtual arena; () for one arena. The state area lives in region `state_region`.
+    regions: tuple[RegionArea, ...] = ()
+    state_region: str = ""
 
     @property
     def gap(self) -> int:
         return self.size - self.lower_bound
+
+    def area_of(self, offset: int) -> RegionArea | None:
+        """The region area holding virtual offset `offset` (None for a one-arena plan)."""
+        return next((a for a in self.regions if a.holds(offset)), None)
 
 
 # Search budgets are counted in work units, so a plan does not depend on how busy the machine is;
@@ -118,24 +127,67 @@ def _solve(problem: Problem, algorithm: str, work: int, deadline: float) -> tupl
 
 
 def plan_arena(graph: ir.Graph, scratch: Mapping[int, int] | None = None, *, inplace: bool = True,
-               align: int = 16, time_budget_s: float = 1.0, algorithm: str = "best") -> ArenaPlan:
-    """Plan every activation tensor and kernel scratch of `graph` into one arena, and verify it."""
+               align: int = 16, time_budget_s: float = 1.0, algorithm: str = "best",
+               regions: tuple[RegionSpec, ...] = ()) -> ArenaPlan:
+    """Plan every activation tensor and kernel scratch of `graph` into one arena, or over the
+    board's RAM `regions` (fastest first; mcugen.arena.regions), and verify it."""
     problem, index_of = build_problem(graph, scratch, inplace=inplace, align=align)
     offsets, name, optimal = solve(problem, algorithm, time_budget_s)
-    plan = with_state(graph, make_plan(problem, offsets, index_of, name, optimal, inplace))
+    plan = make_plan(problem, offsets, index_of, name, optimal, inplace)
+    if regions:
+        plan = _over_regions(graph, problem, index_of, plan, regions, algorithm, time_budget_s)
+    plan = with_state(graph, plan, regions)
     verify_plan(graph, plan, scratch)
     return plan
 
 
-def with_state(graph: ir.Graph, plan: ArenaPlan) -> ArenaPlan:
+def _over_regions(graph: ir.Graph, problem: Problem, index_of: Mapping[int, int], plan: ArenaPlan,
+                  regions: tuple[RegionSpec, ...], algorithm: str, time_budget_s: float) -> ArenaPlan:
+    """`plan` (one arena) kept whole in the fastest region when it fits there; otherwise the
+    buffers assigned to regions by heat and each region planned on its own."""
+    if plan.size <= regions[0].capacity:
+        return replace(plan, regions=region_areas(regions[:1], [plan.size]))
+    members = assign(graph, problem, regions, [b.offset for b in plan.buffers])
+    offsets = [0] * len(problem.requests)
+    sizes, bounds, proven, names = [], [], [], set()
+    for region, chosen in zip(regions, members):
+        sub = subproblem(problem, chosen)
+        sub_offsets, sub_name, sub_optimal = (solve(sub, algorithm, time_budget_s / len(regions))
+                                              if chosen else ([], "", True))
+        size = arena_size(sub, sub_offsets)
+        if size > region.capacity:  # assign() found a packing that fits; the search never does worse
+            raise ArenaError(f"region {region.name}: planned {size} bytes of {region.capacity}",
+                             hint="this is a planner bug; report it")
+        start = sum(sizes)
+        for i, off in zip(chosen, sub_offsets):
+            offsets[i] = start + off
+        sizes.append(size)
+        bounds.append(lower_bound(sub))
+        proven.append(sub_optimal)
+        names.add(sub_name)
+    spread = make_plan(problem, offsets, index_of, "+".join(sorted(n for n in names if n)), all(proven),
+                       plan.inplace)
+    return replace(spread, lower_bound=sum(bounds), regions=region_areas(regions, sizes))
+
+
+def with_state(graph: ir.Graph, plan: ArenaPlan, regions: tuple[RegionSpec, ...] = ()) -> ArenaPlan:
     """`plan` with the graph's persistent state laid out one after another in the state area.
     State lives for the whole program (it carries over from one invoke to the next), so no two
-    state tensors may share bytes and there is nothing to plan beyond packing them."""
+    state tensors may share bytes and there is nothing to plan beyond packing them. Over several
+    regions the state area goes to the fastest one with room left after the arena."""
     offsets, size = {}, 0
     for tid in graph.state_ids:
         offsets[tid] = size
         size += -(-graph.tensors[tid].nbytes // plan.align) * plan.align
-    return replace(plan, state_offsets=offsets, state_size=size)
+    where = ""
+    if regions and size:
+        used = {a.name: a.size for a in plan.regions}
+        room = [r for r in regions if r.capacity - used.get(r.name, 0) >= size]
+        if not room:
+            raise ArenaError(f"the {size}-byte state area fits no RAM region beside the arena",
+                             hint="pick a board with more RAM (`mcugen boards`), or a smaller model")
+        where = room[0].name
+    return replace(plan, state_offsets=offsets, state_size=size, state_region=where)
 
 
 def make_plan(problem: Problem, offsets: list[int], index_of: Mapping[int, int], algorithm: str,

@@ -45,6 +45,13 @@ def render_timeline(graph: ir.Graph, plan, title: str) -> "object":
         elif share >= 0.04:
             ax.text(buf.first - 0.4, buf.offset + buf.size / 2, buffer_label(graph, buf),
                     fontsize=7, va="center", ha="left", clip_on=True)
+    for k, area in enumerate(plan.regions):  # one band per RAM region, its name at the left
+        ax.axhspan(area.start, area.start + area.size, color="tab:blue" if k % 2 else "tab:orange",
+                   alpha=0.08, zorder=0)
+        ax.text(steps - 0.45, area.start + area.size / 2, f"{area.name} {area.size} B", fontsize=8,
+                va="center", ha="right", color="dimgrey")
+        if area.start:
+            ax.axhline(area.start, color="dimgrey", linestyle=":", linewidth=1)
     ax.axhline(plan.size, color="red", linewidth=1, label=f"arena {plan.size} B")
     ax.axhline(plan.lower_bound, color="green", linestyle="--", linewidth=1,
                label=f"lower bound {plan.lower_bound} B")
@@ -54,7 +61,7 @@ def render_timeline(graph: ir.Graph, plan, title: str) -> "object":
     ax.set_xticklabels([f"{op.index} {op.kind.lower()}" for op in graph.ops] or ["0"],
                        rotation=70, fontsize=7)
     ax.set_xlabel("step (op)")
-    ax.set_ylabel("arena offset (bytes)")
+    ax.set_ylabel("arena offset (bytes)" if not plan.regions else "offset (bytes; RAM regions one after another)")
     ax.set_title(title, fontsize=10)
     ax.legend(loc="upper right", fontsize=8)
     return fig

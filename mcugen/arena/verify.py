@@ -67,6 +67,10 @@ def verify_plan(graph: ir.Graph, plan, scratch: Mapping[int, int] | None = None)
             fail(f"{what} at offset {lo} is not {align}-byte aligned")
         if lo < 0 or hi > plan.size:
             fail(f"{what} [{lo}, {hi}) lies outside the {plan.size}-byte arena")
+        area = plan.area_of(lo) if plan.regions else None
+        if plan.regions and (area is None or hi > area.start + area.size):
+            fail(f"{what} [{lo}, {hi}) does not lie inside one RAM region")
+    _verify_regions(plan, fail)
     _verify_state(graph, plan, fail)
     ctx = _Context(graph, plan, lives) if plan.inplace else None
     ranges.sort(key=lambda r: r[3])
@@ -78,6 +82,18 @@ def verify_plan(graph: ir.Graph, plan, scratch: Mapping[int, int] | None = None)
                 if ctx is None or not ctx.allowed(a[5], b[5]):
                     fail(f"{a[0]} [{a[1]}, {a[2]}) steps {a[3]}-{a[4]} overlaps "
                          f"{b[0]} [{b[1]}, {b[2]}) steps {b[3]}-{b[4]}")
+
+
+def _verify_regions(plan, fail) -> None:
+    """Region areas tile the virtual arena in order, each aligned and within its capacity."""
+    start = 0
+    for area in plan.regions:
+        if area.start != start or area.size % plan.align or area.size > area.capacity:
+            fail(f"region {area.name}: area [{area.start}, {area.start + area.size}) misplaced or over "
+                 f"its {area.capacity} bytes")
+        start += area.size
+    if plan.regions and start != plan.size:
+        fail(f"the region areas cover {start} bytes of the {plan.size}-byte plan")
 
 
 def _verify_state(graph: ir.Graph, plan, fail) -> None:

@@ -26,6 +26,25 @@ DEFAULT_BOARD = "mps2_an386"
 
 
 @dataclass(frozen=True)
+class MemoryRegion:
+    """One RAM region of a board's memory map (`[[memory.regions]]`), where mcugen may put
+    activation, scratch and state buffers. The main region holds the firmware's data, bss and
+    stack too (`section` ""); the others get their own linker output section."""
+
+    name: str  # a C identifier fragment: `<prefix>_arena_<name>`
+    size: int  # bytes of the region
+    speed: int  # 1 = fastest; the planner puts the most-accessed bytes in the fastest regions
+    section: str = ""  # linker output section for its buffers; "" = the main RAM's .bss
+    origin: int | None = None  # address, where mcugen writes the linker script (emulated boards)
+    dma: bool = True  # whether the CPU's DMA and caches can use it
+    description: str = ""
+
+    @property
+    def is_main(self) -> bool:
+        return self.section == ""
+
+
+@dataclass(frozen=True)
 class Board:
     name: str
     description: str
@@ -61,10 +80,26 @@ class Board:
     firmware_flash_bytes: int = 0
     firmware_ram_bytes: int = 0
     firmware_source: str = ""
+    # RAM regions, fastest first; a board file without [[memory.regions]] has one, its RAM
+    regions: tuple[MemoryRegion, ...] = ()
 
     @property
     def counts_instructions(self) -> bool:
         return self.counter == "instructions"
+
+    @property
+    def memory_regions(self) -> tuple[MemoryRegion, ...]:
+        """The board's RAM regions, fastest first (the main RAM alone when the file lists none)."""
+        if self.regions:
+            return self.regions
+        return (MemoryRegion("ram", self.ram_bytes, 1, "", None, True, self.arena_region),)
+
+    def region_capacity(self, region: MemoryRegion) -> int:
+        """Bytes of `region` mcugen's buffers may take: the main RAM less the stack reserve and the
+        firmware's own static data; another region whole."""
+        if region.is_main:
+            return max(0, region.size - self.stack_bytes - self.firmware_ram_bytes)
+        return region.size
 
 
 def board_dirs() -> list[Path]:
@@ -127,4 +162,27 @@ def _from_toml(d: dict) -> Board:
         qemu_system=qemu.get("system", ""), qemu_machine=qemu.get("machine", ""),
         firmware_flash_bytes=int(firmware["flash_bytes"]), firmware_ram_bytes=int(firmware["ram_bytes"]),
         firmware_source=str(firmware["source"]),
+        regions=_regions(mem),
     )
+
+
+def _regions(mem: dict) -> tuple[MemoryRegion, ...]:
+    """[[memory.regions]], fastest first: exactly one main region (no `section`), of ram_bytes
+    (its `bytes` may be left out)."""
+    listed = mem.get("regions", [])
+    if not listed:
+        return ()
+    regions = tuple(MemoryRegion(  # the main region is the board's RAM: its size is ram_bytes
+        name=str(r["name"]), size=int(r["bytes"] if "section" in r else r.get("bytes", mem["ram_bytes"])),
+        speed=int(r["speed"]), section=str(r.get("section", "")),
+        origin=int(r["origin"]) if "origin" in r else None, dma=bool(r.get("dma", True)),
+        description=str(r.get("description", ""))) for r in listed)
+    main = [r for r in regions if r.is_main]
+    if len(main) != 1:
+        raise ValueError("[[memory.regions]] needs exactly one main region (the one without `section`)")
+    if main[0].size != int(mem["ram_bytes"]):
+        raise ValueError(f"the main region has {main[0].size} bytes, ram_bytes says {mem['ram_bytes']}")
+    names = [r.name for r in regions]
+    if len(set(names)) != len(names) or not all(n.isidentifier() for n in names):
+        raise ValueError(f"region names must be distinct C identifiers: {names}")
+    return tuple(sorted(regions, key=lambda r: (r.speed, not r.is_main)))
