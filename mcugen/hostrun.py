@@ -98,11 +98,11 @@ def kernel_object(source: Path, headers: Sequence[Path], flags: Sequence[str], c
     return obj
 
 
-def write_host_driver(workdir: str | Path, prefix: str = "model") -> Path:
+def write_host_driver(workdir: str | Path, prefix: str = "model", arenas: tuple[str, ...] = ()) -> Path:
     """Write the stdin/stdout test driver (host_main.c) for the library with `prefix` into
     `workdir`; returns its path. build_host does this; use it to compile a library yourself."""
     path = Path(workdir) / "host_main.c"
-    path.write_text(host_driver(prefix))
+    path.write_text(host_driver(prefix, arenas))
     return path
 
 
@@ -119,7 +119,7 @@ def build_host(sources: Sources, workdir: str | Path, graph=None, sanitize: bool
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     sources.write(workdir)
-    main = write_host_driver(workdir, sources.prefix)
+    main = write_host_driver(workdir, sources.prefix, sources.arenas)
     exe = workdir / "model_host"
     flags = [*WARNINGS, opt, "-g", *(SANITIZE if sanitize else ())]
     kernels = [kernel_object(workdir / k, [workdir / h for h in sources.headers], flags, cc)

@@ -69,7 +69,7 @@ static void send_ready(uint8_t seq)
     *p++ = (uint8_t)NUM_OUTPUTS;
     mg_put_u16(p, (uint16_t)NUM_LAYERS);
     p += 2;
-    mg_put_u32(p, (uint32_t)MODEL_CONST(_ARENA_BYTES));
+    mg_put_u32(p, (uint32_t)MODEL_CONST(_ARENA_TOTAL_BYTES)); /* every RAM region's arena */
     p += 4;
     uint16_t hash_len = copy_text(p, MODEL_CONST(_MODEL_SHA256), 16);
     for (; hash_len < 16; hash_len++) {

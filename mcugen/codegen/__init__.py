@@ -16,6 +16,7 @@ import jinja2
 
 from mcugen import __version__
 from mcugen.arena import ArenaPlan
+from mcugen.arena.regions import RegionArea
 from mcugen.errors import McugenError
 from mcugen.ir import Graph
 from mcugen.ops.base import ConstRef, KernelCall, NullRef, ScratchRef, TensorRef
@@ -50,6 +51,7 @@ class Sources:
     weight_bytes: int = 0
     state_bytes: int = 0  # persistent state area (recurrent models), beside the arena
     layer_names: tuple[str, ...] = field(default_factory=tuple)
+    arenas: tuple[str, ...] = ()  # the arena symbols, one per RAM region used
 
     def firmware_paths(self) -> list[Path]:
         fw = firmware_dir()
@@ -112,9 +114,38 @@ def _tensor_values(graph: Graph, tid: int) -> Any:
     return t.array().reshape(-1).tolist()
 
 
-def _arena_ptr(prefix: str, ctype: str, offset: int, const: bool) -> str:
+def _arena_symbol(prefix: str, area: RegionArea | None) -> str:
+    """`<prefix>_arena` for a one-arena plan and for the main RAM's area, `<prefix>_arena_<region>`
+    for the area in another region."""
+    return f"{prefix}_arena" if area is None or not area.section else f"{prefix}_arena_{area.name}"
+
+
+def _arena_ptr(prefix: str, plan: ArenaPlan, ctype: str, offset: int, const: bool) -> str:
+    """A pointer to byte `offset` of the plan's (virtual) arena, in the region that holds it."""
     qual = "const " if const else ""
-    return f"({qual}{ctype} *)({prefix}_arena + {offset})"
+    area = plan.area_of(offset)
+    local = offset - area.start if area is not None else offset
+    return f"({qual}{ctype} *)({_arena_symbol(prefix, area)} + {local})"
+
+
+def _arenas(prefix: str, plan: ArenaPlan) -> list[dict[str, Any]]:
+    """The arena arrays model.c defines: the main one always (at least 1 byte, as C needs), one
+    per other region the plan uses, in that region's linker section."""
+    main = [a for a in plan.regions if not a.section]
+    arenas = [{"symbol": f"{prefix}_arena", "macro": f"{prefix.upper()}_ARENA_BYTES", "attributes": "",
+               "bytes": max(main[0].size if main else (0 if plan.regions else int(plan.size)), 1),
+               "what": f"RAM region {main[0].name}" if main else "one buffer"}]
+    for area in plan.regions:
+        if area.section:
+            arenas.append({"symbol": _arena_symbol(prefix, area),
+                           "macro": f"{prefix.upper()}_ARENA_{area.name.upper()}_BYTES",
+                           "attributes": _section(area.section), "bytes": area.size,
+                           "what": f"RAM region {area.name}, section {area.section}"})
+    return arenas
+
+
+def _section(section: str) -> str:
+    return f' __attribute__((section("{section}")))' if section else ""
 
 
 def generate_sources(graph: Graph, plan: ArenaPlan, calls: list[KernelCall], prefix: str = "model",
@@ -139,7 +170,7 @@ def generate_sources(graph: Graph, plan: ArenaPlan, calls: list[KernelCall], pre
             return weight(tid)
         if t.variable:
             return f"({CTYPES[t.dtype]} *)({prefix}_state + {plan.state_offsets[tid]})"
-        return _arena_ptr(prefix, CTYPES[t.dtype], offsets[tid], const)
+        return _arena_ptr(prefix, plan, CTYPES[t.dtype], offsets[tid], const)
 
     consts, layers, params, kernels, headers = [], [], [], set(), set()
     for call in calls:
@@ -161,7 +192,7 @@ def generate_sources(graph: Graph, plan: ArenaPlan, calls: list[KernelCall], pre
             elif isinstance(value, ConstRef):
                 expr = f"{base}_{value.name}"
             elif isinstance(value, ScratchRef):
-                expr = _arena_ptr(prefix, "int8_t", plan.scratch_offsets[call.op_index], const=False)
+                expr = _arena_ptr(prefix, plan, "int8_t", plan.scratch_offsets[call.op_index], const=False)
             elif isinstance(value, NullRef):
                 expr = "NULL"
             elif isinstance(value, tuple):
@@ -180,15 +211,21 @@ def generate_sources(graph: Graph, plan: ArenaPlan, calls: list[KernelCall], pre
         kernels.add(call.source)
         headers.add(call.header)
 
-    io = {"inputs": [_io_info(graph, tid) | {"offset": offsets[tid]} for tid in graph.inputs],
-          "outputs": [_io_info(graph, tid) | {"offset": offsets[tid]} for tid in graph.outputs]}
+    io = {"inputs": [_io_info(graph, tid) | {"pointer": _arena_ptr(prefix, plan, "int8_t", offsets[tid], False)}
+                     for tid in graph.inputs],
+          "outputs": [_io_info(graph, tid) | {"pointer": _arena_ptr(prefix, plan, "int8_t", offsets[tid], False)}
+                      for tid in graph.outputs]}
+    arenas = _arenas(prefix, plan)
+    state_area = next((a for a in plan.regions if a.name == plan.state_region), None)
     weight_list = [weights[k] for k in sorted(weights)]
     weight_bytes = (sum(graph.tensor(t).nbytes for t in weights)
                     + sum(_ctype_size(c["ctype"]) * c["count"] for c in consts))
     ctx = {
         "banner": _banner(graph, prefix, planner or _plan_name(plan)),
         "prefix": prefix, "PREFIX": prefix.upper(), "guard": f"{prefix.upper()}_H",
-        "arena_bytes": max(int(plan.size), 1), "arena_align": ARENA_ALIGN, "weight_align": WEIGHT_ALIGN,
+        "arena_bytes": arenas[0]["bytes"], "arenas": arenas, "arena_total_bytes": int(plan.size),
+        "state_attributes": _section(state_area.section if state_area else ""),
+        "arena_align": ARENA_ALIGN, "weight_align": WEIGHT_ALIGN,
         "sha256": graph.sha256, "layers": layers, "num_layers": len(layers), "params": params,
         "headers": sorted(headers), "weights": weight_list, "consts": consts, **io,
         "state_bytes": int(plan.state_size), "state_resets": _state_resets(graph, plan),
@@ -199,13 +236,15 @@ def generate_sources(graph: Graph, plan: ArenaPlan, calls: list[KernelCall], pre
     return Sources(files=files, kernels=tuple(sorted(kernels)), headers=("mg_types.h", *sorted(headers)),
                    prefix=prefix, arena_bytes=int(plan.size), weight_bytes=weight_bytes,
                    state_bytes=int(plan.state_size),
-                   layer_names=tuple(c.kind for c in calls))
+                   layer_names=tuple(c.kind for c in calls), arenas=tuple(a["symbol"] for a in arenas))
 
 
-def host_driver(prefix: str = "model") -> str:
+def host_driver(prefix: str = "model", arenas: tuple[str, ...] | None = None) -> str:
     """host_main.c for the library generated with `prefix`: a test driver that reads samples on
-    stdin and writes outputs on stdout (mcugen.hostrun compiles it with the model)."""
-    return _env().get_template("host_main.c.j2").render(prefix=prefix, PREFIX=prefix.upper())
+    stdin and writes outputs on stdout (mcugen.hostrun compiles it with the model); it poisons
+    `arenas` (Sources.arenas) between samples."""
+    return _env().get_template("host_main.c.j2").render(prefix=prefix, PREFIX=prefix.upper(),
+                                                        arenas=arenas or (f"{prefix}_arena",))
 
 
 def _local_includes(names: set[str]) -> set[str]:
