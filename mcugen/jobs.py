@@ -48,7 +48,8 @@ def bench_model(model: str | Path | None = None, board: str | None = None, *, po
     elf = bench_target.require_elf(info) if emulate else (info.elf if info else None)
     flash = elf_sizes(elf, chosen).flash if elf is not None and elf.is_file() else None
     samples = samples_for(read_graph(data, name=name), count, seed, inputs, reporter)
-    return run_bench(BenchSetup(chosen, elf, data, name, flash), samples, port=port, baud=baud,
+    regions = info.ram_regions if info is not None else ()
+    return run_bench(BenchSetup(chosen, elf, data, name, flash, regions), samples, port=port, baud=baud,
                      timeout=timeout, reporter=reporter)
 
 

@@ -7,7 +7,7 @@ output checked against tflite-micro on this computer. The CLI only parses and pr
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator, Sequence
 
@@ -28,6 +28,7 @@ class BenchSetup:
     model: bytes
     name: str
     flash_bytes: int | None = None
+    ram_regions: tuple[tuple[str, int], ...] = ()  # (region, bytes planned there), several regions only
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ def run_bench(setup: BenchSetup, samples: Sequence[Sequence[np.ndarray]], port: 
         with rep.progress("inferences", len(samples)) as advance:
             result = run_session(client, setup.model, graph, samples, oracle, advance,
                                  flash_bytes=setup.flash_bytes, layer_macs=layer_macs(graph))
+        result = replace(result, ram_regions=setup.ram_regions)
         if emulate:
             client.exit()  # a clean end for QEMU; it is killed anyway when the block ends
     return BenchRun(result, client.decoder.skipped, client.decoder.bad_frames)

@@ -49,6 +49,8 @@ def summary_rows(result: BenchResult) -> list[tuple[str, str]]:
         ("arena", human_bytes(result.arena_bytes) + f" ({result.arena_bytes} B)"),
         ("peak stack", f"{result.stack_peak_bytes} B" if result.stack_peak_bytes else "not measured"),
         ("RAM (arena + peak stack)", human_bytes(result.arena_bytes + result.stack_peak_bytes)),
+        *([("RAM per region (arena + state)", ", ".join(f"{name} {human_bytes(n)}" for name, n in result.ram_regions))]
+          if result.ram_regions else []),
         ("flash (whole firmware)", f"{human_bytes(result.flash_bytes)} ({result.flash_bytes} B)"
          if result.flash_bytes is not None else "unknown (no ELF)"),
     ]

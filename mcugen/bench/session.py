@@ -67,6 +67,7 @@ class BenchResult:
     stack_peak_bytes: int
     flash_bytes: int | None = None
     layer_macs: tuple[int, ...] = ()  # per layer, from mcugen.stats.op_macs; () when unknown
+    ram_regions: tuple[tuple[str, int], ...] = ()  # (RAM region, arena + state bytes there)
 
     @property
     def n(self) -> int:
@@ -138,6 +139,7 @@ class BenchResult:
             "arena_bytes": self.arena_bytes, "stack_peak_bytes": self.stack_peak_bytes,
             "ram_bytes": self.arena_bytes + self.stack_peak_bytes,
             "flash_bytes": self.flash_bytes, "emulated": self.emulated,
+            "ram_regions": [{"name": name, "bytes": n} for name, n in self.ram_regions],
             "counter_hz": self.counter_hz, "resolution": _num(self.resolution),
         }
         us = self.latency_us

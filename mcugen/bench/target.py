@@ -17,6 +17,8 @@ class ProjectInfo:
     board: str
     bench_env: str
     model_sha256: str
+    # (region, arena + state bytes there) for a board with several RAM regions (mcugen.json)
+    ram_regions: tuple[tuple[str, int], ...] = ()
 
     @property
     def elf(self) -> Path:
@@ -36,7 +38,10 @@ def read_project(path: str | Path) -> ProjectInfo:
                           hint="build one first: mcugen build MODEL --board B -o DIR")
     try:
         doc = json.loads(manifest.read_text())
-        return ProjectInfo(path.resolve(), doc["board"], doc["envs"]["bench"], doc.get("model_sha256", ""))
+        regions = tuple((r["name"], int(r["arena"]) + int(r["state"])) for r in doc.get("regions", ())
+                        if int(r["arena"]) + int(r["state"]))
+        return ProjectInfo(path.resolve(), doc["board"], doc["envs"]["bench"], doc.get("model_sha256", ""),
+                           regions)
     except (ValueError, KeyError) as exc:
         raise McugenError(f"{manifest} is unreadable or incomplete ({exc})",
                           hint="rebuild the project with mcugen build") from exc

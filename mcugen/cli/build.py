@@ -80,21 +80,26 @@ def command(state, model: Path, board: str, output: Path | None, force: bool, ca
     if result.sizes:
         env = result.project.bench_env if result.project.bench_env in result.sizes else next(iter(result.sizes))
         sizes = result.sizes[env]
+        main = [u for u in result.regions if not u.section]
+        arena, state = ((main[0].arena, main[0].state) if main else (result.arena_bytes, result.state_bytes))
         rows = [
             ("flash (text + data)", human_bytes(sizes.flash), human_bytes(b.flash_bytes),
              f"{100 * sizes.flash / b.flash_bytes:.1f}%"),
-            ("RAM: arena", human_bytes(result.arena_bytes), "", f"{100 * result.arena_bytes / b.ram_bytes:.1f}%"),
-            *([("RAM: state (kept between invokes)", human_bytes(result.state_bytes), "",
-                f"{100 * result.state_bytes / b.ram_bytes:.1f}%")] if result.state_bytes else []),
-            ("RAM: other static data", human_bytes(sizes.ram_other(result.arena_bytes + result.state_bytes)), "",
-             f"{100 * sizes.ram_other(result.arena_bytes + result.state_bytes) / b.ram_bytes:.1f}%"),
+            ("RAM: arena", human_bytes(arena), "", f"{100 * arena / b.ram_bytes:.1f}%"),
+            *([("RAM: state (kept between invokes)", human_bytes(state), "",
+                f"{100 * state / b.ram_bytes:.1f}%")] if state else []),
+            ("RAM: other static data", human_bytes(sizes.ram_other(arena + state)), "",
+             f"{100 * sizes.ram_other(arena + state) / b.ram_bytes:.1f}%"),
             ("RAM: stack reserve", human_bytes(b.stack_bytes), "", f"{100 * b.stack_bytes / b.ram_bytes:.1f}%"),
         ]
         ram_total = sizes.ram_static + b.stack_bytes
-        footer = ("RAM total", human_bytes(ram_total), human_bytes(b.ram_bytes),
+        footer = ("RAM total" + (f" ({main[0].name})" if main else ""), human_bytes(ram_total), human_bytes(b.ram_bytes),
                   f"{100 * ram_total / b.ram_bytes:.1f}%")
-        rep.table(f"firmware `{env}` on {b.name}", ["", "used", "board has", "%"],
-                  rows, footer=footer, right=("used", "board has", "%"))
+        rows += [(f"region {u.name} ({u.section}): arena" + (" + state" if u.state else ""),
+                  human_bytes(u.arena + u.state), human_bytes(u.size), f"{100 * (u.arena + u.state) / u.size:.1f}%")
+                 for u in result.regions if u.section and (u.arena or u.state)]
+        rep.table(f"firmware `{env}` on {b.name}" + (f" (RAM = the main region {main[0].name})" if main else ""),
+                  ["", "used", "board has", "%"], rows, footer=footer, right=("used", "board has", "%"))
     else:
         est = result.estimate
         rep.table(f"estimate for {b.name} (not compiled here)", ["", "needs", "board has", "%"], [

@@ -103,13 +103,23 @@ def command(state, model: Path, as_json: bool, plot: Path | None, no_inplace: bo
             "algorithm_no_inplace": no.algorithm,
             "inplace": chosen.inplace,
             "tensors": [{"id": tid, "name": graph.tensors[tid].name, "offset": off,
-                         "size": graph.tensors[tid].nbytes, "first": lives[tid][0], "last": lives[tid][1]}
+                         "size": graph.tensors[tid].nbytes, "first": lives[tid][0], "last": lives[tid][1],
+                         **_region_fields(chosen, off)}
                         for tid, off in chosen.tensor_offsets.items()],
-            "scratch": [{"op": op, "offset": off, "size": scratch[op]}
+            "scratch": [{"op": op, "offset": off, "size": scratch[op], **_region_fields(chosen, off)}
                         for op, off in chosen.scratch_offsets.items()],
+            "regions": [{"name": a.name, "section": a.section, "start": a.start, "bytes": a.size,
+                         "capacity": a.capacity} for a in chosen.regions],
+            "state_bytes": chosen.state_size, "state_region": chosen.state_region or None,
         })
         return
     show_plans(rep, result, with_scratch)
+
+
+def _region_fields(plan, offset: int) -> dict:
+    """A buffer's region and its offset there (offsets in JSON are the plan's virtual arena's)."""
+    area = plan.area_of(offset)
+    return {} if area is None else {"region": area.name, "region_offset": offset - area.start}
 
 
 def show_plans(rep, result, with_scratch: bool = True) -> None:
@@ -124,3 +134,26 @@ def show_plans(rep, result, with_scratch: bool = True) -> None:
     what = "activations + kernel scratch" if with_scratch else "activations only"
     rep.table(f"Arena of {result.graph.name} (bytes, align {result.align}, {what})",
               ["plan", "arena", "lower bound", "proven optimal"], rows, right=("arena", "lower bound"))
+    chosen = result.plans[True]
+    if chosen.regions:
+        rep.table("In-place plan per RAM region (fastest first)",
+                  ["region", "section", "bytes", "of", "buffers", "accesses per byte"],
+                  region_rows(result.graph, chosen, result.scratch),
+                  right=("bytes", "of", "buffers", "accesses per byte"))
+
+
+def region_rows(graph, plan, scratch) -> list[tuple[str, ...]]:
+    """Per region area of `plan`: its bytes, capacity, buffers and their accesses per byte."""
+    from mcugen.arena.lifetimes import build_problem
+    from mcugen.arena.regions import accesses
+
+    problem, _ = build_problem(graph, scratch, inplace=plan.inplace, align=plan.align)
+    counts = dict(zip((r.key for r in problem.requests), accesses(graph, problem)))
+    rows = []
+    for area in plan.regions:
+        inside = [b for b in plan.buffers if area.holds(b.offset)]
+        per_byte = sum(counts.get(b.key, 0.0) for b in inside) / max(sum(b.size for b in inside), 1)
+        state = f" + state {plan.state_size:,}" if plan.state_region == area.name and plan.state_size else ""
+        rows.append((area.name, area.section or "(main RAM)", f"{area.size:,}{state}", f"{area.capacity:,}",
+                     str(len(inside)), f"{per_byte:,.1f}"))
+    return rows

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import shlex
 import shutil
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from mcugen import procs
@@ -33,11 +33,42 @@ class BuildResult:
     next_steps: tuple[str, ...] = ()
     quantization: QuantReport | None = None  # float vs int8, for a Keras/SavedModel source
     state_bytes: int = 0  # persistent state of recurrent layers, beside the arena
+    regions: tuple[RegionUse, ...] = ()  # per RAM region: the plan's bytes there (boards with regions)
 
 
-def _ram_planned(plan) -> int:
-    """The RAM the plan places: the arena and, beside it, the persistent state."""
-    return int(plan.size) + int(plan.state_size)
+@dataclass(frozen=True)
+class RegionUse:
+    """What the plan puts in one RAM region of the board."""
+
+    name: str
+    section: str  # "" = the main RAM (.bss, with the firmware's data and the stack)
+    size: int  # the region's bytes
+    arena: int  # arena bytes placed there
+    state: int  # persistent state bytes placed there
+    buffers: int  # buffers (tensor groups and scratch) placed there
+
+
+def region_uses(plan, board: Board) -> tuple[RegionUse, ...]:
+    """The plan per region of `board` (empty for a board without [[memory.regions]])."""
+    if not plan.regions:
+        return ()
+    counts: dict[str, int] = {}
+    for b in plan.buffers:
+        area = plan.area_of(b.offset)
+        counts[area.name] = counts.get(area.name, 0) + 1
+    arena = {a.name: a.size for a in plan.regions}
+    return tuple(RegionUse(r.name, r.section, r.size, arena.get(r.name, 0),
+                           int(plan.state_size) if plan.state_region == r.name else 0, counts.get(r.name, 0))
+                 for r in board.memory_regions)
+
+
+def _ram_planned(plan, board: Board) -> int:
+    """The main RAM the plan takes: the arena and, beside it, the persistent state (over several
+    regions, only their parts in the main RAM; the planner keeps the others within their size)."""
+    uses = region_uses(plan, board)
+    if not uses:
+        return int(plan.size) + int(plan.state_size)
+    return sum(u.arena + u.state for u in uses if not u.section)
 
 
 def build(model: str | Path, board_name: str, out_dir: str | Path | None = None,
@@ -74,15 +105,18 @@ def build(model: str | Path, board_name: str, out_dir: str | Path | None = None,
     samples_bytes = selftest_sample_count(graph) * sum(graph.tensor(t).nbytes
                                                        for t in (*graph.inputs, *graph.outputs))
     library = pipeline.generate(graph, pipeline.Target.for_board(board), inplace=inplace, prefix=prefix,
-                                before_generate=lambda plan: check_fit(graph, _ram_planned(plan), board,
-                                                                       samples_bytes))
+                                before_generate=lambda plan: check_fit(graph, _ram_planned(plan, board),
+                                                                       board, samples_bytes))
     calls, plan, sources = library.calls, library.plan, library.sources
     rep.stage(step, total, "lower", f"{len(calls)} layers: " + ", ".join(sorted({c.kind for c in calls}))
               + f"; {board.kernel_variant} kernels")
     step += 1
-    estimate = check_fit(graph, _ram_planned(plan), board, samples_bytes, sources.weight_bytes)
+    estimate = check_fit(graph, _ram_planned(plan, board), board, samples_bytes, sources.weight_bytes)
+    uses = region_uses(plan, board)
     rep.stage(step, total, "plan", f"arena {human_bytes(int(plan.size))}"
               + (f" + state {human_bytes(int(plan.state_size))}" if plan.state_size else "")
+              + ("" if not uses else " (" + ", ".join(f"{u.name} {human_bytes(u.arena + u.state)}"
+                                                     for u in uses if u.arena or u.state) + ")")
               + f"{'' if inplace else ' (no in-place reuse)'}; fits {board.name} "
               f"(~{100 * estimate.ram / board.ram_bytes:.0f}% RAM, ~{100 * estimate.flash / board.flash_bytes:.0f}% flash)")
     for warning in fit_warnings(estimate, board):
@@ -96,9 +130,11 @@ def build(model: str | Path, board_name: str, out_dir: str | Path | None = None,
     envs = [board.name + "_selftest"] if selftest_only else [board.name + "_selftest", board.name]
     compile_error: ToolchainError | None = None
     with atomic_output_dir(out, force, protect=(model,)) as tmp:
+        extra = {"quantization": converted.report.to_json()} if converted.report is not None else {}
+        if uses:
+            extra["regions"] = [asdict(u) for u in uses]
         staged = write_project(tmp, sources, board, selftest, graph, command_line, converted.tflite,
-                               extra_manifest=({"quantization": converted.report.to_json()}
-                                               if converted.report is not None else None))
+                               extra_manifest=extra or None)
         rep.stage(step, total, "project", f"{final} (envs {staged.bench_env}, {staged.selftest_env})")
         step += 1
         try:
@@ -114,7 +150,7 @@ def build(model: str | Path, board_name: str, out_dir: str | Path | None = None,
         result_run = run_selftest(project, rep, step, total)
     return BuildResult(project, estimate, int(plan.size), sizes, compiled, result_run,
                        tuple(next_steps(project, compiled, model, command_line)), converted.report,
-                       int(plan.state_size))
+                       int(plan.state_size), uses)
 
 
 def _renamed(exc: ToolchainError, tmp: Path, final: Path) -> ToolchainError:

@@ -127,7 +127,8 @@ def build_flags(board: Board, prefix: str) -> list[str]:
     """Flags shared by both environments; the CPU flags come from the platform's board."""
     if board.emulated:
         flags = ["-std=c99", "-O2", "-Wall", "-Wextra", "-Werror",
-                 f"-Wl,--defsym=__mg_stack_bytes={board.stack_bytes}"]
+                 f"-Wl,--defsym=__mg_stack_bytes={board.stack_bytes}",
+                 f"-Wl,--defsym=__mg_ram_bytes={board.ram_bytes}"]
     else:  # vendor framework headers are not ours to hold to -Werror
         flags = ["-O2", "-Wall", "-Wextra"]
     if prefix != "model":
