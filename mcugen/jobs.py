@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 def bench_model(model: str | Path | None = None, board: str | None = None, *, port: str | None = None,
                 project: str | Path | None = None, inputs: str | Path | None = None, count: int = 10,
                 seed: int = 0, timeout: float = 5.0, baud: int | None = None,
-                reporter: "Reporter | None" = None):
+                reporter: "Reporter | None" = None, estimate_cycles: bool = False):
     """Benchmark on a board at `port`, or under QEMU when `port` is None: a built `project`, or
     (emulated, no project) `model` built first into bench's content-keyed cache. Returns the
     bench stage's BenchRun; outputs that differ are in it, not raised."""
@@ -49,7 +49,7 @@ def bench_model(model: str | Path | None = None, board: str | None = None, *, po
     flash = elf_sizes(elf, chosen).flash if elf is not None and elf.is_file() else None
     samples = samples_for(read_graph(data, name=name), count, seed, inputs, reporter)
     return run_bench(BenchSetup(chosen, elf, data, name, flash), samples, port=port, baud=baud,
-                     timeout=timeout, reporter=reporter)
+                     timeout=timeout, reporter=reporter, estimate_cycles=estimate_cycles)
 
 
 def _quiet() -> "Reporter":
