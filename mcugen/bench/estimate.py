@@ -62,9 +62,12 @@ class CycleEstimate:
             return []
         return [float(statistics.median(t.cycles for t in col)) for col in zip(*self.layers)]
 
-    def classes(self, tallies: Sequence[Tally]) -> dict[str, int]:
-        medians = np.median(np.array([t.classes for t in tallies]), axis=0)
-        return {name: int(round(v)) for name, v in zip(CLASSES, medians)}
+    @staticmethod
+    def classes(tallies: Sequence[Tally]) -> dict[str, int]:
+        """Executed instructions by class of the median run (by instructions; the lower one of
+        an even count), so that they add up to its instructions."""
+        median = sorted(tallies, key=lambda t: t.instructions)[(len(tallies) - 1) // 2]
+        return dict(zip(CLASSES, median.classes))
 
     def check_against(self, totals: Sequence[int], layer_counts: Sequence[Sequence[int]],
                       resolution: float) -> None:
