@@ -33,6 +33,10 @@ def bench_model(model: str | Path | None = None, board: str | None = None, *, po
         chosen = load_board(board)
     else:
         raise McugenError("no board to bench on", hint="give --board B, or --project DIR of a built project")
+    if estimate_cycles:  # refuse a core without a timing table before building anything
+        from mcugen.bench.timing import core_timing
+
+        core_timing(chosen.core)
     if emulate and not chosen.emulated:
         raise BoardError(f"{chosen.name} is a real board; QEMU cannot emulate it",
                          hint="connect it and use --port, or pick an emulated board (mcugen boards)")
