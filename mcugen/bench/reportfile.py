@@ -88,6 +88,11 @@ def estimate_rows(result: BenchResult) -> list[tuple[str, str]]:
     return rows
 
 
+def layer_title(result: BenchResult) -> str:
+    estimated = "; est. = ESTIMATED cycles, not measured" if result.estimate is not None else ""
+    return f"Per layer ({result.unit}, median{estimated})"
+
+
 def layer_columns(result: BenchResult) -> tuple[str, ...]:
     columns = ("#", "op", "median", "share", "MACs", result.per_mac_unit)
     if result.estimate is not None and result.estimate.layer_medians():
@@ -171,7 +176,7 @@ def _markdown(result: BenchResult, png_name: str) -> str:
     lines = [f"# mcugen bench: {result.model} on {result.board}", "", "| | |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in summary_rows(result)]
     columns = layer_columns(result)
-    lines += ["", f"## Per layer ({result.unit}, median)", "", f"![per-layer profile]({png_name})", "",
+    lines += ["", f"## {layer_title(result)}", "", f"![per-layer profile]({png_name})", "",
               "| " + " | ".join(columns) + " |", "|---:|---|" + "---:|" * (len(columns) - 2)]
     lines += ["| " + " | ".join(row) + " |" for row in layer_rows(result)]
     return "\n".join(lines) + "\n"
@@ -192,7 +197,7 @@ th,td{{border:1px solid #ccc;padding:.2em .6em;text-align:left}}td:nth-child(n+3
 </head><body>
 <h1>mcugen bench: {esc(result.model)} on {esc(result.board)}</h1>
 <table>{summary}</table>
-<h2>Per layer ({esc(result.unit)}, median)</h2>
+<h2>{esc(layer_title(result))}</h2>
 {svg}
 <table><tr>{head}</tr>{layers}</table>
 </body></html>

@@ -122,7 +122,7 @@ def _check_outputs(json_out: str | None, report_out: str | None) -> None:
 
 def show(rep, result) -> None:
     """The bench's summary and per-layer tables."""
-    from mcugen.bench.reportfile import layer_columns, layer_rows, summary_rows
+    from mcugen.bench.reportfile import layer_columns, layer_rows, layer_title, summary_rows
 
     rep.table(f"{result.model} on {result.board}", ["", "value"], summary_rows(result))
     if result.layer_names and not any(result.layer_medians()):
@@ -130,7 +130,5 @@ def show(rep, result) -> None:
                  "-DMG_HOOKS_HEADER='\"mg_bench_hooks.h\"' (mcugen build adds it)")
     elif result.layer_names:
         columns = layer_columns(result)
-        title = f"per layer ({result.unit}, median" + (
-            "; est. = ESTIMATED cycles)" if result.estimate is not None else ")")
-        rep.table(title, columns, layer_rows(result),
+        rep.table(layer_title(result), columns, layer_rows(result),
                   right=tuple(c for c in columns if c != "op"))
