@@ -247,7 +247,7 @@ def call_closure(roots: list[str], funcs: dict[str, Function], targets: dict[int
     return seen
 
 
-_TARGET = re.compile(r"^\s*([0-9a-f]+):\t[0-9a-f ]+\t(?:b|bl|b\.w|bl\.w|b[a-z]{2}(?:\.[wn])?|cbn?z)\t"
+_TARGET = re.compile(r"^\s*([0-9a-f]+):\t[0-9a-f ]+\t(?:b|bl|b\.[wn]|bl\.w|b[a-z]{2}(?:\.[wn])?|cbn?z)\t"
                      r"(?:r\d+, )?([0-9a-f]+) <", re.MULTILINE)
 
 

@@ -9,7 +9,8 @@ import textwrap
 
 import pytest
 
-from mcugen.bench.disasm import CLASSES, classify, read_firmware, split_mnemonic
+from mcugen.bench.disasm import (CLASSES, Function, branch_targets, call_closure, classify, read_firmware,
+                                 split_mnemonic)
 from mcugen.bench.estimate import estimate, traced_functions
 from mcugen.bench.timing import block_cost, core_timing, flash_timing
 from mcugen.bench.trace import TraceError, TraceParser, TraceReader
@@ -58,6 +59,20 @@ def test_writeback_and_pc_writes_are_seen():
     assert classify("ldr", "r2, [r1, #4]").writes == {"r2"}
     assert classify("ldr", "r2, [r1, #4]").address_regs == {"r1"}
     assert classify("bl", "8000b88 <f>").writes_pc and not classify("cmp", "r0, #1").writes
+
+
+def test_direct_branch_targets_and_call_closure():
+    text = (" 8000100:\te7fe      \tb.n\t8000200 <g>\n"
+            " 8000102:\tf000 f801 \tbl\t8000300 <h>\n"
+            " 8000106:\td1fb      \tbne.n\t8000100 <f>\n"
+            " 8000108:\tb10b      \tcbz\tr3, 8000110 <f+0x10>\n"
+            " 8000200:\t4770      \tbx\tlr\n")
+    targets = branch_targets(text)
+    assert targets == {0x8000100: 0x8000200, 0x8000102: 0x8000300, 0x8000106: 0x8000100,
+                       0x8000108: 0x8000110}
+    funcs = {name: Function(name, start, 0x20) for name, start in
+             (("f", 0x8000100), ("g", 0x8000200), ("h", 0x8000300), ("unused", 0x8000400))}
+    assert call_closure(["f"], funcs, targets) == {"f", "g", "h"}  # tail branch and call
 
 
 def _block(*lines: str):
