@@ -45,7 +45,6 @@ M7_EMULATED, M7_CLOCK = "mps2_an500", 280_000_000
 def price(est: dict, target_board: str | None) -> tuple[float, float]:
     """(estimated cycles, worst case) with `target_board`'s flash (None: the run's own)."""
     if target_board is None:
-        flash = est["flash"]
         return est["cycles"]["median"], est["flash_worst_case_cycles"]
     board = load_board(target_board)
     flash = flash_timing(board.flash_wait_states, board.flash_accelerator)
