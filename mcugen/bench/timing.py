@@ -5,7 +5,8 @@ approximate Cortex-M7 one). `block_cost` prices a straight run of instructions (
 translation block) assuming its last branch falls through, and says what taking it adds; the
 caller knows from the trace whether it was taken. Rules beyond the table:
   - M4: an LDR right after an LDR whose destination does not form its address costs
-    `load_pipelined` (TRM 3.3.2); pipelining across blocks is not modelled.
+    `load_pipelined` (TRM 3.3.2). Blocks end at branches, which break pipelining anyway; where
+    QEMU cuts a block elsewhere, the pipelining across the cut is lost.
   - M7: two adjacent one-cycle instructions issue together unless the second reads or writes
     what the first writes, both access memory, both multiply, or the first is a branch/system.
   - flash: a taken branch adds the board's fetch penalty (`FlashTiming`); sequential fetches
