@@ -7,7 +7,7 @@ setup(
     packages=find_packages(include=["mcugen", "mcugen.*"]) + ["mcugen.firmware", "mcugen.board_files"],
     package_dir={"mcugen.firmware": "firmware", "mcugen.board_files": "boards"},
     package_data={
-        "mcugen": ["templates/**/*", "project/templates/*", "project/pio_platform/**/*"],
+        "mcugen": ["templates/**/*", "project/templates/*", "project/pio_platform/**/*", "bench/*.toml"],
         "mcugen.firmware": ["**/*"],
         "mcugen.board_files": ["*.toml"],
     },

@@ -62,13 +62,14 @@ def run(cmd: list[str], env: dict) -> None:
         sys.exit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}")
 
 
-def measure(name: str, board: str, n: int, work: Path, env: dict) -> dict:
+def measure(name: str, board: str, n: int, work: Path, env: dict, extra: tuple[str, ...] = ()) -> dict:
+    """Build `name` for `board` and bench it (`extra`: more bench options); the bench's JSON."""
     model = MODELS / MODEL_FILES[name]
     project, out = work / name, work / f"{name}.json"
     mcugen = [sys.executable, "-m", "mcugen"]
     run([*mcugen, "build", str(model), "--board", board, "-o", str(project)], env)
     run([*mcugen, "bench", str(model), "--emulate", "--project", str(project), "-n", str(n),
-         "--json", str(out)], env)
+         "--json", str(out), *extra], env)
     return json.loads(out.read_text())
 
 

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 def bench_model(model: str | Path | None = None, board: str | None = None, *, port: str | None = None,
                 project: str | Path | None = None, inputs: str | Path | None = None, count: int = 10,
                 seed: int = 0, timeout: float = 5.0, baud: int | None = None,
-                reporter: "Reporter | None" = None):
+                reporter: "Reporter | None" = None, estimate_cycles: bool = False):
     """Benchmark on a board at `port`, or under QEMU when `port` is None: a built `project`, or
     (emulated, no project) `model` built first into bench's content-keyed cache. Returns the
     bench stage's BenchRun; outputs that differ are in it, not raised."""
@@ -33,6 +33,10 @@ def bench_model(model: str | Path | None = None, board: str | None = None, *, po
         chosen = load_board(board)
     else:
         raise McugenError("no board to bench on", hint="give --board B, or --project DIR of a built project")
+    if estimate_cycles:  # refuse a core without a timing table before building anything
+        from mcugen.bench.timing import core_timing
+
+        core_timing(chosen.core)
     if emulate and not chosen.emulated:
         raise BoardError(f"{chosen.name} is a real board; QEMU cannot emulate it",
                          hint="connect it and use --port, or pick an emulated board (mcugen boards)")
@@ -50,7 +54,7 @@ def bench_model(model: str | Path | None = None, board: str | None = None, *, po
     samples = samples_for(read_graph(data, name=name), count, seed, inputs, reporter)
     regions = info.ram_regions if info is not None else ()
     return run_bench(BenchSetup(chosen, elf, data, name, flash, regions), samples, port=port, baud=baud,
-                     timeout=timeout, reporter=reporter)
+                     timeout=timeout, reporter=reporter, estimate_cycles=estimate_cycles)
 
 
 def _quiet() -> "Reporter":

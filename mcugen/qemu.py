@@ -15,7 +15,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from mcugen import procs
 from mcugen.boards import Board
@@ -26,8 +26,10 @@ PASS_PREFIX = "mcugen-selftest: PASS"
 FAIL_PREFIX = "mcugen-selftest: FAIL"
 
 
-def qemu_command(board: Board, elf: str | Path, port: int | None = None) -> list[str]:
-    """The QEMU argv that runs `elf` on `board`; console on stdio, or on TCP `port` (waits)."""
+def qemu_command(board: Board, elf: str | Path, port: int | None = None,
+                 extra: Sequence[str] = ()) -> list[str]:
+    """The QEMU argv that runs `elf` on `board`; console on stdio, or on TCP `port` (waits);
+    `extra` options (e.g. an execution trace) go before the kernel."""
     if not board.emulated:
         raise ToolchainError(f"{board.name} is a real board; QEMU does not emulate it",
                              hint="emulated boards: see `mcugen boards` (QEMU ...)")
@@ -38,7 +40,7 @@ def qemu_command(board: Board, elf: str | Path, port: int | None = None) -> list
         argv += ["-bios", "none"]
     argv += ["-nographic", "-monitor", "none", "-serial", serial,
              "-semihosting-config", "enable=on,target=native",
-             "-icount", ICOUNT, "-kernel", str(elf)]
+             "-icount", ICOUNT, *extra, "-kernel", str(elf)]
     return argv
 
 
@@ -57,12 +59,12 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def qemu_process(board: Board, elf: str | Path, port: int | None = None,
+def qemu_process(board: Board, elf: str | Path, port: int | None = None, extra: Sequence[str] = (),
                  **popen_kwargs) -> Iterator[subprocess.Popen]:
     """Start QEMU for `elf`; on leaving the block QEMU is killed, whatever happened (and if
     mcugen itself dies, the kernel kills it: mcugen.procs)."""
     require_qemu(board)
-    with procs.popen(qemu_command(board, elf, port), **popen_kwargs) as proc:
+    with procs.popen(qemu_command(board, elf, port, extra), **popen_kwargs) as proc:
         yield proc
 
 

@@ -24,7 +24,7 @@ def test_wheel_carries_firmware_boards_and_templates(tmp_path):
     for board in (REPO / "boards").glob("*.toml"):
         assert f"mcugen/board_files/{board.name}" in names
     for must in ("mcugen/templates/model.c.j2", "mcugen/project/pio_platform/platform.json",
-                 "mcugen/project/templates/platformio.ini.j2"):
+                 "mcugen/project/templates/platformio.ini.j2", "mcugen/bench/cycle_tables.toml"):
         assert must in names
 
     # Installed from the wheel (dependencies borrowed from this environment), mcugen finds its

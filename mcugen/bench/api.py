@@ -57,10 +57,10 @@ def samples_for(graph, count: int, seed: int = 0, inputs: str | Path | None = No
 
 
 def run_bench(setup: BenchSetup, samples: Sequence[Sequence[np.ndarray]], port: str | None = None,
-              baud: int | None = None, timeout: float = 5.0, reporter: Reporter | None = None) -> BenchRun:
-    """Run `samples` on the board at `port`, or under QEMU when `port` is None."""
-    from mcugen.bench.client import BenchClient
-    from mcugen.bench.session import run_session
+              baud: int | None = None, timeout: float = 5.0, reporter: Reporter | None = None,
+              estimate_cycles: bool = False) -> BenchRun:
+    """Run `samples` on the board at `port`, or under QEMU when `port` is None; with
+    `estimate_cycles` (QEMU only) also estimate the core's cycles from an execution trace."""
     from mcugen.convert.tflite_reader import read_graph
     from mcugen.oracle import TflmOracle
 
@@ -69,8 +69,29 @@ def run_bench(setup: BenchSetup, samples: Sequence[Sequence[np.ndarray]], port: 
     graph = read_graph(setup.model, name=setup.name)
     oracle = TflmOracle(setup.model)
     where = f"QEMU {board.qemu_machine}" if emulate else port
-    rep.info(f"bench {setup.name} on {board.name} ({where}), {len(samples)} inference(s)")
-    with _link(setup, port, baud, timeout) as link:
+    tracing = None
+    if estimate_cycles:
+        from mcugen.bench.cyclebench import CycleTracing
+
+        tracing = CycleTracing.prepare(board, setup.elf if emulate else None)
+    rep.info(f"bench {setup.name} on {board.name} ({where}), {len(samples)} inference(s)"
+             + (", tracing for the cycle estimate" if tracing else ""))
+    try:
+        run = _run(setup, samples, port, baud, timeout, rep, graph, oracle, tracing)
+    finally:
+        if tracing is not None:
+            tracing.close()
+    if tracing is not None:
+        run = replace(run, result=tracing.finish(run.result))
+    return run
+
+
+def _run(setup, samples, port, baud, timeout, rep, graph, oracle, tracing) -> BenchRun:
+    from mcugen.bench.client import BenchClient
+    from mcugen.bench.session import run_session
+
+    board, emulate = setup.board, port is None
+    with _link(setup, port, baud, timeout, tracing) as (link, process):
         client = BenchClient(link, timeout=timeout, run_timeout=max(120.0, timeout), log=rep.debug)
         ready = client.wait_ready(timeout)
         rep.debug(f"board says: {ready}")
@@ -82,7 +103,21 @@ def run_bench(setup: BenchSetup, samples: Sequence[Sequence[np.ndarray]], port: 
         result = replace(result, ram_regions=setup.ram_regions)
         if emulate:
             client.exit()  # a clean end for QEMU; it is killed anyway when the block ends
+            if tracing is not None:  # its log is complete only once it has exited by itself
+                _wait_exit(process, max(30.0, timeout))
     return BenchRun(result, client.decoder.skipped, client.decoder.bad_frames)
+
+
+def _wait_exit(process, timeout: float) -> None:
+    import subprocess
+
+    from mcugen.errors import DeviceError
+
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        raise DeviceError(f"QEMU did not exit within {timeout:g} s of the bench's end: its execution "
+                          "trace is incomplete") from None
 
 
 def layer_macs(graph) -> list[tuple[str, int]]:
@@ -95,17 +130,19 @@ def layer_macs(graph) -> list[tuple[str, int]]:
 
 
 @contextlib.contextmanager
-def _link(setup: BenchSetup, port: str | None, baud: int | None, timeout: float) -> Iterator:
+def _link(setup: BenchSetup, port: str | None, baud: int | None, timeout: float, tracing=None) -> Iterator:
+    """(serial link, QEMU's process or None)."""
     if port is None:
         from mcugen.bench.emulate import emulate
 
-        with emulate(setup.board, setup.elf, timeout=max(timeout, 10.0)) as emulation:
-            yield emulation.link
+        with emulate(setup.board, setup.elf, timeout=max(timeout, 10.0),
+                     trace=tracing.reader if tracing is not None else None) as emulation:
+            yield emulation.link, emulation.process
         return
     from mcugen.bench.link import open_port
 
     link = open_port(port, baud or setup.board.baud)
     try:
-        yield link
+        yield link, None
     finally:
         link.close()

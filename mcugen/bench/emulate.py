@@ -13,13 +13,16 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 import serial
 
 from mcugen.boards import Board
 from mcugen.qemu import qemu_process
 from mcugen.errors import DeviceError
+
+if TYPE_CHECKING:
+    from mcugen.bench.trace import TraceReader
 
 
 @dataclass(frozen=True)
@@ -34,11 +37,17 @@ _LISTENING = re.compile(rb"waiting for connection on: \S*tcp:127\.0\.0\.1:(\d+)"
 
 
 @contextlib.contextmanager
-def emulate(board: Board, elf: str | Path, timeout: float = 10.0) -> Iterator[Emulation]:
-    """Run `elf` on `board` under QEMU, connected; QEMU is stopped when the block ends."""
+def emulate(board: Board, elf: str | Path, timeout: float = 10.0,
+            trace: "TraceReader | None" = None) -> Iterator[Emulation]:
+    """Run `elf` on `board` under QEMU, connected; QEMU is stopped when the block ends. With
+    `trace`, QEMU also logs every executed block of the traced functions to it."""
+    extra = trace.qemu_args if trace is not None else ()
+    fds = trace.pass_fds if trace is not None else ()
     with tempfile.TemporaryFile() as log:
-        with qemu_process(board, elf, 0, stdout=log, stderr=subprocess.STDOUT,
-                          stdin=subprocess.DEVNULL) as proc:
+        with qemu_process(board, elf, 0, extra, stdout=log, stderr=subprocess.STDOUT,
+                          stdin=subprocess.DEVNULL, pass_fds=fds) as proc:
+            if trace is not None:
+                trace.started()
             link = _connect(proc, timeout, log)
             try:
                 yield Emulation(link, proc)

@@ -10,6 +10,7 @@ import io
 from pathlib import Path
 
 from mcugen.bench.session import BenchResult
+from mcugen.bench.timing import core_label
 from mcugen.errors import McugenError
 from mcugen.fsutil import atomic_write, check_writable_file
 from mcugen.report import human_bytes
@@ -45,6 +46,8 @@ def summary_rows(result: BenchResult) -> list[tuple[str, str]]:
     ratio = result.layers_total_ratio()
     if ratio is not None and result.layer_names:
         rows.append(("layers sum / total", f"{ratio:.1%}"))
+    if result.estimate is not None:
+        rows += estimate_rows(result)
     rows += [
         ("arena", human_bytes(result.arena_bytes) + f" ({result.arena_bytes} B)"),
         ("peak stack", f"{result.stack_peak_bytes} B" if result.stack_peak_bytes else "not measured"),
@@ -57,19 +60,63 @@ def summary_rows(result: BenchResult) -> list[tuple[str, str]]:
     return rows
 
 
+def estimate_rows(result: BenchResult) -> list[tuple[str, str]]:
+    """The cycle estimate's summary lines, every one labelled an estimate."""
+    est = result.estimate
+    median = est.median
+    core = core_label(est.core)
+    instructions = est.median_of("instructions")
+    worst = est.median_of("core_cycles") + est.median_of("taken_branches") * est.flash.worst_case_penalty
+    classes = est.classes(est.inferences)
+    mix = ", ".join(f"{name} {count / instructions:.1%}" for name, count in
+                    sorted(classes.items(), key=lambda kv: -kv[1]) if count / instructions >= 0.0005)
+    rows = [
+        (f"ESTIMATED {core} cycles (estimate, not measured)",
+         f"{median:,.0f} (min {min(t.cycles for t in est.inferences):,.0f}, "
+         f"max {max(t.cycles for t in est.inferences):,.0f})"),
+        (f"ESTIMATED time at {est.clock_hz / 1e6:g} MHz (estimate)", f"{est.ms(median):,.3f} ms"),
+        ("estimate: cycles per instruction", f"{median / instructions:.2f}" if instructions else "-"),
+    ]
+    if result.macs:
+        rows.append(("estimate: cycles per MAC", f"{median / result.macs:.2f}"))
+    rows += [
+        ("estimate: how", f"QEMU trace x ELF disassembly, {core} "
+                          f"{'approximate table (dual issue)' if est.approximate else 'TRM timings'}"),
+        ("estimate: flash", est.flash.model),
+    ]
+    if est.flash.wait_states:
+        rows.append(("estimate if every taken branch missed", f"{worst:,.0f} cycles"))
+    rows.append(("executed instructions by class", mix))
+    return rows
+
+
+def layer_title(result: BenchResult) -> str:
+    estimated = "; est. = ESTIMATED cycles, not measured" if result.estimate is not None else ""
+    return f"Per layer ({result.unit}, median{estimated})"
+
+
 def layer_columns(result: BenchResult) -> tuple[str, ...]:
-    return ("#", "op", "median", "share", "MACs", result.per_mac_unit)
+    columns = ("#", "op", "median", "share", "MACs", result.per_mac_unit)
+    if result.estimate is not None and result.estimate.layer_medians():
+        columns += ("est. cycles", "est. cycles/MAC")
+    return columns
 
 
 def layer_rows(result: BenchResult) -> list[tuple[str, ...]]:
     """One row per layer: index, op, median count, share of the total, MACs, count per MAC
-    ("-" where a layer multiplies nothing or the MACs are unknown)."""
+    ("-" where a layer multiplies nothing or the MACs are unknown); with a cycle estimate, the
+    layer's estimated cycles and estimated cycles per MAC."""
     total = result.latency.median or 1
     macs = result.layer_macs or (0,) * len(result.layer_names)
-    return [(str(i), name, fmt_count(m), f"{m / total:.1%}", fmt_count(n) if n else "-",
+    rows = [(str(i), name, fmt_count(m), f"{m / total:.1%}", fmt_count(n) if n else "-",
              f"{per:.2f}" if per is not None else "-")
             for i, (name, m, n, per) in enumerate(zip(result.layer_names, result.layer_medians(), macs,
                                                       result.layer_per_mac()))]
+    estimated = result.estimate.layer_medians() if result.estimate is not None else []
+    if estimated:
+        rows = [row + (fmt_count(c), f"{c / n:.2f}" if n else "-")
+                for row, c, n in zip(rows, estimated, macs)]
+    return rows
 
 
 def layer_chart(result: BenchResult, fmt: str) -> bytes:
@@ -131,7 +178,7 @@ def _markdown(result: BenchResult, png_name: str) -> str:
     lines = [f"# mcugen bench: {result.model} on {result.board}", "", "| | |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in summary_rows(result)]
     columns = layer_columns(result)
-    lines += ["", f"## Per layer ({result.unit}, median)", "", f"![per-layer profile]({png_name})", "",
+    lines += ["", f"## {layer_title(result)}", "", f"![per-layer profile]({png_name})", "",
               "| " + " | ".join(columns) + " |", "|---:|---|" + "---:|" * (len(columns) - 2)]
     lines += ["| " + " | ".join(row) + " |" for row in layer_rows(result)]
     return "\n".join(lines) + "\n"
@@ -152,7 +199,7 @@ th,td{{border:1px solid #ccc;padding:.2em .6em;text-align:left}}td:nth-child(n+3
 </head><body>
 <h1>mcugen bench: {esc(result.model)} on {esc(result.board)}</h1>
 <table>{summary}</table>
-<h2>Per layer ({esc(result.unit)}, median)</h2>
+<h2>{esc(layer_title(result))}</h2>
 {svg}
 <table><tr>{head}</tr>{layers}</table>
 </body></html>

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import statistics
 from dataclasses import dataclass
-from typing import Callable, Protocol, Sequence
+from typing import TYPE_CHECKING, Callable, Protocol, Sequence
 
 import numpy as np
 
@@ -17,6 +17,9 @@ from mcugen.bench.protocol import Ready
 from mcugen.errors import DeviceError
 from mcugen.ir import DTYPES, Graph
 from mcugen.ops import input_value_range
+
+if TYPE_CHECKING:
+    from mcugen.bench.estimate import CycleEstimate
 
 MAX_REPORTED_MISMATCHES = 20
 
@@ -68,6 +71,7 @@ class BenchResult:
     flash_bytes: int | None = None
     layer_macs: tuple[int, ...] = ()  # per layer, from mcugen.stats.op_macs; () when unknown
     ram_regions: tuple[tuple[str, int], ...] = ()  # (RAM region, arena + state bytes there)
+    estimate: "CycleEstimate | None" = None  # --estimate-cycles: cycles estimated from a trace
 
     @property
     def n(self) -> int:
@@ -145,6 +149,10 @@ class BenchResult:
         us = self.latency_us
         if us is not None:
             doc["latency_us"] = us.to_json()
+        if self.estimate is not None:
+            doc["cycle_estimate"] = self.estimate.to_json(self.layer_names, self.layer_macs)
+            for layer, est in zip(doc["layers"], doc["cycle_estimate"]["layers"]):
+                layer["estimated_cycles"] = est["cycles"]
         return doc
 
 

@@ -82,6 +82,10 @@ class Board:
     firmware_source: str = ""
     # RAM regions, fastest first; a board file without [[memory.regions]] has one, its RAM
     regions: tuple[MemoryRegion, ...] = ()
+    # code memory, for the cycle estimate: wait states at clock_hz and what hides them
+    flash_wait_states: int = 0
+    flash_accelerator: str = "none"  # "ART" (ST: prefetch + instruction cache), "cache", "none"
+    flash_source: str = ""
 
     @property
     def counts_instructions(self) -> bool:
@@ -141,6 +145,7 @@ def _from_toml(d: dict) -> Board:
     mem, tc, pio, uart, counter = d["memory"], d["toolchain"], d["platformio"], d["uart"], d["counter"]
     qemu = d.get("qemu", {})
     firmware = d["firmware"]
+    flash = d.get("flash", {})
     if counter["kind"] not in ("cycles", "instructions"):
         raise ValueError(f"counter.kind must be 'cycles' or 'instructions', not {counter['kind']!r}")
     if d["emulated"] and not qemu:
@@ -163,6 +168,9 @@ def _from_toml(d: dict) -> Board:
         firmware_flash_bytes=int(firmware["flash_bytes"]), firmware_ram_bytes=int(firmware["ram_bytes"]),
         firmware_source=str(firmware["source"]),
         regions=_regions(mem),
+        flash_wait_states=int(flash.get("wait_states", 0)),
+        flash_accelerator=str(flash.get("accelerator", "none")),
+        flash_source=str(flash.get("source", "")),
     )
 
 

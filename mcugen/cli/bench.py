@@ -27,6 +27,10 @@ from mcugen.errors import OutputsDiffer
               help="Write a report with a per-layer chart: OUT.html or OUT.md.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=5.0, show_default=True,
               help="Seconds to wait for a reply (an inference may take max(120, this)).")
+@click.option("--estimate-cycles", is_flag=True,
+              help="With --emulate: also ESTIMATE the core's cycles (Cortex-M4/M7) per inference "
+                   "and per layer, from QEMU's execution trace weighted by the core's timing table "
+                   "and the board's flash wait states (slower: about 2-3x).")
 @click.option("--baud", type=int, default=None, help="Baud rate of --port (default: the board's).")
 @click.option("--micropython", is_flag=True,
               help="Run the bench.py of a `mcugen build --target micropython` folder (--project) "
@@ -37,13 +41,15 @@ from mcugen.errors import OutputsDiffer
                    "writing nothing to the board.")
 @click.pass_obj
 def command(state, model, board_name, port, emulate, project_dir, inputs_path, count, seed, json_out,
-            report_out, timeout, baud, micropython, install, mount):
+            report_out, timeout, estimate_cycles, baud, micropython, install, mount):
     """Benchmark a model on a board, checking every output bit-exactly against tflite-micro.
 
     Sends N inputs (your samples or random ones), times each inference on the board, reads each
     output back and compares it with tflite-micro run on this computer. Reports latency (cycles and
     microseconds on real boards; executed instructions on emulated ones, never milliseconds), the
-    per-layer profile, RAM (arena + peak stack) and flash.
+    per-layer profile, RAM (arena + peak stack) and flash. With --estimate-cycles an emulated run
+    also reports ESTIMATED Cortex-M4/M7 cycles and milliseconds at the board's clock, always
+    labelled as estimates.
 
     MODEL is the int8 .tflite the firmware was built from (tflite-micro runs it as the reference);
     it may be left out when the project holds it (a .tflite at the project's top level). For a
@@ -54,6 +60,7 @@ def command(state, model, board_name, port, emulate, project_dir, inputs_path, c
       mcugen bench kws.tflite --board netduinoplus2 --emulate     (builds it first)
       mcugen bench kws.tflite --board mps2_an386 --emulate --project out/kws
       mcugen bench kws.tflite --emulate --project out/kws -n 20 --json kws.json --report kws.html
+      mcugen bench kws.tflite --board netduinoplus2 --emulate --estimate-cycles
       mcugen bench kws.tflite --board nucleo_l4r5zi --port /dev/ttyACM0 --inputs samples.npy
       mcugen bench --micropython --port /dev/ttyACM0 --project out/kws_mpy --install
 
@@ -73,10 +80,13 @@ def command(state, model, board_name, port, emulate, project_dir, inputs_path, c
         project_dir = "."  # run inside a project folder, as `mcugen flash` does
     if emulate == bool(port):
         raise click.UsageError("give either --emulate (QEMU) or --port PORT (a real board)")
+    if estimate_cycles and not emulate:
+        raise click.UsageError("--estimate-cycles needs --emulate (a real board counts cycles itself)")
     if not project_dir and not board_name:
         raise click.UsageError("--board is required without --project")
     run = jobs.bench_model(model, board_name, port=port, project=project_dir, inputs=inputs_path,
-                               count=count, seed=seed, timeout=timeout, baud=baud, reporter=rep)
+                               count=count, seed=seed, timeout=timeout, baud=baud, reporter=rep,
+                               estimate_cycles=estimate_cycles)
     result = run.result
     if json_out != "-":  # stdout carries only the JSON then
         show(rep, result)
@@ -112,7 +122,7 @@ def _check_outputs(json_out: str | None, report_out: str | None) -> None:
 
 def show(rep, result) -> None:
     """The bench's summary and per-layer tables."""
-    from mcugen.bench.reportfile import layer_columns, layer_rows, summary_rows
+    from mcugen.bench.reportfile import layer_columns, layer_rows, layer_title, summary_rows
 
     rep.table(f"{result.model} on {result.board}", ["", "value"], summary_rows(result))
     if result.layer_names and not any(result.layer_medians()):
@@ -120,5 +130,5 @@ def show(rep, result) -> None:
                  "-DMG_HOOKS_HEADER='\"mg_bench_hooks.h\"' (mcugen build adds it)")
     elif result.layer_names:
         columns = layer_columns(result)
-        rep.table(f"per layer ({result.unit}, median)", columns, layer_rows(result),
+        rep.table(layer_title(result), columns, layer_rows(result),
                   right=tuple(c for c in columns if c != "op"))

@@ -72,6 +72,39 @@ def test_markdown_report_links_its_chart(hello_m4, hello_model, tmp_path):
     assert (tmp_path / "r_layers.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_cycle_estimate_in_json_report_and_repeatable(hello_m4, hello_model, tmp_path):
+    status, first = bench_json(hello_m4, hello_model, tmp_path, "a", "-n", "3", "--estimate-cycles",
+                               "--report", str(tmp_path / "r.md"))
+    assert status == 0 and first["outputs_match"]
+    est = first["cycle_estimate"]
+    assert est["estimate"] is True and "not a measurement" in est["what"]
+    assert est["core"] == "cortex-m4" and not est["approximate_table"] and "Table 3-1" in est["table_source"]
+    assert est["clock_hz"] == 168_000_000
+    assert est["flash"]["wait_states"] == 5 and est["flash"]["accelerator"] == "ART"
+    # the trace's instructions are the firmware's own; each costs at least one cycle
+    assert est["instructions"] == first["latency"]["median"] == sum(est["classes"].values())
+    assert est["instructions"] < est["cycles"]["median"] < 3 * est["instructions"]
+    assert est["ms"] == round(est["cycles"]["median"] * 1e3 / 168e6, 4)
+    assert est["cycles_per_mac"] == round(est["cycles"]["median"] / 288, 3)
+    assert est["flash_worst_case_cycles"] == est["core_cycles"] + 5 * est["taken_branches"]
+    assert [layer["op"] for layer in est["layers"]] == ["FULLY_CONNECTED"] * 3
+    assert [layer["estimated_cycles"] for layer in first["layers"]] == [layer["cycles"] for layer in est["layers"]]
+    for layer, measured in zip(est["layers"], first["layers"]):
+        assert sum(layer["classes"].values()) == measured["median"]
+        assert layer["classes"]["multiply"] >= measured["macs"] // 2  # at most two MACs per SMLAD
+    text = (tmp_path / "r.md").read_text()
+    assert "| ESTIMATED Cortex-M4 cycles (estimate, not measured) |" in text
+    assert "| est. cycles | est. cycles/MAC |" in text and "ESTIMATED time at 168 MHz" in text
+    _status, second = bench_json(hello_m4, hello_model, tmp_path, "b", "-n", "3", "--estimate-cycles")
+    assert second["cycle_estimate"] == est
+
+
+def test_cycle_estimate_needs_the_emulator(hello_model, capsys):
+    assert main(["bench", str(hello_model), "--board", "nucleo_l4r5zi", "--port", "/dev/null",
+                 "--estimate-cycles"]) == 2
+    assert "--estimate-cycles needs --emulate" in capsys.readouterr().err
+
+
 def test_emulator_killed_mid_run(hello_m4, hello_model):
     board = load_board("netduinoplus2")
     with emulate(board, hello_m4.elf(hello_m4.bench_env)) as emu:
