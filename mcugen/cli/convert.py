@@ -106,10 +106,12 @@ def command(state, model: Path, calibration: Path | None, validation: Path | Non
 
 
 def _warn_unsupported(reporter, graph) -> None:  # noqa: ANN001 - Reporter, Graph
-    """A converted model may still hold ops mcugen has no kernel for: say so now, not at build."""
+    """A converted model may still hold ops mcugen has no kernel for: say so now, not at build
+    (judged on the canonical graph, as generate and build see it)."""
     from mcugen.ops import unsupported_ops
+    from mcugen.pipeline import canonical
 
-    problems = unsupported_ops(graph)
+    problems = unsupported_ops(canonical(graph))
     if problems:
         shown = "; ".join(problems[:3]) + ("; ..." if len(problems) > 3 else "")
         reporter.warn(f"mcugen cannot generate code for {len(problems)} op(s) of this model yet ({shown}): "

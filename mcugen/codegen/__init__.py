@@ -173,6 +173,7 @@ def generate_sources(graph: Graph, plan: ArenaPlan, calls: list[KernelCall], pre
         return _arena_ptr(prefix, plan, CTYPES[t.dtype], offsets[tid], const)
 
     consts, layers, params, kernels, headers = [], [], [], set(), set()
+    shared_consts: dict[tuple, str] = {}  # (ctype, values) -> the symbol emitted for them
     for call in calls:
         base = f"{prefix}_l{call.op_index}"
         is_alias = (call.view and not graph.tensor(call.inputs[0]).is_constant
@@ -182,15 +183,22 @@ def generate_sources(graph: Graph, plan: ArenaPlan, calls: list[KernelCall], pre
             layer["statement"] = "/* view: the output shares the input's bytes */"
             layers.append(layer)
             continue
+        const_symbols = {}
         for arr in call.consts:
-            consts.append({"symbol": f"{base}_{arr.name}", "ctype": arr.ctype, "count": len(arr.values),
-                           "body": _c_values(arr.values, arr.ctype)})
+            # identical arrays are emitted once: an unrolled recurrent layer's steps, or layers
+            # sharing weights, re-lay the same weights into the same constants
+            key = (arr.ctype, arr.values)
+            if key not in shared_consts:
+                shared_consts[key] = f"{base}_{arr.name}"
+                consts.append({"symbol": shared_consts[key], "ctype": arr.ctype, "count": len(arr.values),
+                               "body": _c_values(arr.values, arr.ctype)})
+            const_symbols[arr.name] = shared_consts[key]
         fields = []
         for name, value in call.params:
             if isinstance(value, TensorRef):
                 expr = weight(value.tensor_id)
             elif isinstance(value, ConstRef):
-                expr = f"{base}_{value.name}"
+                expr = const_symbols[value.name]
             elif isinstance(value, ScratchRef):
                 expr = _arena_ptr(prefix, plan, "int8_t", plan.scratch_offsets[call.op_index], const=False)
             elif isinstance(value, NullRef):

@@ -5,6 +5,7 @@ self-test."""
 from __future__ import annotations
 
 import os
+import re
 
 import numpy as np
 import pytest
@@ -68,6 +69,14 @@ def test_recurrent_model_converts_unrolled_and_runs_bit_exact(name, tmp_path):
     assert "WHILE" not in kinds and "UNIDIRECTIONAL_SEQUENCE_LSTM" not in kinds, kinds
     assert result.report.outputs[0].snr_db > 10, result.report  # the float weights came along
     assert_exact(result.tflite, random_samples(result.tflite, 6, seed=2), tmp_path / "exact")
+    # every step re-lays the same weights for the dsp kernels: those constants are emitted once
+    from mcugen import pipeline
+
+    library = pipeline.generate(result.graph, pipeline.Target("dsp"))
+    arrays = [(a.ctype, a.values) for call in library.calls for a in call.consts]
+    emitted = re.findall(r"^MG_ALIGNED\(4\) const \w+ model_l\d+_\w+\[", library.sources.files["model_weights.c"],
+                         re.M)
+    assert len(set(arrays)) < len(arrays) and len(emitted) == len(set(arrays))
 
 
 @pytest.mark.slow
