@@ -9,6 +9,8 @@ arena): `specialise(graph, calls, variant)`. The board file's `kernel_variant` n
   "rv32"      RV32IMC (ESP32-C3): the same layouts for CONV_2D, DEPTHWISE_CONV_2D,
               FULLY_CONNECTED and ADD, through their plain-C path (no DSP extension):
               register-blocked multiply-adds (2 channels x 2 pixels; 4 depthwise channels).
+  "m0"        Cortex-M0/M0+ (ARMv6-M): offset-binary byte layouts and a requantization without
+              64-bit multiplies (mcugen/ops/variants_m0.py).
 
 Everything a fast kernel wants precomputed is computed here: weights reordered and interleaved
 into the layout the inner loop walks, tap counts padded with zero weights, per-channel arrays
@@ -27,7 +29,7 @@ from mcugen.errors import McugenError
 from mcugen.ir import Graph
 from mcugen.ops.base import ConstArray, ConstRef, KernelCall, ScratchRef, TensorRef
 
-VARIANTS = ("portable", "dsp", "rv32")
+VARIANTS = ("portable", "dsp", "rv32", "m0")
 
 
 def specialise(graph: Graph, calls: list[KernelCall], variant: str) -> list[KernelCall]:
@@ -37,7 +39,7 @@ def specialise(graph: Graph, calls: list[KernelCall], variant: str) -> list[Kern
                           hint=f"the board file's kernel_variant is one of: {', '.join(VARIANTS)}")
     if variant == "portable":
         return list(calls)
-    rewrites = _RV32 if variant == "rv32" else _DSP
+    rewrites = {"dsp": _DSP, "rv32": _RV32, "m0": _m0_rewrites()}[variant]
     out = []
     for call in calls:
         # only int8 kernels have variants (an _s4 / _s16 call keeps its portable kernel)
@@ -272,3 +274,9 @@ _DSP: dict[str, Callable[[Graph, KernelCall], KernelCall | None]] = {
     "average_pool_2d": average_pool_2d_dsp,
 }
 _RV32 = {kernel: _DSP[kernel] for kernel in ("conv_2d", "depthwise_conv_2d", "fully_connected", "add")}
+
+
+def _m0_rewrites() -> dict[str, Callable[[Graph, KernelCall], KernelCall | None]]:
+    from mcugen.ops.variants_m0 import M0_REWRITES  # it builds on this module's helpers
+
+    return M0_REWRITES
