@@ -61,6 +61,8 @@ class Board:
     firmware_flash_bytes: int = 0
     firmware_ram_bytes: int = 0
     firmware_source: str = ""
+    # further `board_...` / `build_...` lines of the PlatformIO environment ([platformio.options])
+    pio_options: tuple[tuple[str, str], ...] = ()
 
     @property
     def counts_instructions(self) -> bool:
@@ -127,4 +129,5 @@ def _from_toml(d: dict) -> Board:
         qemu_system=qemu.get("system", ""), qemu_machine=qemu.get("machine", ""),
         firmware_flash_bytes=int(firmware["flash_bytes"]), firmware_ram_bytes=int(firmware["ram_bytes"]),
         firmware_source=str(firmware["source"]),
+        pio_options=tuple((str(k), str(v)) for k, v in pio.get("options", {}).items()),
     )

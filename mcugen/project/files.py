@@ -139,7 +139,7 @@ def _env_lines(board: Board) -> list[str]:
     if board.emulated:
         return [f"board_build.ldscript = ld/{Path(board.ldscript).name}"]
     lines = [f"framework = {board.pio_framework}", f"monitor_speed = {board.baud}"]
-    return lines
+    return lines + [f"{key} = {value}" for key, value in board.pio_options]
 
 
 def _platform(board: Board) -> str:
@@ -163,7 +163,7 @@ def _copy_glue(board: Board, src: Path, include: Path, ld: Path) -> None:
     boards = firmware_dir() / "boards"
     for folder in board.glue:
         for f in sorted((boards / folder).iterdir()):
-            if f.suffix in (".c", ".S"):
+            if f.suffix in (".c", ".cpp", ".S"):
                 shutil.copyfile(f, src / "board" / f.name)
             elif f.suffix == ".h":
                 shutil.copyfile(f, include / f.name)
