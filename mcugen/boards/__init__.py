@@ -63,6 +63,9 @@ class Board:
     firmware_source: str = ""
     # further `board_...` / `build_...` lines of the PlatformIO environment ([platformio.options])
     pio_options: tuple[tuple[str, str], ...] = ()
+    # ESP-IDF boards ([espidf]): the flash chip ("4MB") and PSRAM ("", "quad", "octal")
+    espidf_flash_size: str = ""
+    espidf_psram: str = ""
 
     @property
     def counts_instructions(self) -> bool:
@@ -130,4 +133,6 @@ def _from_toml(d: dict) -> Board:
         firmware_flash_bytes=int(firmware["flash_bytes"]), firmware_ram_bytes=int(firmware["ram_bytes"]),
         firmware_source=str(firmware["source"]),
         pio_options=tuple((str(k), str(v)) for k, v in pio.get("options", {}).items()),
+        espidf_flash_size=str(d.get("espidf", {}).get("flash_size", "")),
+        espidf_psram=str(d.get("espidf", {}).get("psram", "")),
     )
