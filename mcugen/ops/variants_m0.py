@@ -52,12 +52,17 @@ def offset_binary_pairs(rows: np.ndarray, taps: int) -> tuple[np.ndarray, np.nda
     return layout.astype(np.uint8), v[:channels].sum(axis=1)
 
 
+def lean_shifts(shifts: tuple[int, ...]) -> bool:
+    """The lean output stage (mg_m0_requantize_rs) takes right shifts only."""
+    return all(s <= -1 for s in shifts)
+
+
 def m0_quant(bias_folded: tuple[int, ...], mults: tuple[int, ...], shifts: tuple[int, ...]) -> tuple[ConstArray, int]:
     """"quant": per channel {bias (mod 2^32), multiplier, shift, half} (mg_m0.h), zeros padding
     to an even count (the kernels read channel pairs), and the layer's `lean` flag: when every
     shift is a right shift, they hold that shift and 2^(shift - 1) (mg_m0_requantize_rs), else
     TFLM's shift and 0."""
-    lean = all(s <= -1 for s in shifts)
+    lean = lean_shifts(shifts)
     quant: list[int] = []
     for b, m, s in zip(bias_folded, mults, shifts):
         quant += [wrap_i32(b), int(m), -s if lean else s, (1 << (-s - 1)) if lean else 0]
