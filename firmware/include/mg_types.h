@@ -15,6 +15,19 @@
 #define MG_ALIGNED(n)
 #endif
 
+/* Where the arena (and the persistent state) and the constants go: nowhere special by default;
+ * a build may name a header that defines MG_ARENA_ATTR / MG_WEIGHTS_ATTR (the ESP-IDF projects:
+ * mg_espidf_memory.h puts the arena in internal SRAM and the weights in flash). */
+#ifdef MG_MEMORY_HEADER
+#include MG_MEMORY_HEADER
+#endif
+#ifndef MG_ARENA_ATTR
+#define MG_ARENA_ATTR
+#endif
+#ifndef MG_WEIGHTS_ATTR
+#define MG_WEIGHTS_ATTR
+#endif
+
 typedef enum {
     MG_OK = 0,
     MG_ERR_ARG = -1

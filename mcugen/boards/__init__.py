@@ -86,6 +86,11 @@ class Board:
     flash_wait_states: int = 0
     flash_accelerator: str = "none"  # "ART" (ST: prefetch + instruction cache), "cache", "none"
     flash_source: str = ""
+    # further `board_...` / `build_...` lines of the PlatformIO environment ([platformio.options])
+    pio_options: tuple[tuple[str, str], ...] = ()
+    # ESP-IDF boards ([espidf]): the flash chip ("4MB") and PSRAM ("", "quad", "octal")
+    espidf_flash_size: str = ""
+    espidf_psram: str = ""
 
     @property
     def counts_instructions(self) -> bool:
@@ -171,6 +176,9 @@ def _from_toml(d: dict) -> Board:
         flash_wait_states=int(flash.get("wait_states", 0)),
         flash_accelerator=str(flash.get("accelerator", "none")),
         flash_source=str(flash.get("source", "")),
+        pio_options=tuple((str(k), str(v)) for k, v in pio.get("options", {}).items()),
+        espidf_flash_size=str(d.get("espidf", {}).get("flash_size", "")),
+        espidf_psram=str(d.get("espidf", {}).get("psram", "")),
     )
 
 

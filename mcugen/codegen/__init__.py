@@ -132,14 +132,16 @@ def _arenas(prefix: str, plan: ArenaPlan) -> list[dict[str, Any]]:
     """The arena arrays model.c defines: the main one always (at least 1 byte, as C needs), one
     per other region the plan uses, in that region's linker section."""
     main = [a for a in plan.regions if not a.section]
+    # the main RAM's arena takes the build's MG_ARENA_ATTR (ESP-IDF: internal RAM, mg_types.h)
     arenas = [{"symbol": f"{prefix}_arena", "macro": f"{prefix.upper()}_ARENA_BYTES", "attributes": "",
+               "placement": "MG_ARENA_ATTR ",
                "bytes": max(main[0].size if main else (0 if plan.regions else int(plan.size)), 1),
                "what": f"RAM region {main[0].name}" if main else "one buffer"}]
     for area in plan.regions:
         if area.section:
             arenas.append({"symbol": _arena_symbol(prefix, area),
                            "macro": f"{prefix.upper()}_ARENA_{area.name.upper()}_BYTES",
-                           "attributes": _section(area.section), "bytes": area.size,
+                           "attributes": _section(area.section), "placement": "", "bytes": area.size,
                            "what": f"RAM region {area.name}, section {area.section}"})
     return arenas
 
@@ -233,6 +235,7 @@ def generate_sources(graph: Graph, plan: ArenaPlan, calls: list[KernelCall], pre
         "prefix": prefix, "PREFIX": prefix.upper(), "guard": f"{prefix.upper()}_H",
         "arena_bytes": arenas[0]["bytes"], "arenas": arenas, "arena_total_bytes": int(plan.size),
         "state_attributes": _section(state_area.section if state_area else ""),
+        "state_placement": "" if state_area is not None and state_area.section else "MG_ARENA_ATTR ",
         "arena_align": ARENA_ALIGN, "weight_align": WEIGHT_ALIGN,
         "sha256": graph.sha256, "layers": layers, "num_layers": len(layers), "params": params,
         "headers": sorted(headers), "weights": weight_list, "consts": consts, **io,

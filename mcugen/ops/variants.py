@@ -10,6 +10,8 @@ arena): `specialise(graph, calls, variant)`. The board file's `kernel_variant` n
   "rv32"      RV32IMC (ESP32-C3): the same layouts for CONV_2D, DEPTHWISE_CONV_2D,
               FULLY_CONNECTED and ADD, through their plain-C path (no DSP extension):
               register-blocked multiply-adds (2 channels x 2 pixels; 4 depthwise channels).
+  "m0"        Cortex-M0/M0+ (ARMv6-M): offset-binary byte layouts and a requantization without
+              64-bit multiplies (mcugen/ops/variants_m0.py).
 
 Everything a fast kernel wants precomputed is computed here: weights reordered and interleaved
 into the layout the inner loop walks, tap counts padded with zero weights, per-channel arrays
@@ -28,7 +30,7 @@ from mcugen.errors import McugenError
 from mcugen.ir import Graph
 from mcugen.ops.base import ConstArray, ConstRef, KernelCall, ScratchRef, TensorRef
 
-VARIANTS = ("portable", "dsp", "rv32")
+VARIANTS = ("portable", "dsp", "rv32", "m0")
 
 
 def specialise(graph: Graph, calls: list[KernelCall], variant: str) -> list[KernelCall]:
@@ -41,7 +43,8 @@ def specialise(graph: Graph, calls: list[KernelCall], variant: str) -> list[Kern
     from mcugen.ops.int4_dsp import DSP_S4
 
     # int8 kernels and (dsp only) int4-weight ones have variants; an _s16 call keeps its portable kernel
-    rewrites = {"s8": _RV32 if variant == "rv32" else _DSP, "s4": DSP_S4 if variant == "dsp" else {}}
+    int8 = {"dsp": _DSP, "rv32": _RV32, "m0": _m0_rewrites()}[variant]
+    rewrites = {"s8": int8, "s4": DSP_S4 if variant == "dsp" else {}}
     out = []
     for call in calls:
         rewrite = rewrites.get(call.type_suffix, {}).get(call.kernel)
@@ -275,3 +278,9 @@ _DSP: dict[str, Callable[[Graph, KernelCall], KernelCall | None]] = {
     "average_pool_2d": average_pool_2d_dsp,
 }
 _RV32 = {kernel: _DSP[kernel] for kernel in ("conv_2d", "depthwise_conv_2d", "fully_connected", "add")}
+
+
+def _m0_rewrites() -> dict[str, Callable[[Graph, KernelCall], KernelCall | None]]:
+    from mcugen.ops.variants_m0 import M0_REWRITES  # it builds on this module's helpers
+
+    return M0_REWRITES

@@ -16,7 +16,7 @@ from mcugen.convert.quant_report import QuantReport
 from mcugen.elf import Sizes, elf_sizes
 from mcugen.errors import BoardError, DeviceError, ToolchainError
 from mcugen.project import pio
-from mcugen.project.files import Project, selftest_data, selftest_sample_count, write_project
+from mcugen.project.files import Project, build_flags, selftest_data, selftest_sample_count, write_project
 from mcugen.project.fit import FitEstimate, check_fit, fit_warnings
 from mcugen.qemu import QemuResult, run_elf
 from mcugen.report import Reporter, human_bytes
@@ -211,8 +211,9 @@ def check_portable_sources(project: Project, board: Board) -> str:
     files = portable_sources(project)
     objdir = project.path / ".pio" / "portable-check"
     objdir.mkdir(parents=True, exist_ok=True)
+    defines = [flag for flag in build_flags(board, project.prefix) if flag.startswith("-D")]
     for f in files:
-        cmd = [cc, *board.check_cflags, "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror",
+        cmd = [cc, *board.check_cflags, "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", *defines,
                "-I", str(project.path / "include"),
                "-c", str(f), "-o", str(objdir / (f.stem + ".o"))]
         proc = procs.run(cmd, capture_output=True, text=True)

@@ -13,8 +13,8 @@ from mcugen.project.pio_offline import PLATFORM_DIR
 from mcugen.cli import main
 from mcugen.errors import BoardError
 
-EMULATED = ["mps2_an386", "netduinoplus2", "mps2_an500", "mps3_an547", "riscv32_virt"]
-REAL = ["esp32", "esp32s3", "esp32c3", "nucleo_f401re", "nucleo_l4r5zi", "nucleo_h743zi"]
+EMULATED = ["mps2_an386", "netduinoplus2", "mps2_an500", "mps3_an547", "riscv32_virt", "microbit", "mps2_an505"]
+REAL = ["esp32", "esp32s3", "esp32c3", "nucleo_f401re", "nucleo_l4r5zi", "nucleo_h743zi", "rpi_pico"]
 FIRMWARE = Path(__file__).resolve().parents[2] / "firmware" / "boards"
 
 
@@ -33,17 +33,19 @@ def test_board_fields_are_consistent(name):
     assert b.arena_align in (4, 8, 16, 32)
     assert b.counter == ("instructions" if b.emulated else "cycles")
     assert b.counter_hz > 0 and b.clock_hz > 0
-    for folder in b.glue:  # glue folders exist and hold C
-        assert list((FIRMWARE / folder).glob("*.c")), folder
+    for folder in b.glue:  # glue folders exist and hold C (C++ for an Arduino core)
+        assert list((FIRMWARE / folder).glob("*.c")) or list((FIRMWARE / folder).glob("*.cpp")), folder
     if b.emulated:
         assert shutil.which(b.qemu_system), b.qemu_system
         assert (FIRMWARE / b.ldscript).is_file()
         assert shutil.which(f"{b.toolchain_prefix}gcc")
     else:
-        assert b.pio_platform in ("ststm32", "espressif32") and b.pio_framework
+        assert b.pio_platform in ("ststm32", "espressif32", "raspberrypi") and b.pio_framework
 
 
 def test_real_board_memory_is_the_datasheet_figure():
+    assert load_board("rpi_pico").ram_bytes == 264 * 1024  # SRAM0-3 and the two scratch banks
+    assert load_board("microbit").ram_bytes == 16 * 1024 and load_board("microbit").flash_bytes == 256 * 1024
     assert load_board("nucleo_f401re").ram_bytes == 96 * 1024
     assert load_board("nucleo_f401re").flash_bytes == 512 * 1024
     assert load_board("nucleo_l4r5zi").ram_bytes == 640 * 1024

@@ -10,7 +10,7 @@ import pytest
 from mcugen.boards import load_board
 from mcugen.qemu import run_elf
 
-EMULATED = ["mps2_an386", "netduinoplus2", "mps2_an500", "mps3_an547", "riscv32_virt"]
+EMULATED = ["mps2_an386", "netduinoplus2", "mps2_an500", "mps3_an547", "riscv32_virt", "microbit", "mps2_an505"]
 
 
 @pytest.mark.parametrize("board", EMULATED)

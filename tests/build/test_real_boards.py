@@ -16,7 +16,8 @@ from mcugen.cli import main
 # KWS exercises the convolution kernels; hello_world keeps the rest quick.
 CASES = [("nucleo_f401re", "kws/kws_ref_model.tflite"), ("nucleo_l4r5zi", "hello_world/hello_world_int8.tflite"),
          ("nucleo_h743zi", "hello_world/hello_world_int8.tflite"), ("esp32c3", "kws/kws_ref_model.tflite"),
-         ("esp32", "kws/kws_ref_model.tflite"), ("esp32s3", "hello_world/hello_world_int8.tflite")]
+         ("esp32", "kws/kws_ref_model.tflite"), ("esp32s3", "hello_world/hello_world_int8.tflite"),
+         ("rpi_pico", "kws/kws_ref_model.tflite")]
 
 
 @pytest.mark.parametrize("board,model", CASES)
@@ -40,7 +41,8 @@ def test_real_board_project_is_a_platformio_project(board, model, shared_models,
         assert "idf_component_register" in cmake and 'EXCLUDE REGEX "/app_bench/"' in cmake
         assert f"CONFIG_ESP_MAIN_TASK_STACK_SIZE={b.stack_bytes}" in (out / "sdkconfig.defaults").read_text()
     glue = {p.name for p in (out / "src" / "board").iterdir()}
-    assert glue == {"board.c"} | ({"clock_uart.c"} if board.startswith("nucleo") else set())
+    expected_glue = {"board.cpp"} if board == "rpi_pico" else {"board.c"}
+    assert glue == expected_glue | ({"clock_uart.c"} if board.startswith("nucleo") else set())
     assert f"pio run -e {board}_selftest -t upload -t monitor" in text.err
     assert json.loads((out / "mcugen.json").read_text())["board"] == board
 
@@ -77,3 +79,26 @@ def test_forced_compile_offline_fails_fast_with_the_commands(shared_models, tmp_
     err = capfd.readouterr().err
     assert "registry is unreachable" in err and f"cd {out}" in err
     assert (out / "platformio.ini").is_file()
+
+
+def test_pico_project_runs_the_firmware_from_the_arduino_core(shared_models, tmp_path):
+    """Arduino-Pico owns main(): the env selects that core and the clock the counter counts, and
+    the firmware's main() comes out as the entry point the glue's setup() calls."""
+    out = tmp_path / "fw"
+    assert main(["--no-progress", "-q", "build", str(shared_models / "hello_world/hello_world_int8.tflite"),
+                 "--board", "rpi_pico", "-o", str(out), "--no-compile"]) == 0
+    ini = configparser.ConfigParser(interpolation=None)
+    ini.read(out / "platformio.ini")
+    env = ini["env:rpi_pico_selftest"]
+    assert env["board_build.core"] == "earlephilhower" and env["board_build.f_cpu"] == "133000000L"
+    b = load_board("rpi_pico")
+    assert b.counter_hz == 133_000_000 and b.kernel_variant == "m0"
+    assert "#define MG_BOARD_APP_MAIN mg_app_main" in (out / "include" / "mg_board_config.h").read_text()
+    assert "void setup()" in (out / "src" / "board" / "board.cpp").read_text()
+    project = Project(out, b, "model", b.name, f"{b.name}_selftest")
+    assert "compile warning-free" in check_portable_sources(project, b)
+    import subprocess
+
+    symbols = subprocess.run(["arm-none-eabi-nm", str(out / ".pio" / "portable-check" / "selftest_main.o")],
+                             capture_output=True, text=True, check=True).stdout.split()
+    assert "mg_app_main" in symbols and "main" not in symbols

@@ -1,5 +1,6 @@
 """Every MLPerf Tiny model runs bit-exact under QEMU, each on a board of a different glue family
-(STM32F4 bare registers, RV32 virt, CMSDK + SysTick, CMSDK + APB timer), self-test env only."""
+(STM32F4 bare registers, RV32 virt, CMSDK + SysTick, CMSDK + APB timer), self-test env only; and
+the emulated Cortex-M0 (16 KiB RAM, 256 KiB flash, like the real nRF51822) says which do not fit."""
 from __future__ import annotations
 
 import re
@@ -19,6 +20,7 @@ CASES = [
     ("ic/pretrainedResnet_quant.tflite", "riscv32_virt"),
     ("vww/vww_96_int8.tflite", "mps3_an547"),
     ("ad/ad01_int8.tflite", "mps2_an500"),
+    ("ic/pretrainedResnet_quant.tflite", "mps2_an505"),  # Cortex-M33, TrustZone Secure aliases
 ]
 
 
@@ -33,3 +35,13 @@ def test_mlperf_tiny_model_passes_on_emulated_board(model, board, shared_models,
     sizes = result.sizes[f"{board}_selftest"]
     assert sizes.ram_static >= result.arena_bytes > 0  # the arena is in the image's static RAM
     assert sizes.flash > result.estimate.weights  # weights live in flash
+
+
+@pytest.mark.parametrize("model,why", [("vww/vww_96_int8.tflite", "RAM"), ("ic/pretrainedResnet_quant.tflite", "RAM"),
+                                       ("ad/ad01_int8.tflite", "flash")])
+def test_models_beyond_the_m0_board_are_refused_before_any_work(model, why, shared_models, tmp_path):
+    from mcugen.errors import BoardError
+
+    with pytest.raises(BoardError, match=f"does not fit microbit: needs .* {why}"):
+        build(shared_models / model, "microbit", tmp_path / "fw", compile_mode="no")
+    assert not (tmp_path / "fw").exists()

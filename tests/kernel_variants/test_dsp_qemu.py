@@ -24,6 +24,7 @@ def chain_file(tmp_path_factory):
 
 @pytest.mark.parametrize("board,variant", [
     ("netduinoplus2", "dsp"), ("mps2_an500", "dsp"), ("mps3_an547", "dsp"),  # M4, M7, M55
+    ("mps2_an505", "dsp"),  # M33
     ("riscv32_virt", "rv32"),  # the layouts' plain-C path, as on an ESP32-C3
 ])
 def test_random_chain_bit_exact_on_emulated_board(board, variant, chain_file, tmp_path):

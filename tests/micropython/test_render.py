@@ -83,7 +83,8 @@ def test_build_folder_has_helpers_manifest_and_model(ad_folder):
 @pytest.mark.parametrize("board,arch", [("unix", "x64"), ("mps2_an386", "armv7emsp"),
                                         ("nucleo_h743zi", "armv7emsp"), ("esp32", "xtensawin"),
                                         ("esp32s3", "xtensawin"), ("esp32c3", "rv32imc"),
-                                        ("riscv32_virt", "rv32imc")])
+                                        ("riscv32_virt", "rv32imc"), ("rpi_pico", "armv6m"),
+                                        ("microbit", "armv6m"), ("mps2_an505", "armv7emsp")])
 def test_board_picks_natmod_arch(board, arch):
     assert resolve_target(board).arch.name == arch
 

@@ -32,6 +32,12 @@
 #define MG_BOARD_EMULATED 0
 #endif
 
+/* Where the framework owns main() (the Arduino cores), the board's [defines] name another entry
+ * point for the firmware's main(), which the glue calls from the framework's setup(). */
+#ifdef MG_BOARD_APP_MAIN
+#define main MG_BOARD_APP_MAIN
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
