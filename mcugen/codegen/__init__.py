@@ -52,6 +52,7 @@ class Sources:
     state_bytes: int = 0  # persistent state area (recurrent models), beside the arena
     layer_names: tuple[str, ...] = field(default_factory=tuple)
     arenas: tuple[str, ...] = ()  # the arena symbols, one per RAM region used
+    sections: tuple[str, ...] = ()  # linker sections of arenas or state outside the main RAM
 
     def firmware_paths(self) -> list[Path]:
         fw = firmware_dir()
@@ -247,7 +248,9 @@ def generate_sources(graph: Graph, plan: ArenaPlan, calls: list[KernelCall], pre
     return Sources(files=files, kernels=tuple(sorted(kernels)), headers=("mg_types.h", *sorted(headers)),
                    prefix=prefix, arena_bytes=int(plan.size), weight_bytes=weight_bytes,
                    state_bytes=int(plan.state_size),
-                   layer_names=tuple(c.kind for c in calls), arenas=tuple(a["symbol"] for a in arenas))
+                   layer_names=tuple(c.kind for c in calls), arenas=tuple(a["symbol"] for a in arenas),
+                   sections=tuple(sorted({a.section for a in plan.regions if a.section}
+                                         | ({state_area.section} if state_area and state_area.section else set()))))
 
 
 def host_driver(prefix: str = "model", arenas: tuple[str, ...] | None = None) -> str:

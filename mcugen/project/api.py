@@ -62,6 +62,29 @@ def region_uses(plan, board: Board) -> tuple[RegionUse, ...]:
                  for r in board.memory_regions)
 
 
+def buffer_placement(plan) -> list[dict]:
+    """Every buffer of a plan over RAM regions: its region, offset there, bytes, steps and tensors."""
+    out = []
+    for b in plan.buffers:
+        area = plan.area_of(b.offset)
+        out.append({"buffer": b.key, "region": area.name, "offset": b.offset - area.start, "bytes": b.size,
+                    "first": b.first, "last": b.last, "tensors": list(b.tensors)})
+    return out
+
+
+def spilled_buffers(graph, plan) -> list[str]:
+    """One line per region beyond the fastest used one, naming the buffers placed there: what a
+    split plan put in slower memory."""
+    from mcugen.arena.plot import buffer_label
+
+    lines = []
+    for area in plan.regions[1:]:
+        inside = [b for b in plan.buffers if area.holds(b.offset)]
+        lines.append(f"  in {area.name}: " + ", ".join(f"{buffer_label(graph, b)} ({human_bytes(b.size)})"
+                                                    for b in sorted(inside, key=lambda b: -b.size)))
+    return lines
+
+
 def _ram_planned(plan, board: Board) -> int:
     """The main RAM the plan takes: the arena and, beside it, the persistent state (over several
     regions, only their parts in the main RAM; the planner keeps the others within their size)."""
@@ -119,6 +142,8 @@ def build(model: str | Path, board_name: str, out_dir: str | Path | None = None,
                                                      for u in uses if u.arena or u.state) + ")")
               + f"{'' if inplace else ' (no in-place reuse)'}; fits {board.name} "
               f"(~{100 * estimate.ram / board.ram_bytes:.0f}% RAM, ~{100 * estimate.flash / board.flash_bytes:.0f}% flash)")
+    for line in spilled_buffers(graph, plan):
+        rep.info(line)
     for warning in fit_warnings(estimate, board):
         rep.warn(warning)
     step += 1
@@ -133,6 +158,7 @@ def build(model: str | Path, board_name: str, out_dir: str | Path | None = None,
         extra = {"quantization": converted.report.to_json()} if converted.report is not None else {}
         if uses:
             extra["regions"] = [asdict(u) for u in uses]
+            extra["buffers"] = buffer_placement(plan)
         staged = write_project(tmp, sources, board, selftest, graph, command_line, converted.tflite,
                                extra_manifest=extra or None)
         rep.stage(step, total, "project", f"{final} (envs {staged.bench_env}, {staged.selftest_env})")

@@ -70,8 +70,9 @@ def partitions_csv(parts: tuple[Partition, ...]) -> str:
             + "\n".join(rows) + "\n")
 
 
-def sdkconfig_lines(board: Board, custom_partitions: bool) -> list[tuple[str, str]]:
-    """(comment, `CONFIG_...=value` line) pairs, in order; a comment of "" continues the previous."""
+def sdkconfig_lines(board: Board, custom_partitions: bool, sections: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """(comment, `CONFIG_...=value` line) pairs, in order; a comment of "" continues the previous.
+    `sections`: where the plan put arena parts outside the internal SRAM (codegen's Sources.sections)."""
     if board.espidf_flash_size not in FLASH_SIZES:
         raise BoardError(f"board {board.name}: [espidf] flash_size must be one of {', '.join(FLASH_SIZES)}")
     lines = [
@@ -90,12 +91,19 @@ def sdkconfig_lines(board: Board, custom_partitions: bool) -> list[tuple[str, st
         if board.espidf_psram not in PSRAM_MODES:
             raise BoardError(f"board {board.name}: [espidf] psram must be one of {', '.join(PSRAM_MODES)} or empty")
         lines += [(f"{board.espidf_psram.capitalize()} PSRAM, for your application; the arena stays in internal "
-                   f"SRAM and the weights in flash ({MEMORY_HEADER}).", "CONFIG_SPIRAM=y"),
+                   f"SRAM when it fits there, and the weights in flash ({MEMORY_HEADER}).", "CONFIG_SPIRAM=y"),
                   ("", f"{PSRAM_MODES[board.espidf_psram]}=y"),
                   ("Read-only data stays in flash: the weights are read through the flash cache, not "
                    "copied to PSRAM at boot.", "CONFIG_SPIRAM_XIP_FROM_PSRAM=n"),
                   ("", "CONFIG_SPIRAM_RODATA=n"),
                   ("", "CONFIG_SPIRAM_FETCH_INSTRUCTIONS=n")]
+        if any(section.startswith(".ext_ram.bss") for section in sections):
+            lines.append(("The arena is too big for the internal SRAM: its coldest buffers are in the PSRAM "
+                          "(section .ext_ram.bss.mcugen_arena), which ESP-IDF fills only with this on.",
+                          "CONFIG_SPIRAM_ALLOW_BSS_SEG_EXTERNAL_MEMORY=y"))
+    elif sections:
+        raise BoardError(f"board {board.name}: the plan puts buffers in {', '.join(sections)}, but the board "
+                         "has no PSRAM ([espidf] psram)")
     return lines
 
 

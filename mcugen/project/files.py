@@ -236,7 +236,7 @@ def write_project(tmp: Path, sources: Any, board: Board, selftest: SelftestData,
         "project_name": f"mcugen_{prefix}_{board.name}",
         "cmake_defines": " ".join('"' + flag[2:].replace('"', '\\"') + '"' for flag in build_flags(board, prefix)
                                   if flag.startswith("-D")),
-        "sdkconfig": (espidf.sdkconfig_lines(board, partitions is not None)
+        "sdkconfig": (espidf.sdkconfig_lines(board, partitions is not None, sources.sections)
                       if board.pio_framework == "espidf" else []),
     }
     env = _templates()

@@ -49,6 +49,8 @@ KCONFIG = {
     "SPIRAM_XIP_FROM_PSRAM": ("bool", None, "SPIRAM", frozenset({"esp32s3"})),
     "SPIRAM_RODATA": ("bool", None, "SPIRAM", frozenset({"esp32s3"})),
     "SPIRAM_FETCH_INSTRUCTIONS": ("bool", None, "SPIRAM", frozenset({"esp32s3"})),
+    # components/esp_psram/Kconfig.spiram.common
+    "SPIRAM_ALLOW_BSS_SEG_EXTERNAL_MEMORY": ("bool", None, "SPIRAM", frozenset({"esp32", "esp32s3"})),
     # has a prompt only with a custom console UART: a value here alone would be ignored
     "ESP_CONSOLE_UART_BAUDRATE": ("int", None, "ESP_CONSOLE_UART_CUSTOM", ALL),
 }
@@ -329,3 +331,37 @@ def test_arena_in_internal_ram_and_weights_in_flash(shared_models, tmp_path):
                              for name, _type, flags in constants.values())
     # the weights and per-layer arrays in their named section; the layers' params structs in .rodata
     assert {v[0] for k, v in constants.items() if not k.endswith("_params")} == {".rodata.mcugen_weights"}
+
+
+@pytest.mark.slow
+def test_an_arena_too_big_for_the_internal_sram_spills_its_coldest_buffers_to_the_psram(tmp_path):
+    """esp32s3 (N8R8): a 400 KB activation cannot sit in the ~280 KB of internal SRAM left for the
+    arena; it goes to the PSRAM (its own section, which ESP-IDF fills only with
+    CONFIG_SPIRAM_ALLOW_BSS_SEG_EXTERNAL_MEMORY), the rest stays internal; a small model stays
+    wholly internal and sets nothing."""
+    import json
+
+    from tests.support.oracle import seeded_model, to_int8
+
+    model, rng = seeded_model(lambda k, x: k.layers.Conv2D(4, 3, padding="same")(
+        k.layers.Conv2D(16, 3, padding="same")(x)), (160, 160, 8), 5)
+    path = tmp_path / "wide.tflite"
+    path.write_bytes(to_int8(model, rng=rng))
+    out = tmp_path / "fw"
+    _build(path, "esp32s3", out)
+    manifest = json.loads((out / "mcugen.json").read_text())
+    regions = {r["name"]: r for r in manifest["regions"]}
+    spilled = [b for b in manifest["buffers"] if b["region"] == "psram"]
+    assert len(spilled) == 1 and spilled[0]["bytes"] == 160 * 160 * 16  # the conv's 16-channel output
+    assert regions["psram"]["arena"] >= 160 * 160 * 16 and 0 < regions["sram"]["arena"] < regions["psram"]["arena"]
+    model_c = (out / "src" / "model.c").read_text()
+    assert 'model_arena_psram[MODEL_ARENA_PSRAM_BYTES] __attribute__((section(".ext_ram.bss.mcugen_arena")))' in model_c
+    assert "MG_ARENA_ATTR uint8_t model_arena[MODEL_ARENA_BYTES]" in model_c
+    sdkconfig = (out / "sdkconfig.defaults").read_text()
+    assert "CONFIG_SPIRAM_ALLOW_BSS_SEG_EXTERNAL_MEMORY=y" in sdkconfig
+    assert sdkconfig_problems(sdkconfig, "esp32s3") == []
+    small = tmp_path / "small"
+    _build(Path(__file__).resolve().parents[2] / ".." / "shared" / "models" / "kws" / "kws_ref_model.tflite",
+           "esp32s3", small)
+    assert "ALLOW_BSS" not in (small / "sdkconfig.defaults").read_text()
+    assert [r["name"] for r in json.loads((small / "mcugen.json").read_text())["regions"] if r["arena"]] == ["sram"]
