@@ -23,6 +23,7 @@ from mcugen.ir import Graph
 if TYPE_CHECKING:  # the stages import heavy modules; callers pay only for what they use
     from mcugen.arena import ArenaPlan
     from mcugen.arena.regions import RegionSpec
+    from mcugen.arena.weights import WeightsInRam
     from mcugen.boards import Board
     from mcugen.codegen import Sources
     from mcugen.convert.api import ConvertResult
@@ -41,6 +42,7 @@ class Target:
     kernel_variant: str = "portable"
     arena_align: int = DEFAULT_ALIGN
     regions: tuple["RegionSpec", ...] = ()
+    weights_in_ram: int = 0  # bytes of the hottest weights to copy into the fastest RAM (arena.weights)
 
     @classmethod
     def for_board(cls, board: "Board | str") -> "Target":
@@ -68,6 +70,7 @@ class Library:
     calls: tuple["KernelCall", ...]
     plan: "ArenaPlan"
     sources: "Sources"
+    weights_in_ram: "WeightsInRam | None" = None  # the weights copied into RAM, if any were asked for
 
 
 def load(model: str | Path, calibration: str | Path | None = None, validation: str | Path | None = None,
@@ -124,14 +127,26 @@ def generate(graph: Graph, target: Target = Target(), inplace: bool = True, pref
     first and may raise (the firmware's fit check: a model too big stops before any C exists)."""
     from mcugen.codegen import check_prefix, generate_sources
 
+    from dataclasses import replace
+
+    from mcugen.arena.weights import choose
+
     check_prefix(prefix)
     graph = canonical(graph)
     calls = lower(graph, target.kernel_variant)
+    copies = choose(graph, calls, target.weights_in_ram, target.arena_align)
+    regions = target.regions
+    if copies.size and regions:  # the copies take their room in the fastest region first
+        regions = (replace(regions[0], capacity=max(regions[0].capacity - copies.size, 0)), *regions[1:])
     chosen = (arena_plan if arena_plan is not None
-              else plan(graph, calls, inplace, target.arena_align, regions=target.regions))
+              else plan(graph, calls, inplace, target.arena_align, regions=regions))
     if before_generate is not None:
         before_generate(chosen)
-    return Library(graph, target, calls, chosen, generate_sources(graph, chosen, list(calls), prefix=prefix))
+    section = regions[0].section if copies.size and regions else ""
+    return Library(graph, target, calls, chosen,
+                   generate_sources(graph, chosen, list(calls), prefix=prefix, weights_in_ram=copies,
+                                    weights_section=section),
+                   copies if target.weights_in_ram else None)
 
 
 def canonical(graph: Graph) -> Graph:

@@ -20,7 +20,7 @@ from mcugen.report import human_bytes
                    "replaced only if it is empty or an earlier mcugen output.")
 @click.option("--force", is_flag=True,
               help="Replace -o even if mcugen did not make it (never the current, home or model's folder).")
-@click.option("--calibration", type=click.Path(exists=True, path_type=Path),
+@click.option("-c", "--calibration", type=click.Path(exists=True, path_type=Path),
               help="Representative inputs (.npy/.npz) for converting a float model to int8.")
 @click.option("--name", "prefix", default="model", show_default=True,
               help="C symbol prefix of the generated model (model_invoke, ...).")
@@ -29,6 +29,9 @@ from mcugen.report import human_bytes
               help="Build with `pio run` (default: emulated boards always; real boards when "
                    "PlatformIO has or can download their platform).")
 @click.option("--run", is_flag=True, help="Run the self-test under QEMU (emulated boards).")
+@click.option("--weights-in-ram", "weights_in_ram", type=click.IntRange(min=0), default=0, metavar="BYTES",
+              help="Copy the weights read most per byte (convolution filters first) into up to BYTES of "
+                   "the fastest RAM before the first invoke; the plan and the fit check count them.")
 @click.option("--target", type=click.Choice(["firmware", "micropython"]), default="firmware",
               show_default=True,
               help="micropython: a MicroPython module instead (natmod Makefile for the board's "
@@ -38,7 +41,7 @@ from mcugen.report import human_bytes
                    "(default: $MCUGEN_MPY_DIR).")
 @click.pass_obj
 def command(state, model: Path, board: str, output: Path | None, force: bool, calibration: Path | None,
-            prefix: str, no_inplace: bool, compile_: bool | None, run: bool, target: str,
+            prefix: str, no_inplace: bool, compile_: bool | None, run: bool, weights_in_ram: int, target: str,
             mpy_dir: Path | None) -> None:
     """Turn MODEL into a PlatformIO firmware project for BOARD, and build it.
 
@@ -54,6 +57,7 @@ def command(state, model: Path, board: str, output: Path | None, force: bool, ca
       mcugen build kws.tflite --board netduinoplus2 --run      # ... and self-tested under QEMU
       mcugen build model.h5 --calibration x.npy --board esp32 -o fw/   # project for a real board
       mcugen build vww.tflite --board nucleo_f401re --no-compile
+      mcugen build vww.tflite --board nucleo_h743zi --weights-in-ram 32768   # hot filters in RAM
       mcugen build kws.tflite --target micropython --board esp32 --name kws -o kws_mpy
     """
     if target == "micropython":
@@ -70,7 +74,7 @@ def command(state, model: Path, board: str, output: Path | None, force: bool, ca
         raise click.UsageError("--run needs the firmware compiled; drop --no-compile")
     rep = state.reporter
     result = build(model, board, output, calibration, prefix, inplace=not no_inplace,
-                   compile_mode=mode, run=run, reporter=rep, force=force,
+                   compile_mode=mode, run=run, reporter=rep, force=force, weights_in_ram=weights_in_ram,
                    command_line="mcugen " + " ".join(shlex.quote(a) for a in sys.argv[1:]))
     if result.quantization is not None:  # a Keras/SavedModel source: what int8 cost, as `convert` says
         from mcugen.cli.convert import show_quantization
@@ -82,22 +86,26 @@ def command(state, model: Path, board: str, output: Path | None, force: bool, ca
         sizes = result.sizes[env]
         main = [u for u in result.regions if not u.section]
         arena, state = ((main[0].arena, main[0].state) if main else (result.arena_bytes, result.state_bytes))
+        copied = main[0].weights if main else result.weights_ram_bytes
         rows = [
             ("flash (text + data)", human_bytes(sizes.flash), human_bytes(b.flash_bytes),
              f"{100 * sizes.flash / b.flash_bytes:.1f}%"),
             ("RAM: arena", human_bytes(arena), "", f"{100 * arena / b.ram_bytes:.1f}%"),
             *([("RAM: state (kept between invokes)", human_bytes(state), "",
                 f"{100 * state / b.ram_bytes:.1f}%")] if state else []),
-            ("RAM: other static data", human_bytes(sizes.ram_other(arena + state)), "",
-             f"{100 * sizes.ram_other(arena + state) / b.ram_bytes:.1f}%"),
+            *([("RAM: weights copied from flash", human_bytes(copied), "",
+                f"{100 * copied / b.ram_bytes:.1f}%")] if copied else []),
+            ("RAM: other static data", human_bytes(sizes.ram_other(arena + state + copied)), "",
+             f"{100 * sizes.ram_other(arena + state + copied) / b.ram_bytes:.1f}%"),
             ("RAM: stack reserve", human_bytes(b.stack_bytes), "", f"{100 * b.stack_bytes / b.ram_bytes:.1f}%"),
         ]
         ram_total = sizes.ram_static + b.stack_bytes
         footer = ("RAM total" + (f" ({main[0].name})" if main else ""), human_bytes(ram_total), human_bytes(b.ram_bytes),
                   f"{100 * ram_total / b.ram_bytes:.1f}%")
-        rows += [(f"region {u.name} ({u.section}): arena" + (" + state" if u.state else ""),
-                  human_bytes(u.arena + u.state), human_bytes(u.size), f"{100 * (u.arena + u.state) / u.size:.1f}%")
-                 for u in result.regions if u.section and (u.arena or u.state)]
+        rows += [(f"region {u.name} ({u.section}): arena" + (" + state" if u.state else "")
+                  + (" + weights" if u.weights else ""), human_bytes(u.arena + u.state + u.weights),
+                  human_bytes(u.size), f"{100 * (u.arena + u.state + u.weights) / u.size:.1f}%")
+                 for u in result.regions if u.section and (u.arena or u.state or u.weights)]
         rep.table(f"firmware `{env}` on {b.name}" + (f" (RAM = the main region {main[0].name})" if main else ""),
                   ["", "used", "board has", "%"], rows, footer=footer, right=("used", "board has", "%"))
     else:

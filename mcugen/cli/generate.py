@@ -28,9 +28,13 @@ from mcugen.report import human_bytes
               help="Kernel variant: portable C; dsp (SMLAD/SXTB16 for Cortex-M4/M7/M33/M55, plain C "
                    "elsewhere); rv32 (register-blocked C for RV32IMC); m0 (Thumb-1 for Cortex-M0/M0+, "
                    "plain C elsewhere). All bit-exact.")
+@click.option("--weights-in-ram", "weights_in_ram", type=click.IntRange(min=0), default=0, metavar="BYTES",
+              help="Copy the weights read most per byte into up to BYTES of RAM (model_wram) before the "
+                   "first invoke, for parts whose flash is slower than their RAM.")
 @click.pass_obj
 def command(state, model: Path, out_dir: Path, force: bool, prefix: str, no_inplace: bool, align: int,
-            calibration: Path | None, no_size: bool, as_json: bool, variant: str = "portable") -> None:
+            calibration: Path | None, no_size: bool, as_json: bool, variant: str = "portable",
+            weights_in_ram: int = 0) -> None:
     """Generate the C inference library for MODEL, for your own firmware project.
 
     MODEL is an int8 .tflite, a Keras .h5/.keras file or a SavedModel directory (converted to
@@ -72,7 +76,8 @@ def command(state, model: Path, out_dir: Path, force: bool, prefix: str, no_inpl
     converted = pipeline.load(model, calibration, reporter=rep, steps=(1, total))
     graph = converted.graph
     step = n_convert + 1
-    library = pipeline.generate(graph, pipeline.Target(variant, align), inplace=not no_inplace, prefix=prefix)
+    library = pipeline.generate(graph, pipeline.Target(variant, align, weights_in_ram=weights_in_ram),
+                                inplace=not no_inplace, prefix=prefix)
     calls, plan, sources = library.calls, library.plan, library.sources
     rep.stage(step, total, "lower", f"{len(calls)} ops, {model_stats(graph).macs:,} MACs")
     rep.stage(step + 1, total, "plan", f"arena {human_bytes(int(plan.size))} "
@@ -92,6 +97,7 @@ def command(state, model: Path, out_dir: Path, force: bool, prefix: str, no_inpl
                   "arena_bytes": size.arena_bytes, "flash_bytes": size.flash_bytes,
                   "files": [dict(zip(("file", "text", "data", "bss"), row)) for row in size.per_file]}
     result.setdefault("state_bytes", sources.state_bytes)
+    result["weights_ram_bytes"] = sources.weights_ram_bytes
     result.update(model_sha256=graph.sha256, output=str(out_dir), prefix=prefix,
                   kernels=list(sources.kernels), layers=len(calls))
     if as_json:
@@ -103,5 +109,8 @@ def command(state, model: Path, out_dir: Path, force: bool, prefix: str, no_inpl
     rows.append(("arena (RAM)", f"{result['arena_bytes']:,}", human_bytes(result["arena_bytes"])))
     if sources.state_bytes:
         rows.append(("state (RAM, kept between invokes)", f"{sources.state_bytes:,}", human_bytes(sources.state_bytes)))
+    if sources.weights_ram_bytes:
+        rows.append(("weights copied to RAM (--weights-in-ram)", f"{sources.weights_ram_bytes:,}",
+                     human_bytes(sources.weights_ram_bytes)))
     rep.table(f"{graph.name}: {len(calls)} layers, kernels: {', '.join(k[:-2] for k in sources.kernels)}",
               ["", "bytes", ""], rows, right=["bytes"])

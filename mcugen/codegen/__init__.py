@@ -17,6 +17,7 @@ import jinja2
 from mcugen import __version__
 from mcugen.arena import ArenaPlan
 from mcugen.arena.regions import RegionArea
+from mcugen.arena.weights import WeightsInRam
 from mcugen.errors import McugenError
 from mcugen.ir import Graph
 from mcugen.ops.base import ConstRef, KernelCall, NullRef, ScratchRef, TensorRef
@@ -53,6 +54,7 @@ class Sources:
     layer_names: tuple[str, ...] = field(default_factory=tuple)
     arenas: tuple[str, ...] = ()  # the arena symbols, one per RAM region used
     sections: tuple[str, ...] = ()  # linker sections of arenas or state outside the main RAM
+    weights_ram_bytes: int = 0  # RAM for the weights copied there (--weights-in-ram)
 
     def firmware_paths(self) -> list[Path]:
         fw = firmware_dir()
@@ -152,7 +154,8 @@ def _section(section: str) -> str:
 
 
 def generate_sources(graph: Graph, plan: ArenaPlan, calls: list[KernelCall], prefix: str = "model",
-                     planner: str | None = None) -> Sources:
+                     planner: str | None = None, weights_in_ram: WeightsInRam | None = None,
+                     weights_section: str = "") -> Sources:
     """Render model.h/model.c/model_weights.c for `graph` lowered to `calls` and placed by `plan`
     (`mcugen.arena.plan_arena`'s: tensor id -> byte offset, op index -> scratch offset)."""
     prefix = check_prefix(prefix)
@@ -167,10 +170,23 @@ def generate_sources(graph: Graph, plan: ArenaPlan, calls: list[KernelCall], pre
                             "body": _c_values(_tensor_values(graph, tid), CTYPES[t.dtype])}
         return weights[tid]["symbol"]
 
+    copies = weights_in_ram or WeightsInRam()
+
+    def in_ram(key: tuple, symbol: str, ctype: str) -> str:
+        """`symbol`, or its RAM copy when --weights-in-ram chose it (arena.weights)."""
+        offset = copies.offset_of(key)
+        if offset is None:
+            return symbol
+        ram_copies.setdefault(symbol, {"source": symbol, "offset": offset, "bytes": next(
+            c.nbytes for c in copies.copies if c.key == key)})
+        return f"(const {ctype} *)({prefix}_wram + {offset})"
+
+    ram_copies: dict[str, dict[str, Any]] = {}
+
     def tensor_arg(tid: int, const: bool) -> str:
         t = graph.tensor(tid)
         if t.is_constant:
-            return weight(tid)
+            return in_ram(("tensor", tid), weight(tid), CTYPES[t.dtype])
         if t.variable:
             return f"({CTYPES[t.dtype]} *)({prefix}_state + {plan.state_offsets[tid]})"
         return _arena_ptr(prefix, plan, CTYPES[t.dtype], offsets[tid], const)
@@ -195,11 +211,12 @@ def generate_sources(graph: Graph, plan: ArenaPlan, calls: list[KernelCall], pre
                 shared_consts[key] = f"{base}_{arr.name}"
                 consts.append({"symbol": shared_consts[key], "ctype": arr.ctype, "count": len(arr.values),
                                "body": _c_values(arr.values, arr.ctype)})
-            const_symbols[arr.name] = shared_consts[key]
+            const_symbols[arr.name] = in_ram(("const", arr.ctype, arr.values), shared_consts[key], arr.ctype)
         fields = []
         for name, value in call.params:
             if isinstance(value, TensorRef):
-                expr = weight(value.tensor_id)
+                t = graph.tensor(value.tensor_id)
+                expr = in_ram(("tensor", value.tensor_id), weight(value.tensor_id), CTYPES[t.dtype])
             elif isinstance(value, ConstRef):
                 expr = const_symbols[value.name]
             elif isinstance(value, ScratchRef):
@@ -237,6 +254,8 @@ def generate_sources(graph: Graph, plan: ArenaPlan, calls: list[KernelCall], pre
         "arena_bytes": arenas[0]["bytes"], "arenas": arenas, "arena_total_bytes": int(plan.size),
         "state_attributes": _section(state_area.section if state_area else ""),
         "state_placement": "" if state_area is not None and state_area.section else "MG_ARENA_ATTR ",
+        "wram_bytes": copies.size if ram_copies else 0, "wram_copies": sorted(ram_copies.values(), key=lambda c: c["offset"]),
+        "wram_placement": "" if weights_section else "MG_ARENA_ATTR ", "wram_attributes": _section(weights_section),
         "arena_align": ARENA_ALIGN, "weight_align": WEIGHT_ALIGN,
         "sha256": graph.sha256, "layers": layers, "num_layers": len(layers), "params": params,
         "headers": sorted(headers), "weights": weight_list, "consts": consts, **io,
@@ -249,6 +268,7 @@ def generate_sources(graph: Graph, plan: ArenaPlan, calls: list[KernelCall], pre
                    prefix=prefix, arena_bytes=int(plan.size), weight_bytes=weight_bytes,
                    state_bytes=int(plan.state_size),
                    layer_names=tuple(c.kind for c in calls), arenas=tuple(a["symbol"] for a in arenas),
+                   weights_ram_bytes=copies.size if ram_copies else 0,
                    sections=tuple(sorted({a.section for a in plan.regions if a.section}
                                          | ({state_area.section} if state_area and state_area.section else set()))))
 

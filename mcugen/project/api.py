@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import shlex
 import shutil
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from mcugen import procs
@@ -34,6 +34,7 @@ class BuildResult:
     quantization: QuantReport | None = None  # float vs int8, for a Keras/SavedModel source
     state_bytes: int = 0  # persistent state of recurrent layers, beside the arena
     regions: tuple[RegionUse, ...] = ()  # per RAM region: the plan's bytes there (boards with regions)
+    weights_ram_bytes: int = 0  # weights copied to the fastest RAM (--weights-in-ram)
 
 
 @dataclass(frozen=True)
@@ -46,10 +47,12 @@ class RegionUse:
     arena: int  # arena bytes placed there
     state: int  # persistent state bytes placed there
     buffers: int  # buffers (tensor groups and scratch) placed there
+    weights: int = 0  # weights copied there (--weights-in-ram: the fastest region)
 
 
-def region_uses(plan, board: Board) -> tuple[RegionUse, ...]:
-    """The plan per region of `board` (empty for a board without [[memory.regions]])."""
+def region_uses(plan, board: Board, copied: int = 0) -> tuple[RegionUse, ...]:
+    """The plan per region of `board` (empty for a board without [[memory.regions]]); `copied`
+    bytes of weights sit in the fastest region."""
     if not plan.regions:
         return ()
     counts: dict[str, int] = {}
@@ -57,8 +60,10 @@ def region_uses(plan, board: Board) -> tuple[RegionUse, ...]:
         area = plan.area_of(b.offset)
         counts[area.name] = counts.get(area.name, 0) + 1
     arena = {a.name: a.size for a in plan.regions}
+    fastest = board.memory_regions[0].name
     return tuple(RegionUse(r.name, r.section, r.size, arena.get(r.name, 0),
-                           int(plan.state_size) if plan.state_region == r.name else 0, counts.get(r.name, 0))
+                           int(plan.state_size) if plan.state_region == r.name else 0, counts.get(r.name, 0),
+                           copied if r.name == fastest else 0)
                  for r in board.memory_regions)
 
 
@@ -85,19 +90,21 @@ def spilled_buffers(graph, plan) -> list[str]:
     return lines
 
 
-def _ram_planned(plan, board: Board) -> int:
-    """The main RAM the plan takes: the arena and, beside it, the persistent state (over several
-    regions, only their parts in the main RAM; the planner keeps the others within their size)."""
-    uses = region_uses(plan, board)
+def _ram_planned(plan, board: Board, copied: int = 0) -> int:
+    """The main RAM the plan takes: the arena and, beside it, the persistent state and the weights
+    copied to RAM (over several regions, only their parts in the main RAM; the planner keeps the
+    others within their size)."""
+    uses = region_uses(plan, board, copied)
     if not uses:
-        return int(plan.size) + int(plan.state_size)
-    return sum(u.arena + u.state for u in uses if not u.section)
+        return int(plan.size) + int(plan.state_size) + copied
+    return sum(u.arena + u.state + u.weights for u in uses if not u.section)
 
 
 def build(model: str | Path, board_name: str, out_dir: str | Path | None = None,
           calibration: str | Path | None = None, prefix: str = "model", inplace: bool = True,
           compile_mode: str = "auto", run: bool = False, reporter: Reporter | None = None,
-          command_line: str = "", selftest_only: bool = False, force: bool = False) -> BuildResult:
+          command_line: str = "", selftest_only: bool = False, force: bool = False,
+          weights_in_ram: int = 0) -> BuildResult:
     """Everything `mcugen build` does. `compile_mode`: "auto" (emulated boards always; real boards
     when PlatformIO can get their platform), "yes" (always try), "no" (render only).
     `selftest_only` compiles just the self-test environment (half the compile time).
@@ -127,19 +134,23 @@ def build(model: str | Path, board_name: str, out_dir: str | Path | None = None,
     graph = converted.graph
     samples_bytes = selftest_sample_count(graph) * sum(graph.tensor(t).nbytes
                                                        for t in (*graph.inputs, *graph.outputs))
-    library = pipeline.generate(graph, pipeline.Target.for_board(board), inplace=inplace, prefix=prefix,
+    target = replace(pipeline.Target.for_board(board), weights_in_ram=weights_in_ram)
+    library = pipeline.generate(graph, target, inplace=inplace, prefix=prefix,
                                 before_generate=lambda plan: check_fit(graph, _ram_planned(plan, board),
                                                                        board, samples_bytes))
     calls, plan, sources = library.calls, library.plan, library.sources
     rep.stage(step, total, "lower", f"{len(calls)} layers: " + ", ".join(sorted({c.kind for c in calls}))
               + f"; {board.kernel_variant} kernels")
     step += 1
-    estimate = check_fit(graph, _ram_planned(plan, board), board, samples_bytes, sources.weight_bytes)
-    uses = region_uses(plan, board)
+    copied = sources.weights_ram_bytes  # in the fastest region: the main RAM unless the board has regions
+    estimate = check_fit(graph, _ram_planned(plan, board, copied), board, samples_bytes, sources.weight_bytes)
+    uses = region_uses(plan, board, copied)
     rep.stage(step, total, "plan", f"arena {human_bytes(int(plan.size))}"
               + (f" + state {human_bytes(int(plan.state_size))}" if plan.state_size else "")
               + ("" if not uses else " (" + ", ".join(f"{u.name} {human_bytes(u.arena + u.state)}"
                                                      for u in uses if u.arena or u.state) + ")")
+              + (f" + {human_bytes(copied)} of weights copied to "
+                 f"{board.memory_regions[0].name}" if copied else "")
               + f"{'' if inplace else ' (no in-place reuse)'}; fits {board.name} "
               f"(~{100 * estimate.ram / board.ram_bytes:.0f}% RAM, ~{100 * estimate.flash / board.flash_bytes:.0f}% flash)")
     for line in spilled_buffers(graph, plan):
@@ -176,7 +187,7 @@ def build(model: str | Path, board_name: str, out_dir: str | Path | None = None,
         result_run = run_selftest(project, rep, step, total)
     return BuildResult(project, estimate, int(plan.size), sizes, compiled, result_run,
                        tuple(next_steps(project, compiled, model, command_line)), converted.report,
-                       int(plan.state_size), uses)
+                       int(plan.state_size), uses, copied)
 
 
 def _renamed(exc: ToolchainError, tmp: Path, final: Path) -> ToolchainError:
