@@ -13,7 +13,8 @@ SHARED = {
                                          "average_pool_2d_dsp"}),
     "ad": ("ad/ad01_int8.tflite", {"fully_connected_dsp"}),
     "hello_world": ("hello_world/hello_world_int8.tflite", {"fully_connected_dsp"}),
-    "vww": ("vww/vww_96_int8.tflite", {"conv_2d_dsp", "depthwise_conv_2d_dsp", "fully_connected_dsp"}),
+    "vww": ("vww/vww_96_int8.tflite", {"conv_2d_dsp", "depthwise_conv_2d_rows_dsp", "depthwise_conv_2d_dsp",
+                                         "fully_connected_dsp"}),
     "ic": ("ic/pretrainedResnet_quant.tflite", {"conv_2d_dsp", "fully_connected_dsp", "add_dsp"}),
 }
 
