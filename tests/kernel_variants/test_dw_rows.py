@@ -81,3 +81,18 @@ def test_interior_columns():
     assert interior_columns({**base, "pad_left": 0, "out_w": 3}) == (0, 3)               # VALID
     assert interior_columns({**base, "filter_w": 5, "pad_left": 2, "in_w": 3, "out_w": 3}) == (0, 0)
     assert interior_columns({**base, "stride_w": 2, "out_w": 3, "in_w": 6, "pad_left": 0}) == (0, 2)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("board", ["mps2_an386", "netduinoplus2"])
+def test_rows_kernel_bit_exact_under_qemu(board, tmp_path, monkeypatch):
+    """The real SXTB16/SMLAxy/SMMLAR instructions (the host runs their plain-C equivalents): the
+    self-test firmware compares every output byte with tflite-micro on the emulated M4."""
+    from mcugen.project.api import build
+
+    monkeypatch.setattr(depthwise_rows, "MIN_OUT_W", 1)
+    model = tmp_path / "stack.tflite"
+    model.write_bytes(random_stack(3))
+    result = build(model, board, tmp_path / "fw", run=True)
+    assert result.run is not None and result.run.passed, result.run and result.run.console
+    assert "depthwise_conv_2d_rows_dsp_s8.c" in {p.name for p in (tmp_path / "fw" / "src").iterdir()}
