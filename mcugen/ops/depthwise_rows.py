@@ -1,6 +1,5 @@
 """DEPTHWISE_CONV_2D's row-walking DSP kernel (firmware/kernels/depthwise_conv_2d_rows_dsp_s8.c):
-the dsp / rv32 variants' choice for depth multiplier 1, channels % 4 == 0, up to 25 taps, rows of
-at least MIN_OUT_W pixels, when the output stage can be the lean one with the output zero point
+the dsp / rv32 variants' choice for depth multiplier 1, channels % 4 == 0, up to 25 taps, when the output stage can be the lean one with the output zero point
 folded into its rounding term and the activation range is all of int8.
 
 Everything the kernel wants is laid out here: the weights per group of 4 channels, tap by tap,
@@ -14,13 +13,9 @@ from dataclasses import replace
 import numpy as np
 
 from mcugen.ir import Graph
-from mcugen.ops.base import ConstArray, ConstRef, KernelCall, ScratchRef
+from mcugen.ops.base import ConstArray, ConstRef, KernelCall, NullRef, ScratchRef
 
 MAX_TAPS = 25  # MG_DW_ROWS_MAX_TAPS
-# Per row and group the kernel builds its table and walks the edge pixels the slow way; below this
-# output width that costs more than it saves (measured on QEMU netduinoplus2: VWW's 6- and 3-wide
-# layers and KWS's 5-wide ones ran 10-70% slower than the general kernel, 12 and wider 9-53% faster).
-MIN_OUT_W = 12
 
 
 def group_weights(filt: np.ndarray) -> np.ndarray:
@@ -39,11 +34,16 @@ def output_stage_fits(multiplier: tuple[int, ...], shift: tuple[int, ...], outpu
     return all(abs((1 << (-s - 1)) + output_offset * (1 << -s)) + bound + 1 < 1 << 31 for s in shift)
 
 
+def walked_columns(p: dict, ox: int) -> tuple[int, int]:
+    """The filter columns [fx_lo, fx_hi) of output pixel `ox` that lie inside the image."""
+    inside = [fx for fx in range(p["filter_w"])
+              if 0 <= ox * p["stride_w"] - p["pad_left"] + fx * p["dilation_w"] < p["in_w"]]
+    return (inside[0], inside[-1] + 1) if inside else (0, 0)
+
+
 def interior_columns(p: dict) -> tuple[int, int]:
     """The output pixels [ox_lo, ox_hi) whose filter columns all lie inside the image."""
-    inside = [ox for ox in range(p["out_w"])
-              if ox * p["stride_w"] - p["pad_left"] >= 0
-              and ox * p["stride_w"] - p["pad_left"] + (p["filter_w"] - 1) * p["dilation_w"] < p["in_w"]]
+    inside = [ox for ox in range(p["out_w"]) if walked_columns(p, ox) == (0, p["filter_w"])]
     return (inside[0], inside[-1] + 1) if inside else (0, 0)
 
 
@@ -56,21 +56,24 @@ def depthwise_conv_2d_rows(graph: Graph, call: KernelCall, consts: dict[str, tup
     multiplier, shift = consts["multiplier"], consts["shift"]
     if len(multiplier) == 1:  # per-tensor: the same for every channel
         multiplier, shift = multiplier * channels, shift * channels
-    if (p["depth_multiplier"] != 1 or channels % 4 or taps > MAX_TAPS or p["out_w"] < MIN_OUT_W
+    if (p["depth_multiplier"] != 1 or channels % 4 or taps > MAX_TAPS
             or (p["act_min"], p["act_max"]) != (-128, 127)  # one SSAT is the whole clamp
             or not output_stage_fits(multiplier, shift, p["output_offset"], bound)):
         return None
     filt = graph.tensor(p["filter"].tensor_id).array().reshape(p["filter_h"], p["filter_w"], channels)
     ox_lo, ox_hi = interior_columns(p)
+    edges = tuple(v for ox in range(p["out_w"]) if not ox_lo <= ox < ox_hi for v in (*walked_columns(p, ox), ox))
     params = (*((name, p[name]) for name in ("batches", "in_h", "in_w")), ("channels", channels),
               *((name, p[name]) for name in ("out_h", "out_w", "filter_h", "filter_w", "stride_h", "stride_w",
                                              "dilation_h", "dilation_w", "pad_top", "pad_left")),
               ("ox_lo", ox_lo), ("ox_hi", ox_hi), ("pad_value", -p["input_offset"]),
-              ("output_offset", p["output_offset"]), ("filter", ConstRef("filter")), ("quant", ConstRef("quant")),
-              ("shift", ConstRef("shift")), ("scratch", ScratchRef()))
+              ("round_unit", 1 + 2 * p["output_offset"]), ("filter", ConstRef("filter")),
+              ("quant", ConstRef("quant")), ("shift", ConstRef("shift")),
+              ("edges", ConstRef("edges") if edges else NullRef()), ("scratch", ScratchRef()))
     quant = tuple(v for b, m in zip(consts["bias_folded"], multiplier) for v in (b, m))
     arrays = (ConstArray("filter", "int8_t", tuple(int(v) for v in group_weights(filt))),
-              ConstArray("quant", "int32_t", quant), ConstArray("shift", "int8_t", tuple(-s for s in shift)))
-    # one output row, the table (12 bytes a tap) and the columns' zero-point shares (16 bytes each)
-    scratch = p["out_w"] * channels + 12 * taps + 16 * p["filter_w"]
+              ConstArray("quant", "int32_t", quant), ConstArray("shift", "int8_t", tuple(-s for s in shift)),
+              *((ConstArray("edges", "int16_t", edges),) if edges else ()))
+    # one output row, a row of the zero point, the table (12 bytes a tap), the edge pixels' offsets
+    scratch = p["out_w"] * channels + channels + (12 + 4 * (len(edges) // 3)) * taps
     return replace(call, kernel="depthwise_conv_2d_rows_dsp", params=params, consts=arrays, scratch_bytes=scratch)

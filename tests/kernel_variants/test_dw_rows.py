@@ -1,16 +1,14 @@
 """The row-walking depthwise kernel (depthwise_conv_2d_rows_dsp, mcugen/ops/depthwise_rows.py) on
 the host, bit-exact with tflite-micro under ASan/UBSan and both arena plans: random stacks of
 depthwise layers drawing its every path (3x3, 5x5, 3x5, 2x2 and 1x1 filters, strides 1 and 2,
-SAME and VALID, dilation, 4 to 16 channels, rows and pixels at every edge, the saturating and the
-clamping output stage) beside layers it leaves to the other kernels (odd channels, depth
-multiplier 2). The width threshold is lowered so that small images reach it."""
+SAME and VALID, dilation, 4 to 16 channels, rows and pixels at every edge) beside layers it leaves to the other kernels (odd channels, depth
+multiplier 2, more than 25 taps)."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-import mcugen.ops.depthwise_rows as depthwise_rows
-from mcugen.ops.depthwise_rows import interior_columns, output_stage_fits
+from mcugen.ops.depthwise_rows import interior_columns, output_stage_fits, walked_columns
 from tests.support.oracle import assert_exact, random_samples, seeded_model, to_int8
 
 FILTERS = [(3, 3), (5, 5), (3, 5), (2, 2), (1, 1), (5, 3)]
@@ -36,6 +34,7 @@ def random_stack(seed: int) -> bytes:
                 stride = 1  # Keras refuses a stride with a dilation
             x = k.layers.DepthwiseConv2D((fh, fw), strides=stride, padding=padding, dilation_rate=dilation,
                                          activation=act)(x)
+        x = k.layers.DepthwiseConv2D((6, 5), padding="same")(x)                  # 30 taps: the general kernel
         y = k.layers.Conv2D(6, (1, 1))(x)                                        # odd channels: not this kernel
         y = k.layers.DepthwiseConv2D((3, 3), padding="same")(y)
         z = k.layers.DepthwiseConv2D((3, 3), padding="same", depth_multiplier=2)(x)  # nor this
@@ -47,22 +46,14 @@ def random_stack(seed: int) -> bytes:
 
 @pytest.mark.parametrize("seed", [0, 1, 2, pytest.param(3, marks=pytest.mark.slow),
                                   pytest.param(4, marks=pytest.mark.slow)])
-def test_random_depthwise_stacks_bit_exact(seed, tmp_path, monkeypatch):
-    monkeypatch.setattr(depthwise_rows, "MIN_OUT_W", 1)
+def test_random_depthwise_stacks_bit_exact(seed, tmp_path):
     model = random_stack(seed)
     kernels = assert_exact(model, random_samples(model, 4, seed=seed), tmp_path, variant="dsp")
-    assert {"depthwise_conv_2d_rows_dsp", "depthwise_conv_2d"} <= kernels
+    assert {"depthwise_conv_2d_rows_dsp", "depthwise_conv_2d_dsp", "depthwise_conv_2d"} <= kernels
     if seed in (1, 3):  # the rv32 selection: the same kernel's plain-C path, as on an ESP32-C3
         rv32 = assert_exact(model, random_samples(model, 2, seed=seed), tmp_path / "rv32", plans=(True,),
                             variant="rv32")
         assert "depthwise_conv_2d_rows_dsp" in rv32
-
-
-def test_narrow_layers_keep_the_general_kernel(shared_models, tmp_path):
-    """KWS's 5-wide depthwise layers stay on mg_depthwise_conv_2d_dsp_s8 (faster there)."""
-    model = (shared_models / "kws/kws_ref_model.tflite").read_bytes()
-    kernels = assert_exact(model, random_samples(model, 1, seed=0), tmp_path, plans=(True,), variant="dsp")
-    assert "depthwise_conv_2d_dsp" in kernels and "depthwise_conv_2d_rows_dsp" not in kernels
 
 
 def test_output_stage_fits_refuses_what_the_kernel_cannot_do_exactly():
@@ -80,17 +71,17 @@ def test_interior_columns():
     assert interior_columns(base) == (1, 4)
     assert interior_columns({**base, "pad_left": 0, "out_w": 3}) == (0, 3)               # VALID
     assert interior_columns({**base, "filter_w": 5, "pad_left": 2, "in_w": 3, "out_w": 3}) == (0, 0)
+    assert walked_columns({**base, "filter_w": 5, "pad_left": 2, "in_w": 3, "out_w": 3}, 0) == (2, 5)
     assert interior_columns({**base, "stride_w": 2, "out_w": 3, "in_w": 6, "pad_left": 0}) == (0, 2)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("board", ["mps2_an386", "netduinoplus2"])
-def test_rows_kernel_bit_exact_under_qemu(board, tmp_path, monkeypatch):
+def test_rows_kernel_bit_exact_under_qemu(board, tmp_path):
     """The real SXTB16/SMLAxy/SMMLAR instructions (the host runs their plain-C equivalents): the
     self-test firmware compares every output byte with tflite-micro on the emulated M4."""
     from mcugen.project.api import build
 
-    monkeypatch.setattr(depthwise_rows, "MIN_OUT_W", 1)
     model = tmp_path / "stack.tflite"
     model.write_bytes(random_stack(3))
     result = build(model, board, tmp_path / "fw", run=True)
