@@ -26,116 +26,119 @@ typedef struct {
     int32_t *edge_offsets; /* [edge pixels][taps]: the tap's offset, or the zero-point row's */
     const int8_t *pad_row; /* channels bytes of the input zero point */
     dw_group_stage g;
-    int32_t fy_lo, rows;   /* the filter rows inside the image: fy_lo .. fy_lo + rows - 1 */
-    int32_t count;         /* taps walked: rows * filter_w */
+    uint32_t inside;       /* bit fy: filter row fy lies inside the image */
+    uint32_t walked;       /* bit t: tap t (column-major) is in the table */
+    int32_t rows, count;   /* how many do; taps walked: rows * filter_w */
 } dw_row_walk;
 
-/* The walk of the output row whose top tap row is iy0: the taps' offsets (the same for every
- * group) and the edge pixels' offsets, whose columns outside the image read the zero-point row. */
+/* The walk of the output row whose top tap row is iy0: which filter rows lie inside the image,
+ * their taps' offsets (the same for every group) and the edge pixels' offsets, whose columns
+ * outside the image read the zero-point row. */
 static void walk_row(const mg_depthwise_conv_2d_rows_dsp_params *p, uintptr_t at0, int32_t iy0, dw_row_walk *w)
 {
     const int32_t row_step = p->dilation_h * p->in_w * p->channels, col_step = p->dilation_w * p->channels;
-    const int32_t pixel_step = p->stride_w * p->channels;
     const int32_t edges = p->out_w - (p->ox_hi - p->ox_lo);
-    int32_t fy_lo = 0, fy_hi = p->filter_h, fx, fy, e, n;
-    while (fy_lo < fy_hi && iy0 + fy_lo * p->dilation_h < 0) {
-        ++fy_lo;
-    }
-    while (fy_hi > fy_lo && iy0 + (fy_hi - 1) * p->dilation_h >= p->in_h) {
-        --fy_hi;
-    }
-    w->fy_lo = fy_lo;
-    w->rows = fy_hi - fy_lo;
-    w->count = w->rows * p->filter_w;
-    n = 0;
-    for (fx = 0; fx < p->filter_w; ++fx) {
-        for (fy = fy_lo; fy < fy_hi; ++fy, ++n) {
-            w->taps[n].offset = fy * row_step + fx * col_step;
+    int32_t fx, fy, e, n = 0;
+    int32_t *off = w->edge_offsets;
+    w->inside = 0;
+    w->rows = 0;
+    for (fy = 0; fy < p->filter_h; ++fy) {
+        const int32_t iy = iy0 + fy * p->dilation_h;
+        if (iy >= 0 && iy < p->in_h) {
+            w->inside |= 1u << fy;
+            ++w->rows;
         }
     }
+    w->walked = 0;
+    for (fx = 0; fx < p->filter_w; ++fx) {
+        for (fy = 0; fy < p->filter_h; ++fy) {
+            if ((w->inside >> fy) & 1u) {
+                w->walked |= 1u << (fx * p->filter_h + fy);
+                w->taps[n++].offset = fy * row_step + fx * col_step;
+            }
+        }
+    }
+    w->count = n;
     for (e = 0; e < edges; ++e) {
-        const int32_t fx_lo = p->edges[3 * e], fx_hi = p->edges[3 * e + 1], ox = p->edges[3 * e + 2];
+        const int16_t *edge = p->edges + 3 * e; /* fx_lo, fx_hi, ox */
         /* the same group's channels of the zero-point row, relative to this pixel's top-left tap
          * (both lie in the arena: the difference fits an int32) */
-        const int32_t pad = (int32_t)((intptr_t)w->pad_row - (intptr_t)(at0 + (uintptr_t)(ox * pixel_step)));
-        int32_t *off = w->edge_offsets + e * w->count;
-        n = 0;
-        for (fx = 0; fx < p->filter_w; ++fx) {
-            for (fy = 0; fy < w->rows; ++fy, ++n) {
-                off[n] = (fx >= fx_lo && fx < fx_hi) ? w->taps[n].offset : pad;
-            }
+        const int32_t pad = (int32_t)((intptr_t)w->pad_row
+                                      - (intptr_t)(at0 + (uintptr_t)(edge[2] * p->stride_w * p->channels)));
+        for (n = 0; n < w->count; ++n) {
+            fx = n / w->rows;
+            *off++ = (fx >= edge[0] && fx < edge[1]) ? w->taps[n].offset : pad;
         }
     }
 }
 
-/* Group `group`'s weights of the row's taps and its output stage. */
+/* Group `group`'s weights of the row's taps and its output stage; the weights of the filter rows
+ * outside the image go into the bias (they meet the input zero point). */
 static void walk_group(const mg_depthwise_conv_2d_rows_dsp_params *p, int32_t group, dw_row_walk *w)
 {
-    const int32_t filter_h = p->filter_h, fy_lo = w->fy_lo, rows = w->rows, pad = p->pad_value;
-    const int8_t *wg = p->filter + (size_t)group * (size_t)(filter_h * p->filter_w) * 4u;
+    const int32_t taps = p->filter_h * p->filter_w;
+    const int8_t *wt = p->filter + (size_t)group * (size_t)taps * 4u;
     const int32_t *q = p->quant + 8 * group;
-    const uint32_t shifts = mg_read_u32(p->shift + 4 * group);
+    const uint32_t shifts = mg_read_u32(p->shift + 4 * group), round = (uint32_t)p->round_unit;
+    uint32_t even = 0, odd = 0; /* int16 lanes: the outside rows' weight sums of channels (0, 2), (1, 3) */
+    uint32_t walked = w->walked;
     dw_tap *tap = w->taps;
-    int32_t fx, fy, k;
-    w->g.shifts = shifts;
-    for (k = 0; k < 4; ++k) {
-        w->g.bias[k] = q[2 * k];
-        w->g.stage[2 * k] = q[2 * k + 1];
-        w->g.stage[2 * k + 1] = (int32_t)((uint32_t)p->round_unit << (((shifts >> (8 * k)) & 0xFFu) - 1u));
-    }
-    for (fx = 0; fx < p->filter_w; ++fx) {
-        const int8_t *wc = wg + 4 * (fx * filter_h + fy_lo);
-        for (fy = 0; fy < rows; ++fy, ++tap, wc += 4) {
-            const uint32_t word = mg_read_u32(wc);
+    int32_t t;
+    for (t = 0; t < taps; ++t, wt += 4, walked >>= 1) {
+        const uint32_t word = mg_read_u32(wt);
+        if (walked & 1u) {
 #if MG_DSP_NATIVE
             tap->w0 = mg_sxtb16(word);
             tap->w1 = mg_sxtb16_ror8(word);
 #else
             tap->w0 = word;
 #endif
+            ++tap;
+        } else {
+            even = mg_sxtab16(even, word);
+            odd = mg_sxtab16_ror8(odd, word);
         }
     }
-    if (rows < filter_h) {
-        /* a row at the top or bottom edge: the taps above or below the image read the zero point */
-        uint32_t even = 0, odd = 0; /* int16 lanes: their weight sums of channels (0, 2), (1, 3) */
-        for (fx = 0; fx < p->filter_w; ++fx) {
-            for (fy = 0; fy < filter_h; ++fy) {
-                if (fy < fy_lo || fy >= fy_lo + rows) {
-                    const uint32_t word = mg_read_u32(wg + 4 * (fx * filter_h + fy));
-                    even = mg_sxtab16(even, word);
-                    odd = mg_sxtab16_ror8(odd, word);
-                }
-            }
-        }
-        w->g.bias[0] += pad * (int16_t)(even & 0xFFFFu);
-        w->g.bias[1] += pad * (int16_t)(odd & 0xFFFFu);
-        w->g.bias[2] += pad * (int16_t)(even >> 16);
-        w->g.bias[3] += pad * (int16_t)(odd >> 16);
-    }
+    w->g.bias[0] = q[0] + p->pad_value * (int16_t)(even & 0xFFFFu);
+    w->g.bias[1] = q[2] + p->pad_value * (int16_t)(odd & 0xFFFFu);
+    w->g.bias[2] = q[4] + p->pad_value * (int16_t)(even >> 16);
+    w->g.bias[3] = q[6] + p->pad_value * (int16_t)(odd >> 16);
+    w->g.stage[0] = q[1];
+    w->g.stage[1] = (int32_t)(round << ((shifts & 0xFFu) - 1u));
+    w->g.stage[2] = q[3];
+    w->g.stage[3] = (int32_t)(round << (((shifts >> 8) & 0xFFu) - 1u));
+    w->g.stage[4] = q[5];
+    w->g.stage[5] = (int32_t)(round << (((shifts >> 16) & 0xFFu) - 1u));
+    w->g.stage[6] = q[7];
+    w->g.stage[7] = (int32_t)(round << ((shifts >> 24) - 1u));
+    w->g.shifts = shifts;
 }
 
 #if MG_DSP_NATIVE
-/* One tap, 9 instructions: its table entry in r4-r6 (one LDM), its input word, 4 multiply-adds. */
+/* One tap, 9 instructions: its table entry in r4-r6 (one LDM), its input word, 4 multiply-adds
+ * (the even lanes land in r6 once the offset is used). */
 #define DW_TAP                                  \
     "ldmia  %[t]!, {r4, r5, r6}\n\t"            \
     "ldr    %[x], [%[at], r6]\n\t"              \
-    "sxtb16 %[xe], %[x]\n\t"                    \
+    "sxtb16 r6, %[x]\n\t"                       \
     "sxtb16 %[x], %[x], ror #8\n\t"             \
-    "smlabb %[a0], %[xe], r4, %[a0]\n\t"        \
-    "smlatt %[a2], %[xe], r4, %[a2]\n\t"        \
+    "smlabb %[a0], r6, r4, %[a0]\n\t"           \
+    "smlatt %[a2], r6, r4, %[a2]\n\t"           \
     "smlabb %[a1], %[x], r5, %[a1]\n\t"         \
     "smlatt %[a3], %[x], r5, %[a3]\n\t"
-/* The same with the offset from the pixel's own list: 10 instructions. */
+/* The same with the offset from the pixel's own list: 11 instructions (the weights one word at a
+ * time, to leave the compiler registers enough). */
 #define DW_TAP_LISTED                           \
-    "ldrd   r4, r5, [%[t]], #12\n\t"            \
     "ldr    r6, [%[o]], #4\n\t"                 \
     "ldr    %[x], [%[at], r6]\n\t"              \
-    "sxtb16 %[xe], %[x]\n\t"                    \
+    "ldr    r4, [%[t]], #4\n\t"                 \
+    "sxtb16 r6, %[x]\n\t"                       \
     "sxtb16 %[x], %[x], ror #8\n\t"             \
-    "smlabb %[a0], %[xe], r4, %[a0]\n\t"        \
-    "smlatt %[a2], %[xe], r4, %[a2]\n\t"        \
-    "smlabb %[a1], %[x], r5, %[a1]\n\t"         \
-    "smlatt %[a3], %[x], r5, %[a3]\n\t"
+    "smlabb %[a0], r6, r4, %[a0]\n\t"           \
+    "smlatt %[a2], r6, r4, %[a2]\n\t"           \
+    "ldr    r4, [%[t]], #8\n\t"                 \
+    "smlabb %[a1], %[x], r4, %[a1]\n\t"         \
+    "smlatt %[a3], %[x], r4, %[a3]\n\t"
 /* Two taps a turn; an odd count enters at the second. */
 #define DW_TURNS(TAP)                           \
     "lsrs   %[n], %[n], #1\n\t"                 \
@@ -145,10 +148,11 @@ static void walk_group(const mg_depthwise_conv_2d_rows_dsp_params *p, int32_t gr
     "1:\n\t" TAP "2:\n\t" TAP                   \
     "subs   %[n], %[n], #1\n\t"                 \
     "bne    1b\n\t"
-/* One channel's output stage: {multiplier, rounding term} in (M, R), the shift in s's low byte. */
-#define DW_OUT(A, M, R, BYTE)                                 \
+/* One channel's output stage: {multiplier, rounding term} loaded, the shift in s's low byte. */
+#define DW_OUT(A, BYTE)                                       \
+    "ldrd   %[m], %[r], [%[st]], #8\n\t"                      \
     "add    %[v], %[" A "], %[" A "]\n\t"                    \
-    "smmlar %[v], %[v], " M ", " R "\n\t"                    \
+    "smmlar %[v], %[v], %[m], %[r]\n\t"                      \
     "sub    %[v], %[v], %[" A "], lsr #31\n\t"               \
     "asr    %[v], %[v], %[s]\n\t"                            \
     "ssat   %[v], #8, %[v]\n\t"                              \
@@ -164,35 +168,33 @@ static inline __attribute__((always_inline)) void pixel(const dw_row_walk *w, co
     int32_t a0 = w->g.bias[0], a1 = w->g.bias[1], a2 = w->g.bias[2], a3 = w->g.bias[3];
 #if MG_DSP_NATIVE
     {
-        uint32_t x, xe;
+        uint32_t x;
         if (listed == NULL) {
             __asm__ volatile(DW_TURNS(DW_TAP)
                              : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [t] "+r"(tap),
-                               [n] "+r"(n), [x] "=&r"(x), [xe] "=&r"(xe)
+                               [n] "+r"(n), [x] "=&r"(x)
                              : [at] "r"(at)
                              : "r4", "r5", "r6", "cc", "memory");
         } else {
             __asm__ volatile(DW_TURNS(DW_TAP_LISTED)
                              : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [t] "+r"(tap),
-                               [o] "+r"(listed), [n] "+r"(n), [x] "=&r"(x), [xe] "=&r"(xe)
+                               [o] "+r"(listed), [n] "+r"(n), [x] "=&r"(x)
                              : [at] "r"(at)
-                             : "r4", "r5", "r6", "cc", "memory");
+                             : "r4", "r6", "cc", "memory");
         }
     }
     {
         const int32_t *st = w->g.stage;
-        uint32_t v, s;
+        uint32_t v, s, m, r;
         __asm__ volatile(
             "ldr    %[s], [%[st], #32]\n\t"
-            "ldmia  %[st]!, {r4, r5, r6, r7}\n\t"
-            DW_OUT("a0", "r4", "r5", "0") "lsr    %[s], %[s], #8\n\t"
-            DW_OUT("a1", "r6", "r7", "1") "lsr    %[s], %[s], #8\n\t"
-            "ldmia  %[st], {r4, r5, r6, r7}\n\t"
-            DW_OUT("a2", "r4", "r5", "2") "lsr    %[s], %[s], #8\n\t"
-            DW_OUT("a3", "r6", "r7", "3")
-            : [st] "+r"(st), [v] "=&r"(v), [s] "=&r"(s)
+            DW_OUT("a0", "0") "lsr    %[s], %[s], #8\n\t"
+            DW_OUT("a1", "1") "lsr    %[s], %[s], #8\n\t"
+            DW_OUT("a2", "2") "lsr    %[s], %[s], #8\n\t"
+            DW_OUT("a3", "3")
+            : [st] "+r"(st), [v] "=&r"(v), [s] "=&r"(s), [m] "=&r"(m), [r] "=&r"(r)
             : [a0] "r"(a0), [a1] "r"(a1), [a2] "r"(a2), [a3] "r"(a3), [dst] "r"(dst)
-            : "r4", "r5", "r6", "r7", "memory");
+            : "memory");
     }
 #else
     /* elsewhere (host, RV32): byte loads of the weight word and of the input word, then
@@ -221,10 +223,12 @@ static inline __attribute__((always_inline)) void pixel(const dw_row_walk *w, co
 #endif
 }
 
-/* An edge pixel: its own offsets, whose columns outside the image read the zero-point row. */
-static void edge_pixel(const dw_row_walk *w, const int32_t *offsets, uintptr_t at, int8_t *dst)
+/* A pixel with its own offsets (an edge pixel's, whose columns outside the image read the
+ * zero-point row). Not inlined: one copy serves every such pixel. */
+static __attribute__((noinline)) void listed_pixel(const dw_row_walk *w, const dw_tap *taps, int32_t count,
+                                                   const int32_t *offsets, uintptr_t at, int8_t *dst)
 {
-    pixel(w, w->taps, w->count, offsets, at, dst);
+    pixel(w, taps, count, offsets, at, dst);
 }
 
 /* The pixels ox_lo .. ox_hi - 1 of a group: every column inside the image, the table's offsets. */
@@ -259,9 +263,9 @@ static void output_row(const mg_depthwise_conv_2d_rows_dsp_params *p, const int8
                  * holds every tap's share; one zero-weight tap reading the zero-point row */
                 static const dw_tap none = {0, 0, 0};
                 const int32_t self = (int32_t)((intptr_t)w->pad_row - (intptr_t)at);
-                pixel(w, &none, 1, &self, at, dst);
+                listed_pixel(w, &none, 1, &self, at, dst);
             } else if (ox != p->ox_lo || p->ox_hi <= p->ox_lo) {
-                edge_pixel(w, offsets, at, dst);
+                listed_pixel(w, w->taps, w->count, offsets, at, dst);
                 offsets += w->count;
             } else {
                 interior(p, w, at, dst);
