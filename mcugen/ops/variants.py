@@ -271,11 +271,18 @@ def average_pool_2d_dsp(graph: Graph, call: KernelCall) -> KernelCall | None:
     return replace(call, kernel="average_pool_2d_dsp")
 
 
+def max_pool_2d_dsp(graph: Graph, call: KernelCall) -> KernelCall | None:
+    """MAX_POOL_2D, channels % 4 == 0 -> mg_max_pool_2d_dsp_s8 (SSUB8/SEL on four channels at once);
+    same parameters as the portable kernel."""
+    return replace(call, kernel="max_pool_2d_dsp") if dict(call.params)["channels"] % 4 == 0 else None
+
+
 _DSP: dict[str, Callable[[Graph, KernelCall], KernelCall | None]] = {
     "conv_2d": conv_2d_dsp,
     "depthwise_conv_2d": depthwise_conv_2d_dsp,
     "fully_connected": fully_connected_dsp,
     "add": add_dsp,
     "average_pool_2d": average_pool_2d_dsp,
+    "max_pool_2d": max_pool_2d_dsp,
 }
 _RV32 = {kernel: _DSP[kernel] for kernel in ("conv_2d", "depthwise_conv_2d", "fully_connected", "add")}
