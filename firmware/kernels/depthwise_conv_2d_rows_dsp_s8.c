@@ -77,9 +77,11 @@ static void walk_row(const mg_depthwise_conv_2d_rows_dsp_params *p, uintptr_t at
 static void walk_group(const mg_depthwise_conv_2d_rows_dsp_params *p, int32_t group, dw_row_walk *w)
 {
     const int32_t taps = p->filter_h * p->filter_w;
-    const int8_t *wt = p->filter + (size_t)group * (size_t)taps * 4u;
+    /* the per-call constants are 4-aligned (model_weights.c): word loads, also on RV32 */
+    const int8_t *wt = (const int8_t *)__builtin_assume_aligned(p->filter, 4) + (size_t)group * (size_t)taps * 4u;
     const int32_t *q = p->quant + 8 * group;
-    const uint32_t shifts = mg_read_u32(p->shift + 4 * group), round = (uint32_t)p->round_unit;
+    const uint32_t shifts = mg_read_u32((const int8_t *)__builtin_assume_aligned(p->shift, 4) + 4 * group);
+    const uint32_t round = (uint32_t)p->round_unit;
     uint32_t even = 0, odd = 0; /* int16 lanes: the outside rows' weight sums of channels (0, 2), (1, 3) */
     uint32_t walked = w->walked;
     dw_tap *tap = w->taps;
@@ -285,8 +287,8 @@ mg_status mg_depthwise_conv_2d_rows_dsp_s8(const mg_depthwise_conv_2d_rows_dsp_p
     int32_t taps, c;
     if (p == NULL || in == NULL || out == NULL || p->filter == NULL || p->quant == NULL || p->shift == NULL
         || p->scratch == NULL || p->channels <= 0 || p->channels % 4 != 0 || p->filter_h <= 0 || p->filter_w <= 0
-        || p->filter_h * p->filter_w > MG_DW_ROWS_MAX_TAPS || ((uintptr_t)p->quant & 3u) != 0
-        || ((uintptr_t)p->scratch & 3u) != 0 || p->ox_lo < 0 || p->ox_hi > p->out_w
+        || p->filter_h * p->filter_w > MG_DW_ROWS_MAX_TAPS
+        || (((uintptr_t)p->filter | (uintptr_t)p->shift | (uintptr_t)p->scratch) & 3u) != 0
         || (p->edges == NULL && p->out_w > p->ox_hi - p->ox_lo)) {
         return MG_ERR_ARG;
     }
