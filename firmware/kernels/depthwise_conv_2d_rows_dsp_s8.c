@@ -225,12 +225,15 @@ static inline __attribute__((always_inline)) void pixel(const dw_row_walk *w, co
 #endif
 }
 
-/* A pixel with its own offsets (an edge pixel's, whose columns outside the image read the
- * zero-point row). Not inlined: one copy serves every such pixel. */
-static __attribute__((noinline)) void listed_pixel(const dw_row_walk *w, const dw_tap *taps, int32_t count,
-                                                   const int32_t *offsets, uintptr_t at, int8_t *dst)
+/* An edge pixel: its own offsets, whose columns outside the image read the zero-point row. Not
+ * inlined: one copy serves every such pixel. */
+static __attribute__((noinline)) void edge_pixel(const dw_row_walk *w, const int32_t *offsets, uintptr_t at,
+                                                 int8_t *dst)
 {
-    pixel(w, taps, count, offsets, at, dst);
+    if (offsets == NULL) {
+        __builtin_unreachable(); /* the table's walk is the interior's */
+    }
+    pixel(w, w->taps, w->count, offsets, at, dst);
 }
 
 /* The pixels ox_lo .. ox_hi - 1 of a group: every column inside the image, the table's offsets. */
@@ -244,8 +247,10 @@ static void interior(const mg_depthwise_conv_2d_rows_dsp_params *p, const dw_row
     }
 }
 
-/* Output row `iy0` (its top tap row) of the image `in`, all channels, into `row`. */
-static void output_row(const mg_depthwise_conv_2d_rows_dsp_params *p, const int8_t *in, int32_t iy0, int8_t *row,
+/* Output row `iy0` (its top tap row) of the image `in`, all channels, into `row`; MG_ERR_ARG when
+ * no filter row lies inside the image (a dilated filter straddling it: the generator does not
+ * choose this kernel then). */
+static mg_status output_row(const mg_depthwise_conv_2d_rows_dsp_params *p, const int8_t *in, int32_t iy0, int8_t *row,
                        dw_row_walk *w)
 {
     const int32_t channels = p->channels, pixel_step = p->stride_w * channels;
@@ -253,6 +258,9 @@ static void output_row(const mg_depthwise_conv_2d_rows_dsp_params *p, const int8
     const uintptr_t at0 = (uintptr_t)in + (uintptr_t)(intptr_t)((iy0 * p->in_w - p->pad_left) * channels);
     int32_t group;
     walk_row(p, at0, iy0, w);
+    if (w->count == 0) {
+        return MG_ERR_ARG;
+    }
     for (group = 0; group < channels / 4; ++group) {
         const int32_t *offsets = w->edge_offsets;
         int8_t *dst = row + 4 * group;
@@ -260,14 +268,8 @@ static void output_row(const mg_depthwise_conv_2d_rows_dsp_params *p, const int8
         walk_group(p, group, w);
         for (ox = 0; ox < p->out_w; ++ox, dst += channels) {
             const uintptr_t at = at0 + (uintptr_t)(4 * group + ox * pixel_step);
-            if (w->count == 0) {
-                /* no filter row inside the image (a dilated filter can straddle it): the bias
-                 * holds every tap's share; one zero-weight tap reading the zero-point row */
-                static const dw_tap none = {0, 0, 0};
-                const int32_t self = (int32_t)((intptr_t)w->pad_row - (intptr_t)at);
-                listed_pixel(w, &none, 1, &self, at, dst);
-            } else if (ox != p->ox_lo || p->ox_hi <= p->ox_lo) {
-                listed_pixel(w, w->taps, w->count, offsets, at, dst);
+            if (ox != p->ox_lo || p->ox_hi <= p->ox_lo) {
+                edge_pixel(w, offsets, at, dst);
                 offsets += w->count;
             } else {
                 interior(p, w, at, dst);
@@ -276,6 +278,7 @@ static void output_row(const mg_depthwise_conv_2d_rows_dsp_params *p, const int8
             }
         }
     }
+    return MG_OK;
 }
 
 mg_status mg_depthwise_conv_2d_rows_dsp_s8(const mg_depthwise_conv_2d_rows_dsp_params *p, const int8_t *in,
@@ -303,7 +306,9 @@ mg_status mg_depthwise_conv_2d_rows_dsp_s8(const mg_depthwise_conv_2d_rows_dsp_p
     walk.edge_offsets = (int32_t *)(void *)(walk.taps + taps);
     MG_STREAM_CHANNELS(&rows, p, in, out, p->scratch);
     while (mg_stream_next(&rows)) {
-        output_row(p, rows.in, rows.oy * p->stride_h - p->pad_top, rows.row, &walk);
+        if (output_row(p, rows.in, rows.oy * p->stride_h - p->pad_top, rows.row, &walk) != MG_OK) {
+            return MG_ERR_ARG;
+        }
     }
     return MG_OK;
 }

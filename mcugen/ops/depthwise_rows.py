@@ -41,6 +41,13 @@ def walked_columns(p: dict, ox: int) -> tuple[int, int]:
     return (inside[0], inside[-1] + 1) if inside else (0, 0)
 
 
+def every_row_walks(p: dict) -> bool:
+    """Every output row has a filter row inside the image (a dilated filter can straddle it; the
+    kernel refuses such a row)."""
+    return all(any(0 <= oy * p["stride_h"] - p["pad_top"] + fy * p["dilation_h"] < p["in_h"]
+                   for fy in range(p["filter_h"])) for oy in range(p["out_h"]))
+
+
 def interior_columns(p: dict) -> tuple[int, int]:
     """The output pixels [ox_lo, ox_hi) whose filter columns all lie inside the image."""
     inside = [ox for ox in range(p["out_w"]) if walked_columns(p, ox) == (0, p["filter_w"])]
@@ -58,6 +65,7 @@ def depthwise_conv_2d_rows(graph: Graph, call: KernelCall, consts: dict[str, tup
         multiplier, shift = multiplier * channels, shift * channels
     if (p["depth_multiplier"] != 1 or channels % 4 or taps > MAX_TAPS
             or (p["act_min"], p["act_max"]) != (-128, 127)  # one SSAT is the whole clamp
+            or not every_row_walks(p)
             or not output_stage_fits(multiplier, shift, p["output_offset"], bound)):
         return None
     filt = graph.tensor(p["filter"].tensor_id).array().reshape(p["filter_h"], p["filter_w"], channels)

@@ -10,7 +10,7 @@ import pytest
 
 from mcugen.convert.tflite_reader import read_graph
 from mcugen.ops import lower_graph
-from mcugen.ops.depthwise_rows import interior_columns, output_stage_fits, walked_columns
+from mcugen.ops.depthwise_rows import every_row_walks, interior_columns, output_stage_fits, walked_columns
 from mcugen.ops.variants import specialise
 from tests.support.oracle import assert_exact, random_samples, seeded_model, to_int8
 
@@ -90,3 +90,9 @@ def test_rows_kernel_bit_exact_under_qemu(board, tmp_path):
     result = build(model, board, tmp_path / "fw", run=True)
     assert result.run is not None and result.run.passed, result.run and result.run.console
     assert "depthwise_conv_2d_rows_dsp_s8.c" in {p.name for p in (tmp_path / "fw" / "src").iterdir()}
+
+
+def test_every_row_walks():
+    base = dict(out_h=2, stride_h=1, pad_top=1, filter_h=2, dilation_h=3, in_h=2)
+    assert not every_row_walks(base)       # output row 0's taps sit at -1 and 2: both outside
+    assert every_row_walks({**base, "dilation_h": 1})
