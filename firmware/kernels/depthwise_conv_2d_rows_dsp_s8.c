@@ -239,11 +239,12 @@ static __attribute__((noinline)) void edge_pixel(const dw_row_walk *w, const int
 /* The pixels ox_lo .. ox_hi - 1 of a group: every column inside the image, the table's offsets. */
 static void interior(const mg_depthwise_conv_2d_rows_dsp_params *p, const dw_row_walk *w, uintptr_t at, int8_t *dst)
 {
-    const int32_t channels = p->channels;
+    const int32_t channels = p->channels, count = w->count;
     const uintptr_t step = (uintptr_t)(p->stride_w * channels);
-    int32_t ox;
-    for (ox = p->ox_lo; ox < p->ox_hi; ++ox, at += step, dst += channels) {
-        pixel(w, w->taps, w->count, NULL, at, dst);
+    const dw_tap *taps = w->taps;
+    const int8_t *end = dst + (p->ox_hi - p->ox_lo) * channels;
+    for (; dst != end; at += step, dst += channels) {
+        pixel(w, taps, count, NULL, at, dst);
     }
 }
 
