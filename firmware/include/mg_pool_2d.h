@@ -17,17 +17,20 @@ typedef struct {
 typedef mg_pool_2d_params mg_average_pool_2d_params;
 typedef mg_pool_2d_params mg_average_pool_2d_dsp_params;
 typedef mg_pool_2d_params mg_max_pool_2d_params;
+typedef mg_pool_2d_params mg_max_pool_2d_dsp_params;
 
 /* out = the pooled input, NHWC (kernels' own comments: average_pool_2d_s8.h, ...). */
 mg_status mg_average_pool_2d_s8(const mg_average_pool_2d_params *p, const int8_t *in, int8_t *out);
 mg_status mg_average_pool_2d_dsp_s8(const mg_average_pool_2d_dsp_params *p, const int8_t *in, int8_t *out);
 mg_status mg_max_pool_2d_s8(const mg_max_pool_2d_params *p, const int8_t *in, int8_t *out);
+mg_status mg_max_pool_2d_dsp_s8(const mg_max_pool_2d_dsp_params *p, const int8_t *in, int8_t *out);
 
 /* Bytes p->scratch must hold for these params: one output row (out_w * channels)
  * (-1 when p is NULL). The twins of KernelCall.scratch_bytes (mcugen/ops). */
 int32_t mg_average_pool_2d_s8_scratch_bytes(const mg_average_pool_2d_params *p);
 int32_t mg_average_pool_2d_dsp_s8_scratch_bytes(const mg_average_pool_2d_dsp_params *p);
 int32_t mg_max_pool_2d_s8_scratch_bytes(const mg_max_pool_2d_params *p);
+int32_t mg_max_pool_2d_dsp_s8_scratch_bytes(const mg_max_pool_2d_dsp_params *p);
 
 static inline int32_t mg_pool_2d_scratch_bytes(const mg_pool_2d_params *p)
 {

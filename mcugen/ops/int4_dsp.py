@@ -100,7 +100,7 @@ def fully_connected_dsp_s4(graph: Graph, call: KernelCall) -> KernelCall | None:
 
 
 def depthwise_conv_2d_dsp_s4(graph: Graph, call: KernelCall) -> KernelCall | None:
-    fast = depthwise_conv_2d_dsp(graph, call)
+    fast = depthwise_conv_2d_dsp(graph, call, rows_kernel=False)  # the int4 walk is the general kernel's
     if fast is None:
         return None
     p = dict(call.params)

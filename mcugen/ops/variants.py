@@ -29,6 +29,7 @@ import numpy as np
 from mcugen.errors import McugenError
 from mcugen.ir import Graph
 from mcugen.ops.base import ConstArray, ConstRef, KernelCall, ScratchRef, TensorRef
+from mcugen.ops.depthwise_rows import depthwise_conv_2d_rows
 
 VARIANTS = ("portable", "dsp", "rv32", "m0")
 
@@ -186,14 +187,21 @@ def dw_interleave(taps: np.ndarray) -> np.ndarray:
     return t.transpose(2, 0, 3, 1, 4).reshape(-1)
 
 
-def depthwise_conv_2d_dsp(graph: Graph, call: KernelCall) -> KernelCall | None:
-    """DEPTHWISE_CONV_2D, depth multiplier 1, channels % 4 == 0 -> mg_depthwise_conv_2d_dsp_s8."""
+def depthwise_conv_2d_dsp(graph: Graph, call: KernelCall, rows_kernel: bool = True) -> KernelCall | None:
+    """DEPTHWISE_CONV_2D, depth multiplier 1, channels % 4 == 0 -> the rows kernel where it fits
+    (mcugen/ops/depthwise_rows.py; not on rv32, whose plain-C path of it was slower on KWS's
+    narrow layers: 707 k -> 817 k instructions a layer), else mg_depthwise_conv_2d_dsp_s8."""
     p = dict(call.params)
     channels, taps = p["out_c"], p["filter_h"] * p["filter_w"]
     if p["depth_multiplier"] != 1 or channels % 4 or taps > DW_MAX_TAPS or not _multipliers_ok(call):
         return None
     filt = graph.tensor(p["filter"].tensor_id).array().reshape(taps, channels)
-    lean = lean_requant(call, acc_bound(_const(call, "bias_folded"), filt.T))
+    bound = acc_bound(_const(call, "bias_folded"), filt.T)
+    rows = depthwise_conv_2d_rows(graph, call, {name: _const(call, name) for name in
+                                                ("bias_folded", "multiplier", "shift")}, bound) if rows_kernel else None
+    if rows is not None:
+        return rows
+    lean = lean_requant(call, bound)
     tail, consts = dsp_tail(p, lean, dw_interleave(filt), call, channels)
     params = (*copied(p, "batches", "in_h", "in_w"), ("channels", channels), *copied(p, "out_h", "out_w", *WINDOW),
               ("taps_even", round_up(taps, 2)), ("pad_value", -p["input_offset"]), *tail)
@@ -270,14 +278,22 @@ def average_pool_2d_dsp(graph: Graph, call: KernelCall) -> KernelCall | None:
     return replace(call, kernel="average_pool_2d_dsp")
 
 
+def max_pool_2d_dsp(graph: Graph, call: KernelCall) -> KernelCall | None:
+    """MAX_POOL_2D, channels % 4 == 0 -> mg_max_pool_2d_dsp_s8 (SSUB8/SEL on four channels at once);
+    same parameters as the portable kernel."""
+    return replace(call, kernel="max_pool_2d_dsp") if dict(call.params)["channels"] % 4 == 0 else None
+
+
 _DSP: dict[str, Callable[[Graph, KernelCall], KernelCall | None]] = {
     "conv_2d": conv_2d_dsp,
     "depthwise_conv_2d": depthwise_conv_2d_dsp,
     "fully_connected": fully_connected_dsp,
     "add": add_dsp,
     "average_pool_2d": average_pool_2d_dsp,
+    "max_pool_2d": max_pool_2d_dsp,
 }
-_RV32 = {kernel: _DSP[kernel] for kernel in ("conv_2d", "depthwise_conv_2d", "fully_connected", "add")}
+_RV32 = {kernel: _DSP[kernel] for kernel in ("conv_2d", "fully_connected", "add")}
+_RV32["depthwise_conv_2d"] = lambda graph, call: depthwise_conv_2d_dsp(graph, call, rows_kernel=False)
 
 
 def _m0_rewrites() -> dict[str, Callable[[Graph, KernelCall], KernelCall | None]]:
