@@ -22,6 +22,7 @@ from mcugen.ir import Graph
 
 if TYPE_CHECKING:  # the stages import heavy modules; callers pay only for what they use
     from mcugen.arena import ArenaPlan
+    from mcugen.arena.combined import CombinedPlan
     from mcugen.arena.regions import RegionSpec
     from mcugen.boards import Board
     from mcugen.codegen import Sources
@@ -132,6 +133,55 @@ def generate(graph: Graph, target: Target = Target(), inplace: bool = True, pref
     if before_generate is not None:
         before_generate(chosen)
     return Library(graph, target, calls, chosen, generate_sources(graph, chosen, list(calls), prefix=prefix))
+
+
+@dataclass(frozen=True)
+class ModelSet:
+    """Several models generated for one firmware (or one model, as `generate` makes it): each
+    model's Library (its own plan, its own sources), the combined memory plan, and the one
+    library of C sources holding them all (each kernel once)."""
+
+    libraries: tuple[Library, ...]
+    plan: "CombinedPlan"
+    sources: "Sources"
+
+    @property
+    def concurrent(self) -> bool:
+        return self.plan.concurrent
+
+
+def generate_models(graphs: Sequence[Graph], target: Target = Target(), inplace: bool = True,
+                    prefixes: Sequence[str] | None = None, concurrent: bool = False,
+                    before_generate: "Callable[[CombinedPlan], None] | None" = None) -> ModelSet:
+    """`generate` for several models in one firmware (mcugen.codegen.models): each planned on its
+    own, then laid into one memory plan (mcugen.arena.combined): shared arrays for models run one
+    after another, disjoint bytes for `concurrent` ones. One model gives exactly `generate`'s
+    library (model.h, ...) with prefix `prefixes[0]` (default "model")."""
+    from mcugen.arena.combined import combine, plan_concurrent
+
+    if len(graphs) == 1:
+        check = ((lambda p: before_generate(combine([p], regions=target.regions)))
+                 if before_generate is not None else None)
+        library = generate(graphs[0], target, inplace, prefixes[0] if prefixes else "model", before_generate=check)
+        return ModelSet((library,), combine([library.plan], regions=target.regions), library.sources)
+    from mcugen.codegen.models import check_prefixes, generate_models_sources
+
+    prefixes = list(prefixes) if prefixes else [g.name for g in graphs]
+    check_prefixes(prefixes)
+    graphs = [canonical(g) for g in graphs]
+    calls = [lower(g, target.kernel_variant) for g in graphs]
+
+    def plan_one(k: int, regions: tuple) -> "ArenaPlan":
+        return plan(graphs[k], calls[k], inplace, target.arena_align, regions=regions)
+
+    plans = (plan_concurrent(plan_one, len(graphs), target.regions, target.arena_align) if concurrent
+             else [plan_one(k, target.regions) for k in range(len(graphs))])
+    combined = combine(plans, concurrent, target.regions)
+    if before_generate is not None:
+        before_generate(combined)
+    sources = generate_models_sources(graphs, combined, calls, prefixes)
+    return ModelSet(tuple(Library(g, target, c, p, s) for g, c, p, s
+                          in zip(graphs, calls, combined.plans, sources.models)), combined, sources)
 
 
 def canonical(graph: Graph) -> Graph:
