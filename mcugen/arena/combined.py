@@ -89,14 +89,24 @@ def combine(plans: Sequence[ArenaPlan], concurrent: bool = False,
                 sizes[name] = max(sizes.get(name, 0), size)
         bases.append(own)
     placed = _place_states(plans, sizes, regions)
-    order = [r.name for r in regions] if regions else [ONE_ARENA]
-    region_sizes = {name: sizes[name] for name in order if sizes.get(name)}
-    if not regions:
-        region_sizes = {ONE_ARENA: sizes.get(ONE_ARENA, 0)}
-    areas = region_areas(regions, [sizes.get(r.name, 0) for r in regions]) if regions else ()
+    specs = list(regions) or _specs_of(plans)
+    if specs:
+        region_sizes = {r.name: sizes[r.name] for r in specs if sizes.get(r.name)}
+        areas = region_areas(specs, [sizes.get(r.name, 0) for r in specs])
+    else:
+        region_sizes, areas = {ONE_ARENA: sizes.get(ONE_ARENA, 0)}, ()
     combined = CombinedPlan(tuple(placed), tuple(bases), region_sizes, areas, concurrent)
     verify_combined(combined, regions)
     return combined
+
+
+def _specs_of(plans: Sequence[ArenaPlan]) -> list[RegionSpec]:
+    """The regions the plans use, in the order they appear (when the board's are not given)."""
+    found: dict[str, RegionSpec] = {}
+    for plan in plans:
+        for a in plan.regions:
+            found.setdefault(a.name, RegionSpec(a.name, a.capacity, len(found) + 1, a.section))
+    return list(found.values())
 
 
 def _place_states(plans: Sequence[ArenaPlan], sizes: Mapping[str, int],
