@@ -283,6 +283,44 @@ def plan_model(model: str | Path, board: str | None = None, align: int | None = 
     return ModelPlans(graph, converted.tflite, align, scratch, plans, head, tuple(notes))
 
 
+@dataclass(frozen=True)
+class ModelSetPlans:
+    """`mcugen plan A B`'s figures: each model's ModelPlans, and the memory plan of all of them in
+    one firmware (their in-place or, `inplace` False, separate plans combined: shared by models
+    run one after another, disjoint for concurrent ones)."""
+
+    models: tuple[ModelPlans, ...]
+    combined: "CombinedPlan"
+    inplace: bool = True
+
+    @property
+    def separate_size(self) -> int:
+        """The models' arenas each planned alone, each its own (the sum)."""
+        return sum(int(m.plans[self.inplace].size) for m in self.models)
+
+
+def plan_models(models: Sequence[str | Path], board: str | None = None, align: int | None = None,
+                with_scratch: bool = True, algorithm: str = "best", time_budget_s: float = 2.0,
+                measure_tflm: bool = True, concurrent: bool = False, inplace: bool = True,
+                reporter: "Reporter | None" = None, steps: Sequence[tuple[int, int]] = ()) -> ModelSetPlans:
+    """`plan_model` for each model, then their plans combined into one firmware's memory plan
+    (mcugen.arena.combined); concurrent models over a board's RAM regions are planned again, each
+    over what the earlier ones left. `steps`: the load stage's (first, total) per model."""
+    from mcugen.arena import plan_arena
+    from mcugen.arena.combined import combine, plan_concurrent
+
+    each = tuple(plan_model(m, board, align, with_scratch, algorithm, time_budget_s, measure_tflm, reporter,
+                            steps[k] if steps else (1, 1)) for k, m in enumerate(models))
+    target = Target.for_board(board) if board else Target()
+    chosen = [p.plans[inplace] for p in each]
+    if concurrent and target.regions:
+        chosen = plan_concurrent(lambda k, regions: plan_arena(each[k].graph, each[k].scratch, inplace=inplace,
+                                                               align=each[k].align, time_budget_s=time_budget_s,
+                                                               algorithm=algorithm, regions=regions),
+                                 len(each), target.regions, each[0].align)
+    return ModelSetPlans(each, combine(chosen, concurrent, target.regions), inplace)
+
+
 def tflm_head(tflite: bytes) -> tuple[int | None, str]:
     """TFLite Micro's arena head for `tflite` (run by tflite-micro), or None and why not."""
     import tempfile

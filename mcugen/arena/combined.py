@@ -179,3 +179,21 @@ def verify_combined(combined: CombinedPlan, regions: Sequence[RegionSpec] = ()) 
         need = combined.region_sizes.get(region.name, 0) + combined.state_in(region.name)
         if need > region.capacity:
             fail(f"region {region.name} holds {region.capacity} bytes, the models need {need}")
+
+
+def bytes_in_use(plan: ArenaPlan, step: int) -> int:
+    """Bytes of `plan`'s arena holding live buffers at `step` (their byte ranges' union)."""
+    spans = sorted((b.offset, b.offset + b.size) for b in plan.buffers if b.first <= step <= b.last)
+    total, end = 0, 0
+    for lo, hi in spans:
+        if hi > end:
+            total += hi - max(lo, end)
+            end = hi
+    return total
+
+
+def timeline(combined: CombinedPlan, steps: Sequence[int]) -> list[tuple[int, int, int]]:
+    """The models one after another on one time axis: (model, its step, arena bytes in use then)
+    for model k's `steps[k]` ops. Every model's persistent state is in use all along besides."""
+    return [(k, t, bytes_in_use(plan, t)) for k, (plan, n) in enumerate(zip(combined.plans, steps))
+            for t in range(n)]
