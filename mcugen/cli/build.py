@@ -37,13 +37,15 @@ from mcugen.report import human_bytes
               show_default=True,
               help="micropython: a MicroPython module instead (natmod Makefile for the board's "
                    "ARCH + USER_C_MODULES folder); --board unix for MicroPython's unix port.")
+@click.option("--module", default=None,
+              help="With --target micropython and several models: the one module's name [default: models].")
 @click.option("--mpy-dir", type=click.Path(file_okay=False, path_type=Path),
               help="With --target micropython: a MicroPython source tree; also builds the .mpy "
                    "(default: $MCUGEN_MPY_DIR).")
 @click.pass_obj
 def command(state, models: tuple[Path, ...], board: str, output: Path | None, force: bool,
             calibration: Path | None, prefix: str | None, concurrent: bool, no_inplace: bool,
-            compile_: bool | None, run: bool, target: str, mpy_dir: Path | None) -> None:
+            compile_: bool | None, run: bool, target: str, module: str | None, mpy_dir: Path | None) -> None:
     """Turn MODEL(s) into a PlatformIO firmware project for BOARD, and build it.
 
     MODEL is a Keras (.h5/.keras), SavedModel or int8 .tflite file. The project has two
@@ -65,12 +67,14 @@ def command(state, models: tuple[Path, ...], board: str, output: Path | None, fo
       mcugen build kws.tflite --target micropython --board esp32 --name kws -o kws_mpy
       mcugen build kws.tflite ic.tflite --name kws,ic --run    # two models, one shared arena
     """
+    if module is not None and target != "micropython":
+        raise click.UsageError("--module names a MicroPython module: add --target micropython")
     if target == "micropython":
         from mcugen.cli.micropython_target import build_command
 
         build_command(state.reporter, [str(m) for m in models], board, str(output) if output else None, prefix,
                       str(calibration) if calibration else None, str(mpy_dir) if mpy_dir else None,
-                      force=force, concurrent=concurrent)
+                      force=force, concurrent=concurrent, module=module)
         return
     from mcugen.project.api import build_models
 
