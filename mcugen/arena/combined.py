@@ -76,6 +76,9 @@ def combine(plans: Sequence[ArenaPlan], concurrent: bool = False,
     """Lay already-made plans into shared arrays: the max per region for sequential models, one
     after another (the sum) for concurrent ones; then each model's state in the fastest region
     with room. Raises ArenaError when a region cannot hold the combination."""
+    if regions and any(not p.regions for p in plans):
+        raise ArenaError("a plan made without the board's RAM regions cannot share them",
+                         hint="plan every model over the same regions (pipeline.Target.for_board)")
     sizes: dict[str, int] = {}
     bases: list[dict[str, int]] = []
     for plan in plans:
