@@ -172,3 +172,17 @@ def test_c_parser_survives_megabytes_of_hostile_bytes_under_asan(tmp_path):
     proc = subprocess.run([str(exe)], input=data, capture_output=True, timeout=120)
     assert proc.returncode == 0, proc.stderr.decode()[-3000:]
     assert int(proc.stdout.split()[0]) == len(data)
+
+
+def test_c_parser_passes_version_2_model_frames_and_refuses_version_1(c_proto):
+    """The firmware's parser delivers every model-addressed command of version 2 whole (payloads
+    as the host encodes them), and reports a version-1 frame (an old host) as BAD_VERSION."""
+    commands = [(P.Msg.LOAD_INPUT, P.load_input_payload(0, 2048, bytes(range(200)), model=1)),
+                (P.Msg.RUN, P.model_payload(3)), (P.Msg.READ_OUTPUT, P.read_output_payload(1, 5, 1024, model=2)),
+                (P.Msg.READ_LAYERS, P.read_layers_payload(250, 5, model=1)),
+                (P.Msg.READ_NAMES, P.read_names_payload(7, model=4)), (P.Msg.RESET_STATE, P.model_payload(1))]
+    stream = b"".join(P.encode(t, k + 1, body) for k, (t, body) in enumerate(commands))
+    stream += P.encode(P.Msg.RUN, 99, b"", version=1)
+    events = c_events(c_proto, stream)
+    assert [(r, t, s, b) for r, t, s, b in events[:-1]] == [(1, t, k + 1, body) for k, (t, body) in enumerate(commands)]
+    assert events[-1][:3] == (3, P.Msg.RUN, 99)

@@ -17,7 +17,7 @@ from elftools.elf.sections import SymbolTableSection
 
 from mcugen.micropython.targets import ARCHES
 
-from .helpers import build_folder
+from .helpers import build_folder, build_models_folder
 
 # the bindings need MicroPython's headers; everything else is the model library
 BINDINGS = "_mpy.c"
@@ -25,7 +25,8 @@ PROVIDED_BY_FIRMWARE = {"memcpy", "memset", "memmove"}
 CASES = [("hello_world", "unix"), ("ad", "nucleo_f401re"), ("ad", "esp32c3"), ("keyword", "nucleo_f401re"),
          pytest.param("kws", "mps2_an386", marks=pytest.mark.slow),
          pytest.param("ic", "esp32c3", marks=pytest.mark.slow),
-         pytest.param("vww", "unix", marks=pytest.mark.slow)]
+         pytest.param("vww", "unix", marks=pytest.mark.slow),
+         ("hello_world+ad", "nucleo_f401re")]  # several models in one module
 
 
 def _compile(src: Path, obj: Path, arch) -> None:
@@ -47,11 +48,15 @@ def _writable(name: str) -> bool:
 
 @pytest.mark.parametrize("model,board", CASES)
 def test_library_compiles_for_natmod_rules(model, board, tmp_path):
-    project = build_folder(model, board, tmp_path / "out")
+    several = model.split("+")
+    project = (build_models_folder(several, board, tmp_path / "out") if len(several) > 1
+               else build_folder(model, board, tmp_path / "out"))
     arch = project.target.arch
     natmod = tmp_path / "out/natmod"
     sources = [p for p in natmod.glob("*.c") if not p.name.endswith(BINDINGS)]
-    assert {"model.c", "model_weights.c"} <= {p.name for p in sources}
+    files = ({"mg_models.c", *(f"{m}.c" for m in several), *(f"{m}_weights.c" for m in several)}
+             if len(several) > 1 else {"model.c", "model_weights.c"})
+    assert files <= {p.name for p in sources}
     defined, undefined = set(), set()
     for src in sources:
         obj = tmp_path / (src.stem + ".o")
@@ -77,7 +82,7 @@ def test_library_compiles_for_natmod_rules(model, board, tmp_path):
                         f"{src.name}: static writable variable {sym.name} in {sec_name}"
     missing = undefined - defined - PROVIDED_BY_FIRMWARE - {"_GLOBAL_OFFSET_TABLE_"}
     assert not missing, f"natmods cannot link these: {sorted(missing)}"
-    arena = f"{project.module}_arena"
+    arena = "mg_models_arena" if len(several) > 1 else f"{project.module}_arena"
     assert arena in defined  # the arena is a non-static global, the one writable buffer
 
 
