@@ -17,7 +17,7 @@ from mcugen.convert.quant_report import QuantReport
 from mcugen.elf import Sizes, elf_sizes
 from mcugen.errors import BoardError, DeviceError, McugenError, ToolchainError
 from mcugen.project import pio
-from mcugen.project.files import (Project, ProjectModel, selftest_data, selftest_sample_count,
+from mcugen.project.files import (Project, ProjectModel, build_flags, selftest_data, selftest_sample_count,
                                   write_models_project)
 from mcugen.project.fit import FitEstimate, check_fit, fit_warnings, weight_bytes
 from mcugen.qemu import QemuResult, run_elf
@@ -266,8 +266,10 @@ def check_portable_sources(project: Project, board: Board) -> str:
     files = portable_sources(project)
     objdir = project.path / ".pio" / "portable-check"
     objdir.mkdir(parents=True, exist_ok=True)
+    several = (project.path / "include" / "mg_models_table.h").is_file()
+    defines = [f for f in build_flags(board, project.prefix, several) if f.startswith("-D")]  # the apps' model
     for f in files:
-        cmd = [cc, *board.check_cflags, "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror",
+        cmd = [cc, *board.check_cflags, "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", *defines,
                "-I", str(project.path / "include"),
                "-c", str(f), "-o", str(objdir / (f.stem + ".o"))]
         proc = procs.run(cmd, capture_output=True, text=True)
