@@ -267,7 +267,7 @@ def check_portable_sources(project: Project, board: Board) -> str:
     objdir = project.path / ".pio" / "portable-check"
     objdir.mkdir(parents=True, exist_ok=True)
     several = (project.path / "include" / "mg_models_table.h").is_file()
-    defines = [f for f in build_flags(board, project.prefix, several) if f.startswith("-D")]  # the apps' model
+    defines = [flag for flag in build_flags(board, project.prefix, several) if flag.startswith("-D")]
     for f in files:
         cmd = [cc, *board.check_cflags, "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", *defines,
                "-I", str(project.path / "include"),
