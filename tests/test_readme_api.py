@@ -23,4 +23,4 @@ def test_readme_pipeline_example_runs(shared_models, tmp_path, monkeypatch, caps
     assert planned < head  # in-place planning beats TFLite Micro's head on KWS
     assert (tmp_path / "kws_lib" / "model.c").is_file()
     shared, separate, kernels = printed[2].split(" ", 2)  # two models, one library
-    assert int(shared) < int(separate) and kernels.count("conv_2d_dsp_s8.c") == 1
+    assert int(shared) < int(separate) and kernels.count("'conv_2d_dsp_s8.c'") == 1
