@@ -115,12 +115,15 @@ def is_mcugen_output(path: Path) -> bool:
     return False
 
 
-def library_manifest(directory: Path, model_sha256: str, prefix: str, files: list[str]) -> None:
-    """The manifest of a `mcugen generate` folder: what made it (so a rerun may replace it)."""
+def library_manifest(directory: Path, model_sha256: str, prefix: str, files: list[str],
+                     models: list[dict] | None = None) -> None:
+    """The manifest of a `mcugen generate` folder: what made it (so a rerun may replace it);
+    a multi-model library lists its `models` (prefix, model_sha256) instead of one."""
     from mcugen import __version__
 
-    doc = {"mcugen_version": __version__, "kind": "c-library", "model_sha256": model_sha256,
-           "prefix": prefix, "files": sorted(files)}
+    doc = {"mcugen_version": __version__, "kind": "c-library",
+           **({"models": models} if models else {"model_sha256": model_sha256, "prefix": prefix}),
+           "files": sorted(files)}
     (directory / MANIFESTS[0]).write_text(json.dumps(doc, indent=2) + "\n")
 
 

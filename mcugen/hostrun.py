@@ -205,3 +205,90 @@ def compare_with_tflm(model: bytes, samples: Sequence[Sequence[np.ndarray]], wor
         reference = tflm_outputs(model, samples)
     return OracleComparison(len(samples), diff_outputs(ours, reference), int(plan.size),
                             frozenset(c.kernel for c in calls if not c.view))
+
+
+@dataclass(frozen=True)
+class ModelsHostProgram:
+    """A multi-model library (mcugen.codegen.models) compiled with its script driver: one binary,
+    `models[k]` giving model k's I/O shapes."""
+
+    path: Path
+    models: tuple[HostProgram, ...]
+
+    def run_script(self, script: Sequence[tuple[str, int, Sequence[np.ndarray] | None]],
+                   timeout: float = 600) -> list[tuple[int, list[np.ndarray]]]:
+        """Run (command, model, inputs) steps: "L" writes the model's inputs, "I" invokes it, "O"
+        reads its outputs, "P" poisons the shared arena arrays. Returns (model, outputs) per "O"."""
+        data = bytearray()
+        for command, m, inputs in script:
+            data += command.encode() + bytes([m])
+            if command == "L":
+                for x, n in zip(inputs, self.models[m].input_bytes, strict=True):
+                    raw = np.ascontiguousarray(x).tobytes()
+                    if len(raw) != n:
+                        raise ValueError(f"model {m}: input of {len(raw)} bytes, expected {n}")
+                    data += raw
+        proc = procs.run([str(self.path)], input=bytes(data), capture_output=True, timeout=timeout)
+        if proc.returncode != 0:
+            raise RuntimeError(f"{self.path.name} exited {proc.returncode}:\n"
+                               f"{proc.stderr.decode(errors='replace')[-4000:]}")
+        results, pos = [], 0
+        for command, m, _ in script:
+            if command != "O":
+                continue
+            model, outs = self.models[m], []
+            dtypes = model.output_dtypes or ("int8",) * len(model.output_shapes)
+            for shape, n, dtype in zip(model.output_shapes, model.output_bytes, dtypes):
+                outs.append(np.frombuffer(proc.stdout[pos:pos + n], dtype=dtype).reshape(shape).copy())
+                pos += n
+            results.append((m, outs))
+        if pos != len(proc.stdout):
+            raise RuntimeError(f"expected {pos} output bytes, got {len(proc.stdout)}")
+        return results
+
+    def run(self, samples: Sequence[Sequence[Sequence[np.ndarray]]], together: bool = False
+            ) -> list[list[list[np.ndarray]]]:
+        """Model k runs samples[k], the models taking turns sample by sample, the shared arena
+        poisoned before each turn (sequential use), or with `together` (concurrent use): every
+        model's inputs written, then every model invoked, then every output read. Returns model
+        k's outputs per sample."""
+        script: list[tuple[str, int, Sequence[np.ndarray] | None]] = []
+        for s in range(max(len(x) for x in samples)):
+            turn = [m for m in range(len(samples)) if s < len(samples[m])]
+            if together:
+                script += [("P", 0, None), *(("L", m, samples[m][s]) for m in turn),
+                           *(("I", m, None) for m in turn), *(("O", m, None) for m in turn)]
+            else:
+                for m in turn:
+                    script += [("P", 0, None), ("L", m, samples[m][s]), ("I", m, None), ("O", m, None)]
+        per_model: list[list[list[np.ndarray]]] = [[] for _ in samples]
+        for m, outs in self.run_script(script):
+            per_model[m].append(outs)
+        return per_model
+
+
+def build_host_models(sources: Sources, workdir: str | Path, graphs: Sequence, sanitize: bool = True,
+                      opt: str = "-O2", cc: str = "gcc") -> ModelsHostProgram:
+    """Write a multi-model library into `workdir` and compile it with its script driver
+    (mcugen.codegen.models.host_models_driver); `graphs` give each model's I/O."""
+    from mcugen.codegen.models import host_models_driver
+
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    sources.write(workdir)
+    main = workdir / "host_models_main.c"
+    main.write_text(host_models_driver(sources))
+    exe = workdir / "models_host"
+    flags = [*WARNINGS, opt, "-g", *(SANITIZE if sanitize else ())]
+    kernels = [kernel_object(workdir / k, [workdir / h for h in sources.headers], flags, cc)
+               for k in sources.kernels]
+    generated = [workdir / f for f in sources.files if f.endswith(".c")]
+    compile_c([main, *generated, *kernels], exe, [workdir], flags, cc=cc)
+    models = []
+    for graph in graphs:
+        ins = [graph.tensor(t) for t in graph.inputs]
+        outs = [graph.tensor(t) for t in graph.outputs]
+        models.append(HostProgram(exe, tuple(t.shape for t in ins), tuple(t.nbytes for t in ins),
+                                  tuple(t.shape for t in outs), tuple(t.nbytes for t in outs),
+                                  tuple(DTYPES[t.dtype][0] for t in outs)))
+    return ModelsHostProgram(exe, tuple(models))

@@ -22,6 +22,7 @@ from mcugen.ir import Graph
 
 if TYPE_CHECKING:  # the stages import heavy modules; callers pay only for what they use
     from mcugen.arena import ArenaPlan
+    from mcugen.arena.combined import CombinedPlan
     from mcugen.arena.regions import RegionSpec
     from mcugen.arena.weights import WeightsInRam
     from mcugen.boards import Board
@@ -149,6 +150,55 @@ def generate(graph: Graph, target: Target = Target(), inplace: bool = True, pref
                    copies if target.weights_in_ram else None)
 
 
+@dataclass(frozen=True)
+class ModelSet:
+    """Several models generated for one firmware (or one model, as `generate` makes it): each
+    model's Library (its own plan, its own sources), the combined memory plan, and the one
+    library of C sources holding them all (each kernel once)."""
+
+    libraries: tuple[Library, ...]
+    plan: "CombinedPlan"
+    sources: "Sources"
+
+    @property
+    def concurrent(self) -> bool:
+        return self.plan.concurrent
+
+
+def generate_models(graphs: Sequence[Graph], target: Target = Target(), inplace: bool = True,
+                    prefixes: Sequence[str] | None = None, concurrent: bool = False,
+                    before_generate: "Callable[[CombinedPlan], None] | None" = None) -> ModelSet:
+    """`generate` for several models in one firmware (mcugen.codegen.models): each planned on its
+    own, then laid into one memory plan (mcugen.arena.combined): shared arrays for models run one
+    after another, disjoint bytes for `concurrent` ones. One model gives exactly `generate`'s
+    library (model.h, ...) with prefix `prefixes[0]` (default "model")."""
+    from mcugen.arena.combined import combine, plan_concurrent
+
+    if len(graphs) == 1:
+        check = ((lambda p: before_generate(combine([p], regions=target.regions)))
+                 if before_generate is not None else None)
+        library = generate(graphs[0], target, inplace, prefixes[0] if prefixes else "model", before_generate=check)
+        return ModelSet((library,), combine([library.plan], regions=target.regions), library.sources)
+    from mcugen.codegen.models import check_prefixes, generate_models_sources
+
+    prefixes = list(prefixes) if prefixes else [g.name for g in graphs]
+    check_prefixes(prefixes)
+    graphs = [canonical(g) for g in graphs]
+    calls = [lower(g, target.kernel_variant) for g in graphs]
+
+    def plan_one(k: int, regions: tuple) -> "ArenaPlan":
+        return plan(graphs[k], calls[k], inplace, target.arena_align, regions=regions)
+
+    plans = (plan_concurrent(plan_one, len(graphs), target.regions, target.arena_align) if concurrent
+             else [plan_one(k, target.regions) for k in range(len(graphs))])
+    combined = combine(plans, concurrent, target.regions)
+    if before_generate is not None:
+        before_generate(combined)
+    sources = generate_models_sources(graphs, combined, calls, prefixes)
+    return ModelSet(tuple(Library(g, target, c, p, s) for g, c, p, s
+                          in zip(graphs, calls, combined.plans, sources.models)), combined, sources)
+
+
 def canonical(graph: Graph) -> Graph:
     """`graph` after the canonicalisation rewrites (mcugen.canonicalise), the form lowering takes."""
     from mcugen.canonicalise import canonicalise
@@ -246,6 +296,44 @@ def plan_model(model: str | Path, board: str | None = None, align: int | None = 
         if why:
             notes.append(f"could not measure TFLite Micro's arena: {why}")
     return ModelPlans(graph, converted.tflite, align, scratch, plans, head, tuple(notes))
+
+
+@dataclass(frozen=True)
+class ModelSetPlans:
+    """`mcugen plan A B`'s figures: each model's ModelPlans, and the memory plan of all of them in
+    one firmware (their in-place or, `inplace` False, separate plans combined: shared by models
+    run one after another, disjoint for concurrent ones)."""
+
+    models: tuple[ModelPlans, ...]
+    combined: "CombinedPlan"
+    inplace: bool = True
+
+    @property
+    def separate_size(self) -> int:
+        """The models' arenas each planned alone, each its own (the sum)."""
+        return sum(int(m.plans[self.inplace].size) for m in self.models)
+
+
+def plan_models(models: Sequence[str | Path], board: str | None = None, align: int | None = None,
+                with_scratch: bool = True, algorithm: str = "best", time_budget_s: float = 2.0,
+                measure_tflm: bool = True, concurrent: bool = False, inplace: bool = True,
+                reporter: "Reporter | None" = None, steps: Sequence[tuple[int, int]] = ()) -> ModelSetPlans:
+    """`plan_model` for each model, then their plans combined into one firmware's memory plan
+    (mcugen.arena.combined); concurrent models over a board's RAM regions are planned again, each
+    over what the earlier ones left. `steps`: the load stage's (first, total) per model."""
+    from mcugen.arena import plan_arena
+    from mcugen.arena.combined import combine, plan_concurrent
+
+    each = tuple(plan_model(m, board, align, with_scratch, algorithm, time_budget_s, measure_tflm, reporter,
+                            steps[k] if steps else (1, 1)) for k, m in enumerate(models))
+    target = Target.for_board(board) if board else Target()
+    chosen = [p.plans[inplace] for p in each]
+    if concurrent and target.regions:
+        chosen = plan_concurrent(lambda k, regions: plan_arena(each[k].graph, each[k].scratch, inplace=inplace,
+                                                               align=each[k].align, time_budget_s=time_budget_s,
+                                                               algorithm=algorithm, regions=regions),
+                                 len(each), target.regions, each[0].align)
+    return ModelSetPlans(each, combine(chosen, concurrent, target.regions), inplace)
 
 
 def tflm_head(tflite: bytes) -> tuple[int | None, str]:

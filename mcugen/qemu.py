@@ -24,6 +24,7 @@ from mcugen.errors import DeviceError, ToolchainError
 ICOUNT = "shift=0,align=off,sleep=off"
 PASS_PREFIX = "mcugen-selftest: PASS"
 FAIL_PREFIX = "mcugen-selftest: FAIL"
+MODEL_PREFIX = "mcugen-selftest: model "  # a line per model of a firmware with several
 
 
 def qemu_command(board: Board, elf: str | Path, port: int | None = None,
@@ -90,11 +91,17 @@ class QemuResult:
     def passed(self) -> bool:
         return self.exit_status == 0 and PASS_PREFIX in self.console
 
-    def instructions_per_inference(self, counter_hz: int) -> int | None:
+    def instructions_per_inference(self, counter_hz: int, line: str | None = None) -> int | None:
         """The slowest inference in instructions: with -icount shift=0 one instruction takes one
-        virtual nanosecond, so ticks of a `counter_hz` counter are ticks * 1e9 / counter_hz."""
-        m = re.search(r"; (\d+) ticks per inference", self.result_line)
+        virtual nanosecond, so ticks of a `counter_hz` counter are ticks * 1e9 / counter_hz.
+        `line`: a model's line of a firmware with several models (default: the result line)."""
+        m = re.search(r"; (\d+) ticks per inference", self.result_line if line is None else line)
         return None if m is None else int(m.group(1)) * 1_000_000_000 // counter_hz
+
+    @property
+    def model_lines(self) -> list[str]:
+        """The per-model result lines of a firmware with several models (none for one)."""
+        return [line.strip() for line in self.console.splitlines() if line.startswith(MODEL_PREFIX)]
 
     @property
     def result_line(self) -> str:

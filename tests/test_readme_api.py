@@ -12,6 +12,7 @@ def test_readme_pipeline_example_runs(shared_models, tmp_path, monkeypatch, caps
     section = text[text.index("## From Python: the pipeline API"):]
     code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
     shutil.copyfile(shared_models / "kws/kws_ref_model.tflite", tmp_path / "kws_ref_model.tflite")
+    shutil.copyfile(shared_models / "ic/pretrainedResnet_quant.tflite", tmp_path / "pretrainedResnet_quant.tflite")
     (tmp_path / "kws_lib").mkdir()
     monkeypatch.chdir(tmp_path)
     exec(compile(code, "README.md", "exec"), {})
@@ -21,3 +22,5 @@ def test_readme_pipeline_example_runs(shared_models, tmp_path, monkeypatch, caps
     head, planned = (int(v) for v in printed[1].split())
     assert planned < head  # in-place planning beats TFLite Micro's head on KWS
     assert (tmp_path / "kws_lib" / "model.c").is_file()
+    shared, separate, kernels = printed[2].split(" ", 2)  # two models, one library
+    assert int(shared) < int(separate) and kernels.count("'conv_2d_dsp_s8.c'") == 1

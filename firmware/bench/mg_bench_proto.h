@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#define MG_PROTO_VERSION 1u
+#define MG_PROTO_VERSION 2u
 #define MG_PROTO_MAGIC0 0xA5u
 #define MG_PROTO_MAGIC1 0x5Au
 #define MG_PROTO_HEADER_BYTES 8u

@@ -29,20 +29,43 @@ class BenchSetup:
     name: str
     flash_bytes: int | None = None
     ram_regions: tuple[tuple[str, int], ...] = ()  # (region, bytes planned there), several regions only
+    more: tuple[tuple[bytes, str], ...] = ()  # the firmware's other models to bench: (model, name)
+
+    @property
+    def models(self) -> tuple[tuple[bytes, str], ...]:
+        return ((self.model, self.name), *self.more)
 
 
 @dataclass(frozen=True)
 class BenchRun:
-    result: BenchResult
+    result: BenchResult  # the (first) model's
     garbage_bytes_skipped: int  # link health: bytes that were not frames, frames that failed CRC
     corrupted_frames: int
+    results: tuple[BenchResult, ...] = ()  # every model benched, in order (`result` first)
+
+    @property
+    def each(self) -> tuple[BenchResult, ...]:
+        return self.results or (self.result,)
+
+    @property
+    def outputs_match(self) -> bool:
+        return all(r.outputs_match for r in self.each)
 
     def to_json(self, inputs: str) -> dict:
-        doc = self.result.to_json()
-        doc["inputs"] = inputs
-        doc["link"] = {"garbage_bytes_skipped": self.garbage_bytes_skipped,
-                       "corrupted_frames": self.corrupted_frames}
-        return doc
+        link = {"garbage_bytes_skipped": self.garbage_bytes_skipped, "corrupted_frames": self.corrupted_frames}
+        if len(self.each) == 1:
+            doc = self.result.to_json()
+            doc["inputs"] = inputs
+            doc["link"] = link
+            return doc
+        first = self.result
+        return {"board": first.board, "models": [r.to_json() for r in self.each],
+                "outputs_match": self.outputs_match, "mismatches": sum(r.mismatch_count for r in self.each),
+                "concurrent": first.concurrent, "arena_bytes": first.arena_bytes,
+                "stack_peak_bytes": max(r.stack_peak_bytes for r in self.each),
+                "flash_bytes": first.flash_bytes, "emulated": first.emulated,
+                "ram_regions": [{"name": name, "bytes": n} for name, n in first.ram_regions],
+                "inputs": inputs, "link": link}
 
 
 def samples_for(graph, count: int, seed: int = 0, inputs: str | Path | None = None,
@@ -56,39 +79,53 @@ def samples_for(graph, count: int, seed: int = 0, inputs: str | Path | None = No
     return make_samples(graph, count, seed=seed, data=data)
 
 
-def run_bench(setup: BenchSetup, samples: Sequence[Sequence[np.ndarray]], port: str | None = None,
+def run_bench(setup: BenchSetup, samples: Sequence, port: str | None = None,
               baud: int | None = None, timeout: float = 5.0, reporter: Reporter | None = None,
               estimate_cycles: bool = False) -> BenchRun:
     """Run `samples` on the board at `port`, or under QEMU when `port` is None; with
-    `estimate_cycles` (QEMU only) also estimate the core's cycles from an execution trace."""
+    `estimate_cycles` (QEMU only) also estimate the core's cycles from an execution trace.
+    A setup of several models takes one list of samples per model."""
+    from mcugen.bench.session import SessionModel
     from mcugen.convert.tflite_reader import read_graph
     from mcugen.oracle import TflmOracle
 
     rep = reporter or Reporter(quiet=True)
     board, emulate = setup.board, port is None
-    graph = read_graph(setup.model, name=setup.name)
-    oracle = TflmOracle(setup.model)
+    per_model = samples if setup.more else [samples]
+    if len(per_model) != len(setup.models):
+        raise ValueError(f"{len(per_model)} sample lists for {len(setup.models)} models")
+    if estimate_cycles and setup.more:
+        from mcugen.errors import McugenError
+
+        raise McugenError("--estimate-cycles prices one model's invoke; this bench runs several",
+                          hint="bench one model of the firmware: mcugen bench MODEL --project DIR --emulate")
+    sessions = []
+    for (model, name), model_samples in zip(setup.models, per_model):
+        graph = read_graph(model, name=name)
+        sessions.append(SessionModel(model, graph, model_samples, TflmOracle(model), layer_macs(graph)))
+    samples = sum((list(m.samples) for m in sessions), [])
     where = f"QEMU {board.qemu_machine}" if emulate else port
     tracing = None
     if estimate_cycles:
         from mcugen.bench.cyclebench import CycleTracing
 
         tracing = CycleTracing.prepare(board, setup.elf if emulate else None)
-    rep.info(f"bench {setup.name} on {board.name} ({where}), {len(samples)} inference(s)"
+    rep.info(f"bench {', '.join(name for _, name in setup.models)} on {board.name} ({where}), "
+             f"{len(samples)} inference(s)"
              + (", tracing for the cycle estimate" if tracing else ""))
     try:
-        run = _run(setup, samples, port, baud, timeout, rep, graph, oracle, tracing)
+        run = _run(setup, sessions, port, baud, timeout, rep, tracing)
     finally:
         if tracing is not None:
             tracing.close()
     if tracing is not None:
-        run = replace(run, result=tracing.finish(run.result))
+        run = replace(run, result=tracing.finish(run.result), results=())
     return run
 
 
-def _run(setup, samples, port, baud, timeout, rep, graph, oracle, tracing) -> BenchRun:
+def _run(setup, sessions, port, baud, timeout, rep, tracing) -> BenchRun:
     from mcugen.bench.client import BenchClient
-    from mcugen.bench.session import run_session
+    from mcugen.bench.session import run_sessions
 
     board, emulate = setup.board, port is None
     with _link(setup, port, baud, timeout, tracing) as (link, process):
@@ -97,15 +134,15 @@ def _run(setup, samples, port, baud, timeout, rep, graph, oracle, tracing) -> Be
         rep.debug(f"board says: {ready}")
         if ready.board != board.name:
             rep.warn(f"the firmware says it was built for {ready.board}, not {board.name}")
-        with rep.progress("inferences", len(samples)) as advance:
-            result = run_session(client, setup.model, graph, samples, oracle, advance,
-                                 flash_bytes=setup.flash_bytes, layer_macs=layer_macs(graph))
-        result = replace(result, ram_regions=setup.ram_regions)
+        with rep.progress("inferences", sum(len(m.samples) for m in sessions)) as advance:
+            results = run_sessions(client, sessions, advance, flash_bytes=setup.flash_bytes)
+        results = tuple(replace(r, ram_regions=setup.ram_regions) for r in results)
         if emulate:
             client.exit()  # a clean end for QEMU; it is killed anyway when the block ends
             if tracing is not None:  # its log is complete only once it has exited by itself
                 _wait_exit(process, max(30.0, timeout))
-    return BenchRun(result, client.decoder.skipped, client.decoder.bad_frames)
+    return BenchRun(results[0], client.decoder.skipped, client.decoder.bad_frames,
+                    results if len(results) > 1 else ())
 
 
 def _wait_exit(process, timeout: float) -> None:

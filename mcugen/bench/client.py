@@ -70,43 +70,45 @@ class BenchClient:
         return self.ready
 
     # -- commands --------------------------------------------------------------------------
-    def load_input(self, index: int, data: bytes) -> None:
+    def load_input(self, index: int, data: bytes, model: int = 0) -> None:
         for offset in range(0, len(data), P.LOAD_CHUNK):
             chunk = data[offset:offset + P.LOAD_CHUNK]
-            self._request(P.Msg.LOAD_INPUT, P.load_input_payload(index, offset, chunk))
+            self._request(P.Msg.LOAD_INPUT, P.load_input_payload(index, offset, chunk, model))
 
-    def run(self) -> int:
-        """Invoke once; returns the counter ticks of the whole invoke."""
-        frame = self._request(P.Msg.RUN, b"", self.run_timeout)
+    def run(self, model: int = 0) -> int:
+        """Invoke model `model` once; returns the counter ticks of the whole invoke."""
+        frame = self._request(P.Msg.RUN, P.model_payload(model), self.run_timeout)
         status, ticks = self._parse(P.parse_result, frame.payload, "RESULT")
         if status != 0:
-            raise DeviceError(f"the model's invoke failed on the board at layer {status - 1}",
+            which = f"model {model}'s" if self.ready is not None and len(self.ready.models) > 1 else "the model's"
+            raise DeviceError(f"{which} invoke failed on the board at layer {status - 1}",
                               hint="a kernel rejected its arguments: please report it with the model")
         return ticks
 
-    def read_output(self, index: int, size: int) -> bytes:
+    def read_output(self, index: int, size: int, model: int = 0) -> bytes:
         out = bytearray()
         while len(out) < size:
             length = min(P.MAX_PAYLOAD, size - len(out))
-            frame = self._request(P.Msg.READ_OUTPUT, P.read_output_payload(index, len(out), length))
+            frame = self._request(P.Msg.READ_OUTPUT, P.read_output_payload(index, len(out), length, model))
             if len(frame.payload) != length:
                 raise DeviceError(f"the board sent {len(frame.payload)} output bytes for {length} asked")
             out += frame.payload
         return bytes(out)
 
-    def read_layers(self, count: int) -> tuple[int, ...]:
+    def read_layers(self, count: int, model: int = 0) -> tuple[int, ...]:
+        """Ticks of each layer of the last RUN, which ran `model`."""
         ticks: list[int] = []
         while len(ticks) < count:
             n = min(P.MAX_LAYERS_PER_READ, count - len(ticks))
-            frame = self._request(P.Msg.READ_LAYERS, P.read_layers_payload(len(ticks), n))
+            frame = self._request(P.Msg.READ_LAYERS, P.read_layers_payload(len(ticks), n, model))
             _first, part = self._parse(P.parse_layers, frame.payload, "LAYERS")
             ticks += part
         return tuple(ticks)
 
-    def read_names(self, count: int) -> tuple[str, ...]:
+    def read_names(self, count: int, model: int = 0) -> tuple[str, ...]:
         names: list[str] = []
         while len(names) < count:
-            frame = self._request(P.Msg.READ_NAMES, len(names).to_bytes(2, "little"))
+            frame = self._request(P.Msg.READ_NAMES, P.read_names_payload(len(names), model))
             _first, part = self._parse(P.parse_names, frame.payload, "NAMES")
             if not part:
                 raise DeviceError("the board sent no layer names")
@@ -117,9 +119,9 @@ class BenchClient:
         """(peak stack bytes of the last run, stack region bytes); 0 when not measurable."""
         return self._parse(P.parse_stack, self._request(P.Msg.READ_STACK, b"").payload, "STACK")
 
-    def reset_state(self) -> None:
-        """Clear the model's persistent state (recurrent layers): the next RUN starts a stream."""
-        self._request(P.Msg.RESET_STATE, b"")
+    def reset_state(self, model: int = 0) -> None:
+        """Clear a model's persistent state (recurrent layers): its next RUN starts a stream."""
+        self._request(P.Msg.RESET_STATE, P.model_payload(model))
 
     def exit(self) -> None:
         self._request(P.Msg.EXIT, b"")

@@ -10,7 +10,7 @@ import struct
 import zlib
 from dataclasses import dataclass
 
-VERSION = 1
+VERSION = 2  # 2: several models in one firmware, commands name the model (docs/protocol.md)
 MAGIC = b"\xa5\x5a"
 HEADER_BYTES = 8
 CRC_BYTES = 4
@@ -18,7 +18,7 @@ MAX_PAYLOAD = 1024
 MAX_FRAME = HEADER_BYTES + MAX_PAYLOAD + CRC_BYTES
 NO_SEQ = 0  # seq of unsolicited frames (READY at boot, framing errors without a header)
 MAX_LAYERS_PER_READ = (MAX_PAYLOAD - 4) // 4
-LOAD_CHUNK = MAX_PAYLOAD - 5  # LOAD_INPUT payload: u8 index, u32 offset, then data
+LOAD_CHUNK = MAX_PAYLOAD - 6  # LOAD_INPUT payload: u8 model, u8 input, u32 offset, then data
 
 
 class Msg(enum.IntEnum):
@@ -142,47 +142,74 @@ def _header_ok(buf: bytearray) -> bool:
 # -- payloads --------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class ModelInfo:
+    """One model of the firmware, as READY announces it."""
+
+    name: str  # its C prefix
+    model_sha256_prefix: str
+    input_bytes: tuple[int, ...]
+    output_bytes: tuple[int, ...]
+    num_layers: int
+
+    def encode(self) -> bytes:
+        out = struct.pack("<BBH", len(self.input_bytes), len(self.output_bytes), self.num_layers)
+        out += self.model_sha256_prefix.encode("ascii").ljust(16, b"\0")[:16]
+        out += b"".join(struct.pack("<I", n) for n in self.input_bytes + self.output_bytes)
+        name = self.name.encode("ascii")
+        return out + bytes([len(name)]) + name
+
+
+@dataclass(frozen=True)
 class Ready:
     version: int
     counts_instructions: bool
     emulated: bool
     counter_hz: int
-    arena_bytes: int
-    model_sha256_prefix: str
-    input_bytes: tuple[int, ...]
-    output_bytes: tuple[int, ...]
-    num_layers: int
+    arena_bytes: int  # every model's, every RAM region's
+    models: tuple[ModelInfo, ...]
     board: str
+    concurrent: bool = False  # the models were built to run at the same time (disjoint arena bytes)
 
     def encode(self) -> bytes:
-        flags = int(self.counts_instructions) | (int(self.emulated) << 1)
-        out = struct.pack("<BBIBBHI", self.version, flags, self.counter_hz, len(self.input_bytes),
-                          len(self.output_bytes), self.num_layers, self.arena_bytes)
-        out += self.model_sha256_prefix.encode("ascii").ljust(16, b"\0")[:16]
-        out += b"".join(struct.pack("<I", n) for n in self.input_bytes + self.output_bytes)
+        flags = int(self.counts_instructions) | (int(self.emulated) << 1) | (int(self.concurrent) << 2)
+        out = struct.pack("<BBIIB", self.version, flags, self.counter_hz, self.arena_bytes, len(self.models))
+        out += b"".join(m.encode() for m in self.models)
         name = self.board.encode("ascii")
         return out + bytes([len(name)]) + name
 
 
+def _text(payload: bytes, pos: int, what: str) -> tuple[str, int]:
+    """A length-prefixed ASCII string at `pos`, and the position after it."""
+    if len(payload) < pos + 1:
+        raise ProtocolError(f"READY payload ends before the {what}")
+    size = payload[pos]
+    text = payload[pos + 1:pos + 1 + size]
+    if len(text) != size:
+        raise ProtocolError(f"READY payload ends inside the {what}")
+    return text.decode("ascii", "replace"), pos + 1 + size
+
+
 def parse_ready(payload: bytes) -> Ready:
-    fixed = struct.calcsize("<BBIBBHI")
-    if len(payload) < fixed + 16 + 1:
+    fixed = struct.calcsize("<BBIIB")
+    if len(payload) < fixed + 1:
         raise ProtocolError(f"READY payload too short ({len(payload)} bytes)")
-    version, flags, hz, n_in, n_out, n_layers, arena = struct.unpack_from("<BBIBBHI", payload)
-    pos = fixed
-    sha = payload[pos:pos + 16].split(b"\0")[0].decode("ascii", "replace")
-    pos += 16
-    if len(payload) < pos + 4 * (n_in + n_out) + 1:
-        raise ProtocolError("READY payload too short for its tensor sizes")
-    sizes = struct.unpack_from(f"<{n_in + n_out}I", payload, pos)
-    pos += 4 * (n_in + n_out)
-    name_len = payload[pos]
-    name = payload[pos + 1:pos + 1 + name_len]
-    if len(name) != name_len:
-        raise ProtocolError("READY payload ends inside the board name")
-    return Ready(version, bool(flags & 1), bool(flags & 2), hz, arena, sha,
-                 tuple(sizes[:n_in]), tuple(sizes[n_in:]), n_layers,
-                 name.decode("ascii", "replace"))
+    version, flags, hz, arena, count = struct.unpack_from("<BBIIB", payload)
+    pos, models = fixed, []
+    for _ in range(count):
+        if len(payload) < pos + 4 + 16:
+            raise ProtocolError("READY payload too short for its models")
+        n_in, n_out, n_layers = struct.unpack_from("<BBH", payload, pos)
+        pos += 4
+        sha = payload[pos:pos + 16].split(b"\0")[0].decode("ascii", "replace")
+        pos += 16
+        if len(payload) < pos + 4 * (n_in + n_out):
+            raise ProtocolError("READY payload too short for its tensor sizes")
+        sizes = struct.unpack_from(f"<{n_in + n_out}I", payload, pos)
+        pos += 4 * (n_in + n_out)
+        name, pos = _text(payload, pos, "model name")
+        models.append(ModelInfo(name, sha, tuple(sizes[:n_in]), tuple(sizes[n_in:]), n_layers))
+    board, pos = _text(payload, pos, "board name")
+    return Ready(version, bool(flags & 1), bool(flags & 2), hz, arena, tuple(models), board, bool(flags & 4))
 
 
 @dataclass(frozen=True)
@@ -209,16 +236,25 @@ def parse_error(payload: bytes) -> RemoteError:
     return RemoteError(payload[0], payload[1], payload[2:].decode("ascii", "replace"))
 
 
-def load_input_payload(index: int, offset: int, data: bytes) -> bytes:
-    return struct.pack("<BI", index, offset) + data
+def load_input_payload(index: int, offset: int, data: bytes, model: int = 0) -> bytes:
+    return struct.pack("<BBI", model, index, offset) + data
 
 
-def read_output_payload(index: int, offset: int, length: int) -> bytes:
-    return struct.pack("<BIH", index, offset, length)
+def read_output_payload(index: int, offset: int, length: int, model: int = 0) -> bytes:
+    return struct.pack("<BBIH", model, index, offset, length)
 
 
-def read_layers_payload(first: int, count: int) -> bytes:
-    return struct.pack("<HH", first, count)
+def read_layers_payload(first: int, count: int, model: int = 0) -> bytes:
+    return struct.pack("<BHH", model, first, count)
+
+
+def read_names_payload(first: int, model: int = 0) -> bytes:
+    return struct.pack("<BH", model, first)
+
+
+def model_payload(model: int = 0) -> bytes:
+    """RUN and RESET_STATE: the model index alone."""
+    return struct.pack("<B", model)
 
 
 def parse_result(payload: bytes) -> tuple[int, int]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import io
 from pathlib import Path
+from typing import Sequence
 
 from mcugen.bench.session import BenchResult
 from mcugen.bench.timing import core_label
@@ -27,6 +28,11 @@ def summary_rows(result: BenchResult) -> list[tuple[str, str]]:
     rows = [
         ("board", result.board + (" (emulated: counts are instructions, not time)" if result.emulated else "")),
         ("model", f"{result.model} (sha256 {result.model_sha256[:16]}...)"),
+        *([("firmware", f"model {result.model_index} of {len(result.firmware_models)} "
+                        f"({', '.join(result.firmware_models)}), "
+                        + ("run concurrently: each its own arena bytes" if result.concurrent
+                           else "run one after another: one shared arena"))]
+          if len(result.firmware_models) > 1 else []),
         ("inferences", str(result.n)),
         ("outputs vs tflite-micro", "all bit-exact" if result.outputs_match
          else f"{result.mismatch_count} output(s) differ"),
@@ -49,7 +55,8 @@ def summary_rows(result: BenchResult) -> list[tuple[str, str]]:
     if result.estimate is not None:
         rows += estimate_rows(result)
     rows += [
-        ("arena", human_bytes(result.arena_bytes) + f" ({result.arena_bytes} B)"),
+        ("arena" + (" (all models)" if len(result.firmware_models) > 1 else ""),
+         human_bytes(result.arena_bytes) + f" ({result.arena_bytes} B)"),
         ("peak stack", f"{result.stack_peak_bytes} B" if result.stack_peak_bytes else "not measured"),
         ("RAM (arena + peak stack)", human_bytes(result.arena_bytes + result.stack_peak_bytes)),
         *([("RAM per region (arena + state)", ", ".join(f"{name} {human_bytes(n)}" for name, n in result.ram_regions))]
@@ -157,34 +164,50 @@ def check_report_path(path: str | Path) -> None:
     check_writable_file(path)
 
 
-def write_report(result: BenchResult, path: str | Path) -> list[Path]:
-    """Write the report; returns the files written (all of them, or none on an error)."""
+def write_report(results: "BenchResult | Sequence[BenchResult]", path: str | Path) -> list[Path]:
+    """Write the report of one model's bench, or of several models of one firmware (a section
+    each); returns the files written (all of them, or none on an error)."""
     path = Path(path)
     check_report_path(path)
+    each = [results] if isinstance(results, BenchResult) else list(results)
     if path.suffix == ".html":
-        atomic_write(path, _html(result))
+        atomic_write(path, _html(each))
         return [path]
-    png = path.with_name(f"{path.stem}_layers.png")
-    atomic_write(png, layer_chart(result, "png"))
+    pngs = [path.with_name(f"{path.stem}_layers.png" if len(each) == 1
+                           else f"{path.stem}_{r.firmware_models[r.model_index]}_layers.png") for r in each]
+    written: list[Path] = []
     try:
-        atomic_write(path, _markdown(result, png.name))
+        for png, result in zip(pngs, each):
+            atomic_write(png, layer_chart(result, "png"))
+            written.append(png)
+        atomic_write(path, _markdown(each, [p.name for p in pngs]))
     except BaseException:
-        png.unlink(missing_ok=True)  # no chart without its report
+        for png in written:
+            png.unlink(missing_ok=True)  # no chart without its report
         raise
-    return [path, png]
+    return [path, *pngs]
 
 
-def _markdown(result: BenchResult, png_name: str) -> str:
-    lines = [f"# mcugen bench: {result.model} on {result.board}", "", "| | |", "|---|---|"]
-    lines += [f"| {k} | {v} |" for k, v in summary_rows(result)]
-    columns = layer_columns(result)
-    lines += ["", f"## {layer_title(result)}", "", f"![per-layer profile]({png_name})", "",
-              "| " + " | ".join(columns) + " |", "|---:|---|" + "---:|" * (len(columns) - 2)]
-    lines += ["| " + " | ".join(row) + " |" for row in layer_rows(result)]
+def _title(each: Sequence[BenchResult]) -> str:
+    return f"{', '.join(r.model for r in each)} on {each[0].board}"
+
+
+def _markdown(each: Sequence[BenchResult], png_names: Sequence[str]) -> str:
+    lines = [f"# mcugen bench: {_title(each)}"]
+    deeper = "#" if len(each) > 1 else ""
+    for result, png_name in zip(each, png_names):
+        if len(each) > 1:
+            lines += ["", f"## {result.model}"]
+        lines += ["", "| | |", "|---|---|"]
+        lines += [f"| {k} | {v} |" for k, v in summary_rows(result)]
+        columns = layer_columns(result)
+        lines += ["", f"{deeper}## {layer_title(result)}", "", f"![per-layer profile]({png_name})", "",
+                  "| " + " | ".join(columns) + " |", "|---:|---|" + "---:|" * (len(columns) - 2)]
+        lines += ["| " + " | ".join(row) + " |" for row in layer_rows(result)]
     return "\n".join(lines) + "\n"
 
 
-def _html(result: BenchResult) -> str:
+def _html_section(result: BenchResult, level: int) -> str:
     esc = html.escape
     summary = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in summary_rows(result))
     head = "".join(f"<th>{esc(c)}</th>" for c in layer_columns(result))
@@ -192,15 +215,24 @@ def _html(result: BenchResult) -> str:
                      for row in layer_rows(result))
     svg = layer_chart(result, "svg").decode("utf-8")
     svg = svg[svg.index("<svg"):]  # drop the XML prolog and doctype: inline SVG in HTML
+    return f"""<table>{summary}</table>
+<h{level}>{esc(layer_title(result))}</h{level}>
+{svg}
+<table><tr>{head}</tr>{layers}</table>
+"""
+
+
+def _html(each: Sequence[BenchResult]) -> str:
+    esc = html.escape
+    if len(each) == 1:
+        body = _html_section(each[0], 2)
+    else:
+        body = "".join(f"<h2>{esc(r.model)}</h2>\n" + _html_section(r, 3) for r in each)
     return f"""<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>mcugen bench: {esc(result.model)} on {esc(result.board)}</title>
+<html><head><meta charset="utf-8"><title>mcugen bench: {esc(_title(each))}</title>
 <style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}table{{border-collapse:collapse}}
 th,td{{border:1px solid #ccc;padding:.2em .6em;text-align:left}}td:nth-child(n+3){{text-align:right}}</style>
 </head><body>
-<h1>mcugen bench: {esc(result.model)} on {esc(result.board)}</h1>
-<table>{summary}</table>
-<h2>{esc(layer_title(result))}</h2>
-{svg}
-<table><tr>{head}</tr>{layers}</table>
-</body></html>
+<h1>mcugen bench: {esc(_title(each))}</h1>
+{body}</body></html>
 """

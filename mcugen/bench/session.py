@@ -72,6 +72,9 @@ class BenchResult:
     layer_macs: tuple[int, ...] = ()  # per layer, from mcugen.stats.op_macs; () when unknown
     ram_regions: tuple[tuple[str, int], ...] = ()  # (RAM region, arena + state bytes there)
     estimate: "CycleEstimate | None" = None  # --estimate-cycles: cycles estimated from a trace
+    model_index: int = 0  # which model of the firmware (READY's order)
+    firmware_models: tuple[str, ...] = ()  # the C prefixes of every model in the firmware
+    concurrent: bool = False  # the firmware's models were built to run at the same time
 
     @property
     def n(self) -> int:
@@ -146,6 +149,9 @@ class BenchResult:
             "ram_regions": [{"name": name, "bytes": n} for name, n in self.ram_regions],
             "counter_hz": self.counter_hz, "resolution": _num(self.resolution),
         }
+        if len(self.firmware_models) > 1:  # one of several models: which, and how they share RAM
+            doc.update(model_index=self.model_index, prefix=self.firmware_models[self.model_index],
+                       firmware_models=list(self.firmware_models), concurrent=self.concurrent)
         us = self.latency_us
         if us is not None:
             doc["latency_us"] = us.to_json()
@@ -160,20 +166,26 @@ def _num(x: float) -> float | int:
     return int(x) if float(x).is_integer() else x
 
 
-def check_model(ready: Ready, graph: Graph, model_sha256: str) -> None:
-    """Refuse to benchmark a board that runs another model than the one we check against."""
-    if not model_sha256.startswith(ready.model_sha256_prefix) or len(ready.model_sha256_prefix) < 16:
+def check_model(ready: Ready, graph: Graph, model_sha256: str) -> int:
+    """Which model of the board's firmware is `graph` (its index in READY); refuse to benchmark
+    a board that runs other models than the one we check against."""
+    found = [k for k, m in enumerate(ready.models)
+             if len(m.model_sha256_prefix) >= 16 and model_sha256.startswith(m.model_sha256_prefix)]
+    if not found:
+        runs = ", ".join(f"{m.model_sha256_prefix}..." for m in ready.models) or "none"
         raise DeviceError(
-            f"the board runs a different model (sha256 {ready.model_sha256_prefix}...) than "
+            f"the board runs a different model (sha256 {runs}) than "
             f"{graph.name} (sha256 {model_sha256[:16]}...)",
             hint="flash the firmware built from this model (mcugen build, then mcugen flash), "
                  "or pass the model the board was built from")
+    info = ready.models[found[0]]
     ins = tuple(graph.tensor(t).nbytes for t in graph.inputs)
     outs = tuple(graph.tensor(t).nbytes for t in graph.outputs)
-    if ready.input_bytes != ins or ready.output_bytes != outs:
-        raise DeviceError(f"the board's model has inputs {ready.input_bytes} and outputs "
-                          f"{ready.output_bytes} bytes; {graph.name} has {ins} and {outs}",
+    if info.input_bytes != ins or info.output_bytes != outs:
+        raise DeviceError(f"the board's model has inputs {info.input_bytes} and outputs "
+                          f"{info.output_bytes} bytes; {graph.name} has {ins} and {outs}",
                           hint="rebuild and flash the firmware for this model")
+    return found[0]
 
 
 def to_unit(ready: Ready, ticks: int) -> int:
@@ -183,49 +195,110 @@ def to_unit(ready: Ready, ticks: int) -> int:
     return ticks
 
 
+@dataclass(frozen=True)
+class SessionModel:
+    """One model to bench: its int8 .tflite, graph, inputs, oracle, and (op kind, MACs) of the
+    layers the firmware runs (the canonical graph's ops; used when the board's names agree)."""
+
+    model: bytes
+    graph: Graph
+    samples: Sequence[Sequence[np.ndarray]]
+    oracle: Oracle
+    layer_macs: Sequence[tuple[str, int]] = ()
+
+
+class _Tally:
+    """What one model's session collects."""
+
+    def __init__(self) -> None:
+        self.totals: list[int] = []
+        self.layers: list[tuple[int, ...]] = []
+        self.mismatches: list[Mismatch] = []
+        self.mismatch_count = 0
+        self.stack_peak = 0
+
+    def compare(self, s: int, got: Sequence[np.ndarray], want: Sequence[np.ndarray]) -> None:
+        for o, (a, b) in enumerate(zip(got, want)):
+            b = np.asarray(b).reshape(a.shape)
+            if not np.array_equal(a, b):
+                self.mismatch_count += 1
+                if len(self.mismatches) < MAX_REPORTED_MISMATCHES:
+                    diff = np.abs(a.astype(np.float64) - b.astype(np.float64))
+                    self.mismatches.append(Mismatch(s, o, int(np.count_nonzero(diff)), _num(float(diff.max()))))
+
+
 def run_session(client: BenchClient, model: bytes, graph: Graph, samples: Sequence[Sequence[np.ndarray]],
                 oracle: Oracle, advance: Callable[[int], None] = lambda n: None,
                 flash_bytes: int | None = None,
                 layer_macs: Sequence[tuple[str, int]] = ()) -> BenchResult:
-    """`layer_macs`: (op kind, MACs) of the layers the firmware runs, in order (the canonical
-    graph's ops); used when the board's layer names are exactly those kinds."""
+    """Bench one model of the board's firmware (run_sessions for one)."""
+    return run_sessions(client, [SessionModel(model, graph, samples, oracle, layer_macs)], advance,
+                        flash_bytes)[0]
+
+
+def run_sessions(client: BenchClient, models: Sequence[SessionModel],
+                 advance: Callable[[int], None] = lambda n: None,
+                 flash_bytes: int | None = None) -> tuple[BenchResult, ...]:
+    """Bench models of the board's firmware, each against its own oracle; one result each.
+
+    The models take turns sample by sample, as a firmware running them one after another does
+    (each model's input written again before its run: they share the arena). On a firmware
+    built for concurrent models every model's input is written first, then each runs, and the
+    outputs are read at the end, so a model that touched another's bytes shows as a mismatch."""
     ready = client.ready or client.wait_ready()
-    sha = hashlib.sha256(model).hexdigest()
-    check_model(ready, graph, sha)
-    names = client.read_names(ready.num_layers) if ready.num_layers else ()
-    if graph.state_ids:  # a recurrent model: start the stream where a fresh tflite-micro does
-        client.reset_state()
-    out_tensors = [graph.tensor(t) for t in graph.outputs]
-    totals: list[int] = []
-    layers: list[tuple[int, ...]] = []
-    mismatches: list[Mismatch] = []
-    mismatch_count = 0
-    stack_peak = 0
-    for s, sample in enumerate(samples):
-        for i, x in enumerate(sample):
-            client.load_input(i, np.ascontiguousarray(x).tobytes())
-        totals.append(to_unit(ready, client.run()))
-        got = [_as_array(client.read_output(o, t.nbytes), t) for o, t in enumerate(out_tensors)]
-        if ready.num_layers:
-            layers.append(tuple(to_unit(ready, t) for t in client.read_layers(ready.num_layers)))
-        stack_peak = max(stack_peak, client.read_stack()[0])
-        for o, (a, b) in enumerate(zip(got, oracle.run(sample))):
-            b = np.asarray(b).reshape(a.shape)
-            if not np.array_equal(a, b):
-                mismatch_count += 1
-                if len(mismatches) < MAX_REPORTED_MISMATCHES:
-                    diff = np.abs(a.astype(np.float64) - b.astype(np.float64))
-                    mismatches.append(Mismatch(s, o, int(np.count_nonzero(diff)), _num(float(diff.max()))))
-        advance(1)
-    return BenchResult(board=ready.board, model=graph.name, model_sha256=sha,
-                       unit="instructions" if ready.counts_instructions else "cycles",
-                       counter_hz=ready.counter_hz, emulated=ready.emulated, totals=tuple(totals),
-                       layer_names=tuple(names), layer_counts=tuple(layers),
-                       mismatches=tuple(mismatches), mismatch_count=mismatch_count,
-                       arena_bytes=ready.arena_bytes, stack_peak_bytes=stack_peak,
-                       flash_bytes=flash_bytes,
-                       layer_macs=tuple(m for _, m in layer_macs)
-                       if [k for k, _ in layer_macs] == list(names) else ())
+    shas = [hashlib.sha256(m.model).hexdigest() for m in models]
+    index = [check_model(ready, m.graph, sha) for m, sha in zip(models, shas)]
+    names = [client.read_names(ready.models[k].num_layers, k) if ready.models[k].num_layers else ()
+             for k in index]
+    for m, k in zip(models, index):
+        if m.graph.state_ids:  # a recurrent model: start the stream where a fresh tflite-micro does
+            client.reset_state(k)
+    tallies = [_Tally() for _ in models]
+    together = ready.concurrent and len(models) > 1
+    for s in range(max(len(m.samples) for m in models)):
+        turn = [j for j, m in enumerate(models) if s < len(m.samples)]
+        for j in turn:
+            _load(client, index[j], models[j].samples[s])
+            if not together:
+                _run(client, ready, index[j], tallies[j])
+                tallies[j].compare(s, _outputs(client, index[j], models[j].graph), models[j].oracle.run(models[j].samples[s]))
+        if together:
+            for j in turn:
+                _run(client, ready, index[j], tallies[j])
+            for j in turn:
+                tallies[j].compare(s, _outputs(client, index[j], models[j].graph), models[j].oracle.run(models[j].samples[s]))
+        advance(len(turn))
+    firmware_models = tuple(info.name for info in ready.models)
+    return tuple(BenchResult(board=ready.board, model=m.graph.name, model_sha256=sha,
+                             unit="instructions" if ready.counts_instructions else "cycles",
+                             counter_hz=ready.counter_hz, emulated=ready.emulated, totals=tuple(t.totals),
+                             layer_names=tuple(n), layer_counts=tuple(t.layers),
+                             mismatches=tuple(t.mismatches), mismatch_count=t.mismatch_count,
+                             arena_bytes=ready.arena_bytes, stack_peak_bytes=t.stack_peak,
+                             flash_bytes=flash_bytes,
+                             layer_macs=tuple(c for _, c in m.layer_macs)
+                             if [kind for kind, _ in m.layer_macs] == list(n) else (),
+                             model_index=k, firmware_models=firmware_models, concurrent=ready.concurrent)
+                 for m, sha, k, n, t in zip(models, shas, index, names, tallies))
+
+
+def _load(client: BenchClient, k: int, sample: Sequence[np.ndarray]) -> None:
+    for i, x in enumerate(sample):
+        client.load_input(i, np.ascontiguousarray(x).tobytes(), k)
+
+
+def _run(client: BenchClient, ready: Ready, k: int, tally: _Tally) -> None:
+    """RUN model k, then read its per-layer ticks and the stack it reached (of this run)."""
+    tally.totals.append(to_unit(ready, client.run(k)))
+    layers = ready.models[k].num_layers
+    if layers:
+        tally.layers.append(tuple(to_unit(ready, t) for t in client.read_layers(layers, k)))
+    tally.stack_peak = max(tally.stack_peak, client.read_stack()[0])
+
+
+def _outputs(client: BenchClient, k: int, graph: Graph) -> list[np.ndarray]:
+    return [_as_array(client.read_output(o, graph.tensor(t).nbytes, k), graph.tensor(t))
+            for o, t in enumerate(graph.outputs)]
 
 
 def _as_array(raw: bytes, tensor) -> np.ndarray:

@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 from mcugen.boards import Board, load_board
 from mcugen.errors import BoardError, McugenError, ModelLoadError
@@ -19,6 +20,8 @@ class ProjectInfo:
     model_sha256: str
     # (region, arena + state bytes there) for a board with several RAM regions (mcugen.json)
     ram_regions: tuple[tuple[str, int], ...] = ()
+    # a firmware of several models: (name, .tflite file in the project, sha256) of each, in order
+    models: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def elf(self) -> Path:
@@ -40,8 +43,10 @@ def read_project(path: str | Path) -> ProjectInfo:
         doc = json.loads(manifest.read_text())
         regions = tuple((r["name"], int(r["arena"]) + int(r["state"])) for r in doc.get("regions", ())
                         if int(r["arena"]) + int(r["state"]))
+        models = tuple((m.get("name") or m["prefix"], m.get("model") or "", m["model_sha256"])
+                       for m in doc.get("models", ()))
         return ProjectInfo(path.resolve(), doc["board"], doc["envs"]["bench"], doc.get("model_sha256", ""),
-                           regions)
+                           regions, models)
     except (ValueError, KeyError) as exc:
         raise McugenError(f"{manifest} is unreadable or incomplete ({exc})",
                           hint="rebuild the project with mcugen build") from exc
@@ -77,6 +82,36 @@ def load_model(model_path: str | Path | None, project: ProjectInfo | None) -> tu
         raise McugenError(f"{path.name} is not the model {project.path.name} was built from",
                           hint="pass the matching model, or rebuild the project from this one")
     return data, path.stem
+
+
+def load_models(model_paths: Sequence[str | Path], project: ProjectInfo | None) -> list[tuple[bytes, str]]:
+    """(int8 .tflite bytes, model name) of each model to bench: the MODELs given, else the
+    project's. In a project of several models every MODEL given must be one of them."""
+    if not project or not project.models:
+        if len(model_paths) > 1:
+            raise McugenError(f"{len(model_paths)} models given, but "
+                              + (f"{project.path} was built from one" if project else "no project to bench them in"),
+                              hint="bench a firmware built from all of them: mcugen build A B --board B, "
+                                   "then mcugen bench --project DIR")
+        return [load_model(model_paths[0] if model_paths else None, project)]
+    if not model_paths:
+        found = []
+        for name, file, _sha in project.models:
+            if not file or not (project.path / file).is_file():
+                raise McugenError(f"{project.path} does not hold the model {name} ({file or 'no file'})",
+                                  hint="pass the int8 .tflite files it was built from")
+            found.append((load_model(project.path / file, None)[0], name))
+        return found
+    out = []
+    shas = {sha: name for name, _file, sha in project.models}
+    for path in model_paths:
+        data, stem = load_model(path, None)
+        if hashlib.sha256(data).hexdigest() not in shas:
+            raise McugenError(f"{Path(path).name} is not one of the models {project.path.name} was built from "
+                              f"({', '.join(shas.values())})",
+                              hint="pass one of its models, or rebuild the project with this one")
+        out.append((data, stem))
+    return out
 
 
 def require_elf(project: ProjectInfo) -> Path:

@@ -10,15 +10,16 @@ from mcugen.errors import OutputsDiffer
 
 
 @click.command("bench")
-@click.argument("model", required=False, type=click.Path(dir_okay=False))
+@click.argument("models", nargs=-1, type=click.Path(dir_okay=False))
 @click.option("--board", "board_name", help="Board name (see `mcugen boards`); defaults to the project's.")
 @click.option("--port", help="Serial port of a real board, e.g. /dev/ttyUSB0 or COM3.")
 @click.option("--emulate", is_flag=True, help="Run the firmware under QEMU (emulated boards).")
 @click.option("--project", "project_dir", type=click.Path(file_okay=False),
               help="Project built by `mcugen build` (its bench firmware and model); default: the "
                    "current folder when it is one and no MODEL is given.")
-@click.option("--inputs", "inputs_path", type=click.Path(dir_okay=False),
-              help="Samples to send: .npy/.npz (samples x input shape) or raw .bin; default random.")
+@click.option("--inputs", "inputs_path", type=click.Path(dir_okay=False), multiple=True,
+              help="Samples to send: .npy/.npz (samples x input shape) or raw .bin; default random. "
+                   "Several models: once per model, in order.")
 @click.option("-n", "count", type=click.IntRange(1, 100000), default=10, show_default=True,
               help="Number of inferences.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random inputs.")
@@ -40,7 +41,7 @@ from mcugen.errors import OutputsDiffer
               help="With --micropython: import the natmod from this computer (mpremote mount), "
                    "writing nothing to the board.")
 @click.pass_obj
-def command(state, model, board_name, port, emulate, project_dir, inputs_path, count, seed, json_out,
+def command(state, models, board_name, port, emulate, project_dir, inputs_path, count, seed, json_out,
             report_out, timeout, estimate_cycles, baud, micropython, install, mount):
     """Benchmark a model on a board, checking every output bit-exactly against tflite-micro.
 
@@ -55,6 +56,9 @@ def command(state, model, board_name, port, emulate, project_dir, inputs_path, c
     it may be left out when the project holds it (a .tflite at the project's top level). For a
     Keras model, bench the int8 file `mcugen convert` writes.
 
+    A firmware of several models (mcugen build A B) benches every one of them, each against its
+    own tflite-micro, reported per model; give MODELs to bench only those.
+
     \b
     Examples:
       mcugen bench kws.tflite --board netduinoplus2 --emulate     (builds it first)
@@ -62,6 +66,8 @@ def command(state, model, board_name, port, emulate, project_dir, inputs_path, c
       mcugen bench kws.tflite --emulate --project out/kws -n 20 --json kws.json --report kws.html
       mcugen bench kws.tflite --board netduinoplus2 --emulate --estimate-cycles
       mcugen bench kws.tflite --board nucleo_l4r5zi --port /dev/ttyACM0 --inputs samples.npy
+      mcugen bench kws.tflite ic.tflite --board mps2_an386 --emulate   (one firmware, both models)
+      mcugen bench --project out/kws_ic --emulate --json both.json
       mcugen bench --micropython --port /dev/ttyACM0 --project out/kws_mpy --install
 
     Exit status: 0 when every output is bit-exact, 4 when some differ, 3 when the board cannot
@@ -76,7 +82,7 @@ def command(state, model, board_name, port, emulate, project_dir, inputs_path, c
 
         return bench_command(rep, project_dir, port, "mount" if mount else "copy" if install else "",
                              count, seed, json_out)
-    if project_dir is None and model is None and Path("mcugen.json").is_file():
+    if project_dir is None and not models and Path("mcugen.json").is_file():
         project_dir = "."  # run inside a project folder, as `mcugen flash` does
     if emulate == bool(port):
         raise click.UsageError("give either --emulate (QEMU) or --port PORT (a real board)")
@@ -84,14 +90,14 @@ def command(state, model, board_name, port, emulate, project_dir, inputs_path, c
         raise click.UsageError("--estimate-cycles needs --emulate (a real board counts cycles itself)")
     if not project_dir and not board_name:
         raise click.UsageError("--board is required without --project")
-    run = jobs.bench_model(model, board_name, port=port, project=project_dir, inputs=inputs_path,
-                               count=count, seed=seed, timeout=timeout, baud=baud, reporter=rep,
-                               estimate_cycles=estimate_cycles)
-    result = run.result
+    run = jobs.bench_model(list(models), board_name, port=port, project=project_dir,
+                           inputs=list(inputs_path) or None, count=count, seed=seed, timeout=timeout,
+                           baud=baud, reporter=rep, estimate_cycles=estimate_cycles)
     if json_out != "-":  # stdout carries only the JSON then
-        show(rep, result)
+        for result in run.each:
+            show(rep, result)
     if json_out:
-        doc = run.to_json(inputs_path or f"random (seed {seed})")
+        doc = run.to_json(", ".join(inputs_path) or f"random (seed {seed})")
         if json_out == "-":
             rep.json(doc)
         else:
@@ -102,11 +108,14 @@ def command(state, model, board_name, port, emulate, project_dir, inputs_path, c
     if report_out:
         from mcugen.bench.reportfile import write_report
 
-        for path in write_report(result, report_out):
+        for path in write_report(run.each, report_out):
             rep.info(f"wrote {path}")
-    if not result.outputs_match:
-        raise OutputsDiffer(f"{result.mismatch_count} output(s) of {result.n} inferences differ from "
-                            "tflite-micro", hint="rerun with --json OUT to see which samples and by how much")
+    if not run.outputs_match:
+        differ = [r for r in run.each if not r.outputs_match]
+        raise OutputsDiffer(", ".join(f"{r.mismatch_count} output(s) of {r.n} inferences" for r in differ)
+                            + (f" ({', '.join(r.model for r in differ)})" if len(run.each) > 1 else "")
+                            + " differ from tflite-micro",
+                            hint="rerun with --json OUT to see which samples and by how much")
 
 
 def _check_outputs(json_out: str | None, report_out: str | None) -> None:

@@ -12,7 +12,7 @@ from mcugen.report import human_bytes
 
 
 @click.command("build")
-@click.argument("model", type=click.Path(exists=True, path_type=Path))
+@click.argument("models", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("-b", "--board", default=DEFAULT_BOARD, show_default=True,
               help="Target board (see `mcugen boards`).")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
@@ -22,8 +22,12 @@ from mcugen.report import human_bytes
               help="Replace -o even if mcugen did not make it (never the current, home or model's folder).")
 @click.option("-c", "--calibration", type=click.Path(exists=True, path_type=Path),
               help="Representative inputs (.npy/.npz) for converting a float model to int8.")
-@click.option("--name", "prefix", default="model", show_default=True,
-              help="C symbol prefix of the generated model (model_invoke, ...).")
+@click.option("--name", "prefix", default=None,
+              help="C symbol prefix of the generated model (model_invoke, ...) [default: model]. With "
+                   "several models one each, comma-separated [default: the file names].")
+@click.option("--concurrent", is_flag=True,
+              help="Several models that may run at the same time: disjoint arena bytes (the sum) "
+                   "instead of one arena they share running one after another (the largest).")
 @click.option("--no-inplace", is_flag=True, help="Plan the arena without in-place reuse.")
 @click.option("--compile/--no-compile", "compile_", default=None,
               help="Build with `pio run` (default: emulated boards always; real boards when "
@@ -36,20 +40,27 @@ from mcugen.report import human_bytes
               show_default=True,
               help="micropython: a MicroPython module instead (natmod Makefile for the board's "
                    "ARCH + USER_C_MODULES folder); --board unix for MicroPython's unix port.")
+@click.option("--module", default=None,
+              help="With --target micropython and several models: the one module's name [default: models].")
 @click.option("--mpy-dir", type=click.Path(file_okay=False, path_type=Path),
               help="With --target micropython: a MicroPython source tree; also builds the .mpy "
                    "(default: $MCUGEN_MPY_DIR).")
 @click.pass_obj
-def command(state, model: Path, board: str, output: Path | None, force: bool, calibration: Path | None,
-            prefix: str, no_inplace: bool, compile_: bool | None, run: bool, weights_in_ram: int, target: str,
+def command(state, models: tuple[Path, ...], board: str, output: Path | None, force: bool,
+            calibration: Path | None, prefix: str | None, concurrent: bool, no_inplace: bool,
+            compile_: bool | None, run: bool, weights_in_ram: int, target: str, module: str | None,
             mpy_dir: Path | None) -> None:
-    """Turn MODEL into a PlatformIO firmware project for BOARD, and build it.
+    """Turn MODEL(s) into a PlatformIO firmware project for BOARD, and build it.
 
     MODEL is a Keras (.h5/.keras), SavedModel or int8 .tflite file. The project has two
     environments: `<board>` is the benchmark firmware `mcugen bench` talks to, and
     `<board>_selftest` runs the model on test inputs baked into the image and compares every
     output byte with tflite-micro's, printing PASS or FAIL. A model too big for the board stops
     before anything is written, with the numbers.
+
+    Several models go into one firmware: one kernel library, each model its own C API
+    (<prefix>_invoke, ...), one arena they share running one after another (--concurrent: each
+    its own part); the self-test and the bench run every model.
 
     \b
     Examples:
@@ -59,23 +70,32 @@ def command(state, model: Path, board: str, output: Path | None, force: bool, ca
       mcugen build vww.tflite --board nucleo_f401re --no-compile
       mcugen build vww.tflite --board nucleo_h743zi --weights-in-ram 32768   # hot filters in RAM
       mcugen build kws.tflite --target micropython --board esp32 --name kws -o kws_mpy
+      mcugen build kws.tflite ic.tflite --name kws,ic --run    # two models, one shared arena
     """
+    if module is not None and target != "micropython":
+        raise click.UsageError("--module names a MicroPython module: add --target micropython")
     if target == "micropython":
         from mcugen.cli.micropython_target import build_command
 
-        build_command(state.reporter, str(model), board, str(output) if output else None, prefix,
+        build_command(state.reporter, [str(m) for m in models], board, str(output) if output else None, prefix,
                       str(calibration) if calibration else None, str(mpy_dir) if mpy_dir else None,
-                      force=force)
+                      force=force, concurrent=concurrent, module=module)
         return
-    from mcugen.project.api import build
+    from mcugen.project.api import build_models
 
     mode = "auto" if compile_ is None else ("yes" if compile_ else "no")
     if run and compile_ is False:
         raise click.UsageError("--run needs the firmware compiled; drop --no-compile")
     rep = state.reporter
-    result = build(model, board, output, calibration, prefix, inplace=not no_inplace,
-                   compile_mode=mode, run=run, reporter=rep, force=force, weights_in_ram=weights_in_ram,
-                   command_line="mcugen " + " ".join(shlex.quote(a) for a in sys.argv[1:]))
+    prefixes = [prefix or "model"]
+    if len(models) > 1:
+        from mcugen.codegen.models import parse_names
+
+        prefixes = parse_names(prefix, [m.stem for m in models])
+    result = build_models(models, board, output, calibration, prefixes, inplace=not no_inplace,
+                          concurrent=concurrent, compile_mode=mode, run=run, reporter=rep, force=force,
+                          weights_in_ram=weights_in_ram,
+                          command_line="mcugen " + " ".join(shlex.quote(a) for a in sys.argv[1:]))
     if result.quantization is not None:  # a Keras/SavedModel source: what int8 cost, as `convert` says
         from mcugen.cli.convert import show_quantization
 
@@ -90,7 +110,8 @@ def command(state, model: Path, board: str, output: Path | None, force: bool, ca
         rows = [
             ("flash (text + data)", human_bytes(sizes.flash), human_bytes(b.flash_bytes),
              f"{100 * sizes.flash / b.flash_bytes:.1f}%"),
-            ("RAM: arena", human_bytes(arena), "", f"{100 * arena / b.ram_bytes:.1f}%"),
+            ("RAM: arena" + (" (shared)" if result.separate_arena_bytes and not result.concurrent else ""),
+             human_bytes(arena), "", f"{100 * arena / b.ram_bytes:.1f}%"),
             *([("RAM: state (kept between invokes)", human_bytes(state), "",
                 f"{100 * state / b.ram_bytes:.1f}%")] if state else []),
             *([("RAM: weights copied from flash", human_bytes(copied), "",

@@ -9,14 +9,30 @@ from mcugen.errors import McugenError, OutputsDiffer
 from mcugen.report import Reporter, human_bytes
 
 
-def build_command(rep: Reporter, model: str, board: str, out_dir: str | None, name: str,
-                  calibration: str | None = None, mpy_dir: str | None = None, force: bool = False) -> Path:
-    """Write the MicroPython folder and tell the user the next commands. Returns the folder."""
+def build_command(rep: Reporter, models: list[str], board: str, out_dir: str | None, name: str | None,
+                  calibration: str | None = None, mpy_dir: str | None = None, force: bool = False,
+                  concurrent: bool = False, module: str | None = None) -> Path:
+    """Write the MicroPython folder and tell the user the next commands. Returns the folder.
+    One model: the module is `name` (default "model"). Several: one module `module` (default
+    "models") holding them all, `name` their C prefixes (comma-separated)."""
     from mcugen.micropython.project import build_micropython
 
-    out = Path(out_dir) if out_dir else Path(f"{Path(model).stem}_micropython_{board}")
-    project = build_micropython(model, board, out, name=name, calibration=calibration,
-                                mpy_dir=mpy_dir, reporter=rep, force=force)
+    stems = [Path(m).stem for m in models]
+    if len(models) == 1:
+        if module is not None:
+            raise McugenError("--module names the module of several models; one model's module is --name",
+                              hint=f"mcugen build {models[0]} --target micropython --name {module}")
+        out = Path(out_dir) if out_dir else Path(f"{stems[0]}_micropython_{board}")
+        project = build_micropython(models[0], board, out, name=name or "model", calibration=calibration,
+                                    mpy_dir=mpy_dir, reporter=rep, force=force)
+    else:
+        from mcugen.codegen.models import parse_names
+
+        prefixes = parse_names(name, stems)
+        out = Path(out_dir) if out_dir else Path("_".join(stems) + f"_micropython_{board}")
+        project = build_micropython(models, board, out, name=module or "models", calibration=calibration,
+                                    mpy_dir=mpy_dir, reporter=rep, force=force, prefixes=prefixes,
+                                    concurrent=concurrent)
     arch = project.target.arch.name
     rows = [("folder", str(out)),
             ("module", f"{project.module} (natmod ARCH {arch})"),
@@ -27,7 +43,8 @@ def build_command(rep: Reporter, model: str, board: str, out_dir: str | None, na
     mpy = project.mpy or out / "natmod" / f"{project.module}.mpy"
     steps = [] if project.mpy else [f"make -C {out / 'natmod'} MPY_DIR=/path/to/micropython"]
     steps += [f"mpremote cp {mpy} {out / 'mcugen_io.py'} :",
-              f"mpremote exec \"import {project.module}; print({project.module}.input_shape())\"",
+              f"mpremote exec \"import {project.module}; print({project.module}."
+              + ("models())\"" if len(models) > 1 else "input_shape())\""),
               f"mcugen bench --micropython --port PORT --project {out}"]
     rep.info("next:\n  " + "\n  ".join(steps))
     return out
@@ -48,17 +65,22 @@ def bench_command(rep: Reporter, project_dir: str | None, port: str | None, inst
         raise McugenError("--micropython needs --project: the folder `mcugen build --target "
                           "micropython` wrote", hint="mcugen build MODEL --target micropython --board B -o DIR")
     result = bench_micropython(project_dir, port, install=install, runs=runs, seed=seed, reporter=rep)
+    results = result if isinstance(result, tuple) else (result,)  # a module of several models: each
+    doc = (result.as_json() if not isinstance(result, tuple)
+           else {"module": results[0].module, "models": [r.as_json() for r in results],
+                 "exact": all(r.exact for r in results)})
     if json_out == "-":
-        rep.json(result.as_json())
+        rep.json(doc)
     else:
-        report_result(result, rep)
+        for each in results:
+            report_result(each, rep)
         if json_out:
             from mcugen.fsutil import atomic_write
 
-            atomic_write(json_out, json.dumps(result.as_json(), indent=2) + "\n")
+            atomic_write(json_out, json.dumps(doc, indent=2) + "\n")
             rep.info(f"wrote {json_out}")
-    if not result.exact:
+    if not all(r.exact for r in results):
         raise OutputsDiffer("the board's outputs differ from tflite-micro "
-                          f"({sum(result.mismatched_bytes)} bytes)",
-                          hint="rebuild the module with this mcugen and reinstall it; if it persists, "
-                               "report it with the build folder")
+                            f"({sum(sum(r.mismatched_bytes) for r in results)} bytes)",
+                            hint="rebuild the module with this mcugen and reinstall it; if it persists, "
+                                 "report it with the build folder")

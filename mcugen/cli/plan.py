@@ -9,8 +9,13 @@ from mcugen.report import human_bytes
 
 
 @click.command("plan")
-@click.argument("model", type=click.Path(exists=True, path_type=Path))
+@click.argument("models", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the plans as JSON on stdout.")
+@click.option("--concurrent", is_flag=True,
+              help="Several models that may run at the same time: disjoint arena bytes instead of "
+                   "one arena shared by models run one after another.")
+@click.option("--name", "names", help="Several models: their C prefixes, comma-separated "
+              "[default: the file names].")
 @click.option("--plot", type=click.Path(dir_okay=False, path_type=Path),
               help="Draw the memory timeline to FILE (.svg, .png or .pdf).")
 @click.option("--no-inplace", is_flag=True,
@@ -30,9 +35,9 @@ from mcugen.report import human_bytes
               help="Plan the scratch buffers of mcugen's kernels too (--no-scratch: activations "
                    "only, like TFLite Micro's reference kernels, which ask for none here).")
 @click.pass_obj
-def command(state, model: Path, as_json: bool, plot: Path | None, no_inplace: bool,
-            tflm_offline: Path | None, board: str | None, align: int | None, algorithm: str,
-            time_budget: float, no_tflm: bool, scratch: bool) -> None:
+def command(state, models: tuple[Path, ...], as_json: bool, concurrent: bool, names: str | None,
+            plot: Path | None, no_inplace: bool, tflm_offline: Path | None, board: str | None,
+            align: int | None, algorithm: str, time_budget: float, no_tflm: bool, scratch: bool) -> None:
     """Plan the tensor arena of MODEL ahead of time and compare it with TFLite Micro.
 
     MODEL is an int8 .tflite (other formats are converted first, as `mcugen convert` does).
@@ -40,6 +45,10 @@ def command(state, model: Path, as_json: bool, plot: Path | None, no_inplace: bo
     tflite-micro), mcugen's plan without and with in-place reuse, and the lower bound (the most
     bytes alive at any step). In-place reuse lets view ops share bytes, element-wise ops write
     over a dying input, and convolutions/pooling stream their output over their dying input.
+
+    Several models (one firmware): each model's plan, the models one after another on one time
+    axis (memory in use per step), and the one arena they share (the largest plan per RAM region)
+    against separate arenas (the sum); --concurrent gives each its own bytes instead.
 
     \b
     Examples:
@@ -49,6 +58,7 @@ def command(state, model: Path, as_json: bool, plot: Path | None, no_inplace: bo
       mcugen plan kws.tflite --no-scratch     # activations only, as TFLM's planner counts them
       mcugen plan kws.tflite --board netduinoplus2   # that board's alignment and DSP kernels' scratch
       mcugen plan kws.tflite --tflm-offline kws_planned.tflite   # TFLM then needs only this head
+      mcugen plan kws.tflite ic.tflite --board mps2_an386 --plot both.svg   # two models, one arena
     """
     from mcugen import pipeline
     from mcugen.arena.lifetimes import tensor_lifetimes
@@ -60,6 +70,14 @@ def command(state, model: Path, as_json: bool, plot: Path | None, no_inplace: bo
         from mcugen.arena.plot import check_plot_path
 
         check_plot_path(plot)
+    if len(models) > 1:
+        if tflm_offline is not None:
+            raise click.UsageError("--tflm-offline writes one model's plan; give one MODEL")
+        from mcugen.codegen.models import parse_names
+
+        return plan_several(rep, models, parse_names(names, [m.stem for m in models]), as_json, concurrent,
+                            plot, not no_inplace, board, align, algorithm, time_budget, not no_tflm, scratch)
+    model = models[0]
     if tflm_offline is not None:
         check_writable_file(tflm_offline)
     n_convert = stage_count(model)
@@ -157,3 +175,100 @@ def region_rows(graph, plan, scratch) -> list[tuple[str, ...]]:
         rows.append((area.name, area.section or "(main RAM)", f"{area.size:,}{state}", f"{area.capacity:,}",
                      str(len(inside)), f"{per_byte:,.1f}"))
     return rows
+
+
+def plan_several(rep, models, prefixes, as_json: bool, concurrent: bool, plot, inplace: bool, board, align,
+                 algorithm: str, time_budget: float, measure_tflm: bool, with_scratch: bool) -> None:
+    """`mcugen plan A B ...`: each model's plan, the sequence on one time axis, the shared arena."""
+    from mcugen import pipeline
+    from mcugen.arena.combined import timeline
+    from mcugen.convert.api import stage_count
+
+    loads = [stage_count(m) for m in models]
+    total = sum(loads) + 1 + (plot is not None)
+    firsts = [1 + sum(loads[:k]) for k in range(len(models))]
+    result = pipeline.plan_models(models, board, align, with_scratch, algorithm, time_budget, measure_tflm,
+                                  concurrent, inplace, rep, [(f, total) for f in firsts])
+    for each in result.models:
+        for note in each.notes:
+            rep.warn(f"{each.graph.name}: {note}")
+    combined, graphs = result.combined, [m.graph for m in result.models]
+    how = "concurrent: disjoint" if concurrent else "shared by models run one after another"
+    step = sum(loads) + 1
+    separate = result.separate_size
+    rep.stage(step, total, "plan", f"arena {human_bytes(combined.size)} ({how}); separate arenas "
+              f"{human_bytes(separate)}")
+    if plot is not None:
+        from mcugen.arena.plot import render_sequence, save_figure
+
+        title = (f"{', '.join(prefixes)}: {combined.size} B arena ({how}), separate {separate} B"
+                 f" ({'in-place' if inplace else 'no in-place'})")
+        save_figure(lambda: render_sequence(graphs, combined, prefixes, title, separate), plot)
+        rep.stage(step + 1, total, "plot", str(plot))
+    line = timeline(combined, [len(g.ops) for g in graphs])
+    if as_json:
+        rep.json(several_json(result, models, prefixes, board, line))
+        return
+    rows = []
+    for k, (each, prefix) in enumerate(zip(result.models, prefixes)):
+        plan = combined.plans[k]
+        used = [n for m, _t, n in line if m == k]
+        rows.append((prefix, f"{len(each.graph.ops)}", f"{int(plan.size):,}", f"{max(used, default=0):,}",
+                     f"{int(plan.state_size):,}", "" if each.tflm_head is None else f"{each.tflm_head:,}"))
+    how_rows = "one after another, shared" if not concurrent else "concurrent, disjoint"
+    footer = (f"all ({how_rows})", f"{len(line)}", f"{combined.size:,}",
+              f"{max((n for *_, n in line), default=0):,}", f"{combined.state_size:,}",
+              "" if any(m.tflm_head is None for m in result.models)
+              else f"{sum(m.tflm_head for m in result.models):,} (separate)")
+    rep.table(f"Models in one firmware (bytes, {'in-place' if inplace else 'no in-place'})",
+              ["model", "steps", "arena", "peak in use", "state", "TFLite Micro head"], rows, footer=footer,
+              right=("steps", "arena", "peak in use", "state", "TFLite Micro head"))
+    saving = separate - combined.size
+    rep.table("Arena of the firmware", ["", "bytes"], [
+        ("separate arenas (each model's plan alone, the sum)", f"{separate:,}"),
+        ("shared arena" if not concurrent else "one arena, disjoint parts", f"{combined.size:,}"),
+        ("saving", f"{saving:,} ({100 * saving / max(separate, 1):.1f}%)"),
+    ], right=("bytes",))
+    if concurrent and combined.regions:
+        rep.info("note: concurrent models are planned over what the earlier ones left of each RAM region, "
+                 "so their parts differ from their plans alone")
+    if combined.regions:
+        rep.table("Per RAM region (fastest first)", ["region", "section", "bytes", "of", "state",
+                                                     *(f"{p}" for p in prefixes)],
+                  [(a.name, a.section or "(main RAM)", f"{a.size:,}", f"{a.capacity:,}",
+                    f"{combined.state_in(a.name):,}",
+                    *(_part(plan, a.name, combined.bases[k]) for k, plan in enumerate(combined.plans)))
+                   for a in combined.regions], right=("bytes", "of", "state", *prefixes))
+    if len(line) <= 80:
+        names = [f"{op.index} {op.kind.lower()}" for g in graphs for op in g.ops]
+        rep.table("Memory over time (the models one after another)", ["step", "model", "op", "arena in use"],
+                  [(str(i), prefixes[m], name, f"{n:,}") for i, ((m, _t, n), name) in enumerate(zip(line, names))],
+                  right=("step", "arena in use"))
+
+
+def _part(plan, region: str, bases) -> str:
+    """A model's bytes in a region, and where they start in the shared array."""
+    size = next((a.size for a in plan.regions if a.name == region), 0)
+    return f"{size:,} @ {bases.get(region, 0):,}" if size else "-"
+
+
+def several_json(result, models, prefixes, board, line) -> dict:
+    """`mcugen plan A B --json`."""
+    combined = result.combined
+    return {
+        "models": [{"model": str(path), "prefix": prefix, "sha256": each.graph.sha256,
+                    "steps": len(each.graph.ops), "arena_bytes": int(plan.size),
+                    "lower_bound_bytes": int(plan.lower_bound), "optimal": plan.optimal,
+                    "state_bytes": int(plan.state_size), "state_region": plan.state_region or None,
+                    "tflm_head_bytes": each.tflm_head,
+                    "regions": [{"name": a.name, "bytes": a.size, "base": combined.base(k, a)} for a in plan.regions],
+                    "base": None if plan.regions else combined.base(k, None)}
+                   for k, (path, prefix, each, plan) in enumerate(zip(models, prefixes, result.models, combined.plans))],
+        "board": board, "concurrent": combined.concurrent, "inplace": result.inplace,
+        "arena_bytes": combined.size, "separate_arena_bytes": result.separate_size,
+        "saving_bytes": result.separate_size - combined.size, "state_bytes": combined.state_size,
+        "regions": [{"name": a.name, "section": a.section, "start": a.start, "bytes": a.size,
+                     "capacity": a.capacity, "state_bytes": combined.state_in(a.name)} for a in combined.regions],
+        "timeline": [{"step": i, "model": prefixes[m], "op": t, "arena_in_use_bytes": n}
+                     for i, (m, t, n) in enumerate(line)],
+    }

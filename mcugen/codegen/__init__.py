@@ -27,7 +27,8 @@ CTYPES = {"INT8": "int8_t", "INT16": "int16_t", "INT32": "int32_t", "UINT8": "ui
           "INT4": "uint8_t"}  # INT4: packed bytes, two values each
 ARENA_ALIGN = 16
 WEIGHT_ALIGN = 16
-GENERATED = ("model.h", "model.c", "model_weights.c")
+GENERATED = ("model.h", "model.c", "model_weights.c")  # a model's files on its own (and templates)
+SHARED_HEADER = "mg_models.h"  # the shared arena of a multi-model library (mcugen.codegen.models)
 
 
 def firmware_dir() -> Path:
@@ -53,6 +54,7 @@ class Sources:
     state_bytes: int = 0  # persistent state area (recurrent models), beside the arena
     layer_names: tuple[str, ...] = field(default_factory=tuple)
     arenas: tuple[str, ...] = ()  # the arena symbols, one per RAM region used
+    models: tuple["Sources", ...] = ()  # a multi-model library: each model's own (mcugen.codegen.models)
     sections: tuple[str, ...] = ()  # linker sections of arenas or state outside the main RAM
     weights_ram_bytes: int = 0  # RAM for the weights copied there (--weights-in-ram)
 
@@ -74,7 +76,12 @@ class Sources:
 
     def c_files(self, out_dir: str | Path) -> list[Path]:
         out_dir = Path(out_dir)
-        return [out_dir / f for f in ("model.c", "model_weights.c")] + [out_dir / k for k in self.kernels]
+        return [out_dir / f for f in self.files if f.endswith(".c")] + [out_dir / k for k in self.kernels]
+
+    @property
+    def each_model(self) -> tuple["Sources", ...]:
+        """Every model's own sources: this one alone, or a multi-model library's models."""
+        return self.models or (self,)
 
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -117,33 +124,44 @@ def _tensor_values(graph: Graph, tid: int) -> Any:
     return t.array().reshape(-1).tolist()
 
 
-def _arena_symbol(prefix: str, area: RegionArea | None) -> str:
-    """`<prefix>_arena` for a one-arena plan and for the main RAM's area, `<prefix>_arena_<region>`
-    for the area in another region."""
-    return f"{prefix}_arena" if area is None or not area.section else f"{prefix}_arena_{area.name}"
+@dataclass(frozen=True)
+class ArenaBinding:
+    """Where a model's arena bytes are in C: the arrays `<owner>_arena` (the main RAM's, or the one
+    arena) and `<owner>_arena_<region>` (another RAM region's), the model's part of each starting
+    at `bases[region name]` ("" for the one arena). A model on its own owns its arrays (owner =
+    its prefix, defined in its .c); the models of one library share mg_models' arrays, `shared`,
+    defined once in mg_models.c (mcugen.codegen.models)."""
+
+    owner: str
+    bases: Mapping[str, int] = field(default_factory=dict)
+    shared: bool = False
+
+    def symbol(self, area: RegionArea | None) -> str:
+        return f"{self.owner}_arena" if area is None or not area.section else f"{self.owner}_arena_{area.name}"
+
+    def pointer(self, plan: ArenaPlan, ctype: str, offset: int, const: bool) -> str:
+        """A pointer to byte `offset` of the plan's (virtual) arena, in the array that holds it."""
+        qual = "const " if const else ""
+        area = plan.area_of(offset)
+        local = offset - area.start if area is not None else offset
+        base = self.bases.get(area.name if area is not None else "", 0)
+        return f"({qual}{ctype} *)({self.symbol(area)} + {base + local})"
 
 
-def _arena_ptr(prefix: str, plan: ArenaPlan, ctype: str, offset: int, const: bool) -> str:
-    """A pointer to byte `offset` of the plan's (virtual) arena, in the region that holds it."""
-    qual = "const " if const else ""
-    area = plan.area_of(offset)
-    local = offset - area.start if area is not None else offset
-    return f"({qual}{ctype} *)({_arena_symbol(prefix, area)} + {local})"
-
-
-def _arenas(prefix: str, plan: ArenaPlan) -> list[dict[str, Any]]:
-    """The arena arrays model.c defines: the main one always (at least 1 byte, as C needs), one
-    per other region the plan uses, in that region's linker section."""
-    main = [a for a in plan.regions if not a.section]
+def arena_arrays(owner: str, regions: tuple[RegionArea, ...], size: int) -> list[dict[str, Any]]:
+    """The arena arrays of `owner`: the main one always (at least 1 byte, as C needs), one per
+    other region used, in that region's linker section. `regions` () means one arena of `size`."""
+    main = [a for a in regions if not a.section]
+    binding = ArenaBinding(owner)
     # the main RAM's arena takes the build's MG_ARENA_ATTR (ESP-IDF: internal RAM, mg_types.h)
-    arenas = [{"symbol": f"{prefix}_arena", "macro": f"{prefix.upper()}_ARENA_BYTES", "attributes": "",
+    arenas = [{"symbol": f"{owner}_arena", "macro": f"{owner.upper()}_ARENA_BYTES", "attributes": "",
                "placement": "MG_ARENA_ATTR ",
-               "bytes": max(main[0].size if main else (0 if plan.regions else int(plan.size)), 1),
+               "bytes": max(main[0].size if main else (0 if regions else int(size)), 1),
                "what": f"RAM region {main[0].name}" if main else "one buffer"}]
-    for area in plan.regions:
+    for area in regions:
         if area.section:
-            arenas.append({"symbol": _arena_symbol(prefix, area),
-                           "macro": f"{prefix.upper()}_ARENA_{area.name.upper()}_BYTES",
+            arenas.append({"symbol": binding.symbol(area),
+                           "macro": f"{owner.upper()}_ARENA_{area.name.upper()}_BYTES",
                            "attributes": _section(area.section), "placement": "", "bytes": area.size,
                            "what": f"RAM region {area.name}, section {area.section}"})
     return arenas
@@ -154,11 +172,19 @@ def _section(section: str) -> str:
 
 
 def generate_sources(graph: Graph, plan: ArenaPlan, calls: list[KernelCall], prefix: str = "model",
-                     planner: str | None = None, weights_in_ram: WeightsInRam | None = None,
+                     planner: str | None = None, binding: ArenaBinding | None = None,
+                     stem: str = "model", weights_in_ram: WeightsInRam | None = None,
                      weights_section: str = "") -> Sources:
     """Render model.h/model.c/model_weights.c for `graph` lowered to `calls` and placed by `plan`
-    (`mcugen.arena.plan_arena`'s: tensor id -> byte offset, op index -> scratch offset)."""
+    (`mcugen.arena.plan_arena`'s: tensor id -> byte offset, op index -> scratch offset).
+
+    `binding` says which arrays the arena pointers go into (default: the model's own, defined in
+    its .c); `stem` names the files (`<stem>.h`, `<stem>.c`, `<stem>_weights.c`): a model of a
+    multi-model library (mcugen.codegen.models) has its prefix as stem and shared arrays.
+    `weights_in_ram`: the constants to read from a RAM copy (mcugen.arena.weights), kept in
+    `<prefix>_wram` in section `weights_section` ("" = the main RAM)."""
     prefix = check_prefix(prefix)
+    binding = binding or ArenaBinding(prefix)
     offsets = plan.tensor_offsets
     weights: dict[int, dict[str, Any]] = {}
 
@@ -171,6 +197,7 @@ def generate_sources(graph: Graph, plan: ArenaPlan, calls: list[KernelCall], pre
         return weights[tid]["symbol"]
 
     copies = weights_in_ram or WeightsInRam()
+    ram_copies: dict[str, dict[str, Any]] = {}
 
     def in_ram(key: tuple, symbol: str, ctype: str) -> str:
         """`symbol`, or its RAM copy when --weights-in-ram chose it (arena.weights)."""
@@ -181,15 +208,13 @@ def generate_sources(graph: Graph, plan: ArenaPlan, calls: list[KernelCall], pre
             c.nbytes for c in copies.copies if c.key == key)})
         return f"(const {ctype} *)({prefix}_wram + {offset})"
 
-    ram_copies: dict[str, dict[str, Any]] = {}
-
     def tensor_arg(tid: int, const: bool) -> str:
         t = graph.tensor(tid)
         if t.is_constant:
             return in_ram(("tensor", tid), weight(tid), CTYPES[t.dtype])
         if t.variable:
             return f"({CTYPES[t.dtype]} *)({prefix}_state + {plan.state_offsets[tid]})"
-        return _arena_ptr(prefix, plan, CTYPES[t.dtype], offsets[tid], const)
+        return binding.pointer(plan, CTYPES[t.dtype], offsets[tid], const)
 
     consts, layers, params, kernels, headers = [], [], [], set(), set()
     shared_consts: dict[tuple, str] = {}  # (ctype, values) -> the symbol emitted for them
@@ -220,7 +245,7 @@ def generate_sources(graph: Graph, plan: ArenaPlan, calls: list[KernelCall], pre
             elif isinstance(value, ConstRef):
                 expr = const_symbols[value.name]
             elif isinstance(value, ScratchRef):
-                expr = _arena_ptr(prefix, plan, "int8_t", plan.scratch_offsets[call.op_index], const=False)
+                expr = binding.pointer(plan, "int8_t", plan.scratch_offsets[call.op_index], const=False)
             elif isinstance(value, NullRef):
                 expr = "NULL"
             elif isinstance(value, tuple):
@@ -239,22 +264,26 @@ def generate_sources(graph: Graph, plan: ArenaPlan, calls: list[KernelCall], pre
         kernels.add(call.source)
         headers.add(call.header)
 
-    io = {"inputs": [_io_info(graph, tid) | {"pointer": _arena_ptr(prefix, plan, "int8_t", offsets[tid], False)}
+    io = {"inputs": [_io_info(graph, tid) | {"pointer": binding.pointer(plan, "int8_t", offsets[tid], False)}
                      for tid in graph.inputs],
-          "outputs": [_io_info(graph, tid) | {"pointer": _arena_ptr(prefix, plan, "int8_t", offsets[tid], False)}
+          "outputs": [_io_info(graph, tid) | {"pointer": binding.pointer(plan, "int8_t", offsets[tid], False)}
                       for tid in graph.outputs]}
-    arenas = _arenas(prefix, plan)
+    arenas = arena_arrays(prefix, plan.regions, int(plan.size))  # the model's own needs
     state_area = next((a for a in plan.regions if a.name == plan.state_region), None)
     weight_list = [weights[k] for k in sorted(weights)]
     weight_bytes = (sum(graph.tensor(t).nbytes for t in weights)
                     + sum(_ctype_size(c["ctype"]) * c["count"] for c in consts))
+    names = generated_names(stem)
     ctx = {
-        "banner": _banner(graph, prefix, planner or _plan_name(plan)),
+        "banner": _banner(graph, prefix, planner or _plan_name(plan))
+        + (f"\n * arena: shared with the other models of this library ({SHARED_HEADER})" if binding.shared else ""),
         "prefix": prefix, "PREFIX": prefix.upper(), "guard": f"{prefix.upper()}_H",
+        "header_file": names[0], "shared_header": SHARED_HEADER if binding.shared else "",
         "arena_bytes": arenas[0]["bytes"], "arenas": arenas, "arena_total_bytes": int(plan.size),
         "state_attributes": _section(state_area.section if state_area else ""),
         "state_placement": "" if state_area is not None and state_area.section else "MG_ARENA_ATTR ",
-        "wram_bytes": copies.size if ram_copies else 0, "wram_copies": sorted(ram_copies.values(), key=lambda c: c["offset"]),
+        "wram_bytes": copies.size if ram_copies else 0,
+        "wram_copies": sorted(ram_copies.values(), key=lambda c: c["offset"]),
         "wram_placement": "" if weights_section else "MG_ARENA_ATTR ", "wram_attributes": _section(weights_section),
         "arena_align": ARENA_ALIGN, "weight_align": WEIGHT_ALIGN,
         "sha256": graph.sha256, "layers": layers, "num_layers": len(layers), "params": params,
@@ -262,15 +291,21 @@ def generate_sources(graph: Graph, plan: ArenaPlan, calls: list[KernelCall], pre
         "state_bytes": int(plan.state_size), "state_resets": _state_resets(graph, plan),
     }
     env = _env()
-    files = {name: env.get_template(f"{name}.j2").render(**ctx) for name in GENERATED}
+    files = {name: env.get_template(f"{template}.j2").render(**ctx) for name, template in zip(names, GENERATED)}
     headers |= _local_includes(kernels | headers) - {"mg_types.h"}
+    used = [binding.symbol(None), *(binding.symbol(a) for a in plan.regions if a.section)]
     return Sources(files=files, kernels=tuple(sorted(kernels)), headers=("mg_types.h", *sorted(headers)),
                    prefix=prefix, arena_bytes=int(plan.size), weight_bytes=weight_bytes,
                    state_bytes=int(plan.state_size),
-                   layer_names=tuple(c.kind for c in calls), arenas=tuple(a["symbol"] for a in arenas),
+                   layer_names=tuple(c.kind for c in calls), arenas=tuple(dict.fromkeys(used)),
                    weights_ram_bytes=copies.size if ram_copies else 0,
                    sections=tuple(sorted({a.section for a in plan.regions if a.section}
                                          | ({state_area.section} if state_area and state_area.section else set()))))
+
+
+def generated_names(stem: str = "model") -> tuple[str, str, str]:
+    """The files of one model: `<stem>.h`, `<stem>.c`, `<stem>_weights.c` (model.h, ... alone)."""
+    return (f"{stem}.h", f"{stem}.c", f"{stem}_weights.c")
 
 
 def host_driver(prefix: str = "model", arenas: tuple[str, ...] | None = None) -> str:

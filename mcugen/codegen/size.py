@@ -36,8 +36,10 @@ def _size(obj: Path, tool: str) -> tuple[int, int, int]:
 
 
 def cortex_m4_size(library_dir: str | Path, c_files: list[str], weight_bytes: int, arena_bytes: int,
-                   prefix: str = "arm-none-eabi-") -> SizeReport:
-    """Compile every C file of a written library for Cortex-M4 (-Os) and sum the sections."""
+                   prefix: str = "arm-none-eabi-", weight_files: tuple[str, ...] = ("model_weights.c",)
+                   ) -> SizeReport:
+    """Compile every C file of a written library for Cortex-M4 (-Os) and sum the sections
+    (`weight_files` hold the constants; every other file counts as code)."""
     cc, size = f"{prefix}gcc", f"{prefix}size"
     for tool in (cc, size):
         if shutil.which(tool) is None:
@@ -55,7 +57,7 @@ def cortex_m4_size(library_dir: str | Path, c_files: list[str], weight_bytes: in
                                      hint="this is a bug in mcugen's code generator or kernels")
             text, data, bss = _size(obj, size)
             rows.append((Path(name).name, text, data, bss))
-            if Path(name).name == "model_weights.c":
+            if Path(name).name in weight_files:
                 weights_text += text + data
             else:
                 code += text + data

@@ -17,6 +17,7 @@ import tempfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 
@@ -68,6 +69,7 @@ class MpyBenchResult:
     mismatched_bytes: tuple[int, ...]  # per output: bytes that differ from tflite-micro
     checksum_ok: bool
     source: str = "firmware"  # the natmod's path on the board, or "firmware" (USER_C_MODULES)
+    model: str = ""  # which model of a module holding several (its C prefix)
 
     @property
     def exact(self) -> bool:
@@ -82,7 +84,7 @@ class MpyBenchResult:
                 "runs": self.runs, "ticks_us": list(self.ticks_us), "median_us": self.median_us,
                 "import_bytes": self.import_bytes, "output_bytes": list(self.output_bytes),
                 "mismatched_bytes": list(self.mismatched_bytes), "checksum_ok": self.checksum_ok,
-                "exact": self.exact, "source": self.source}
+                "exact": self.exact, "source": self.source, **({"model": self.model} if self.model else {})}
 
 
 def parse_report(text: str) -> BoardReport:
@@ -175,25 +177,11 @@ def run_bench_script(build_dir: Path, script: Path, port: str, module: str, inst
 
 def check_report(report: BoardReport, build_dir: Path, manifest: dict) -> MpyBenchResult:
     """Recompute the inputs, run tflite-micro on them and compare with what the board printed."""
-    from mcugen.convert.tflite_reader import read_graph
-    from mcugen.oracle import TflmOracle
-
     if report.sha256 != manifest["sha256"]:
         raise DeviceError(f"the board's module {report.module!r} was built from model "
                           f"{report.sha256[:12]}…, this build folder holds {manifest['sha256'][:12]}…",
                           hint="install this build's module (pass --install, or mpremote cp)")
-    tflite = (build_dir / manifest["model"]).read_bytes()
-    graph = read_graph(tflite)
-    not_int8 = [graph.tensor(t).dtype for t in graph.inputs if graph.tensor(t).dtype != "INT8"]
-    if not_int8:  # bench.py fills inputs with random bytes: as floats they could be NaN
-        raise McugenError(f"bench --micropython feeds int8 inputs; this model takes {not_int8[0]}",
-                          hint="convert the model with int8 inputs (mcugen convert does)")
-    inputs = []
-    for i, tid in enumerate(graph.inputs):
-        t = graph.tensor(tid)
-        raw = lcg_pattern(t.nbytes, report.seed + i)
-        inputs.append(np.frombuffer(raw, dtype=np.int8).reshape(t.shape))
-    expected = [np.ascontiguousarray(y).tobytes() for y in TflmOracle(tflite).run(inputs)]
+    expected = _expected((build_dir / manifest["model"]).read_bytes(), lambda i: report.seed + i)
     if len(report.outputs) != len(expected):
         raise DeviceError(f"the board printed {len(report.outputs)} outputs, the model has {len(expected)}",
                           hint="regenerate the build folder and reinstall the module")
@@ -205,11 +193,110 @@ def check_report(report: BoardReport, build_dir: Path, manifest: dict) -> MpyBen
                           tuple(len(e) for e in expected), mismatched, checksum_ok, report.source)
 
 
+def _expected(tflite: bytes, seed_of) -> list[bytes]:
+    """tflite-micro's outputs for bench.py's inputs: input i is the LCG pattern of `seed_of(i)`."""
+    from mcugen.convert.tflite_reader import read_graph
+    from mcugen.oracle import TflmOracle
+
+    graph = read_graph(tflite)
+    not_int8 = [graph.tensor(t).dtype for t in graph.inputs if graph.tensor(t).dtype != "INT8"]
+    if not_int8:  # bench.py fills inputs with random bytes: as floats they could be NaN
+        raise McugenError(f"bench --micropython feeds int8 inputs; this model takes {not_int8[0]}",
+                          hint="convert the model with int8 inputs (mcugen convert does)")
+    inputs = []
+    for i, tid in enumerate(graph.inputs):
+        t = graph.tensor(tid)
+        raw = lcg_pattern(t.nbytes, seed_of(i))
+        inputs.append(np.frombuffer(raw, dtype=np.int8).reshape(t.shape))
+    return [np.ascontiguousarray(y).tobytes() for y in TflmOracle(tflite).run(inputs)]
+
+
+MODELS_HEADER = "mcugen-mpy-bench 2"  # bench.py of a module holding several models
+
+
+@dataclass(frozen=True)
+class ModelReport:
+    """One model's part of a bench.py report of several models."""
+
+    index: int
+    name: str
+    sha256: str
+    ticks_us: tuple[int, ...]
+    outputs: tuple[bytes, ...]
+
+
+def parse_models_report(text: str) -> tuple[BoardReport, tuple[ModelReport, ...]]:
+    """What bench.py of a module of several models printed: the module's lines (in a
+    BoardReport without sha256, ticks and outputs) and each model's."""
+    lines = [ln.strip() for ln in text.replace("\r", "").splitlines()]
+    if MODELS_HEADER not in lines:
+        tail = "\n".join(ln for ln in lines if ln)[-1500:] or "(no output)"
+        raise DeviceError(f"the board did not run bench.py to the end:\n{tail}", hint=_failure_hint(tail))
+    fields: dict[str, str] = {}
+    models: dict[int, dict] = {}
+    for line in lines[lines.index(MODELS_HEADER) + 1:]:
+        if line == "end":
+            break
+        key, _, value = line.partition(" ")
+        parts = value.split()
+        try:
+            if key == "model":
+                models[int(parts[0])] = {"name": parts[1], "sha256": parts[2], "ticks": (), "outputs": {}}
+            elif key == "ticks_us":
+                models[int(parts[0])]["ticks"] = tuple(int(t) for t in parts[1:])
+            elif key == "output":
+                models[int(parts[0])]["outputs"][int(parts[1])] = bytes.fromhex(parts[2] if len(parts) > 2 else "")
+            else:
+                fields[key] = value
+        except (IndexError, KeyError, ValueError) as exc:
+            raise DeviceError(f"unreadable bench report line {line!r} ({exc})",
+                              hint="regenerate bench.py with mcugen build") from exc
+    else:
+        raise DeviceError("bench.py's report stopped early (no `end` line)",
+                          hint="check the board's serial connection and run again")
+    try:
+        board = BoardReport(fields["module"], "", int(fields["seed"]), int(fields["import_bytes"]), (), (),
+                            fields["checksum"], fields.get("source", "firmware"))
+    except (KeyError, ValueError) as exc:
+        raise DeviceError(f"unreadable bench report ({exc})", hint="regenerate bench.py with mcugen build") from exc
+    return board, tuple(ModelReport(i, m["name"], m["sha256"], m["ticks"],
+                                    tuple(m["outputs"][k] for k in range(len(m["outputs"]))))
+                        for i, m in sorted(models.items()))
+
+
+def check_models_report(board: BoardReport, models: Sequence[ModelReport], build_dir: Path,
+                        manifest: dict) -> tuple[MpyBenchResult, ...]:
+    """Each model's outputs against its own tflite-micro (inputs: bench.py's LCG, seed
+    SEED + 16 * model + input)."""
+    built = manifest["models"]
+    if [(m.name, m.sha256) for m in models] != [(b["prefix"], b["sha256"]) for b in built]:
+        raise DeviceError(f"the board's module {board.module!r} holds the models "
+                          f"{', '.join(m.name for m in models)}, not this build folder's "
+                          f"{', '.join(b['prefix'] for b in built)}",
+                          hint="install this build's module (pass --install, or mpremote cp)")
+    everything = b"".join(out for m in models for out in m.outputs)
+    checksum_ok = f"{zlib.adler32(everything):08x}" == board.checksum
+    results = []
+    for m, b in zip(models, built):
+        expected = _expected((build_dir / b["model"]).read_bytes(), lambda i, k=m.index: board.seed + 16 * k + i)
+        if len(m.outputs) != len(expected):
+            raise DeviceError(f"the board printed {len(m.outputs)} outputs of {m.name}, it has {len(expected)}",
+                              hint="regenerate the build folder and reinstall the module")
+        mismatched = tuple(sum(a != c for a, c in zip(got, want)) + abs(len(got) - len(want))
+                           for got, want in zip(m.outputs, expected))
+        results.append(MpyBenchResult(board.module, manifest["board"], manifest["arch"], m.sha256,
+                                      len(m.ticks_us), m.ticks_us, board.import_bytes,
+                                      tuple(len(e) for e in expected), mismatched, checksum_ok, board.source,
+                                      m.name))
+    return tuple(results)
+
+
 def bench_micropython(build_dir: str | Path, port: str, install: str = "",
                       runs: int | None = None, seed: int | None = None,
-                      reporter: Reporter | None = None) -> MpyBenchResult:
+                      reporter: Reporter | None = None) -> "MpyBenchResult | tuple[MpyBenchResult, ...]":
     """The whole `mcugen bench --micropython`: run, parse, check. Other `runs`/`seed` than the
-    build folder's bench.py has run a re-rendered copy of it."""
+    build folder's bench.py has run a re-rendered copy of it. A module of several models gives a
+    result per model (a tuple)."""
     rep = reporter or Reporter(quiet=True)
     build_dir = Path(build_dir)
     manifest = load_manifest(build_dir)
@@ -221,12 +308,15 @@ def bench_micropython(build_dir: str | Path, port: str, install: str = "",
         script = build_dir / "bench.py"
         if (runs, seed) != (manifest["runs"], manifest["seed"]):
             script = Path(tmp) / "bench.py"
-            top = banner(resolve_target(manifest["board"]), manifest["sha256"])
-            script.write_text(render_bench(top, module, runs, seed, str(build_dir)))
+            several = "models" in manifest
+            sha = (",".join(m["sha256"][:16] for m in manifest["models"]) if several else manifest["sha256"])
+            script.write_text(render_bench(banner(resolve_target(manifest["board"]), sha), module, runs, seed,
+                                           str(build_dir), several))
         text = run_bench_script(build_dir, script, port, module, install)
-    report = parse_report(text)
     rep.stage(2, 2, "check", "outputs against tflite-micro")
-    return check_report(report, build_dir, manifest)
+    if "models" in manifest:
+        return check_models_report(*parse_models_report(text), build_dir, manifest)
+    return check_report(parse_report(text), build_dir, manifest)
 
 
 def report_result(result: MpyBenchResult, rep: Reporter) -> None:
@@ -234,6 +324,7 @@ def report_result(result: MpyBenchResult, rep: Reporter) -> None:
     where = ("built into the firmware" if result.source == "firmware"
              else f"natmod {result.arch} from {result.source}")
     rows = [("module", f"{result.module} ({where}; built for {result.board})"),
+            *([("model", result.model)] if result.model else []),
             ("runs", result.runs),
             ("ticks_us median / min / max",
              f"{result.median_us:g} / {min(ticks, default=0)} / {max(ticks, default=0)}"),

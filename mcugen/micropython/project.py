@@ -12,14 +12,15 @@ import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 from mcugen import pipeline, procs
 from mcugen import __version__
-from mcugen.errors import ToolchainError
+from mcugen.errors import McugenError, ToolchainError
 from mcugen.fsutil import atomic_output_dir
 from mcugen.ir import Graph
-from mcugen.micropython.render import (DEFAULT_RUNS, DEFAULT_SEED, MpyOptions, check_module_name,
-                                       render_micropython)
+from mcugen.micropython.render import (DEFAULT_RUNS, DEFAULT_SEED, MpyModel, MpyOptions,
+                                       check_module_name, render_micropython)
 from mcugen.micropython.targets import MpyTarget, resolve_target
 from mcugen.report import Reporter, human_bytes
 
@@ -30,12 +31,14 @@ MPY_DIR_ENV = "MCUGEN_MPY_DIR"
 
 @dataclass(frozen=True)
 class MpyLibrary:
-    """The generated C library, flat: model.h/.c, model_weights.c, kernels, headers."""
+    """The generated C library, flat: model.h/.c, model_weights.c, kernels, headers (several
+    models: each its <prefix>.h/.c/_weights.c, and mg_models.h/.c)."""
 
     files: dict[str, str]
     prefix: str
     arena_bytes: int
     weight_bytes: int
+    models: tuple[MpyModel, ...] = ()  # several models
 
 
 @dataclass(frozen=True)
@@ -48,34 +51,50 @@ class MpyProject:
     mpy: Path | None  # the built natmod, when a MicroPython tree was available
 
 
-def generate_library(graph: Graph, prefix: str, target: "pipeline.Target") -> MpyLibrary:
-    """The model generated for the board's kernels and arena alignment, with the kernel sources
-    and headers it needs."""
-    library = pipeline.generate(graph, target, prefix=prefix)
-    sources = library.sources
+def generate_library(graph: Graph | Sequence[Graph], prefix: str | Sequence[str], target: "pipeline.Target",
+                     concurrent: bool = False) -> MpyLibrary:
+    """The model (or several, one prefix each) generated for the board's kernels and arena
+    alignment, with the kernel sources and headers it needs."""
+    several = not isinstance(graph, Graph)
+    graphs = list(graph) if several else [graph]
+    prefixes = list(prefix) if several else [prefix]
+    built = pipeline.generate_models(graphs, target, prefixes=prefixes, concurrent=concurrent)
+    sources = built.sources
     files = dict(sources.files)
     for path in sources.firmware_paths():
         files[path.name] = path.read_text()
-    return MpyLibrary(files, sources.prefix, sources.arena_bytes, sources.weight_bytes)
+    models = tuple(MpyModel(p, len(g.inputs), len(g.outputs)) for p, g in zip(prefixes, graphs)) if several else ()
+    return MpyLibrary(files, sources.prefix, sources.arena_bytes, sources.weight_bytes, models)
 
 
-def build_micropython(model: str | Path, board: str, out_dir: str | Path, name: str = "model",
-                      calibration: str | Path | None = None, mpy_dir: str | Path | None = None,
-                      reporter: Reporter | None = None, force: bool = False) -> MpyProject:
-    """Convert `model` if needed and write the MicroPython folder for `board` into `out_dir`."""
+def build_micropython(model: str | Path | Sequence[str | Path], board: str, out_dir: str | Path,
+                      name: str = "model", calibration: str | Path | None = None,
+                      mpy_dir: str | Path | None = None, reporter: Reporter | None = None,
+                      force: bool = False, prefixes: Sequence[str] | None = None,
+                      concurrent: bool = False) -> MpyProject:
+    """Convert `model` if needed and write the MicroPython folder for `board` into `out_dir`.
+    Several models make one module `name` holding all of them (C prefixes `prefixes`)."""
     from mcugen.convert.api import stage_count
     from mcugen.fsutil import check_output_dir
 
+    models = [model] if isinstance(model, (str, Path)) else list(model)
     rep = reporter or Reporter(quiet=True)
     target = resolve_target(board)
     check_module_name(name)
     mpy_dir = mpy_dir or os.environ.get(MPY_DIR_ENV) or None
-    check_output_dir(out_dir, force, protect=(model,))
-    n_load = stage_count(model)
-    total = n_load + 1 + bool(mpy_dir)
-    converted = pipeline.load(model, calibration, reporter=rep, steps=(1, total))
-    return write_micropython(converted.tflite, converted.graph, target, out_dir, name, mpy_dir,
-                             rep, steps=(n_load + 1, total), force=force, protect=(model,))
+    check_output_dir(out_dir, force, protect=models)
+    loads = [stage_count(m) for m in models]
+    total = sum(loads) + 1 + bool(mpy_dir)
+    converted, step = [], 1
+    for m, n in zip(models, loads):
+        converted.append(pipeline.load(m, calibration, reporter=rep, steps=(step, total)))
+        step += n
+    if len(models) == 1:
+        return write_micropython(converted[0].tflite, converted[0].graph, target, out_dir, name, mpy_dir,
+                                 rep, steps=(step, total), force=force, protect=tuple(models))
+    return write_micropython_models([c.tflite for c in converted], [c.graph for c in converted], target,
+                                    out_dir, name, list(prefixes or []), concurrent, mpy_dir, rep,
+                                    steps=(step, total), force=force, protect=tuple(models))
 
 
 def write_micropython(tflite: bytes, graph: Graph, target: MpyTarget, out_dir: str | Path,
@@ -83,16 +102,56 @@ def write_micropython(tflite: bytes, graph: Graph, target: MpyTarget, out_dir: s
                       reporter: Reporter | None = None, steps: tuple[int, int] = (1, 1),
                       runs: int = DEFAULT_RUNS, seed: int = DEFAULT_SEED, force: bool = False,
                       protect: tuple = ()) -> MpyProject:
-    rep = reporter or Reporter(quiet=True)
     out_dir = Path(out_dir)
     library = generate_library(graph, name, target.codegen)
     files = render_micropython(library.files, graph.sha256, target,
                                MpyOptions(prefix=name, module=name, build_dir=str(out_dir),
                                           runs=runs, seed=seed))
+    manifest = {"mcugen_version": __version__, "module": name, "board": target.board, "arch": target.arch.name,
+                "sha256": graph.sha256, "model": MODEL_COPY, "runs": runs, "seed": seed}
+    return _write(files, {MODEL_COPY: tflite}, manifest, library, target, out_dir, name, mpy_dir, reporter,
+                  steps, force, protect)
+
+
+def write_micropython_models(tflites: Sequence[bytes], graphs: Sequence[Graph], target: MpyTarget,
+                             out_dir: str | Path, module: str = "models", prefixes: Sequence[str] = (),
+                             concurrent: bool = False, mpy_dir: str | Path | None = None,
+                             reporter: Reporter | None = None, steps: tuple[int, int] = (1, 1),
+                             runs: int = DEFAULT_RUNS, seed: int = DEFAULT_SEED, force: bool = False,
+                             protect: tuple = ()) -> MpyProject:
+    """One module `module` holding several models (mcugen.codegen.models), each its C prefix."""
+    from mcugen.codegen.models import default_prefixes
+
+    out_dir = Path(out_dir)
+    prefixes = list(prefixes) or default_prefixes([g.name for g in graphs])
+    if module in prefixes:
+        raise McugenError(f"the module and a model are both named {module!r}",
+                          hint="name the module otherwise (--module), or the model (--name)")
+    library = generate_library(graphs, prefixes, target.codegen, concurrent)
+    sha = ",".join(g.sha256[:16] for g in graphs)
+    files = render_micropython(library.files, sha, target,
+                               MpyOptions(prefix=module, module=module, build_dir=str(out_dir), runs=runs,
+                                          seed=seed, models=library.models, concurrent=concurrent))
+    copies = {f"{p}.tflite": t for p, t in zip(prefixes, tflites)}
+    manifest = {"mcugen_version": __version__, "module": module, "board": target.board,
+                "arch": target.arch.name, "concurrent": concurrent, "runs": runs, "seed": seed,
+                "models": [{"prefix": p, "sha256": g.sha256, "model": f"{p}.tflite"}
+                           for p, g in zip(prefixes, graphs)]}
+    return _write(files, copies, manifest, library, target, out_dir, module, mpy_dir, reporter, steps, force,
+                  protect)
+
+
+def _write(files: dict[str, str], copies: dict[str, bytes], manifest: dict, library: MpyLibrary,
+           target: MpyTarget, out_dir: Path, name: str, mpy_dir, reporter, steps, force: bool,
+           protect: tuple) -> MpyProject:
+    """Write the folder atomically (and build the natmod in it, given a MicroPython tree)."""
+    rep = reporter or Reporter(quiet=True)
     step, total = steps
+    what = (f"{len(library.models)} models ({', '.join(m.prefix for m in library.models)})"
+            if library.models else "")
     rep.stage(step, total, "generate",
               f"MicroPython module {name!r} for {target.board} (natmod {target.arch.name}, "
-              f"{target.kernel_variant} kernels): "
+              f"{target.kernel_variant} kernels){': ' + what if what else ''}: "
               f"weights {human_bytes(library.weight_bytes)}, arena {human_bytes(library.arena_bytes)}")
     heap_needed = library.weight_bytes + library.arena_bytes
     if target.ram_bytes and heap_needed > target.ram_bytes // 2:
@@ -101,15 +160,14 @@ def write_micropython(tflite: bytes, graph: Graph, target: MpyTarget, out_dir: s
                  f"import (weights and arena are copied into it); {target.board} has "
                  f"{human_bytes(target.ram_bytes)} of RAM in all: build usercmodule/ into the "
                  "firmware instead (weights stay in flash)")
-    manifest = {"mcugen_version": __version__, "module": name, "board": target.board, "arch": target.arch.name,
-                "sha256": graph.sha256, "model": MODEL_COPY, "runs": runs, "seed": seed}
     mpy = None
     with atomic_output_dir(out_dir, force, protect) as tmp:
         for rel, text in files.items():
             path = tmp / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text)
-        (tmp / MODEL_COPY).write_bytes(tflite)
+        for rel, data in copies.items():
+            (tmp / rel).write_bytes(data)
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
         if mpy_dir:
             rep.stage(step + 1, total, "natmod", f"make ARCH={target.arch.name} MPY_DIR={mpy_dir}")

@@ -42,12 +42,23 @@ DEFAULT_SEED = 0  # same default as `mcugen bench --seed`
 
 
 @dataclass(frozen=True)
+class MpyModel:
+    """One model of a module holding several: its C prefix and how many inputs and outputs."""
+
+    prefix: str
+    num_inputs: int
+    num_outputs: int
+
+
+@dataclass(frozen=True)
 class MpyOptions:
     prefix: str  # C symbol prefix of the generated library (model.h's `P`)
     module: str  # Python module name (defaults to the prefix)
     build_dir: str  # how README/bench.py refer to the output folder
     runs: int = DEFAULT_RUNS
     seed: int = DEFAULT_SEED
+    models: tuple[MpyModel, ...] = ()  # several models in one module (mcugen.codegen.models)
+    concurrent: bool = False  # ... built to run at the same time
 
 
 def check_module_name(name: str) -> None:
@@ -78,16 +89,18 @@ def banner(target: MpyTarget, sha256: str) -> str:
 
 def render_micropython(library: Mapping[str, str], sha256: str, target: MpyTarget,
                        options: MpyOptions) -> dict[str, str]:
-    """Every MicroPython file for the model whose C `library` (path -> text) is given."""
+    """Every MicroPython file for the model (or, `options.models`, the several models) whose C
+    `library` (path -> text) is given."""
     check_module_name(options.module)
-    if "model.h" not in library:
-        raise McugenError("the generated C library has no model.h",
+    several = bool(options.models)
+    if ("mg_models.h" if several else "model.h") not in library:
+        raise McugenError("the generated C library has no " + ("mg_models.h" if several else "model.h"),
                           hint="this is a bug in mcugen's code generator")
     module, prefix, upper = options.module, options.prefix, options.prefix.upper()
     top = banner(target, sha256)
     glue = f"{module}_mpy.c"
     library_c = sorted(p for p in library if p.endswith(".c"))
-    glue_text = _render(
+    glue_text = _glue_models(top, options) if several else _render(
         "module.c.j2", banner=top, module=module, prefix=prefix, header="model.h",
         input_info=f"{prefix}_input_info", output_info=f"{prefix}_output_info",
         input_fn=f"{prefix}_input", output_fn=f"{prefix}_output", invoke_fn=f"{prefix}_invoke",
@@ -113,7 +126,7 @@ def render_micropython(library: Mapping[str, str], sha256: str, target: MpyTarge
     files["natmod/Makefile"] = _render(
         "Makefile.j2", banner=top, module=module, arch=arch.name, arch_note=arch.note,
         arch_settings=list(arch.settings), sources=[glue, *library_c])
-    files["bench.py"] = render_bench(top, module, options.runs, options.seed, options.build_dir)
+    files["bench.py"] = render_bench(top, module, options.runs, options.seed, options.build_dir, several)
     files["mcugen_io.py"] = _render("mcugen_io.py.j2", banner=top, module=module)
     # for `mpremote mip install DIR/package.json` (or github:USER/REPO/DIR once pushed, .mpy built)
     files["package.json"] = json.dumps(
@@ -121,11 +134,25 @@ def render_micropython(library: Mapping[str, str], sha256: str, target: MpyTarge
          "version": __version__}, indent=2) + "\n"
     files["README.md"] = _render("README.md.j2", banner=top, module=module, arch=arch.name,
                                  arch_note=arch.note, cross=arch.cross,
-                                 build_dir=options.build_dir)
+                                 build_dir=options.build_dir, models=[m.prefix for m in options.models])
     return files
 
 
-def render_bench(banner_line: str, module: str, runs: int, seed: int, build_dir: str) -> str:
-    """bench.py: also re-rendered by `mcugen bench --micropython` for other -n/--seed values."""
-    return _render("bench.py.j2", banner=banner_line, module=module, seed=seed, runs=runs,
-                   build_dir=build_dir)
+def _glue_models(top: str, options: MpyOptions) -> str:
+    """The bindings of a module holding several models (module_models.c.j2)."""
+    module = options.module
+    return _render("module_models.c.j2", banner=top, module=module, concurrent=options.concurrent,
+                   names=", ".join(m.prefix for m in options.models),
+                   models=[{"prefix": m.prefix, "PREFIX": m.prefix.upper()} for m in options.models],
+                   max_inputs=max(m.num_inputs for m in options.models),
+                   max_outputs=max(m.num_outputs for m in options.models),
+                   last_us=f"{module}_mpy_last_ticks_us", module_qstr=f"MP_QSTR_{module}",
+                   module_object=f"{module}_mpy_module")
+
+
+def render_bench(banner_line: str, module: str, runs: int, seed: int, build_dir: str,
+                 several: bool = False) -> str:
+    """bench.py: also re-rendered by `mcugen bench --micropython` for other -n/--seed values.
+    A module of several models benches each in turn (bench_models.py.j2)."""
+    return _render("bench_models.py.j2" if several else "bench.py.j2", banner=banner_line, module=module,
+                   seed=seed, runs=runs, build_dir=build_dir, count="several")

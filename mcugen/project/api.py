@@ -9,15 +9,17 @@ import shlex
 import shutil
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import Sequence
 
 from mcugen import procs
 from mcugen.boards import Board, load_board
 from mcugen.convert.quant_report import QuantReport
 from mcugen.elf import Sizes, elf_sizes
-from mcugen.errors import BoardError, DeviceError, ToolchainError
+from mcugen.errors import BoardError, DeviceError, McugenError, ToolchainError
 from mcugen.project import pio
-from mcugen.project.files import Project, build_flags, selftest_data, selftest_sample_count, write_project
-from mcugen.project.fit import FitEstimate, check_fit, fit_warnings
+from mcugen.project.files import (Project, ProjectModel, build_flags, selftest_data, selftest_sample_count,
+                                  write_models_project)
+from mcugen.project.fit import FitEstimate, check_fit, fit_warnings, weight_bytes
 from mcugen.qemu import QemuResult, run_elf
 from mcugen.report import Reporter, human_bytes
 
@@ -34,6 +36,8 @@ class BuildResult:
     quantization: QuantReport | None = None  # float vs int8, for a Keras/SavedModel source
     state_bytes: int = 0  # persistent state of recurrent layers, beside the arena
     regions: tuple[RegionUse, ...] = ()  # per RAM region: the plan's bytes there (boards with regions)
+    separate_arena_bytes: int = 0  # several models: their arenas each on its own (the sum)
+    concurrent: bool = False  # several models built to run at the same time (disjoint arena bytes)
     weights_ram_bytes: int = 0  # weights copied to the fastest RAM (--weights-in-ram)
 
 
@@ -51,19 +55,22 @@ class RegionUse:
 
 
 def region_uses(plan, board: Board, copied: int = 0) -> tuple[RegionUse, ...]:
-    """The plan per region of `board` (empty for a board without [[memory.regions]]); `copied`
-    bytes of weights sit in the fastest region."""
+    """The plan (an ArenaPlan, or several models' CombinedPlan) per region of `board` (empty for
+    a board without [[memory.regions]]); `copied` bytes of weights sit in the fastest region."""
+    from mcugen.arena.combined import CombinedPlan, combine
+
+    if not isinstance(plan, CombinedPlan):
+        plan = combine([plan])
     if not plan.regions:
         return ()
     counts: dict[str, int] = {}
-    for b in plan.buffers:
-        area = plan.area_of(b.offset)
-        counts[area.name] = counts.get(area.name, 0) + 1
-    arena = {a.name: a.size for a in plan.regions}
+    for own in plan.plans:
+        for b in own.buffers:
+            area = own.area_of(b.offset)
+            counts[area.name] = counts.get(area.name, 0) + 1
     fastest = board.memory_regions[0].name
-    return tuple(RegionUse(r.name, r.section, r.size, arena.get(r.name, 0),
-                           int(plan.state_size) if plan.state_region == r.name else 0, counts.get(r.name, 0),
-                           copied if r.name == fastest else 0)
+    return tuple(RegionUse(r.name, r.section, r.size, plan.region_sizes.get(r.name, 0), plan.state_in(r.name),
+                           counts.get(r.name, 0), copied if r.name == fastest else 0)
                  for r in board.memory_regions)
 
 
@@ -91,9 +98,9 @@ def spilled_buffers(graph, plan) -> list[str]:
 
 
 def _ram_planned(plan, board: Board, copied: int = 0) -> int:
-    """The main RAM the plan takes: the arena and, beside it, the persistent state and the weights
-    copied to RAM (over several regions, only their parts in the main RAM; the planner keeps the
-    others within their size)."""
+    """The main RAM the (combined) plan takes: the arena and, beside it, the persistent state and
+    the weights copied to RAM (over several regions, only their parts in the main RAM; the
+    planner keeps the others within their size)."""
     uses = region_uses(plan, board, copied)
     if not uses:
         return int(plan.size) + int(plan.state_size) + copied
@@ -113,65 +120,104 @@ def build(model: str | Path, board_name: str, out_dir: str | Path | None = None,
     replaces only when complete: an interrupted build leaves nothing, a compiler failure leaves
     the complete sources and the log (to read the error), and `out_dir` is checked before any
     work (fsutil.check_output_dir: never a folder mcugen did not make, unless `force`)."""
+    return build_models([model], board_name, out_dir, calibration, [prefix], inplace, False, compile_mode,
+                        run, reporter, command_line, selftest_only, force, weights_in_ram)
+
+
+def build_models(models: Sequence[str | Path], board_name: str, out_dir: str | Path | None = None,
+                 calibration: str | Path | None = None, prefixes: Sequence[str] | None = None,
+                 inplace: bool = True, concurrent: bool = False, compile_mode: str = "auto", run: bool = False,
+                 reporter: Reporter | None = None, command_line: str = "", selftest_only: bool = False,
+                 force: bool = False, weights_in_ram: int = 0) -> BuildResult:
+    """`build` for one or several models in one firmware (mcugen.codegen.models): each model its
+    own C API, one kernel library, one memory plan (shared by models run one after another, or
+    disjoint: `concurrent`); the fit check counts the combined plan and every model's weights,
+    the self-test and the bench exercise every model. `prefixes`: one per model (default: "model"
+    for one, the file names made C identifiers for several)."""
     from mcugen import pipeline
     from mcugen.codegen import check_prefix
+    from mcugen.codegen.models import default_prefixes
     from mcugen.convert.api import stage_count
     from mcugen.fsutil import atomic_output_dir, check_output_dir
 
     rep = reporter or Reporter(quiet=True)
     board = load_board(board_name)
-    check_prefix(prefix)
+    several = len(models) > 1
+    prefixes = list(prefixes) if prefixes else (default_prefixes([Path(m).stem for m in models]) if several
+                                                else ["model"])
+    for prefix in prefixes:
+        check_prefix(prefix)
+    if several and weights_in_ram:
+        raise McugenError("--weights-in-ram copies one model's weights; it does not take several models yet",
+                          hint="build the models without it, or one model with it")
+    if several and calibration is not None:
+        raise McugenError("--calibration converts one model; several models are built from their int8 files",
+                          hint="convert each first: mcugen convert MODEL -c DATA")
     if run and not board.emulated:  # say so before converting and compiling for nothing
         raise BoardError(f"--run runs the self-test under QEMU; {board.name} is a real board",
                          hint=f"build it, then flash the {board.name}_selftest env: "
                               f"pio run -e {board.name}_selftest -t upload -t monitor")
-    out = Path(out_dir) if out_dir else Path(f"{Path(model).stem}_{board.name}")
-    check_output_dir(out, force, protect=(model,))
-    n_load = stage_count(model)
-    total = n_load + 5 + int(run)
-    step = n_load + 1
-    converted = pipeline.load(model, calibration, reporter=rep, steps=(1, total))
-    graph = converted.graph
-    samples_bytes = selftest_sample_count(graph) * sum(graph.tensor(t).nbytes
-                                                       for t in (*graph.inputs, *graph.outputs))
-    target = replace(pipeline.Target.for_board(board), weights_in_ram=weights_in_ram)
-    library = pipeline.generate(graph, target, inplace=inplace, prefix=prefix,
-                                before_generate=lambda plan: check_fit(graph, _ram_planned(plan, board),
-                                                                       board, samples_bytes))
-    calls, plan, sources = library.calls, library.plan, library.sources
-    rep.stage(step, total, "lower", f"{len(calls)} layers: " + ", ".join(sorted({c.kind for c in calls}))
-              + f"; {board.kernel_variant} kernels")
+    out = Path(out_dir) if out_dir else Path("_".join(Path(m).stem for m in models) + f"_{board.name}")
+    check_output_dir(out, force, protect=models)
+    loads = [stage_count(m) for m in models]
+    total = sum(loads) + 5 + int(run)
+    step = 1
+    converted = []
+    for model, n in zip(models, loads):
+        converted.append(pipeline.load(model, calibration, reporter=rep, steps=(step, total)))
+        step += n
+    graphs = [c.graph for c in converted]
+    samples_bytes = sum(selftest_sample_count(g) * sum(g.tensor(t).nbytes for t in (*g.inputs, *g.outputs))
+                        for g in graphs)
+    name = " + ".join(g.name for g in graphs)
+    built = pipeline.generate_models(
+        graphs, replace(pipeline.Target.for_board(board), weights_in_ram=weights_in_ram), inplace=inplace, prefixes=prefixes, concurrent=concurrent,
+        before_generate=lambda plan: check_fit(graphs[0], _ram_planned(plan, board), board, samples_bytes,
+                                               sum(weight_bytes(g) for g in graphs), name=name))
+    plan, sources = built.plan, built.sources
+    rep.stage(step, total, "lower", "; ".join(
+        (f"{lib.sources.prefix}: " if several else "") + f"{len(lib.calls)} layers: "
+        + ", ".join(sorted({c.kind for c in lib.calls})) for lib in built.libraries)
+        + f"; {board.kernel_variant} kernels")
     step += 1
     copied = sources.weights_ram_bytes  # in the fastest region: the main RAM unless the board has regions
-    estimate = check_fit(graph, _ram_planned(plan, board, copied), board, samples_bytes, sources.weight_bytes)
+    estimate = check_fit(graphs[0], _ram_planned(plan, board, copied), board, samples_bytes, sources.weight_bytes,
+                         name=name)
     uses = region_uses(plan, board, copied)
     rep.stage(step, total, "plan", f"arena {human_bytes(int(plan.size))}"
               + (f" + state {human_bytes(int(plan.state_size))}" if plan.state_size else "")
               + ("" if not uses else " (" + ", ".join(f"{u.name} {human_bytes(u.arena + u.state)}"
                                                      for u in uses if u.arena or u.state) + ")")
-              + (f" + {human_bytes(copied)} of weights copied to "
-                 f"{board.memory_regions[0].name}" if copied else "")
+              + (_sharing(built) if several else "")
+              + (f" + {human_bytes(copied)} of weights copied to {board.memory_regions[0].name}" if copied else "")
               + f"{'' if inplace else ' (no in-place reuse)'}; fits {board.name} "
               f"(~{100 * estimate.ram / board.ram_bytes:.0f}% RAM, ~{100 * estimate.flash / board.flash_bytes:.0f}% flash)")
-    for line in spilled_buffers(graph, plan):
-        rep.info(line)
+    if not several:
+        for line in spilled_buffers(built.libraries[0].graph, built.libraries[0].plan):
+            rep.info(line)
     for warning in fit_warnings(estimate, board):
         rep.warn(warning)
     step += 1
-    selftest = selftest_data(converted.tflite, graph)
-    rep.stage(step, total, "generate", f"model.c, {len(sources.kernels)} kernels; self-test: "
-              f"{selftest.samples} samples with tflite-micro's outputs")
+    project_models = [ProjectModel(c.graph, selftest_data(c.tflite, c.graph), c.tflite) for c in converted]
+    rep.stage(step, total, "generate", ", ".join(g for g in sources.files if g.endswith(".c"))
+              + f", {len(sources.kernels)} kernels; self-test: "
+              + ", ".join(f"{m.selftest.samples}" for m in project_models)
+              + " samples with tflite-micro's outputs")
     step += 1
     final = out.resolve()
     envs = [board.name + "_selftest"] if selftest_only else [board.name + "_selftest", board.name]
     compile_error: ToolchainError | None = None
-    with atomic_output_dir(out, force, protect=(model,)) as tmp:
-        extra = {"quantization": converted.report.to_json()} if converted.report is not None else {}
+    with atomic_output_dir(out, force, protect=models) as tmp:
+        reports = [c.report for c in converted]
+        extra = {"quantization": reports[0].to_json()} if not several and reports[0] is not None else {}
+        if several:
+            extra.update(concurrent=concurrent, separate_arena_bytes=plan.separate_size)
         if uses:
             extra["regions"] = [asdict(u) for u in uses]
-            extra["buffers"] = buffer_placement(plan)
-        staged = write_project(tmp, sources, board, selftest, graph, command_line, converted.tflite,
-                               extra_manifest=extra or None)
+            if not several:
+                extra["buffers"] = buffer_placement(built.libraries[0].plan)
+        staged = write_models_project(tmp, sources, board, project_models, command_line,
+                                      extra_manifest=extra or None)
         rep.stage(step, total, "project", f"{final} (envs {staged.bench_env}, {staged.selftest_env})")
         step += 1
         try:
@@ -179,15 +225,25 @@ def build(model: str | Path, board_name: str, out_dir: str | Path | None = None,
         except ToolchainError as exc:  # keep the sources and the log: the user reads them next
             compile_error = _renamed(exc, tmp, final)
     step += 1
-    project = Project(final, board, prefix, staged.bench_env, staged.selftest_env)
+    project = Project(final, board, sources.prefix, staged.bench_env, staged.selftest_env)
     if compile_error is not None:
         raise compile_error
     result_run = None
     if run:
         result_run = run_selftest(project, rep, step, total)
     return BuildResult(project, estimate, int(plan.size), sizes, compiled, result_run,
-                       tuple(next_steps(project, compiled, model, command_line)), converted.report,
-                       int(plan.state_size), uses, copied)
+                       tuple(next_steps(project, compiled, " ".join(str(m) for m in models), command_line)),
+                       converted[0].report if not several else None, int(plan.state_size), uses,
+                       separate_arena_bytes=plan.separate_size if several else 0, concurrent=concurrent,
+                       weights_ram_bytes=copied)
+
+
+def _sharing(built) -> str:
+    """How several models share the arena, for the plan line."""
+    each = " + ".join(f"{lib.sources.prefix} {human_bytes(int(lib.plan.size))}" for lib in built.libraries)
+    if built.concurrent:
+        return f"; {each}, concurrent: disjoint"
+    return f"; {each} run one after another: {human_bytes(built.plan.saving)} less than separate"
 
 
 def _renamed(exc: ToolchainError, tmp: Path, final: Path) -> ToolchainError:
@@ -248,7 +304,8 @@ def check_portable_sources(project: Project, board: Board) -> str:
     files = portable_sources(project)
     objdir = project.path / ".pio" / "portable-check"
     objdir.mkdir(parents=True, exist_ok=True)
-    defines = [flag for flag in build_flags(board, project.prefix) if flag.startswith("-D")]
+    several = (project.path / "include" / "mg_models_table.h").is_file()
+    defines = [flag for flag in build_flags(board, project.prefix, several) if flag.startswith("-D")]
     for f in files:
         cmd = [cc, *board.check_cflags, "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", *defines,
                "-I", str(project.path / "include"),
@@ -275,6 +332,9 @@ def run_selftest(project: Project, rep: Reporter, step: int, total: int, timeout
     instructions = result.instructions_per_inference(board.counter_hz)
     if instructions is not None:
         detail += f" (= {instructions:,} instructions per inference)"
+    for model_line in result.model_lines:
+        count = result.instructions_per_inference(board.counter_hz, model_line)
+        detail += "\n    " + model_line + ("" if count is None else f" (= {count:,} instructions)")
     rep.stage(step, total, "run", f"QEMU {board.qemu_machine}: {detail}")
     if not result.passed:
         how = (f"no exit within {timeout:g} s" if result.exit_status is None

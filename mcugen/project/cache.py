@@ -15,6 +15,7 @@ import functools
 import hashlib
 import shutil
 from pathlib import Path
+from typing import Sequence
 
 from mcugen.boards import Board
 from mcugen.report import Reporter
@@ -45,26 +46,32 @@ def sources_digest() -> str:
     return h.hexdigest()
 
 
-def cache_key(model: bytes, board: Board) -> str:
+def cache_key(model: bytes | Sequence[bytes], board: Board) -> str:
     from mcugen import __version__
 
+    models = [model] if isinstance(model, bytes) else list(model)
     h = hashlib.sha256(b"mcugen bench build v1\0")
     compiler = shutil.which(f"{board.toolchain_prefix}gcc") or ""
     stat = Path(compiler).stat() if compiler else None
     for part in (__version__, repr(board), sources_digest(), compiler,
                  f"{stat.st_size}:{stat.st_mtime_ns}" if stat else ""):
         h.update(part.encode() + b"\0")
-    h.update(hashlib.sha256(model).digest())
+    for data in models:  # one model hashes as it always did
+        h.update(hashlib.sha256(data).digest())
     return h.hexdigest()
 
 
-def cached_build(model_path: str | Path, model: bytes, board: Board, rep: Reporter) -> Path:
-    """The project folder with `model` built for `board`, building it first if needed."""
-    from mcugen.project.api import build
+def cached_build(model_path: str | Path | Sequence[str | Path], model: bytes | Sequence[bytes], board: Board,
+                 rep: Reporter) -> Path:
+    """The project folder with `model` (or several models in one firmware) built for `board`,
+    building it first if needed."""
+    from mcugen.project.api import build_models
     from mcugen.fsutil import atomic_write
 
+    paths = [model_path] if isinstance(model_path, (str, Path)) else list(model_path)
     key = cache_key(model, board)
-    out = ROOT / f"{Path(model_path).stem}_{board.name}-{key[:16]}"
+    out = ROOT / f"{'_'.join(Path(p).stem for p in paths)}_{board.name}-{key[:16]}"
+    what = ", ".join(Path(p).name for p in paths)
     if (out / STAMP).is_file():
         rep.info(f"using the firmware built before in {out}")
         return out
@@ -78,7 +85,7 @@ def cached_build(model_path: str | Path, model: bytes, board: Board, rep: Report
         if (out / STAMP).is_file():  # the other one built it
             rep.info(f"using the firmware built before in {out}")
             return out
-        rep.info(f"building {Path(model_path).name} for {board.name} into {out}")
-        build(model_path, board.name, out, reporter=rep)
+        rep.info(f"building {what} for {board.name} into {out}")
+        build_models(paths, board.name, out, reporter=rep)
         atomic_write(out / STAMP, key + "\n")
     return out

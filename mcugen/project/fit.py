@@ -43,9 +43,10 @@ def weight_bytes(graph: Graph) -> int:
 
 
 def check_fit(graph: Graph, arena_bytes: int, board: Board, selftest_bytes: int = 0,
-              constant_bytes: int | None = None) -> FitEstimate:
+              constant_bytes: int | None = None, name: str | None = None) -> FitEstimate:
     """Raise BoardError with the numbers when the model cannot fit `board`. `constant_bytes`:
-    what codegen emits as constants (weights, biases, multipliers); the model's weights if None."""
+    what codegen emits as constants (weights, biases, multipliers); the model's weights if None.
+    `name`: what the message calls it (several models: all of them; default the graph's name)."""
     est = FitEstimate(arena_bytes, board.stack_bytes,
                       weight_bytes(graph) if constant_bytes is None else constant_bytes,
                       selftest_bytes, board.firmware_flash_bytes, board.firmware_ram_bytes)
@@ -61,7 +62,7 @@ def check_fit(graph: Graph, arena_bytes: int, board: Board, selftest_bytes: int 
                         + " + " + firmware.format(human_bytes(est.firmware_flash)) + "); "
                         f"{board.name} has {human_bytes(board.flash_bytes)}")
     if problems:
-        raise BoardError(f"{graph.name} does not fit {board.name}: " + "; ".join(problems),
+        raise BoardError(f"{name or graph.name} does not fit {board.name}: " + "; ".join(problems),
                          hint="pick a board with more memory (`mcugen boards`), or a smaller model")
     return est
 

@@ -3,6 +3,8 @@ made before the first invoke, the kernels read the copy, and the plan and the fi
 the outputs stay bit-exact with tflite-micro."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from mcugen import pipeline
@@ -22,9 +24,9 @@ def test_the_hottest_constants_fit_the_budget(shared_models):
     assert 0 < chosen.size <= 10_000 and all(c.offset % 16 == 0 for c in chosen.copies)
     heat = [c.reads / c.nbytes for c in chosen.copies]
     assert heat == sorted(heat, reverse=True)
-    # first the convolution filters, each byte read ~125 times per inference; KWS's dense weights
-    # (each read once) come only into room the filters leave
-    assert heat[0] > 100 and chosen.copies[0].nbytes >= 512
+    # small per-channel arrays (read once per output) and the convolution filters (each byte read
+    # ~125 times per inference) go first; KWS's dense weights (each read once) only into room left
+    assert heat[-1] > 100 and any(c.nbytes == 64 * 64 for c in chosen.copies)
     dense = next(c for c in calls if c.kind == "FULLY_CONNECTED")
     weights = max(dense.consts, key=lambda a: len(a.values))
     assert ("const", weights.ctype, weights.values) not in {c.key for c in choose(graph, calls, 4_096).copies}
@@ -41,7 +43,7 @@ def test_copies_are_read_by_the_kernels_and_bit_exact(shared_models, tmp_path):
     model_c = library.sources.files["model.c"]
     assert library.sources.weights_ram_bytes == library.weights_in_ram.size > 0
     assert "uint8_t model_wram[MODEL_WEIGHTS_RAM_BYTES]" in model_c
-    assert model_c.count("(const int8_t *)(model_wram + ") >= len(library.weights_in_ram.copies)
+    assert len(re.findall(r"\(const \w+ \*\)\(model_wram \+ \d+\)", model_c)) >= len(library.weights_in_ram.copies)
     program = build_host(library.sources, tmp_path, graph=graph)
     samples = random_samples(model, 4, seed=6)
     assert diff_outputs(program.run(samples), tflm_outputs(model, samples)) == ()

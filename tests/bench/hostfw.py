@@ -18,12 +18,15 @@ HOOKS = '-DMG_HOOKS_HEADER="mg_bench_hooks.h"'
 
 def build_bench_host(model_dir: Path, out: Path, extra_c: list[Path] = (), hooks: bool = True) -> Path:
     """Compile bench_main.c + protocol + host board glue + the model sources in `model_dir`
-    (with the per-layer timing hooks unless `hooks` is False)."""
+    (with the per-layer timing hooks unless `hooks` is False; several models when `model_dir`
+    holds their mg_models_table.h)."""
     model_c = sorted(p for p in model_dir.glob("*.c") if p.name != "host_main.c")
     sources = [FW / "app" / "bench_main.c", FW / "bench" / "mg_bench_proto.c",
                HOST_C / "host_board.c", *model_c, *extra_c]
     includes = [model_dir, FW / "include", FW / "bench", FW / "boards" / "include", HOST_C]
-    cmd = ["gcc", *FLAGS, *([HOOKS] if hooks else []), *[f"-I{d}" for d in includes], *map(str, sources), "-o", str(out)]
+    several = ["-DMG_MODELS_TABLE"] if (model_dir / "mg_models_table.h").is_file() else []
+    cmd = ["gcc", *FLAGS, *([HOOKS] if hooks else []), *several, *[f"-I{d}" for d in includes], *map(str, sources),
+           "-o", str(out)]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     assert proc.returncode == 0 and not proc.stderr.strip(), proc.stderr
     return out

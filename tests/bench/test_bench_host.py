@@ -97,7 +97,8 @@ def test_large_tensors_travel_in_chunks(tiny_fw):
     with running(tiny_fw) as (_proc, port):
         client = client_for(port)
         ready = client.wait_ready()
-        assert ready.input_bytes == (1500,) and ready.output_bytes == (1500,)
+        assert len(ready.models) == 1 and ready.models[0].name == "model" and not ready.concurrent
+        assert ready.models[0].input_bytes == (1500,) and ready.models[0].output_bytes == (1500,)
         for _ in range(2):  # the model overwrites its input: it must be reloaded every time
             client.load_input(0, x.tobytes())
             client.run()

@@ -38,7 +38,7 @@ def c_events(lib, data: bytes) -> list[tuple[int, int, int, bytes]]:
 
 def test_frame_layout_matches_the_spec():
     frame = P.encode(P.Msg.RUN, 7, b"\x01\x02")
-    assert frame[:2] == b"\xa5\x5a" and frame[2] == 1 and frame[3] == 0x03 and frame[4] == 7
+    assert frame[:2] == b"\xa5\x5a" and frame[2] == 2 and frame[3] == 0x03 and frame[4] == 7
     assert struct.unpack_from("<H", frame, 5)[0] == 2
     assert frame[7] == P.crc8(frame[:7])
     assert struct.unpack_from("<I", frame, 10)[0] == zlib.crc32(frame[2:10])
@@ -90,13 +90,37 @@ def test_decoder_does_not_trust_a_huge_length():
     assert dec.feed(head + bytes([P.crc8(head)]) + P.encode(3, 4, b"x")) == [P.Frame(3, 4, b"x")]
 
 
-def test_ready_payload_roundtrip_and_truncation():
-    ready = P.Ready(1, True, True, 25_000_000, 16000, "618aeb155673dae9", (490,), (12,), 13, "mps2_an386")
+@pytest.mark.parametrize("models, concurrent", [
+    ((P.ModelInfo("model", "618aeb155673dae9", (490,), (12,), 13),), False),
+    ((P.ModelInfo("kws", "618aeb155673dae9", (490,), (12,), 13),
+      P.ModelInfo("ic", "a3b6e1b5c7d20000", (3072,), (10,), 16),
+      P.ModelInfo("two_io", "0123456789abcdef", (4, 8), (1, 2, 3), 0)), True),
+])
+def test_ready_payload_roundtrip_and_truncation(models, concurrent):
+    ready = P.Ready(2, True, True, 25_000_000, 16000, models, "mps2_an386", concurrent)
     raw = ready.encode()
     assert P.parse_ready(raw) == ready
     for cut in range(len(raw)):
         with pytest.raises(P.ProtocolError):
             P.parse_ready(raw[:cut])
+
+
+def test_ready_layout_matches_the_spec():
+    """docs/protocol.md's READY, byte for byte: the fixed part, then per model, then the board."""
+    ready = P.Ready(2, False, True, 1000, 0x01020304, (P.ModelInfo("ab", "0011223344556677", (5,), (6, 7), 258),),
+                    "b", True)
+    assert ready.encode() == (bytes([2, 0b110]) + (1000).to_bytes(4, "little") + bytes([4, 3, 2, 1])
+                              + bytes([1]) + bytes([1, 2]) + (258).to_bytes(2, "little") + b"0011223344556677"
+                              + b"".join(n.to_bytes(4, "little") for n in (5, 6, 7)) + b"\x02ab" + b"\x01b")
+
+
+def test_model_addressed_payloads_lead_with_the_model_index():
+    assert P.load_input_payload(1, 0x0203, b"xy", model=4) == bytes([4, 1, 3, 2, 0, 0]) + b"xy"
+    assert P.read_output_payload(2, 7, 0x0105, model=3) == bytes([3, 2, 7, 0, 0, 0, 5, 1])
+    assert P.read_layers_payload(1, 2, model=5) == bytes([5, 1, 0, 2, 0])
+    assert P.read_names_payload(0x0102, model=6) == bytes([6, 2, 1])
+    assert P.model_payload(7) == bytes([7])
+    assert P.LOAD_CHUNK + 6 == P.MAX_PAYLOAD
 
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
@@ -125,7 +149,7 @@ def test_c_encoder_refuses_what_does_not_fit(c_proto):
 
 
 def test_c_parser_reports_other_versions(c_proto):
-    events = c_events(c_proto, P.encode(1, 9, b"", version=2) + P.encode(1, 10, b""))
+    events = c_events(c_proto, P.encode(1, 9, b"", version=1) + P.encode(1, 10, b""))
     assert [(r, s) for r, _t, s, _b in events] == [(3, 9), (1, 10)]
 
 
@@ -148,3 +172,17 @@ def test_c_parser_survives_megabytes_of_hostile_bytes_under_asan(tmp_path):
     proc = subprocess.run([str(exe)], input=data, capture_output=True, timeout=120)
     assert proc.returncode == 0, proc.stderr.decode()[-3000:]
     assert int(proc.stdout.split()[0]) == len(data)
+
+
+def test_c_parser_passes_version_2_model_frames_and_refuses_version_1(c_proto):
+    """The firmware's parser delivers every model-addressed command of version 2 whole (payloads
+    as the host encodes them), and reports a version-1 frame (an old host) as BAD_VERSION."""
+    commands = [(P.Msg.LOAD_INPUT, P.load_input_payload(0, 2048, bytes(range(200)), model=1)),
+                (P.Msg.RUN, P.model_payload(3)), (P.Msg.READ_OUTPUT, P.read_output_payload(1, 5, 1024, model=2)),
+                (P.Msg.READ_LAYERS, P.read_layers_payload(250, 5, model=1)),
+                (P.Msg.READ_NAMES, P.read_names_payload(7, model=4)), (P.Msg.RESET_STATE, P.model_payload(1))]
+    stream = b"".join(P.encode(t, k + 1, body) for k, (t, body) in enumerate(commands))
+    stream += P.encode(P.Msg.RUN, 99, b"", version=1)
+    events = c_events(c_proto, stream)
+    assert [(r, t, s, b) for r, t, s, b in events[:-1]] == [(1, t, k + 1, body) for k, (t, body) in enumerate(commands)]
+    assert events[-1][:3] == (3, P.Msg.RUN, 99)

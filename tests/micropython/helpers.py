@@ -24,3 +24,14 @@ def build_folder(model: str, board: str, out: Path, name: str | None = None, mpy
     tflite = (MODELS / INT8_MODELS[model]).read_bytes()
     graph = read_graph(tflite)
     return write_micropython(tflite, graph, resolve_target(board), out, name or model, mpy_dir)
+
+
+def build_models_folder(models: list[str], board: str, out: Path, module: str = "models", mpy_dir=None,
+                        concurrent: bool = False):
+    """Render (and with `mpy_dir`, build) one MicroPython module holding several shared models."""
+    from mcugen.micropython.project import write_micropython_models
+
+    tflites = [(MODELS / INT8_MODELS[m]).read_bytes() for m in models]
+    graphs = [read_graph(t, name=m) for t, m in zip(tflites, models)]
+    return write_micropython_models(tflites, graphs, resolve_target(board), out, module, models,
+                                    concurrent, mpy_dir)

@@ -17,7 +17,7 @@ from elftools.elf.sections import SymbolTableSection
 
 from mcugen.micropython.targets import ARCHES
 
-from .helpers import build_folder
+from .helpers import build_folder, build_models_folder
 
 # the bindings need MicroPython's headers; everything else is the model library
 BINDINGS = "_mpy.c"
@@ -26,7 +26,8 @@ CASES = [("hello_world", "unix"), ("ad", "nucleo_f401re"), ("ad", "esp32c3"), ("
          ("kws", "rpi_pico"),  # armv6m with the m0 kernels (their Thumb-1 loops, position-independent)
          pytest.param("kws", "mps2_an386", marks=pytest.mark.slow),
          pytest.param("ic", "esp32c3", marks=pytest.mark.slow),
-         pytest.param("vww", "unix", marks=pytest.mark.slow)]
+         pytest.param("vww", "unix", marks=pytest.mark.slow),
+         ("hello_world+ad", "nucleo_f401re")]  # several models in one module
 
 
 def _compile(src: Path, obj: Path, arch) -> None:
@@ -48,11 +49,15 @@ def _writable(name: str) -> bool:
 
 @pytest.mark.parametrize("model,board", CASES)
 def test_library_compiles_for_natmod_rules(model, board, tmp_path):
-    project = build_folder(model, board, tmp_path / "out")
+    several = model.split("+")
+    project = (build_models_folder(several, board, tmp_path / "out") if len(several) > 1
+               else build_folder(model, board, tmp_path / "out"))
     arch = project.target.arch
     natmod = tmp_path / "out/natmod"
     sources = [p for p in natmod.glob("*.c") if not p.name.endswith(BINDINGS)]
-    assert {"model.c", "model_weights.c"} <= {p.name for p in sources}
+    files = ({"mg_models.c", *(f"{m}.c" for m in several), *(f"{m}_weights.c" for m in several)}
+             if len(several) > 1 else {"model.c", "model_weights.c"})
+    assert files <= {p.name for p in sources}
     defined, undefined = set(), set()
     for src in sources:
         obj = tmp_path / (src.stem + ".o")
@@ -81,7 +86,7 @@ def test_library_compiles_for_natmod_rules(model, board, tmp_path):
         runtime = {name for name in undefined if name.startswith(("__aeabi_", "__gnu_"))}
     missing = undefined - defined - PROVIDED_BY_FIRMWARE - runtime - {"_GLOBAL_OFFSET_TABLE_"}
     assert not missing, f"natmods cannot link these: {sorted(missing)}"
-    arena = f"{project.module}_arena"
+    arena = "mg_models_arena" if len(several) > 1 else f"{project.module}_arena"
     assert arena in defined  # the arena is a non-static global, the one writable buffer
 
 

@@ -137,3 +137,39 @@ def test_cli_build_then_bench_on_the_unix_port(tmp_path, capsys):
                  "--seed", "9", "--json", "-"]) == 0
     doc = __import__("json").loads(capsys.readouterr().out)
     assert doc["exact"] and doc["runs"] == 4 and doc["module"] == "sine"
+
+
+def test_several_models_in_one_natmod(tmp_path, capsys):
+    """hello_world and KWS in one module `pair`: the index API, mcugen_io.model, and the bench."""
+    from mcugen.cli import main
+
+    out = tmp_path / "pair_build"
+    assert main(["build", str(MODELS / INT8_MODELS["hello_world"]), str(MODELS / INT8_MODELS["kws"]),
+                 "--target", "micropython", "--board", "unix", "--name", "sine,kws", "--module", "pair",
+                 "-o", str(out), "--mpy-dir", MPY_DIR]) == 0
+    graph = read_graph((MODELS / INT8_MODELS["kws"]).read_bytes())
+    n = graph.tensor(graph.inputs[0]).nbytes
+    script = tmp_path / "api.py"
+    script.write_text(f"""
+import pair, mcugen_io
+print(pair.models(), pair.NUM_MODELS, pair.num_inputs(1), pair.input_shape(1), pair.input_shape(0, 0))
+kws = mcugen_io.model(pair, "kws")
+x = bytes(range(256)) * 2
+x = x[:{n}]
+print(pair.invoke(1, x) == kws.invoke(x), kws.NUM_OUTPUTS, kws.MODEL_SHA256 == pair.model_sha256(1))
+for bad in ("pair.invoke(2, x)", "pair.invoke(1)", "pair.input_shape(0, 1)", "pair.invoke(0, x)"):
+    try:
+        exec(bad)
+        print("no error")
+    except (ValueError, IndexError, TypeError) as e:
+        print(type(e).__name__)
+""")
+    lines = _micropython(script, cwd=out, path=f"{out / 'natmod'}:{out}").splitlines()
+    assert lines[0] == f"('sine', 'kws') 2 1 {tuple(graph.tensor(graph.inputs[0]).shape)} (1, 1)"
+    assert lines[1] == "True 1 True"
+    assert lines[2:] == ["IndexError", "TypeError", "IndexError", "ValueError"]
+    capsys.readouterr()
+    assert main(["bench", "--micropython", "--port", MPY_UNIX, "--project", str(out), "-n", "2",
+                 "--json", "-"]) == 0
+    doc = __import__("json").loads(capsys.readouterr().out)
+    assert doc["exact"] and [m["model"] for m in doc["models"]] == ["sine", "kws"]
