@@ -9,6 +9,8 @@ arena): `specialise(graph, calls, variant)`. The board file's `kernel_variant` n
   "rv32"      RV32IMC (ESP32-C3): the same layouts for CONV_2D, DEPTHWISE_CONV_2D,
               FULLY_CONNECTED and ADD, through their plain-C path (no DSP extension):
               register-blocked multiply-adds (2 channels x 2 pixels; 4 depthwise channels).
+  "mve"       Cortex-M55 MVE (Helium): firmware/kernels/<op>_mve_s8.c, rewrites in
+              mcugen/ops/variants_mve.py.
 
 Everything a fast kernel wants precomputed is computed here: weights reordered and interleaved
 into the layout the inner loop walks, tap counts padded with zero weights, per-channel arrays
@@ -27,7 +29,7 @@ from mcugen.errors import McugenError
 from mcugen.ir import Graph
 from mcugen.ops.base import ConstArray, ConstRef, KernelCall, ScratchRef, TensorRef
 
-VARIANTS = ("portable", "dsp", "rv32")
+VARIANTS = ("portable", "dsp", "rv32", "mve")
 
 
 def specialise(graph: Graph, calls: list[KernelCall], variant: str) -> list[KernelCall]:
@@ -37,7 +39,7 @@ def specialise(graph: Graph, calls: list[KernelCall], variant: str) -> list[Kern
                           hint=f"the board file's kernel_variant is one of: {', '.join(VARIANTS)}")
     if variant == "portable":
         return list(calls)
-    rewrites = _RV32 if variant == "rv32" else _DSP
+    rewrites = _rewrites(variant)
     out = []
     for call in calls:
         # only int8 kernels have variants (an _s4 / _s16 call keeps its portable kernel)
@@ -45,6 +47,14 @@ def specialise(graph: Graph, calls: list[KernelCall], variant: str) -> list[Kern
         fast = rewrite(graph, call) if rewrite is not None else None
         out.append(fast if fast is not None else call)
     return out
+
+
+def _rewrites(variant: str) -> dict[str, Callable[[Graph, KernelCall], KernelCall | None]]:
+    if variant == "mve":
+        from mcugen.ops.variants_mve import MVE  # it builds on this module's layouts
+
+        return MVE
+    return _RV32 if variant == "rv32" else _DSP
 
 
 def variant_kernels(calls: list[KernelCall]) -> dict[str, int]:
