@@ -97,6 +97,7 @@ static inline void vstrbq_p_s32(int8_t *b, int32x4_t x, mve_pred16_t p)
     for (i = 0; i < 4; ++i) if (MG_ON(p, i, 4)) b[i] = (int8_t)(uint8_t)((uint32_t)x.v[i] & 0xFFu);
 }
 static inline void vstrbq_s32(int8_t *b, int32x4_t x) { vstrbq_p_s32(b, x, 0xFFFFu); }
+static inline void vstrwq_s32(int32_t *b, int32x4_t x) { memcpy(b, x.v, sizeof x.v); }
 static inline void vstrhq_s16(int16_t *b, int16x8_t x) { memcpy(b, x.v, sizeof x.v); }
 static inline void vstrbq_scatter_offset_p_s32(int8_t *b, uint32x4_t off, int32x4_t x, mve_pred16_t p)
 {
@@ -321,6 +322,14 @@ static inline int32x4_t mg_mve_requantize_any(int32x4_t acc, int32x4_t multiplie
     const int32x4_t shifted = vshlq_s32(acc, vmaxq_s32(shift, zero));
     const int32x4_t high = vqrdmulhq_s32(shifted, multiplier);
     return vrshlq_s32(vaddq_s32(high, vshrq_n_s32(vandq_s32(shifted, right), 31)), right);
+}
+
+/* ... and one multiplier and shift <= 0 for all lanes, that shift also in every lane of
+ * `shift_lanes` (hoisted by the caller): the sign fix where it is < 0, none where it is 0. */
+static inline int32x4_t mg_mve_requantize_right(int32x4_t acc, int32_t multiplier, int32_t shift, int32x4_t shift_lanes)
+{
+    const int32x4_t high = vqrdmulhq_n_s32(acc, multiplier);
+    return vrshlq_n_s32(vaddq_s32(high, vshrq_n_s32(vandq_s32(acc, shift_lanes), 31)), shift);
 }
 
 /* Output zero point and activation range. */

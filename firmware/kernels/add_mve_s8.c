@@ -2,23 +2,18 @@
 
 #include "mg_mve.h"
 
-/* One step on four lanes; `fix` is min(shift, 0) in every lane, whose sign bit marks a real
- * right shift (only then does the rounding need the sign fix). */
-static inline int32x4_t step(int32x4_t v, mg_add_mve_step s, int32x4_t fix)
+static inline int32x4_t step(int32x4_t v, mg_add_mve_step s)
 {
-    const int32x4_t high = vqrdmulhq_n_s32(v, s.multiplier);
-    return vrshlq_n_s32(vaddq_s32(high, vshrq_n_s32(vandq_s32(v, fix), 31)), s.shift);
+    return mg_mve_requantize_right(v, s.multiplier, s.shift, vdupq_n_s32(s.shift));
 }
 
 /* The sum of four lanes of both inputs, requantized and clamped. Reads every parameter from
  * `c`, a copy on the stack: the int8 stores could alias *p, which would make GCC reload it. */
 static inline __attribute__((always_inline)) int32x4_t four(const mg_add_mve_params *c, int32x4_t x, int32x4_t y)
 {
-    const int32x4_t a = step(vmlaq_n_s32(vdupq_n_s32(c->input1_base), x, c->left_scale), c->input1,
-                             vdupq_n_s32(c->input1.shift));
-    const int32x4_t b = step(vmlaq_n_s32(vdupq_n_s32(c->input2_base), y, c->left_scale), c->input2,
-                             vdupq_n_s32(c->input2.shift));
-    const int32x4_t sum = step(vaddq_s32(a, b), c->output, vdupq_n_s32(c->output.shift));
+    const int32x4_t a = step(vmlaq_n_s32(vdupq_n_s32(c->input1_base), x, c->left_scale), c->input1);
+    const int32x4_t b = step(vmlaq_n_s32(vdupq_n_s32(c->input2_base), y, c->left_scale), c->input2);
+    const int32x4_t sum = step(vaddq_s32(a, b), c->output);
     return mg_mve_output(sum, c->output_offset, vdupq_n_s32(c->act_min), vdupq_n_s32(c->act_max));
 }
 

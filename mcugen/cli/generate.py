@@ -23,10 +23,11 @@ from mcugen.report import human_bytes
               help="Calibration samples (.npy/.npz) when MODEL is a float Keras/SavedModel.")
 @click.option("--no-size", is_flag=True, help="Skip the Cortex-M4 code-size measurement.")
 @click.option("--json", "as_json", is_flag=True, help="Print the size report as JSON on stdout.")
-@click.option("--kernels", "variant", type=click.Choice(["portable", "dsp", "rv32"]), default="portable",
+@click.option("--kernels", "variant", type=click.Choice(["portable", "dsp", "rv32", "mve"]), default="portable",
               show_default=True,
               help="Kernel variant: portable C; dsp (SMLAD/SXTB16 for Cortex-M4/M7/M33/M55, plain C "
-                   "elsewhere); rv32 (register-blocked C for RV32IMC). All bit-exact.")
+                   "elsewhere); rv32 (register-blocked C for RV32IMC); mve (Helium for Cortex-M55, plain C "
+                   "elsewhere). All bit-exact.")
 @click.pass_obj
 def command(state, model: Path, out_dir: Path, force: bool, prefix: str, no_inplace: bool, align: int,
             calibration: Path | None, no_size: bool, as_json: bool, variant: str = "portable") -> None:
@@ -42,6 +43,7 @@ def command(state, model: Path, out_dir: Path, force: bool, prefix: str, no_inpl
       mcugen generate model.h5 --calibration samples.npy -o lib --name kws
       mcugen generate vww_96_int8.tflite -o vww_lib --no-inplace --json
       mcugen generate kws_ref_model.tflite -o kws_m4 --kernels dsp   # for a Cortex-M4
+      mcugen generate kws_ref_model.tflite -o kws_m55 --kernels mve  # for a Cortex-M55
 
     \b
     Then, in your firmware:

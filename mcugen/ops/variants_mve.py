@@ -37,6 +37,11 @@ def _multipliers_ok(call: KernelCall) -> bool:
     return all(m >= 0 for m in _const(call, "multiplier"))
 
 
+def lean_shifts(shifts) -> bool:
+    """Whether every shift is a right shift: then the vector kernels take mg_mve_requantize_lean."""
+    return all(int(s) <= -1 for s in shifts)
+
+
 def ring_pixels(out_w: int) -> int:
     """Output pixels the conv kernels' ring holds: a quad (4) beside an unfinished row (mg_mve_conv.h)."""
     return round_up(out_w + 3, 4)
@@ -92,7 +97,7 @@ def depthwise_conv_2d_mve(graph: Graph, call: KernelCall) -> KernelCall | None:
     weights[:, :channels] = filt
     weights = weights.reshape(taps, groups, 8).transpose(1, 0, 2).reshape(-1)
     shifts = np.array(_const(call, "shift"), np.int64)
-    lean = bool((shifts <= -1).all())
+    lean = lean_shifts(shifts)
     bias = lanes_layout(np.array(_const(call, "bias_folded"), np.int64), 8, EVEN_ODD).reshape(-1, 2, 4)
     mult = lanes_layout(np.array(_const(call, "multiplier"), np.int64), 8, EVEN_ODD).reshape(-1, 2, 4)
     quant = np.concatenate([bias, mult], axis=1).reshape(-1)  # per group: bias even, odd; mult even, odd
@@ -125,7 +130,7 @@ def fully_connected_mve(graph: Graph, call: KernelCall) -> KernelCall | None:
     mults, shifts = _const(call, "multiplier"), _const(call, "shift")
     if len(mults) == 1:  # per-tensor: the same for every channel
         mults, shifts = mults * depth, shifts * depth
-    lean = all(s <= -1 for s in shifts)
+    lean = lean_shifts(shifts)
     quant = np.stack([lanes_layout(folded, 4, (0, 1, 2, 3)).reshape(-1, 4),
                       lanes_layout(np.array(mults, np.int64), 4, (0, 1, 2, 3)).reshape(-1, 4)], axis=1)
     params = (*copied(p, "batches", "accum_depth", "output_depth", "output_offset", "act_min", "act_max"),
