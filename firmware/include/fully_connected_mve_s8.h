@@ -15,9 +15,8 @@ typedef struct {
     int32_t act_min, act_max;
     int32_t lean;          /* 1: every shift is <= -1 (mg_mve_requantize_lean), proved by the generator */
     const int8_t *filter;  /* [output_depth][accum_depth] */
-    const int32_t *quant;  /* per group of 4 channels: their folded biases (bias + input_offset * sum of
-                              the channel's weights), then their multipliers (>= 0) */
-    const int8_t *shift;   /* [output_depth rounded up to 4]: TFLM's shift */
+    const int32_t *quant;  /* per group of 4 channels 9 words: folded biases (bias + input_offset * sum
+                              of the channel's weights), multipliers (>= 0), TFLM's shifts as 4 bytes */
 } mg_fully_connected_mve_params;
 
 mg_status mg_fully_connected_mve_s8(const mg_fully_connected_mve_params *p, const int8_t *in, int8_t *out);

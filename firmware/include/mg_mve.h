@@ -285,6 +285,10 @@ static inline int8x16_t vminq_s8(int8x16_t a, int8x16_t b)
 
 /* ---- helpers the MVE kernels share --------------------------------------------------------- */
 
+/* Hides the value of pointer p from the optimizer (no instruction): GCC 12 merges pointers that
+ * step alike into one plus offsets, which MVE's post-increment loads cannot use, and then spills. */
+#define MG_MVE_OPAQUE(p) __asm__("" : "+r"(p))
+
 /* Four scalars as lanes 0..3. */
 static inline int32x4_t mg_mve_lanes(int32_t a0, int32_t a1, int32_t a2, int32_t a3)
 {

@@ -5,7 +5,7 @@
 /* Channels c .. c + 3 of one input row x (rows w0..w3: repeat one past the last channel). */
 static inline __attribute__((always_inline)) int32x4_t four(const mg_fully_connected_mve_params *p, const int8_t *x,
                                                             const int8_t *w0, const int8_t *w1, const int8_t *w2,
-                                                            const int8_t *w3, const int32_t *q, const int8_t *sh,
+                                                            const int8_t *w3, const int32_t *q,
                                                             const int lean)
 {
     const int32_t depth = p->accum_depth, rest = depth & 15;
@@ -32,7 +32,7 @@ static inline __attribute__((always_inline)) int32x4_t four(const mg_fully_conne
         a3 = vmladavaq_s8(a3, vldrbq_z_s8(w3, tail), v);
     }
     {
-        const int32x4_t acc = mg_mve_lanes(a0, a1, a2, a3), m = vldrwq_s32(q + 4), s = vldrbq_s32(sh);
+        const int32x4_t acc = mg_mve_lanes(a0, a1, a2, a3), m = vldrwq_s32(q + 4), s = vldrbq_s32((const int8_t *)(q + 8));
         const int32x4_t v = lean ? mg_mve_requantize_lean(acc, m, s) : mg_mve_requantize_any(acc, m, s);
         return mg_mve_output(v, p->output_offset, vdupq_n_s32(p->act_min), vdupq_n_s32(p->act_max));
     }
@@ -46,12 +46,11 @@ static inline __attribute__((always_inline)) void row(const mg_fully_connected_m
     const int8_t *w = p->filter;
     int32_t c;
     for (c = 0; c + 4 <= n; c += 4, w += 4 * stride) {
-        vstrbq_s32(dst + c, four(p, x, w, w + stride, w + 2 * stride, w + 3 * stride, p->quant + 2 * c,
-                                 p->shift + c, lean));
+        vstrbq_s32(dst + c, four(p, x, w, w + stride, w + 2 * stride, w + 3 * stride, p->quant + 9 * (c / 4), lean));
     }
     if (c < n) { /* 1 to 3 channels left: the missing rows repeat the last one, unstored */
         const int8_t *w1 = c + 1 < n ? w + stride : w, *w2 = c + 2 < n ? w + 2 * stride : w;
-        vstrbq_p_s32(dst + c, four(p, x, w, w1, w2, w, p->quant + 2 * c, p->shift + c, lean),
+        vstrbq_p_s32(dst + c, four(p, x, w, w1, w2, w, p->quant + 9 * (c / 4), lean),
                      vctp32q((uint32_t)(n - c)));
     }
 }
@@ -69,7 +68,7 @@ static void row_exact(const mg_fully_connected_mve_params *p, const int8_t *x, i
 mg_status mg_fully_connected_mve_s8(const mg_fully_connected_mve_params *p, const int8_t *in, int8_t *out)
 {
     int32_t b;
-    if (p == NULL || in == NULL || out == NULL || p->filter == NULL || p->quant == NULL || p->shift == NULL
+    if (p == NULL || in == NULL || out == NULL || p->filter == NULL || p->quant == NULL
         || ((uintptr_t)p->quant & 3u) != 0) {
         return MG_ERR_ARG;
     }

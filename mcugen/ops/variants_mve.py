@@ -2,8 +2,8 @@
 portable `KernelCall`s into the MVE kernels (firmware/kernels/<op>_mve_s8.c), used by
 `mcugen.ops.variants.specialise`.
 
-  CONV_2D            conv_2d_1x1_mve (1x1 filter, no padding) or conv_2d_mve (any window):
-                     four output pixels per pass, VMLADAVA over 16 taps, weights as in the model
+  CONV_2D            conv_2d_mve (groups of one; a 1x1 unpadded filter reads its input in
+                     place, others gather windows): 4 output channels per pass, VMLADAVA over 16 taps
   DEPTHWISE_CONV_2D  depthwise_conv_2d_mve (depth multiplier 1, <= 32 taps): 8 channels per pass
   FULLY_CONNECTED    fully_connected_mve (symmetric weights): 4 channels per pass
   ADD                add_mve (same shapes)
@@ -23,7 +23,7 @@ import numpy as np
 
 from mcugen.ir import Graph
 from mcugen.ops.base import ConstArray, ConstRef, KernelCall, ScratchRef, TensorRef
-from mcugen.ops.variants import WINDOW, copied, padded, round_up
+from mcugen.ops.variants import WINDOW, copied, round_up
 
 DW_MAX_TAPS = 32  # MG_DW_MVE_MAX_TAPS
 
@@ -42,11 +42,6 @@ def lean_shifts(shifts) -> bool:
     return all(int(s) <= -1 for s in shifts)
 
 
-def ring_pixels(out_w: int) -> int:
-    """Output pixels the conv kernels' ring holds: a quad (4) beside an unfinished row (mg_mve_conv.h)."""
-    return round_up(out_w + 3, 4)
-
-
 def lanes_layout(values: np.ndarray, group: int, order: tuple[int, ...]) -> np.ndarray:
     """Per-channel values [channels, ...] zero-padded to whole groups of `group` channels, each group's
     channels in `order` (e.g. even then odd), flattened."""
@@ -58,25 +53,45 @@ def lanes_layout(values: np.ndarray, group: int, order: tuple[int, ...]) -> np.n
 
 # ---- CONV_2D ------------------------------------------------------------------------------------
 
+def group_weights(rows: np.ndarray) -> np.ndarray:
+    """int8 [channels, taps] -> the MVE conv layout: taps zero-padded to chunks of 16, channels to
+    groups of 4, then [group][chunk][4 channels][16] (conv_2d_mve_s8.h: one pointer walks a group)."""
+    channels, taps = rows.shape
+    grid = np.zeros((round_up(channels, 4), round_up(taps, 16)), np.int8)
+    grid[:channels, :taps] = rows
+    return grid.reshape(-1, 4, grid.shape[1] // 16, 16).transpose(0, 2, 1, 3).reshape(-1)
+
+
+def group_constants(bias, multipliers, shifts) -> ConstArray:
+    """"quant": per group of 4 channels 9 int32 words, their biases, their multipliers and a word
+    holding their 4 shifts as bytes (little-endian, as VLDRB reads them); zeros for missing channels."""
+    four = [lanes_layout(np.asarray(v, np.int64), 4, (0, 1, 2, 3)).reshape(-1, 4) for v in (bias, multipliers)]
+    shift_bytes = lanes_layout(np.asarray(shifts, np.int64), 4, (0, 1, 2, 3)).astype(np.int8).reshape(-1, 4)
+    shift_words = shift_bytes.view("<i4").astype(np.int64)
+    words = np.concatenate([four[0], four[1], shift_words], axis=1)
+    return ConstArray("quant", "int32_t", tuple(int(v) for v in words.reshape(-1)))
+
+
 def conv_2d_mve(graph: Graph, call: KernelCall) -> KernelCall | None:
-    """CONV_2D with one group -> conv_2d_1x1_mve (1x1, unpadded: columns are the input pixels) or
-    conv_2d_mve (windows gathered into scratch). Weights, folded bias, multipliers and shifts are
-    the portable call's."""
+    """CONV_2D with one group -> conv_2d_mve: weights in groups of 4 channels (group_weights); a
+    1x1 unpadded filter reads its columns in place (`direct`), any other gathers its windows."""
     p = dict(call.params)
     if p["filter_in_c"] != p["in_c"] or not _multipliers_ok(call):
         return None
-    ring = ring_pixels(p["out_w"])
-    tail = (("ring_pixels", ring), *copied(p, "output_offset", "act_min", "act_max", "filter", "bias_folded",
-                                           "multiplier", "shift"), ("scratch", ScratchRef()))
-    ring_bytes = ring * p["out_c"]
-    if p["filter_h"] == p["filter_w"] == 1 and p["pad_top"] == p["pad_left"] == 0:
-        params = (*copied(p, "batches", "in_h", "in_w", "in_c", "out_h", "out_w", "out_c", "stride_h", "stride_w"),
-                  *tail)
-        return replace(call, kernel="conv_2d_1x1_mve", params=params, scratch_bytes=ring_bytes)
+    out_c = p["out_c"]
+    filt = graph.tensor(p["filter"].tensor_id).array().reshape(out_c, -1)
+    shifts = _const(call, "shift")
+    direct = p["filter_h"] == p["filter_w"] == 1 and p["pad_top"] == p["pad_left"] == 0
     params = (*copied(p, "batches", "in_h", "in_w", "in_c", "out_h", "out_w", "out_c", *WINDOW),
-              ("pad_value", -p["input_offset"]), *tail)
-    columns = 4 * p["filter_h"] * p["filter_w"] * p["in_c"]
-    return replace(call, kernel="conv_2d_mve", params=params, scratch_bytes=ring_bytes + columns)
+              ("pad_value", -p["input_offset"]), ("direct", int(direct)),
+              *copied(p, "output_offset", "act_min", "act_max"), ("lean", int(lean_shifts(shifts))),
+              ("filter", ConstRef("filter")), ("quant", ConstRef("quant")), ("scratch", ScratchRef()))
+    consts = (ConstArray("filter", "int8_t", tuple(int(v) for v in group_weights(filt))),
+              group_constants(_const(call, "bias_folded"), _const(call, "multiplier"), shifts))
+    # an output row, then the window's bytes
+    window = 0 if direct else p["filter_h"] * p["filter_w"] * p["in_c"]
+    return replace(call, kernel="conv_2d_mve", params=params, consts=consts,
+                   scratch_bytes=p["out_w"] * out_c + window)
 
 
 # ---- DEPTHWISE_CONV_2D --------------------------------------------------------------------------
@@ -130,14 +145,9 @@ def fully_connected_mve(graph: Graph, call: KernelCall) -> KernelCall | None:
     mults, shifts = _const(call, "multiplier"), _const(call, "shift")
     if len(mults) == 1:  # per-tensor: the same for every channel
         mults, shifts = mults * depth, shifts * depth
-    lean = lean_shifts(shifts)
-    quant = np.stack([lanes_layout(folded, 4, (0, 1, 2, 3)).reshape(-1, 4),
-                      lanes_layout(np.array(mults, np.int64), 4, (0, 1, 2, 3)).reshape(-1, 4)], axis=1)
     params = (*copied(p, "batches", "accum_depth", "output_depth", "output_offset", "act_min", "act_max"),
-              ("lean", int(lean)), ("filter", p["filter"]), ("quant", ConstRef("quant")), ("shift", ConstRef("shift")))
-    consts = (ConstArray("quant", "int32_t", tuple(int(v) for v in quant.reshape(-1))),
-              ConstArray("shift", "int8_t", padded(shifts, round_up(depth, 4))))
-    return replace(call, kernel="fully_connected_mve", params=params, consts=consts)
+              ("lean", int(lean_shifts(shifts))), ("filter", p["filter"]), ("quant", ConstRef("quant")))
+    return replace(call, kernel="fully_connected_mve", params=params, consts=(group_constants(folded, mults, shifts),))
 
 
 # ---- ADD ----------------------------------------------------------------------------------------

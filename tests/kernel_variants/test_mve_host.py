@@ -1,7 +1,7 @@
 """The MVE kernel variant on the host (mg_mve.h's plain-C intrinsics, ASan + UBSan, both arena
 plans) bit-exact with tflite-micro: every shared model, a fixed chain through every MVE kernel
-and its edge paths (taps and channels that are no multiple of the vector length, quads of pixels
-over several rows, partial channel groups, 1x1 with strides), randomized chains, and the general
+and its edge paths (taps and channels that are no multiple of the vector length, partial channel
+groups, 1x1 filters read in place, with strides), randomized chains, and the general
 (non-lean) output stage."""
 from __future__ import annotations
 
@@ -12,16 +12,16 @@ from hypothesis import strategies as st
 
 from tests.support.oracle import assert_exact, examples, random_samples, ranges, seeded_model, tf, to_int8
 
-MVE_KERNELS = {"conv_2d_mve", "conv_2d_1x1_mve", "depthwise_conv_2d_mve", "fully_connected_mve", "add_mve",
+MVE_KERNELS = {"conv_2d_mve", "depthwise_conv_2d_mve", "fully_connected_mve", "add_mve",
                "average_pool_2d_mve", "max_pool_2d_mve"}
 SHARED = {
-    "kws": ("kws/kws_ref_model.tflite", {"conv_2d_mve", "conv_2d_1x1_mve", "depthwise_conv_2d_mve",
+    "kws": ("kws/kws_ref_model.tflite", {"conv_2d_mve", "depthwise_conv_2d_mve",
                                          "fully_connected_mve", "average_pool_2d_mve"}),
     "ad": ("ad/ad01_int8.tflite", {"fully_connected_mve"}),
     "hello_world": ("hello_world/hello_world_int8.tflite", {"fully_connected_mve"}),
-    "vww": ("vww/vww_96_int8.tflite", {"conv_2d_mve", "conv_2d_1x1_mve", "depthwise_conv_2d_mve",
+    "vww": ("vww/vww_96_int8.tflite", {"conv_2d_mve", "depthwise_conv_2d_mve",
                                        "fully_connected_mve", "average_pool_2d_mve"}),
-    "ic": ("ic/pretrainedResnet_quant.tflite", {"conv_2d_mve", "conv_2d_1x1_mve", "add_mve",
+    "ic": ("ic/pretrainedResnet_quant.tflite", {"conv_2d_mve", "add_mve",
                                                 "fully_connected_mve", "average_pool_2d_mve"}),
 }
 
@@ -41,7 +41,7 @@ def _edges(k, x):
     """(13, 11, 5) in: every MVE kernel, and the paths the vector lengths make."""
     L = k.layers
     x = L.Conv2D(20, (3, 3), padding="same", activation="relu")(x)          # 45 taps: 2 x 16 + 13
-    x = L.Conv2D(12, (1, 1))(x)                                             # 1x1, 20 taps: 16 + 4
+    x = L.Conv2D(12, (1, 1))(x)                                             # 1x1 direct, 20 taps: 16 + 4
     x = L.DepthwiseConv2D((3, 3), padding="same")(x)                        # 12 channels: 8 + 4
     x = L.MaxPooling2D((2, 2), strides=1, padding="same")(x)                # 12 of 16 lanes
     x = L.Conv2D(17, (1, 1), strides=2, activation="relu6")(x)              # 1x1 strided -> (7, 6, 17)
