@@ -133,7 +133,7 @@ def depthwise_conv_2d_mve(graph: Graph, call: KernelCall) -> KernelCall | None:
 
 def fully_connected_mve(graph: Graph, call: KernelCall) -> KernelCall | None:
     """FULLY_CONNECTED with symmetric weights -> fully_connected_mve; the input offset folded into
-    the bias, constants per group of 4 channels (biases, then multipliers)."""
+    the bias, constants per group of 4 channels (group_constants)."""
     p = dict(call.params)
     if p["filter_offset"] != 0 or not _multipliers_ok(call):
         return None
