@@ -8,7 +8,7 @@ import pytest
 
 from mcugen.boards import load_board
 from mcugen.project.api import build
-from tests.support.boards import board_with_variant
+from tests.support.boards import instructions_with_variant
 
 from .test_mve_host import MVE_KERNELS, edge_chain, parallel_chains
 
@@ -32,12 +32,7 @@ def test_chains_bit_exact_on_mps3_an547(name, tmp_path):
 
 def test_kws_mve_takes_half_the_instructions_of_dsp(shared_models, tmp_path, monkeypatch):
     model = shared_models / "kws/kws_ref_model.tflite"
-    board = load_board("mps3_an547")
-    mve = build(model, "mps3_an547", tmp_path / "mve", run=True)
-    dsp = build(model, board_with_variant("mps3_an547", "dsp", tmp_path / "boards", monkeypatch),
-                tmp_path / "dsp", run=True)
-    assert mve.run.passed and dsp.run.passed
-    mve_n = mve.run.instructions_per_inference(board.counter_hz)
-    dsp_n = dsp.run.instructions_per_inference(board.counter_hz)
+    mve_n = instructions_with_variant(model, "mps3_an547", "mve", tmp_path, monkeypatch)
+    dsp_n = instructions_with_variant(model, "mps3_an547", "dsp", tmp_path, monkeypatch)
     print(f"kws on mps3_an547: mve {mve_n:,} vs dsp {dsp_n:,} instructions per inference")
     assert mve_n <= dsp_n / 2

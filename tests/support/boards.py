@@ -19,3 +19,14 @@ def board_with_variant(name: str, variant: str, folder: Path, monkeypatch) -> st
     (folder / f"{copy}.toml").write_text("\n".join(lines) + "\n")
     monkeypatch.setenv("MCUGEN_BOARD_PATH", str(folder))
     return copy
+
+
+def instructions_with_variant(model: Path, board: str, variant: str, folder: Path, monkeypatch) -> int:
+    """Instructions per inference of `model` on emulated `board` with the `variant` kernels (a
+    board-file copy when the board's own selects others), its self-test passing."""
+    from mcugen.project.api import build
+
+    name = board_with_variant(board, variant, folder / "boards", monkeypatch)
+    result = build(model, name, folder / variant, run=True)
+    assert result.run is not None and result.run.passed, result.run and result.run.console
+    return result.run.instructions_per_inference(load_board(board).counter_hz)
