@@ -128,7 +128,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("models", nargs="*", default=list(MODEL_FILES), help="kws vww ic ad hello_world")
     ap.add_argument("--board", default="netduinoplus2")
-    ap.add_argument("--variant", choices=("board", "portable", "dsp"), default="board",
+    ap.add_argument("--variant", choices=("board", "portable", "dsp", "rv32", "mve"), default="board",
                     help="kernels to generate (default: what the board file says)")
     ap.add_argument("-n", type=int, default=3, help="inferences per model (median reported)")
     ap.add_argument("--layers", action="store_true", help="print every layer")

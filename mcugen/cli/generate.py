@@ -28,11 +28,11 @@ from mcugen.report import human_bytes
               help="Calibration samples (.npy/.npz) when MODEL is a float Keras/SavedModel (one model only).")
 @click.option("--no-size", is_flag=True, help="Skip the Cortex-M4 code-size measurement.")
 @click.option("--json", "as_json", is_flag=True, help="Print the size report as JSON on stdout.")
-@click.option("--kernels", "variant", type=click.Choice(["portable", "dsp", "rv32", "m0"]), default="portable",
+@click.option("--kernels", "variant", type=click.Choice(["portable", "dsp", "rv32", "m0", "mve"]), default="portable",
               show_default=True,
               help="Kernel variant: portable C; dsp (SMLAD/SXTB16 for Cortex-M4/M7/M33/M55, plain C "
                    "elsewhere); rv32 (register-blocked C for RV32IMC); m0 (Thumb-1 for Cortex-M0/M0+, "
-                   "plain C elsewhere). All bit-exact.")
+                   "plain C elsewhere); mve (Helium for Cortex-M55, plain C elsewhere). All bit-exact.")
 @click.option("--weights-in-ram", "weights_in_ram", type=click.IntRange(min=0), default=0, metavar="BYTES",
               help="Copy the weights read most per byte into up to BYTES of RAM (model_wram) before the "
                    "first invoke, for parts whose flash is slower than their RAM (one model).")
@@ -58,6 +58,7 @@ def command(state, models: tuple[Path, ...], out_dir: Path, force: bool, prefix:
       mcugen generate vww_96_int8.tflite -o vww_lib --no-inplace --json
       mcugen generate kws_ref_model.tflite -o kws_m4 --kernels dsp   # for a Cortex-M4
       mcugen generate kws.tflite ic.tflite -o lib --name kws,ic      # kws_invoke(), ic_invoke()
+      mcugen generate kws_ref_model.tflite -o kws_m55 --kernels mve  # for a Cortex-M55
 
     \b
     Then, in your firmware:

@@ -85,4 +85,7 @@ def resolve_target(board_name: str) -> MpyTarget:
         raise BoardError(f"no MicroPython native-module architecture known for core {board.core!r} "
                          f"(board {board_name})",
                          hint="MicroPython natmods exist for: " + ", ".join(sorted(set(CORE_ARCH))))
-    return MpyTarget(board.name, ARCHES[arch], board.ram_bytes, board.kernel_variant, board.arena_align)
+    # natmods are built for the ARCH's instruction set: no MVE in armv7emsp, where the mve kernels
+    # would run their plain-C emulation; the DSP kernels run natively there
+    variant = "dsp" if board.kernel_variant == "mve" else board.kernel_variant
+    return MpyTarget(board.name, ARCHES[arch], board.ram_bytes, variant, board.arena_align)

@@ -12,6 +12,8 @@ arena): `specialise(graph, calls, variant)`. The board file's `kernel_variant` n
               register-blocked multiply-adds (2 channels x 2 pixels; 4 depthwise channels).
   "m0"        Cortex-M0/M0+ (ARMv6-M): offset-binary byte layouts and a requantization without
               64-bit multiplies (mcugen/ops/variants_m0.py).
+  "mve"       Cortex-M55 MVE (Helium): firmware/kernels/<op>_mve_s8.c, rewrites in
+              mcugen/ops/variants_mve.py.
 
 Everything a fast kernel wants precomputed is computed here: weights reordered and interleaved
 into the layout the inner loop walks, tap counts padded with zero weights, per-channel arrays
@@ -31,7 +33,7 @@ from mcugen.ir import Graph
 from mcugen.ops.base import ConstArray, ConstRef, KernelCall, ScratchRef, TensorRef
 from mcugen.ops.depthwise_rows import depthwise_conv_2d_rows
 
-VARIANTS = ("portable", "dsp", "rv32", "m0")
+VARIANTS = ("portable", "dsp", "rv32", "m0", "mve")
 
 
 def specialise(graph: Graph, calls: list[KernelCall], variant: str) -> list[KernelCall]:
@@ -44,14 +46,24 @@ def specialise(graph: Graph, calls: list[KernelCall], variant: str) -> list[Kern
     from mcugen.ops.int4_dsp import DSP_S4
 
     # int8 kernels and (dsp only) int4-weight ones have variants; an _s16 call keeps its portable kernel
-    int8 = {"dsp": _DSP, "rv32": _RV32, "m0": _m0_rewrites()}[variant]
-    rewrites = {"s8": int8, "s4": DSP_S4 if variant == "dsp" else {}}
+    rewrites = {"s8": _rewrites(variant), "s4": DSP_S4 if variant == "dsp" else {}}
     out = []
     for call in calls:
         rewrite = rewrites.get(call.type_suffix, {}).get(call.kernel)
         fast = rewrite(graph, call) if rewrite is not None else None
         out.append(fast if fast is not None else call)
     return out
+
+
+def _rewrites(variant: str) -> dict[str, Callable[[Graph, KernelCall], KernelCall | None]]:
+    """The int8 rewrites of `variant` (kernel name -> rewrite)."""
+    if variant == "mve":
+        from mcugen.ops.variants_mve import MVE  # it builds on this module's layouts
+
+        return MVE
+    if variant == "m0":
+        return _m0_rewrites()
+    return _RV32 if variant == "rv32" else _DSP
 
 
 def variant_kernels(calls: list[KernelCall]) -> dict[str, int]:

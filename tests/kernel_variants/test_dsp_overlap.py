@@ -1,7 +1,7 @@
-"""The DSP kernels honour the overlap contract at its tightest: random chains of spatial layers
-(tests/kernels/test_overlap_contract.py builds them and the tightest plan) generated with the dsp
-variant give the same bytes with every output packed against its input as with separate buffers,
-and the same bytes as the portable kernels."""
+"""The DSP and the MVE kernels honour the overlap contract at its tightest: random chains of
+spatial layers (tests/kernels/test_overlap_contract.py builds them and the tightest plan)
+generated with the dsp or the mve variant give the same bytes with every output packed against
+its input as with separate buffers, and the same bytes as the portable kernels."""
 from __future__ import annotations
 
 import importlib.util
@@ -25,17 +25,18 @@ _spec = importlib.util.spec_from_file_location(
 overlap = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(overlap)
 
-layer = st.tuples(st.sampled_from(["CONV_2D", "DEPTHWISE_CONV_2D", "AVERAGE_POOL_2D"]),
+layer = st.tuples(st.sampled_from(["CONV_2D", "DEPTHWISE_CONV_2D", "AVERAGE_POOL_2D", "MAX_POOL_2D"]),
                   st.integers(1, 4), st.integers(1, 4), st.integers(1, 3), st.integers(1, 2),
                   st.sampled_from(["SAME", "VALID"]))
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("variant", ["dsp", "mve"])
 @settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow],
           phases=(Phase.explicit, Phase.reuse, Phase.generate))
 @given(layers=st.lists(layer, min_size=2, max_size=5), h=st.integers(5, 12), w=st.integers(3, 9),
-       c=st.sampled_from([4, 8, 3]), seed=st.integers(0, 2**31 - 1))
-def test_dsp_kernels_at_the_tightest_overlap(layers, h, w, c, seed, tmp_path_factory):
+       c=st.sampled_from([4, 8, 3, 12]), seed=st.integers(0, 2**31 - 1))
+def test_variant_kernels_at_the_tightest_overlap(variant, layers, h, w, c, seed, tmp_path_factory):
     rng = np.random.default_rng(seed)
     chain = overlap.ChainBuilder(rng, (1, h, w, c))
     for kind, fh, fw, stride, dil, padding in layers:
@@ -51,18 +52,18 @@ def test_dsp_kernels_at_the_tightest_overlap(layers, h, w, c, seed, tmp_path_fac
              Quant((0.05,), (3,)))
     graph = chain.graph()
     portable = lower_graph(graph)
-    dsp = specialise(graph, portable, "dsp")
-    tmp = tmp_path_factory.mktemp("dsp_overlap")
+    fast = specialise(graph, portable, variant)
+    tmp = tmp_path_factory.mktemp(f"{variant}_overlap")
     samples = [[rng.integers(-128, 128, (1, h, w, c), dtype=np.int8)] for _ in range(6)]
     runs = {}
     for name, calls, plan in (
             ("portable", portable, separate_plan(graph, pipeline.scratch_of(portable), overlap.ALIGN)),
-            ("dsp separate", dsp, separate_plan(graph, pipeline.scratch_of(dsp), overlap.ALIGN)),
-            ("dsp tightest", dsp, overlap.tightest_plan(graph, dsp))):
+            ("separate", fast, separate_plan(graph, pipeline.scratch_of(fast), overlap.ALIGN)),
+            ("tightest", fast, overlap.tightest_plan(graph, fast))):
         runs[name] = build_host(generate_sources(graph, plan, calls), tmp / name.replace(" ", "_"),
                                 graph=graph).run(samples)
     kinds = [(op.kind, op.options.get("stride_h"), op.options.get("padding")) for op in graph.ops]
-    used = sorted({c.kernel for c in dsp})
-    for a, b, t in zip(runs["portable"], runs["dsp separate"], runs["dsp tightest"]):
-        assert np.array_equal(a[0], b[0]), f"dsp differs from portable on {kinds} ({used})"
-        assert np.array_equal(b[0], t[0]), f"tightest overlap changed the dsp result of {kinds} ({used})"
+    used = sorted({c.kernel for c in fast})
+    for a, b, t in zip(runs["portable"], runs["separate"], runs["tightest"]):
+        assert np.array_equal(a[0], b[0]), f"{variant} differs from portable on {kinds} ({used})"
+        assert np.array_equal(b[0], t[0]), f"tightest overlap changed the {variant} result of {kinds} ({used})"

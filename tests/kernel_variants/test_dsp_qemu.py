@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from mcugen.boards import BOARDS_DIR, load_board
+from mcugen.boards import load_board
 from mcugen.project.api import build
+from tests.support.boards import board_with_variant, instructions_with_variant
 
 from .test_dsp_host import random_chain
 
@@ -23,12 +24,15 @@ def chain_file(tmp_path_factory):
 
 
 @pytest.mark.parametrize("board,variant", [
-    ("netduinoplus2", "dsp"), ("mps2_an500", "dsp"), ("mps3_an547", "dsp"),  # M4, M7, M55
+    ("netduinoplus2", "dsp"), ("mps2_an500", "dsp"),  # M4, M7
+    ("mps3_an547", "dsp"),  # M55 (its board file selects the mve kernels: a copy selects these)
     ("mps2_an505", "dsp"),  # M33
     ("riscv32_virt", "rv32"),  # the layouts' plain-C path, as on an ESP32-C3
 ])
-def test_random_chain_bit_exact_on_emulated_board(board, variant, chain_file, tmp_path):
-    assert load_board(board).kernel_variant == variant
+def test_random_chain_bit_exact_on_emulated_board(board, variant, chain_file, tmp_path, monkeypatch):
+    own = load_board(board).kernel_variant
+    assert own == variant or (board, own) == ("mps3_an547", "mve")
+    board = board_with_variant(board, variant, tmp_path / "boards", monkeypatch)
     result = build(chain_file, board, tmp_path / "fw", run=True)
     assert result.run is not None and result.run.passed, result.run and result.run.console
     sources = {p.name for p in (tmp_path / "fw" / "src").iterdir()}
@@ -40,20 +44,9 @@ def test_random_chain_bit_exact_on_emulated_board(board, variant, chain_file, tm
 
 def test_kws_dsp_beats_portable_on_netduinoplus2(shared_models, tmp_path, monkeypatch):
     model = shared_models / "kws/kws_ref_model.tflite"
-    board = load_board("netduinoplus2")
-    fast = build(model, "netduinoplus2", tmp_path / "dsp", run=True)
+    fast_n = instructions_with_variant(model, "netduinoplus2", "dsp", tmp_path, monkeypatch)
     # the same board with the portable kernels, as a user's own board file would say
-    boards = tmp_path / "boards"
-    boards.mkdir()
-    text = (BOARDS_DIR / "netduinoplus2.toml").read_text()
-    (boards / "nd_portable.toml").write_text(
-        text.replace('name = "netduinoplus2"', 'name = "nd_portable"')
-        .replace('kernel_variant = "dsp"', 'kernel_variant = "portable"'))
-    monkeypatch.setenv("MCUGEN_BOARD_PATH", str(boards))
-    slow = build(model, "nd_portable", tmp_path / "portable", run=True)
-    assert fast.run.passed and slow.run.passed
-    fast_n = fast.run.instructions_per_inference(board.counter_hz)
-    slow_n = slow.run.instructions_per_inference(board.counter_hz)
+    slow_n = instructions_with_variant(model, "netduinoplus2", "portable", tmp_path, monkeypatch)
     print(f"kws on netduinoplus2: dsp {fast_n:,} vs portable {slow_n:,} instructions per inference")
     assert fast_n < slow_n / 2
 

@@ -89,6 +89,12 @@ def test_board_picks_natmod_arch(board, arch):
     assert resolve_target(board).arch.name == arch
 
 
+def test_m55_natmod_takes_the_dsp_kernels():
+    """mps3_an547 selects the mve kernels, but a natmod is built for armv7emsp (no MVE)."""
+    target = resolve_target("mps3_an547")
+    assert (target.arch.name, target.kernel_variant) == ("armv7emsp", "dsp")
+
+
 def test_rv32imc_natmod_keeps_floats(tmp_path):
     build_folder("hello_world", "esp32c3", tmp_path / "out")
     text = (tmp_path / "out/natmod/Makefile").read_text()
