@@ -47,11 +47,11 @@ TARGETS = {
 
 def board_with_variant(board: str, variant: str, folder: Path) -> str:
     """A copy of `board` whose kernel_variant is `variant`, in `folder` (MCUGEN_BOARD_PATH)."""
-    text = (REPO / "boards" / f"{board}.toml").read_text()
+    name = f"{board}_{variant}"
+    # the board's name only: its [[memory.regions]] have names too
+    text = (REPO / "boards" / f"{board}.toml").read_text().replace(f'name = "{board}"', f'name = "{name}"', 1)
     lines = [f'kernel_variant = "{variant}"' if line.startswith("kernel_variant") else line
              for line in text.splitlines()]
-    name = f"{board}_{variant}"
-    lines = [f'name = "{name}"' if line.startswith("name =") else line for line in lines]
     (folder / f"{name}.toml").write_text("\n".join(lines) + "\n")
     return name
 

@@ -12,9 +12,9 @@ def board_with_variant(name: str, variant: str, folder: Path, monkeypatch) -> st
     if load_board(name).kernel_variant == variant:
         return name
     copy = f"{name}_{variant}"
-    lines = [f'kernel_variant = "{variant}"' if line.startswith("kernel_variant") else
-             f'name = "{copy}"' if line.startswith("name =") else line
-             for line in (BOARDS_DIR / f"{name}.toml").read_text().splitlines()]
+    text = (BOARDS_DIR / f"{name}.toml").read_text().replace(f'name = "{name}"', f'name = "{copy}"', 1)
+    lines = [f'kernel_variant = "{variant}"' if line.startswith("kernel_variant") else line
+             for line in text.splitlines()]  # the board's name only: [[memory.regions]] have names too
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{copy}.toml").write_text("\n".join(lines) + "\n")
     monkeypatch.setenv("MCUGEN_BOARD_PATH", str(folder))
