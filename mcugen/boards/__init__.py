@@ -57,6 +57,8 @@ class Board:
     defines: tuple[tuple[str, str], ...] = ()  # extra macros for the glue
     qemu_system: str = ""
     qemu_machine: str = ""
+    qemu_cpu: str = ""  # -cpu, where the machine takes several cores (Xtensa sim: lx106)
+    qemu_console: str = "serial"  # "serial": a UART; "semihosting": semihosting's stdin/stdout
     # the firmware's own share besides the model (start-up, glue, framework, bench, kernels)
     firmware_flash_bytes: int = 0
     firmware_ram_bytes: int = 0
@@ -110,6 +112,8 @@ def _from_toml(d: dict) -> Board:
         raise ValueError(f"counter.kind must be 'cycles' or 'instructions', not {counter['kind']!r}")
     if d["emulated"] and not qemu:
         raise ValueError("an emulated board needs a [qemu] table")
+    if qemu.get("console", "serial") not in ("serial", "semihosting"):
+        raise ValueError(f"qemu.console must be 'serial' or 'semihosting', not {qemu['console']!r}")
     return Board(
         name=d["name"], description=d["description"], mcu=d["mcu"], core=d["core"],
         emulated=bool(d["emulated"]), clock_hz=int(d["clock_hz"]), glue=tuple(d["glue"]),
@@ -125,6 +129,7 @@ def _from_toml(d: dict) -> Board:
         counter=counter["kind"], counter_hz=int(counter["hz"]), counter_source=counter["source"],
         defines=tuple((str(k), str(v)) for k, v in d.get("defines", {}).items()),
         qemu_system=qemu.get("system", ""), qemu_machine=qemu.get("machine", ""),
+        qemu_cpu=qemu.get("cpu", ""), qemu_console=qemu.get("console", "serial"),
         firmware_flash_bytes=int(firmware["flash_bytes"]), firmware_ram_bytes=int(firmware["ram_bytes"]),
         firmware_source=str(firmware["source"]),
     )
