@@ -92,7 +92,8 @@ static void send_ready(uint8_t seq)
 static __attribute__((noinline)) uintptr_t unused_stack_top(void)
 {
     volatile uint8_t mark = 0;
-    return (uintptr_t)&mark;
+    volatile uintptr_t where = (uintptr_t)&mark; /* through a volatile: clang warns on &mark returned */
+    return where;
 }
 
 /* Fill the unused stack (below any live frame) with a pattern; after the run, the lowest byte

@@ -63,6 +63,12 @@ class Board:
     firmware_flash_bytes: int = 0
     firmware_ram_bytes: int = 0
     firmware_source: str = ""
+    # the vendor framework's share alone (ESP-IDF, Arduino), where the rest is measured from the
+    # objects compiled for the ISA (mcugen.project.isa_objects)
+    framework_flash_bytes: int = 0
+    framework_ram_bytes: int = 0
+    check_llvm_cpu: str = ""  # llc -mcpu= for the LLVM ISA check (esp32); "" = check with GCC
+    check_isa: str = ""  # the ISA's name in reports, e.g. "Xtensa (ESP32)"
 
     @property
     def counts_instructions(self) -> bool:
@@ -132,4 +138,7 @@ def _from_toml(d: dict) -> Board:
         qemu_cpu=qemu.get("cpu", ""), qemu_console=qemu.get("console", "serial"),
         firmware_flash_bytes=int(firmware["flash_bytes"]), firmware_ram_bytes=int(firmware["ram_bytes"]),
         firmware_source=str(firmware["source"]),
+        framework_flash_bytes=int(firmware.get("framework_flash_bytes", 0)),
+        framework_ram_bytes=int(firmware.get("framework_ram_bytes", 0)),
+        check_llvm_cpu=tc.get("check_llvm_cpu", ""), check_isa=tc.get("check_isa", ""),
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mcugen.boards import Board
 from mcugen.errors import BoardError
 
 UNIX_BOARD = "unix"
@@ -35,6 +36,10 @@ ARCHES = {
     "armv7m": NatmodArch("armv7m", "Cortex-M3", "arm-none-eabi-", ("-mthumb", "-mcpu=cortex-m3")),
     "armv7emsp": NatmodArch("armv7emsp", "Cortex-M4F/M7/M55, e.g. STM32F4, STM32H7", "arm-none-eabi-",
                             ("-mthumb", "-mcpu=cortex-m4", "-mfpu=fpv4-sp-d16", "-mfloat-abi=hard")),
+    "xtensa": NatmodArch("xtensa", "ESP8266 (Xtensa LX106)", "xtensa-lx106-elf-", ("-mforce-l32",),
+                         # no divide or high-multiply instruction: libgcc's helpers; the ESP8266
+                         # port has single-precision floats, and the module reports scales as floats
+                         ("LINK_RUNTIME = 1", "MICROPY_FLOAT_IMPL = float")),
     "xtensawin": NatmodArch("xtensawin", "ESP32, ESP32-S3", "xtensa-esp32-elf-"),
     "rv32imc": NatmodArch("rv32imc", "RISC-V RV32IMC, e.g. ESP32-C3", "riscv64-unknown-elf-",
                           ("-march=rv32imac", "-mabi=ilp32", "-mno-relax", "-specs=picolibc.specs"),
@@ -50,6 +55,7 @@ CORE_ARCH = {
     "cortex-m7": "armv7emsp",
     "cortex-m33": "armv7emsp",
     "cortex-m55": "armv7emsp",
+    "xtensa-lx106": "xtensa",
     "xtensa-lx6": "xtensawin",
     "xtensa-lx7": "xtensawin",
     "rv32imc": "rv32imc",
@@ -64,6 +70,7 @@ class MpyTarget:
     ram_bytes: int | None = None  # the board's RAM (None: a unix host)
     kernel_variant: str = "portable"  # the board's kernels (mcugen.ops.variants), e.g. "dsp"
     arena_align: int = 16  # the board file's arena_align
+    board_file: Board | None = None  # None: a unix host
 
     @property
     def codegen(self):
@@ -85,4 +92,5 @@ def resolve_target(board_name: str) -> MpyTarget:
         raise BoardError(f"no MicroPython native-module architecture known for core {board.core!r} "
                          f"(board {board_name})",
                          hint="MicroPython natmods exist for: " + ", ".join(sorted(set(CORE_ARCH))))
-    return MpyTarget(board.name, ARCHES[arch], board.ram_bytes, board.kernel_variant, board.arena_align)
+    return MpyTarget(board.name, ARCHES[arch], board.ram_bytes, board.kernel_variant, board.arena_align,
+                     board)

@@ -1,6 +1,6 @@
 """Real boards: the project is what a PlatformIO user builds (`pio run -e <board>`), and its
 portable sources (model, kernels, apps) compile warning-free with this machine's compiler for the
-board's ISA: arm-none-eabi for STM32, riscv for the ESP32-C3, host gcc for the Xtensa ESP32s."""
+board's ISA: arm-none-eabi for STM32, riscv for the ESP32-C3, LLVM's Xtensa back end for the ESP32s."""
 from __future__ import annotations
 
 import configparser
@@ -46,8 +46,10 @@ def test_real_board_project_is_a_platformio_project(board, model, shared_models,
 
     project = Project(out, b, "model", board, f"{board}_selftest")
     summary = check_portable_sources(project, b)
+    compiler = (f"clang-22 + llc-22 -mcpu={b.check_llvm_cpu}" if b.check_llvm_cpu
+                else (b.check_prefix or '') + 'gcc')
     assert summary == (f"the {len(portable_sources(project))} portable sources compile warning-free with "
-                       f"{(b.check_prefix or '') + 'gcc'}"), summary
+                       f"{compiler}"), summary
 
 
 def test_portable_check_reports_a_warning_as_failure(shared_models, tmp_path):
