@@ -13,7 +13,7 @@ from mcugen.project.pio_offline import PLATFORM_DIR
 from mcugen.cli import main
 from mcugen.errors import BoardError
 
-EMULATED = ["mps2_an386", "netduinoplus2", "mps2_an500", "mps3_an547", "riscv32_virt"]
+EMULATED = ["mps2_an386", "netduinoplus2", "mps2_an500", "mps3_an547", "riscv32_virt", "xtensa_lx106_sim"]
 REAL = ["esp32", "esp32s3", "esp32c3", "nucleo_f401re", "nucleo_l4r5zi", "nucleo_h743zi"]
 FIRMWARE = Path(__file__).resolve().parents[2] / "firmware" / "boards"
 

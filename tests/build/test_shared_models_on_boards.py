@@ -1,5 +1,6 @@
 """Every MLPerf Tiny model runs bit-exact under QEMU, each on a board of a different glue family
-(STM32F4 bare registers, RV32 virt, CMSDK + SysTick, CMSDK + APB timer), self-test env only."""
+(STM32F4 bare registers, RV32 virt, CMSDK + SysTick, CMSDK + APB timer, Xtensa sim), self-test env
+only."""
 from __future__ import annotations
 
 import re
@@ -19,6 +20,7 @@ CASES = [
     ("ic/pretrainedResnet_quant.tflite", "riscv32_virt"),
     ("vww/vww_96_int8.tflite", "mps3_an547"),
     ("ad/ad01_int8.tflite", "mps2_an500"),
+    ("kws/kws_ref_model.tflite", "xtensa_lx106_sim"),  # the Xtensa sim: semihosting, ICOUNT, call0
 ]
 
 
