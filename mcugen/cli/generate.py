@@ -23,10 +23,11 @@ from mcugen.report import human_bytes
               help="Calibration samples (.npy/.npz) when MODEL is a float Keras/SavedModel.")
 @click.option("--no-size", is_flag=True, help="Skip the Cortex-M4 code-size measurement.")
 @click.option("--json", "as_json", is_flag=True, help="Print the size report as JSON on stdout.")
-@click.option("--kernels", "variant", type=click.Choice(["portable", "dsp", "rv32"]), default="portable",
+@click.option("--kernels", "variant", type=click.Choice(["portable", "dsp", "rv32", "xtensa"]), default="portable",
               show_default=True,
               help="Kernel variant: portable C; dsp (SMLAD/SXTB16 for Cortex-M4/M7/M33/M55, plain C "
-                   "elsewhere); rv32 (register-blocked C for RV32IMC). All bit-exact.")
+                   "elsewhere); rv32 (register-blocked C for RV32IMC); xtensa (unsigned bytes and "
+                   "16-bit multiplies for the ESP8266/ESP32 Xtensa cores). All bit-exact.")
 @click.pass_obj
 def command(state, model: Path, out_dir: Path, force: bool, prefix: str, no_inplace: bool, align: int,
             calibration: Path | None, no_size: bool, as_json: bool, variant: str = "portable") -> None:
@@ -65,6 +66,11 @@ def command(state, model: Path, out_dir: Path, force: bool, prefix: str, no_inpl
 
         raise McugenError(f"--kernels {variant} reads scratch and weights a word at a time; --align {align} "
                           "would misplace them", hint="use --align 4 or more (the default is 16)")
+    if variant == "xtensa" and align % 8:
+        from mcugen.errors import McugenError
+
+        raise McugenError(f"--kernels xtensa keeps a table of pointers in scratch (8-byte slots, for 64-bit "
+                          f"hosts too); --align {align} would misalign it", hint="use --align 8 or more (the default is 16)")
     check_output_dir(out_dir, force, protect=(model,))
     n_convert = stage_count(model)
     total = n_convert + 3 + (0 if no_size else 1)

@@ -9,6 +9,8 @@ arena): `specialise(graph, calls, variant)`. The board file's `kernel_variant` n
   "rv32"      RV32IMC (ESP32-C3): the same layouts for CONV_2D, DEPTHWISE_CONV_2D,
               FULLY_CONNECTED and ADD, through their plain-C path (no DSP extension):
               register-blocked multiply-adds (2 channels x 2 pixels; 4 depthwise channels).
+  "xtensa"    Xtensa LX (ESP8266, ESP32, ESP32-S3): CONV_2D, DEPTHWISE_CONV_2D and
+              FULLY_CONNECTED on unsigned bytes and 16-bit multiplies (mcugen/ops/variants_xtensa.py).
 
 Everything a fast kernel wants precomputed is computed here: weights reordered and interleaved
 into the layout the inner loop walks, tap counts padded with zero weights, per-channel arrays
@@ -26,8 +28,9 @@ import numpy as np
 from mcugen.errors import McugenError
 from mcugen.ir import Graph
 from mcugen.ops.base import ConstArray, ConstRef, KernelCall, ScratchRef, TensorRef
+from mcugen.ops.variants_xtensa import XTENSA as _XTENSA
 
-VARIANTS = ("portable", "dsp", "rv32")
+VARIANTS = ("portable", "dsp", "rv32", "xtensa")
 
 
 def specialise(graph: Graph, calls: list[KernelCall], variant: str) -> list[KernelCall]:
@@ -37,7 +40,7 @@ def specialise(graph: Graph, calls: list[KernelCall], variant: str) -> list[Kern
                           hint=f"the board file's kernel_variant is one of: {', '.join(VARIANTS)}")
     if variant == "portable":
         return list(calls)
-    rewrites = _RV32 if variant == "rv32" else _DSP
+    rewrites = {"rv32": _RV32, "dsp": _DSP, "xtensa": _XTENSA}[variant]
     out = []
     for call in calls:
         # only int8 kernels have variants (an _s4 / _s16 call keeps its portable kernel)
