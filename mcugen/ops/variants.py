@@ -10,7 +10,8 @@ arena): `specialise(graph, calls, variant)`. The board file's `kernel_variant` n
               FULLY_CONNECTED and ADD, through their plain-C path (no DSP extension):
               register-blocked multiply-adds (2 channels x 2 pixels; 4 depthwise channels).
   "xtensa"    Xtensa LX (ESP8266, ESP32, ESP32-S3): CONV_2D, DEPTHWISE_CONV_2D and
-              FULLY_CONNECTED on unsigned bytes and 16-bit multiplies (mcugen/ops/variants_xtensa.py).
+              FULLY_CONNECTED on unsigned bytes and 16-bit multiplies, same-shape ADD/SUB from
+              two 256-entry tables (mcugen/ops/variants_xtensa.py).
 
 Everything a fast kernel wants precomputed is computed here: weights reordered and interleaved
 into the layout the inner loop walks, tap counts padded with zero weights, per-channel arrays

@@ -1,5 +1,5 @@
-"""The `xtensa` kernel variant: CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED for the Xtensa LX
-cores (ESP8266's LX106, ESP32's LX6, ESP32-S3's LX7).
+"""The `xtensa` kernel variant: CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, and same-shape ADD and
+SUB for the Xtensa LX cores (ESP8266's LX106, ESP32's LX6, ESP32-S3's LX7).
 
 Xtensa loads bytes zero-extended only (a signed int8 costs two more instructions on the LX106,
 one on the LX6), and the LX106 has no 64-bit-product multiply. So the xtensa kernels
@@ -12,7 +12,8 @@ bytes, and requantize with 16 x 16 multiplies; everything they need is laid out 
 - the offsets' cross terms folded into the bias: sum (x w) = sum (x_u w_u) - 128 sum x_u
   - 128 sum w, with x_u = x + 128 and w_u = w + 128; the kernels add -128 sum x_u per column
   (shared by every output channel), the bias here carries -128 sum w;
-- per-channel arrays padded to the kernels' 4-channel step.
+- per-channel arrays padded to the kernels' 4-channel step;
+- ADD/SUB: each input's 256 values in the common domain, as tables (one requantization left).
 The kernels sum modulo 2^32 (unsigned), so every partial sum may wrap: the result is TFLM's int32
 sum whenever that one fits, the same condition the portable kernels have.
 """
@@ -25,6 +26,7 @@ import numpy as np
 
 from mcugen.ir import Graph
 from mcugen.ops.base import ConstArray, ConstRef, KernelCall, ScratchRef, TensorRef
+from mcugen.ops.fixedpoint import multiply_by_quantized_multiplier, wrap32
 
 POINTER_SLOT = 8  # MG_XT_POINTER_SLOT: scratch bytes per depthwise tap pointer
 
@@ -133,8 +135,34 @@ def fully_connected_xtensa(graph: Graph, call: KernelCall) -> KernelCall | None:
                    scratch_bytes=accum)
 
 
+def add_sub_xtensa(graph: Graph, call: KernelCall) -> KernelCall | None:
+    """Same-shape ADD or SUB -> mg_add_xtensa_s8: each input's 256 possible values rescaled here
+    with TFLM's arithmetic (offset, left shift, MultiplyByQuantizedMultiplier), SUB's second
+    table negated; the kernel adds two lookups and requantizes once."""
+    p = dict(call.params)
+    walk = {c.name: c.values for c in call.consts}
+    same_shape = p["rank"] == 1 and walk["stride1"] == walk["stride2"] == (1,)
+    if not same_shape or p["output_multiplier"] < 0 or p["output_shift"] > 0:
+        return None
+    sign = -1 if call.kernel == "sub" else 1
+
+    def table(i: int, factor: int) -> tuple[int, ...]:
+        return tuple(factor * multiply_by_quantized_multiplier(
+            wrap32(((b if b < 128 else b - 256) + p[f"input{i}_offset"]) << p["left_shift"]),
+            p[f"input{i}_multiplier"], p[f"input{i}_shift"]) for b in range(256))
+
+    params = (("size", walk["dims"][0]), ("input1_table", ConstRef("input1_table")),
+              ("input2_table", ConstRef("input2_table")), ("output_multiplier", p["output_multiplier"]),
+              ("right_shift", -p["output_shift"]), ("output_offset", p["output_offset"]),
+              ("act_min", p["act_min"]), ("act_max", p["act_max"]))
+    consts = (ConstArray("input1_table", "int32_t", table(1, 1)), ConstArray("input2_table", "int32_t", table(2, sign)))
+    return replace(call, kernel="add_xtensa", params=params, consts=consts)
+
+
 XTENSA: dict[str, Callable[[Graph, KernelCall], KernelCall | None]] = {
     "conv_2d": conv_2d_xtensa,
     "depthwise_conv_2d": depthwise_conv_2d_xtensa,
     "fully_connected": fully_connected_xtensa,
+    "add": add_sub_xtensa,
+    "sub": add_sub_xtensa,
 }

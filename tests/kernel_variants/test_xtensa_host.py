@@ -17,13 +17,13 @@ from tests.support.oracle import assert_exact, random_samples, seeded_model, to_
 
 from .test_dsp_host import random_chain
 
-XTENSA_KERNELS = {"conv_2d_xtensa", "depthwise_conv_2d_xtensa", "fully_connected_xtensa"}
+XTENSA_KERNELS = {"conv_2d_xtensa", "depthwise_conv_2d_xtensa", "fully_connected_xtensa", "add_xtensa"}
 SHARED = {
-    "kws": ("kws/kws_ref_model.tflite", XTENSA_KERNELS),
+    "kws": ("kws/kws_ref_model.tflite", XTENSA_KERNELS - {"add_xtensa"}),
     "ad": ("ad/ad01_int8.tflite", {"fully_connected_xtensa"}),
     "hello_world": ("hello_world/hello_world_int8.tflite", {"fully_connected_xtensa"}),
-    "vww": ("vww/vww_96_int8.tflite", XTENSA_KERNELS),
-    "ic": ("ic/pretrainedResnet_quant.tflite", {"conv_2d_xtensa", "fully_connected_xtensa"}),
+    "vww": ("vww/vww_96_int8.tflite", XTENSA_KERNELS - {"add_xtensa"}),
+    "ic": ("ic/pretrainedResnet_quant.tflite", {"conv_2d_xtensa", "fully_connected_xtensa", "add_xtensa"}),
 }
 
 
@@ -37,8 +37,10 @@ def test_shared_model_bit_exact(name, shared_models, tmp_path):
 
 
 def _odd_channels(k, x):
-    """Channel counts that are not multiples of 4 through every xtensa kernel."""
+    """Channel counts that are not multiples of 4 through every xtensa kernel, and a SUB."""
     x = k.layers.Conv2D(6, (3, 3), padding="same", activation="relu")(x)            # in_c 3, out_c 6
+    y = k.layers.Conv2D(6, (1, 1))(x)
+    x = k.layers.Subtract()([x, y])                                                  # SUB: a negated table
     x = k.layers.DepthwiseConv2D((3, 3), padding="same")(x)                         # 6 channels: bytes
     x = k.layers.DepthwiseConv2D((5, 5), strides=2, padding="same", activation="relu6")(x)
     x = k.layers.Conv2D(7, (2, 3), dilation_rate=(2, 1), padding="same")(x)         # dilated rows

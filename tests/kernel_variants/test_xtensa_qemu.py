@@ -95,7 +95,8 @@ def test_random_layers_bit_exact_on_the_lx106(name, tmp_path):
     result = build(path, BOARD, tmp_path / "fw", run=True, selftest_only=True)
     assert result.run is not None and result.run.passed, result.run and result.run.console
     sources = {p.name for p in (tmp_path / "fw" / "src").iterdir()}
-    assert {"conv_2d_xtensa_s8.c", "depthwise_conv_2d_xtensa_s8.c", "fully_connected_xtensa_s8.c"} <= sources
+    assert {"conv_2d_xtensa_s8.c", "depthwise_conv_2d_xtensa_s8.c", "fully_connected_xtensa_s8.c",
+            "add_xtensa_s8.c"} <= sources
 
 
 @pytest.mark.slow
