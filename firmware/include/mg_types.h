@@ -15,6 +15,17 @@
 #define MG_ALIGNED(n)
 #endif
 
+/* Where model_weights.c puts the model's constants: a build flag -DMG_CONST_SECTION=<name> names
+ * a linker section (the ESP8266 keeps const data in RAM unless it is in .irom.text.*, its flash,
+ * which only 32-bit loads can read: such builds also compile with -mforce-l32). */
+#if defined(MG_CONST_SECTION) && (defined(__GNUC__) || defined(__clang__))
+#define MG_STRINGIFY_(x) #x
+#define MG_STRINGIFY(x) MG_STRINGIFY_(x)
+#define MG_CONST_ATTR __attribute__((section(MG_STRINGIFY(MG_CONST_SECTION))))
+#else
+#define MG_CONST_ATTR
+#endif
+
 typedef enum {
     MG_OK = 0,
     MG_ERR_ARG = -1

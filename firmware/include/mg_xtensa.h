@@ -131,8 +131,9 @@ static inline uint32_t mg_xt_offset_bytes(const int8_t *src, uint8_t *dst, int32
 
 /* Four channels' dot products with one unsigned column: acc[j] += sum_k x[k] * w[4k + j]
  * (weights of four channels interleaved tap by tap: one pointer, one load per product). On
- * Xtensa two taps a turn in assembly, 29 instructions for 8 products (the loop stays within a
- * conditional branch's reach, which LLVM's assembler does not relax). */
+ * Xtensa two taps a turn in assembly, 29 instructions for 8 products (31 when the weights sit
+ * where only word loads reach: MG_CONST_SECTION); the loop stays within a conditional branch's
+ * reach, which LLVM's assembler does not relax. */
 static inline void mg_xt_dot4(const uint8_t *x, const uint8_t *w, int32_t n, uint32_t acc[4])
 {
     uint32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
@@ -140,7 +141,24 @@ static inline void mg_xt_dot4(const uint8_t *x, const uint8_t *w, int32_t n, uin
 #if defined(__XTENSA__)
     if (n >= 2) {
         const uint8_t *end = x + (n & ~1);
-        uint32_t xv, t0, t1;
+        uint32_t xv, t0, t1, wv;
+#if defined(MG_CONST_SECTION) /* weights in memory only 32-bit loads read (ESP8266 flash) */
+#define MG_XT_TAP(xo, wo)                                                                      \
+        "l8ui   %[xv], %[x], " #xo "\n\t"                                                     \
+        "l32i   %[wv], %[w], " #wo "\n\t"                                                     \
+        "extui  %[t0], %[wv], 0, 8\n\t"                                                       \
+        "extui  %[t1], %[wv], 8, 8\n\t"                                                       \
+        "mul16u %[t0], %[t0], %[xv]\n\t"                                                      \
+        "mul16u %[t1], %[t1], %[xv]\n\t"                                                      \
+        "add    %[a0], %[a0], %[t0]\n\t"                                                      \
+        "add    %[a1], %[a1], %[t1]\n\t"                                                      \
+        "extui  %[t0], %[wv], 16, 8\n\t"                                                      \
+        "extui  %[t1], %[wv], 24, 8\n\t"                                                      \
+        "mul16u %[t0], %[t0], %[xv]\n\t"                                                      \
+        "mul16u %[t1], %[t1], %[xv]\n\t"                                                      \
+        "add    %[a2], %[a2], %[t0]\n\t"                                                      \
+        "add    %[a3], %[a3], %[t1]\n\t"
+#else
 #define MG_XT_TAP(xo, wo)                                                                      \
         "l8ui   %[xv], %[x], " #xo "\n\t"                                                     \
         "l8ui   %[t0], %[w], " #wo "\n\t"                                                     \
@@ -155,17 +173,19 @@ static inline void mg_xt_dot4(const uint8_t *x, const uint8_t *w, int32_t n, uin
         "mul16u %[t1], %[t1], %[xv]\n\t"                                                      \
         "add    %[a2], %[a2], %[t0]\n\t"                                                      \
         "add    %[a3], %[a3], %[t1]\n\t"
+#endif
         __asm__("1:\n\t"
                 MG_XT_TAP(0, 0) MG_XT_TAP(1, 4)
                 "addi   %[x], %[x], 2\n\t"
                 "addi   %[w], %[w], 8\n\t"
                 "bltu   %[x], %[end], 1b\n\t"
                 : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [x] "+r"(x), [w] "+r"(w),
-                  [xv] "=&r"(xv), [t0] "=&r"(t0), [t1] "=&r"(t1)
+                  [xv] "=&r"(xv), [t0] "=&r"(t0), [t1] "=&r"(t1), [wv] "=&r"(wv)
                 : [end] "r"(end)
                 : "memory");
 #undef MG_XT_TAP
         n &= 1;
+        (void)wv;
     }
 #endif
     for (; k < n; ++k, w += 4) {

@@ -67,6 +67,7 @@ class Board:
     # objects compiled for the ISA (mcugen.project.isa_objects)
     framework_flash_bytes: int = 0
     framework_ram_bytes: int = 0
+    pio_build_flags: tuple[str, ...] = ()  # added to the project's build_flags (ESP8266: -mforce-l32, ...)
     check_llvm_cpu: str = ""  # llc -mcpu= for the LLVM ISA check (esp32); "" = check with GCC
     check_isa: str = ""  # the ISA's name in reports, e.g. "Xtensa (ESP32)"
 
@@ -131,6 +132,7 @@ def _from_toml(d: dict) -> Board:
         check_prefix=tc.get("check_prefix", tc["prefix"]),
         check_cflags=tuple(tc.get("check_cflags", tc["cflags"])),
         pio_platform=pio["platform"], pio_board=pio["board"], pio_framework=pio["framework"],
+        pio_build_flags=tuple(pio.get("build_flags", ())),
         uart=uart["device"], baud=int(uart["baud"]),
         counter=counter["kind"], counter_hz=int(counter["hz"]), counter_source=counter["source"],
         defines=tuple((str(k), str(v)) for k, v in d.get("defines", {}).items()),

@@ -132,7 +132,7 @@ def build_flags(board: Board, prefix: str) -> list[str]:
         flags = ["-O2", "-Wall", "-Wextra"]
     if prefix != "model":
         flags += [f"-DMG_MODEL_PREFIX={prefix}", f"-DMG_MODEL_PREFIX_UPPER={prefix.upper()}"]
-    return flags
+    return flags + list(board.pio_build_flags)
 
 
 def _env_lines(board: Board) -> list[str]:
@@ -163,7 +163,7 @@ def _copy_glue(board: Board, src: Path, include: Path, ld: Path) -> None:
     boards = firmware_dir() / "boards"
     for folder in board.glue:
         for f in sorted((boards / folder).iterdir()):
-            if f.suffix in (".c", ".S"):
+            if f.suffix in (".c", ".cpp", ".S"):
                 shutil.copyfile(f, src / "board" / f.name)
             elif f.suffix == ".h":
                 shutil.copyfile(f, include / f.name)

@@ -167,7 +167,7 @@ def object_sizes(obj: Path, size_tool: str) -> SectionSizes:
         name, size = parts[0], int(parts[1])
         if name.startswith((".text", ".literal")):
             sizes["text"] += size
-        elif name.startswith((".rodata", ".srodata")):
+        elif name.startswith((".rodata", ".srodata", ".irom")):  # .irom: the ESP8266's constants in flash
             sizes["rodata"] += size
         elif name.startswith((".data", ".sdata")):
             sizes["data"] += size

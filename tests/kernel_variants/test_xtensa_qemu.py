@@ -115,3 +115,24 @@ def test_kws_xtensa_beats_portable_on_the_lx106(shared_models, tmp_path, monkeyp
     fast_n, slow_n = (r.run.instructions_per_inference(1_000_000_000) for r in (fast, slow))
     print(f"kws on {BOARD}: xtensa {fast_n:,} vs portable {slow_n:,} instructions per inference")
     assert fast_n < slow_n / 1.8
+
+
+@pytest.mark.slow
+def test_esp8266_build_flags_run_bit_exact_on_the_lx106(shared_models, tmp_path, monkeypatch):
+    """The esp8266 board's flags (every byte load a 32-bit load, the constants in .irom.text.*,
+    the xtensa kernels' word-load paths) on the emulated LX106, which runs the same core."""
+    esp8266 = load_board("esp8266")
+    boards = tmp_path / "boards"
+    boards.mkdir()
+    flags = ", ".join(f'"{flag}"' for flag in esp8266.pio_build_flags)
+    text = (BOARDS_DIR / f"{BOARD}.toml").read_text()
+    (boards / "lx106_esp8266_flags.toml").write_text(
+        text.replace(f'name = "{BOARD}"', 'name = "lx106_esp8266_flags"')
+        .replace('framework = ""', f'framework = ""\nbuild_flags = [{flags}]'))
+    monkeypatch.setenv("MCUGEN_BOARD_PATH", str(boards))
+    result = build(shared_models / "kws/kws_ref_model.tflite", "lx106_esp8266_flags", tmp_path / "fw", run=True,
+                   selftest_only=True)
+    assert result.run.passed, result.run.console
+    weights = next((tmp_path / "fw" / ".pio").rglob("model_weights.o"))
+    sections = subprocess.run(["xtensa-lx106-elf-objdump", "-h", str(weights)], capture_output=True, text=True).stdout
+    assert ".irom.text.mg_const" in sections and ".rodata" not in sections
