@@ -13,8 +13,7 @@ typedef struct {
     const int32_t *input2_table;  /* [256] */
     int32_t output_multiplier;    /* >= 0 */
     int32_t right_shift;          /* -TFLM's output shift: 0..31 */
-    int32_t output_offset;
-    int32_t act_min, act_max;
+    mg_xt_range out;              /* the output zero point, the activation range */
 } mg_add_xtensa_params;
 
 mg_status mg_add_xtensa_s8(const mg_add_xtensa_params *p, const int8_t *in1, const int8_t *in2, int8_t *out);

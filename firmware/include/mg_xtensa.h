@@ -201,25 +201,32 @@ static inline void mg_xt_dot4(const uint8_t *x, const uint8_t *w, int32_t n, uin
     acc[3] = a3;
 }
 
+/* The output zero point and the activation's clamp: one struct, so that the output helpers take
+ * few arguments (six fit the windowed ABI's argument registers: more make LLVM move the stack
+ * pointer around the call, MOVSP, an alloca exception on the ESP32). */
+typedef struct {
+    int32_t offset; /* the output zero point */
+    int32_t lo, hi; /* the activation range */
+} mg_xt_range;
+
 /* The per-channel output constants of a kernel with weights (each array padded to a multiple
  * of 4 channels), as its params struct's last fields before the scratch. */
 #define MG_XT_QUANT_FIELDS                                                                      \
     const int32_t *bias;       /* the folded bias with the weights' offset term (see above) */  \
     const int32_t *multiplier; /* >= 0 */                                                        \
     const uint8_t *right_shift; /* -TFLM's shift: 0..31 */                                       \
-    int32_t output_offset;                                                                      \
-    int32_t act_min;                                                                            \
-    int32_t act_max;
-#define MG_XT_QUANT(p) (p)->bias, (p)->multiplier, (p)->right_shift, (p)->output_offset, (p)->act_min, (p)->act_max
+    mg_xt_range out;
+#define MG_XT_QUANT(p) (p)->bias, (p)->multiplier, (p)->right_shift, &(p)->out
 
 /* Up to four outputs from their sums (bias included): a function of its own, so that its few
  * values stay in registers (inlined into a kernel's loops, GCC spills them on the LX106). */
 static __attribute__((noinline, unused)) void mg_xt_outputs4(const uint32_t acc[4], int32_t count,
                                                              const int32_t *multiplier, const uint8_t *right_shift,
-                                                             int32_t out_offset, int32_t lo, int32_t hi, int8_t *dst)
+                                                             const mg_xt_range *range, int8_t *dst)
 {
+    const int32_t offset = range->offset, lo = range->lo, hi = range->hi;
     for (; count > 0; --count) { /* modulo 2^32: TFLM's int32 sum */
-        *dst++ = mg_xt_output((int32_t)*acc++, *multiplier++, *right_shift++, out_offset, lo, hi);
+        *dst++ = mg_xt_output((int32_t)*acc++, *multiplier++, *right_shift++, offset, lo, hi);
     }
 }
 
@@ -228,7 +235,7 @@ static __attribute__((noinline, unused)) void mg_xt_outputs4(const uint32_t acc[
  * time ([ceil(channels / 4)][n][4], each w + 128). */
 static inline void mg_xt_channels(const uint8_t *x, int32_t n, uint32_t column_term, const uint8_t *w,
                                   const int32_t *bias, const int32_t *multiplier, const uint8_t *right_shift,
-                                  int32_t out_offset, int32_t lo, int32_t hi, int32_t channels, int8_t *dst)
+                                  const mg_xt_range *range, int32_t channels, int8_t *dst)
 {
     int32_t c, j;
     for (c = 0; c < channels; c += 4, w += (size_t)n * 4u) {
@@ -237,8 +244,7 @@ static inline void mg_xt_channels(const uint8_t *x, int32_t n, uint32_t column_t
             acc[j] = (uint32_t)bias[c + j] + column_term;
         }
         mg_xt_dot4(x, w, n, acc);
-        mg_xt_outputs4(acc, channels - c < 4 ? channels - c : 4, multiplier + c, right_shift + c, out_offset, lo,
-                       hi, dst + c);
+        mg_xt_outputs4(acc, channels - c < 4 ? channels - c : 4, multiplier + c, right_shift + c, range, dst + c);
     }
 }
 

@@ -113,8 +113,7 @@ mg_status mg_depthwise_conv_2d_xtensa_s8(const mg_depthwise_conv_2d_xtensa_param
                 for (j = 0; j < lanes; ++j) {
                     acc[j] += (uint32_t)p->bias[c + j];
                 }
-                mg_xt_outputs4(acc, lanes, p->multiplier + c, p->right_shift + c, p->output_offset, p->act_min,
-                               p->act_max, dst + c);
+                mg_xt_outputs4(acc, lanes, p->multiplier + c, p->right_shift + c, &p->out, dst + c);
             }
         }
     }

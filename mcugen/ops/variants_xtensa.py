@@ -65,8 +65,13 @@ def _quant(bias: np.ndarray, multipliers: tuple[int, ...], shifts: tuple[int, ..
               ConstArray("right_shift", "uint8_t", grow(tuple(-s for s in shifts))))
     params = (("bias", ConstRef("bias")), ("multiplier", ConstRef("multiplier")),
               ("right_shift", ConstRef("right_shift")),
-              ("output_offset", p["output_offset"]), ("act_min", p["act_min"]), ("act_max", p["act_max"]))
+              ("out", _range(p)))
     return params, consts
+
+
+def _range(p: dict) -> tuple[int, int, int]:
+    """mg_xt_range: the output zero point and the activation's clamp."""
+    return (p["output_offset"], p["act_min"], p["act_max"])
 
 
 def _usable(call: KernelCall) -> bool:
@@ -153,8 +158,7 @@ def add_sub_xtensa(graph: Graph, call: KernelCall) -> KernelCall | None:
 
     params = (("size", walk["dims"][0]), ("input1_table", ConstRef("input1_table")),
               ("input2_table", ConstRef("input2_table")), ("output_multiplier", p["output_multiplier"]),
-              ("right_shift", -p["output_shift"]), ("output_offset", p["output_offset"]),
-              ("act_min", p["act_min"]), ("act_max", p["act_max"]))
+              ("right_shift", -p["output_shift"]), ("out", _range(p)))
     consts = (ConstArray("input1_table", "int32_t", table(1, 1)), ConstArray("input2_table", "int32_t", table(2, sign)))
     return replace(call, kernel="add_xtensa", params=params, consts=consts)
 
