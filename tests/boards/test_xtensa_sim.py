@@ -1,6 +1,6 @@
 """xtensa_lx106_sim's counter: ICOUNT counts every executed instruction, also across its wrap at
-2^32 (a debug exception the start-up code handles), and the console works both ways through
-semihosting (QEMU's own stdin and stdout)."""
+2^32 (a debug exception the start-up code handles), the console works both ways through semihosting
+(QEMU's own stdin and stdout), and the board's own libgcc helpers round floats as an FPU does."""
 from __future__ import annotations
 
 import re
@@ -84,3 +84,67 @@ def test_qemu_command_takes_the_console_from_semihosting():
     assert argv[argv.index("-semihosting-config") + 1] == "enable=on,target=native"
     with pytest.raises(ToolchainError, match="no UART"):
         qemu_command(board, "fw.elf", port=4321)
+
+
+SOFT_FLOAT_CHECK = r"""
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+float mg_addsf3(float, float); float mg_subsf3(float, float); float mg_mulsf3(float, float); float mg_floatsisf(int32_t);
+static uint64_t s = 88172645463325252ull;
+static uint32_t rnd(void) { s ^= s << 13; s ^= s >> 7; s ^= s << 17; return (uint32_t)s; }
+static uint32_t bits(float x) { uint32_t u; memcpy(&u, &x, 4); return u; }
+static float num(uint32_t u) { float x; memcpy(&x, &u, 4); return x; }
+static int same(float x, float y) {  /* any NaN equals any NaN */
+    uint32_t a = bits(x), c = bits(y);
+    return ((a & 0x7fffffffu) > 0x7f800000u && (c & 0x7fffffffu) > 0x7f800000u) || a == c; }
+static uint32_t pick(void) {  /* subnormals, infinities, zeros, nearby exponents, anything */
+    uint32_t r = rnd();
+    switch (rnd() % 8) { case 0: return r & 0x807FFFFFu; case 1: return (r & 0x80000000u) | 0x7F800000u;
+                         case 2: return r & 0x80000000u; case 3: return (r & 0x83FFFFFFu) | ((rnd() % 30 + 110) << 23);
+                         default: return r; } }
+int main(void) {
+    long bad = 0;
+    for (long t = 0; t < 2000000; t++) {
+        float x = num(pick()), y = num(pick());
+        if (t % 4 == 0) y = num((bits(x) & 0xFF800000u) ^ (rnd() & 0x807FFFFFu));  /* cancellation */
+        int32_t i = (int32_t)rnd();
+        if (t & 1) i >>= rnd() % 31;
+        bad += !same(mg_addsf3(x, y), x + y) + !same(mg_subsf3(x, y), x - y) + !same(mg_mulsf3(x, y), x * y)
+               + !same(mg_floatsisf(i), (float)i);
+    }
+    printf("bad %ld\n", bad);
+    return bad != 0;
+}
+"""
+
+
+def test_soft_float_helpers_round_as_the_host_fpu(tmp_path):
+    """The sim's own IEEE-754 add/sub/mul/int->float (Debian's lx106 libgcc has none), built for
+    the host under their own names, against the host's FPU on 8 million operations."""
+    (tmp_path / "check.c").write_text(SOFT_FLOAT_CHECK)
+    names = ["__addsf3", "__subsf3", "__mulsf3", "__floatsisf", "__udivsi3", "__umodsi3", "__divsi3", "__muldi3"]
+    renames = [f"-D{n}=mg_{n.lstrip('_')}" for n in names]
+    exe = tmp_path / "check"
+    built = subprocess.run(["gcc", "-std=c99", "-O2", "-ffp-contract=off", "-fno-builtin", "-fsanitize=undefined",
+                            "-fno-sanitize-recover", *renames, str(tmp_path / "check.c"),
+                            str(GLUE / "xtensa_sim" / "lx106_libgcc.c"), "-o", str(exe)], capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr
+    run = subprocess.run([str(exe)], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0 and run.stdout.strip() == "bad 0", run.stdout + run.stderr
+
+
+@pytest.mark.slow
+def test_float_io_model_runs_bit_exact(tmp_path):
+    """QUANTIZE float -> int8 and DEQUANTIZE back run on the sim's soft-float helpers."""
+    from mcugen.project.api import build
+    from tests.support.oracle import seeded_model, to_int8
+
+    def dense(k, x):
+        return k.layers.Dense(3)(k.layers.Dense(8, activation="relu")(x))
+
+    model, rng = seeded_model(dense, (6,), seed=3)
+    path = tmp_path / "float_io.tflite"
+    path.write_bytes(to_int8(model, float_io=True, rng=rng))
+    result = build(path, "xtensa_lx106_sim", tmp_path / "fw", run=True, selftest_only=True)
+    assert result.run.passed, result.run.console
