@@ -4,7 +4,8 @@
     .venv/bin/python benchmarks/build_matrix.py [--boards mps2_an386,riscv32_virt] [--models kws,ad]
 
 Prints, per (model, board): PASS/FAIL, instructions per inference (QEMU -icount shift=0; exact on
-netduinoplus2 and riscv32_virt, 40 / 31.25-instruction resolution on the mps2 / mps3 timers),
+netduinoplus2, riscv32_virt and xtensa_lx106_sim, 40 / 31.25-instruction resolution on the mps2 /
+mps3 timers),
 flash and static RAM of the firmware, and the wall time of the build (convert to ELF).
 Figures are instructions, not time on a real chip.
 """
