@@ -4,10 +4,10 @@
     .venv/bin/python benchmarks/build_matrix.py [--boards mps2_an386,riscv32_virt] [--models kws,ad]
 
 Prints, per (model, board): PASS/FAIL, instructions per inference (QEMU -icount shift=0; exact on
-netduinoplus2 and riscv32_virt, 40 / 31.25 / 50 / 62.5-instruction resolution on the mps2 / mps3 /
-mps2_an505 / microbit timers), flash and static RAM of the firmware, and the wall time of the build
-(convert to ELF); NOFIT where the fit check refuses the model (the microbit's 16 KiB RAM and
-256 KiB flash take KWS and hello_world only). Figures are instructions, not time on a real chip.
+netduinoplus2, riscv32_virt and xtensa_lx106_sim, 40 / 31.25 / 50 / 62.5-instruction resolution on the
+mps2 / mps3 / mps2_an505 / microbit timers), flash and static RAM of the firmware, and the wall time
+of the build (convert to ELF); NOFIT where the fit check refuses the model (the microbit's 16 KiB RAM
+and 256 KiB flash take KWS and hello_world only). Figures are instructions, not time on a real chip.
 """
 from __future__ import annotations
 

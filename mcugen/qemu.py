@@ -3,7 +3,8 @@
 Every run uses `-icount shift=0,align=off,sleep=off` (one instruction per virtual nanosecond, so
 counters are exact and runs repeat bit for bit) and semihosting (how firmware exits with a status).
 The console is either this process's pipes (`-serial stdio`) or a TCP server QEMU opens and waits
-on (`wait=on`: the guest starts only when the host connects, so nothing printed is lost).
+on (`wait=on`: the guest starts only when the host connects, so nothing printed is lost). Boards
+without a UART (the Xtensa sim) use semihosting's console: QEMU's own stdin and stdout.
 """
 from __future__ import annotations
 
@@ -37,11 +38,22 @@ def qemu_command(board: Board, elf: str | Path, port: int | None = None,
     serial = ("stdio" if port is None
               else f"tcp:127.0.0.1:{port},server=on,wait=on,nodelay=on")
     argv = [board.qemu_system, "-M", board.qemu_machine]
+    if board.qemu_cpu:
+        argv += ["-cpu", board.qemu_cpu]
     if board.qemu_system.endswith("riscv32"):
         argv += ["-bios", "none"]
-    argv += ["-nographic", "-monitor", "none", "-serial", serial,
-             "-semihosting-config", "enable=on,target=native",
-             "-icount", ICOUNT, *extra, "-kernel", str(elf)]
+    argv += ["-nographic", "-monitor", "none"]
+    if board.qemu_console == "semihosting":
+        # No UART: the guest reads and writes QEMU's own stdin/stdout through semihosting (QEMU
+        # 7.2's Xtensa semihosting ignores -semihosting-config chardev=, and a stdio chardev would
+        # take the bytes the guest reads). The bench talks to it over pipes (bench.emulate).
+        if port is not None:
+            raise ToolchainError(f"{board.name} has no UART to put on a TCP port",
+                                 hint="its console is QEMU's stdin/stdout (semihosting)")
+        argv += ["-serial", "none", "-semihosting-config", "enable=on,target=native"]
+    else:
+        argv += ["-serial", serial, "-semihosting-config", "enable=on,target=native"]
+    argv += ["-icount", ICOUNT, *extra, "-kernel", str(elf)]
     return argv
 
 

@@ -17,7 +17,10 @@
 
 /* Where the arena (and the persistent state) and the constants go: nowhere special by default;
  * a build may name a header that defines MG_ARENA_ATTR / MG_WEIGHTS_ATTR (the ESP-IDF projects:
- * mg_espidf_memory.h puts the arena in internal SRAM and the weights in flash). */
+ * mg_espidf_memory.h puts the arena in internal SRAM and the weights in flash), or give
+ * -DMG_CONST_SECTION=<name> for the constants' linker section (the ESP8266 keeps const data in RAM
+ * unless it is in .irom.text.*, its flash, which only 32-bit loads can read: such builds also
+ * compile with -mforce-l32). */
 #ifdef MG_MEMORY_HEADER
 #include MG_MEMORY_HEADER
 #endif
@@ -25,7 +28,13 @@
 #define MG_ARENA_ATTR
 #endif
 #ifndef MG_WEIGHTS_ATTR
+#if defined(MG_CONST_SECTION) && (defined(__GNUC__) || defined(__clang__))
+#define MG_STRINGIFY_(x) #x
+#define MG_STRINGIFY(x) MG_STRINGIFY_(x)
+#define MG_WEIGHTS_ATTR __attribute__((section(MG_STRINGIFY(MG_CONST_SECTION))))
+#else
 #define MG_WEIGHTS_ATTR
+#endif
 #endif
 
 typedef enum {

@@ -7,7 +7,9 @@ with pyserial's socket://.
 from __future__ import annotations
 
 import contextlib
+import os
 import re
+import select
 import subprocess
 import tempfile
 import time
@@ -41,6 +43,12 @@ def emulate(board: Board, elf: str | Path, timeout: float = 10.0,
             trace: "TraceReader | None" = None) -> Iterator[Emulation]:
     """Run `elf` on `board` under QEMU, connected; QEMU is stopped when the block ends. With
     `trace`, QEMU also logs every executed block of the traced functions to it."""
+    if board.qemu_console == "semihosting":
+        if trace is not None:  # the cycle tables are Cortex-M's: refused before this
+            raise ValueError(f"{board.name}: no execution trace over its semihosting console")
+        with _emulate_on_pipes(board, elf) as emulation:
+            yield emulation
+        return
     extra = trace.qemu_args if trace is not None else ()
     fds = trace.pass_fds if trace is not None else ()
     with tempfile.TemporaryFile() as log:
@@ -78,3 +86,65 @@ def _connect(proc: subprocess.Popen, timeout: float, log) -> serial.SerialBase:
             raise DeviceError(f"QEMU did not open its serial port within {timeout:g} s",
                               hint="is the machine very busy? retry with a larger --timeout")
         time.sleep(0.01)
+
+
+@contextlib.contextmanager
+def _emulate_on_pipes(board: Board, elf: str | Path) -> Iterator[Emulation]:
+    """Boards whose console is semihosting's: the guest reads QEMU's stdin and writes its stdout,
+    which are our pipes (nothing is lost: the pipes hold what the other side has not read)."""
+    with tempfile.TemporaryFile() as log:
+        with qemu_process(board, elf, None, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                          stderr=log) as proc:
+            link = PipeLink(proc)
+            try:
+                yield Emulation(link, proc)
+            finally:
+                link.close()
+
+
+class PipeLink:
+    """A pyserial-like link (`read`, `write`, `timeout`, `write_timeout`, `in_waiting`) over a
+    child's stdout and stdin."""
+
+    def __init__(self, proc: subprocess.Popen):
+        self._proc = proc
+        self._rx = proc.stdout.fileno()
+        self._tx = proc.stdin.fileno()
+        os.set_blocking(self._tx, False)  # writes honour write_timeout
+        self.timeout: float | None = 0.05
+        self.write_timeout: float | None = None
+
+    @property
+    def in_waiting(self) -> int:
+        readable, _, _ = select.select([self._rx], [], [], 0)
+        return 4096 if readable else 0
+
+    def read(self, size: int = 1) -> bytes:
+        readable, _, _ = select.select([self._rx], [], [], self.timeout)
+        if not readable:
+            return b""
+        data = os.read(self._rx, size)
+        if not data:
+            raise serial.SerialException(f"QEMU closed its console (exit status {self._proc.poll()})")
+        return data
+
+    def write(self, data: bytes) -> int:
+        view = memoryview(data)
+        deadline = None if self.write_timeout is None else time.monotonic() + self.write_timeout
+        while view:
+            wait = None if deadline is None else max(deadline - time.monotonic(), 0)
+            _, writable, _ = select.select([], [self._tx], [], wait)
+            if not writable:
+                raise serial.SerialTimeoutException("QEMU did not take the bytes in time")
+            try:
+                view = view[os.write(self._tx, view):]
+            except BlockingIOError:
+                continue
+            except BrokenPipeError as exc:
+                raise serial.SerialException("QEMU closed its console") from exc
+        return len(data)
+
+    def close(self) -> None:
+        for stream in (self._proc.stdin, self._proc.stdout):
+            with contextlib.suppress(OSError):
+                stream.close()

@@ -76,6 +76,8 @@ class Board:
     defines: tuple[tuple[str, str], ...] = ()  # extra macros for the glue
     qemu_system: str = ""
     qemu_machine: str = ""
+    qemu_cpu: str = ""  # -cpu, where the machine takes several cores (Xtensa sim: lx106)
+    qemu_console: str = "serial"  # "serial": a UART; "semihosting": semihosting's stdin/stdout
     # the firmware's own share besides the model (start-up, glue, framework, bench, kernels)
     firmware_flash_bytes: int = 0
     firmware_ram_bytes: int = 0
@@ -91,6 +93,13 @@ class Board:
     # ESP-IDF boards ([espidf]): the flash chip ("4MB") and PSRAM ("", "quad", "octal")
     espidf_flash_size: str = ""
     espidf_psram: str = ""
+    # the vendor framework's share alone (ESP-IDF, Arduino), where the rest is measured from the
+    # objects compiled for the ISA (mcugen.project.isa_objects)
+    framework_flash_bytes: int = 0
+    framework_ram_bytes: int = 0
+    pio_build_flags: tuple[str, ...] = ()  # added to the project's build_flags (ESP8266: -mforce-l32, ...)
+    check_llvm_cpu: str = ""  # llc -mcpu= for the LLVM ISA check (esp32); "" = check with GCC
+    check_isa: str = ""  # the ISA's name in reports, e.g. "Xtensa (ESP32)"
 
     @property
     def counts_instructions(self) -> bool:
@@ -155,6 +164,8 @@ def _from_toml(d: dict) -> Board:
         raise ValueError(f"counter.kind must be 'cycles' or 'instructions', not {counter['kind']!r}")
     if d["emulated"] and not qemu:
         raise ValueError("an emulated board needs a [qemu] table")
+    if qemu.get("console", "serial") not in ("serial", "semihosting"):
+        raise ValueError(f"qemu.console must be 'serial' or 'semihosting', not {qemu['console']!r}")
     return Board(
         name=d["name"], description=d["description"], mcu=d["mcu"], core=d["core"],
         emulated=bool(d["emulated"]), clock_hz=int(d["clock_hz"]), glue=tuple(d["glue"]),
@@ -166,10 +177,12 @@ def _from_toml(d: dict) -> Board:
         check_prefix=tc.get("check_prefix", tc["prefix"]),
         check_cflags=tuple(tc.get("check_cflags", tc["cflags"])),
         pio_platform=pio["platform"], pio_board=pio["board"], pio_framework=pio["framework"],
+        pio_build_flags=tuple(pio.get("build_flags", ())),
         uart=uart["device"], baud=int(uart["baud"]),
         counter=counter["kind"], counter_hz=int(counter["hz"]), counter_source=counter["source"],
         defines=tuple((str(k), str(v)) for k, v in d.get("defines", {}).items()),
         qemu_system=qemu.get("system", ""), qemu_machine=qemu.get("machine", ""),
+        qemu_cpu=qemu.get("cpu", ""), qemu_console=qemu.get("console", "serial"),
         firmware_flash_bytes=int(firmware["flash_bytes"]), firmware_ram_bytes=int(firmware["ram_bytes"]),
         firmware_source=str(firmware["source"]),
         regions=_regions(mem),
@@ -179,6 +192,9 @@ def _from_toml(d: dict) -> Board:
         pio_options=tuple((str(k), str(v)) for k, v in pio.get("options", {}).items()),
         espidf_flash_size=str(d.get("espidf", {}).get("flash_size", "")),
         espidf_psram=str(d.get("espidf", {}).get("psram", "")),
+        framework_flash_bytes=int(firmware.get("framework_flash_bytes", 0)),
+        framework_ram_bytes=int(firmware.get("framework_ram_bytes", 0)),
+        check_llvm_cpu=tc.get("check_llvm_cpu", ""), check_isa=tc.get("check_isa", ""),
     )
 
 

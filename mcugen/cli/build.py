@@ -129,6 +129,8 @@ def command(state, models: tuple[Path, ...], board: str, output: Path | None, fo
                  for u in result.regions if u.section and (u.arena or u.state or u.weights)]
         rep.table(f"firmware `{env}` on {b.name}" + (f" (RAM = the main region {main[0].name})" if main else ""),
                   ["", "used", "board has", "%"], rows, footer=footer, right=("used", "board has", "%"))
+    elif result.objects is not None:
+        _object_tables(rep, result)
     else:
         est = result.estimate
         rep.table(f"estimate for {b.name} (not compiled here)", ["", "needs", "board has", "%"], [
@@ -143,3 +145,24 @@ def command(state, models: tuple[Path, ...], board: str, output: Path | None, fo
         rep.info("On a machine with PlatformIO and the board connected:" if not b.emulated else "Next:")
         for line in result.next_steps:
             rep.info("  " + line)
+
+
+def _object_tables(rep, result) -> None:
+    """A real board whose portable sources were compiled for its ISA here: their sections, then
+    the fit from them plus the framework's estimated share."""
+    b, objects, fit = result.project.board, result.objects, result.measured
+    columns = ["", "text", "rodata", "data", "bss"]
+    rows = [(name, *(f"{v:,}" for v in (s.text, s.rodata, s.data, s.bss)))
+            for name, s in objects.parts.items()]
+    rep.table(f"{objects.isa} object sizes, bytes ({objects.compiler}; without the framework)",
+              columns, rows, right=columns[1:])
+    pct = (lambda used, has: f"{100 * used / has:.1f}%")
+    rep.table(f"fit on {b.name}: objects measured, framework estimated", ["", "needs", "board has", "%"], [
+        ("flash: objects (text + rodata + data)", human_bytes(fit.objects.flash), "", pct(fit.objects.flash, b.flash_bytes)),
+        ("flash: framework (est.)", human_bytes(fit.framework_flash), "", pct(fit.framework_flash, b.flash_bytes)),
+        ("flash total", human_bytes(fit.flash), human_bytes(b.flash_bytes), pct(fit.flash, b.flash_bytes)),
+        ("RAM: objects (data + bss, arena included)", human_bytes(fit.objects.ram), "", pct(fit.objects.ram, b.ram_bytes)),
+        ("RAM: stack reserve", human_bytes(fit.stack), "", pct(fit.stack, b.ram_bytes)),
+        ("RAM: framework (est.)", human_bytes(fit.framework_ram), "", pct(fit.framework_ram, b.ram_bytes)),
+        ("RAM total", human_bytes(fit.ram), human_bytes(b.ram_bytes), pct(fit.ram, b.ram_bytes)),
+    ], right=("needs", "board has", "%"))

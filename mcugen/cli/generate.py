@@ -28,11 +28,12 @@ from mcugen.report import human_bytes
               help="Calibration samples (.npy/.npz) when MODEL is a float Keras/SavedModel (one model only).")
 @click.option("--no-size", is_flag=True, help="Skip the Cortex-M4 code-size measurement.")
 @click.option("--json", "as_json", is_flag=True, help="Print the size report as JSON on stdout.")
-@click.option("--kernels", "variant", type=click.Choice(["portable", "dsp", "rv32", "m0", "mve"]), default="portable",
-              show_default=True,
+@click.option("--kernels", "variant", type=click.Choice(["portable", "dsp", "rv32", "m0", "mve", "xtensa"]),
+              default="portable", show_default=True,
               help="Kernel variant: portable C; dsp (SMLAD/SXTB16 for Cortex-M4/M7/M33/M55, plain C "
                    "elsewhere); rv32 (register-blocked C for RV32IMC); m0 (Thumb-1 for Cortex-M0/M0+, "
-                   "plain C elsewhere); mve (Helium for Cortex-M55, plain C elsewhere). All bit-exact.")
+                   "plain C elsewhere); mve (Helium for Cortex-M55, plain C elsewhere); xtensa (unsigned "
+                   "bytes and 16-bit multiplies for the ESP8266/ESP32 Xtensa cores). All bit-exact.")
 @click.option("--weights-in-ram", "weights_in_ram", type=click.IntRange(min=0), default=0, metavar="BYTES",
               help="Copy the weights read most per byte into up to BYTES of RAM (model_wram) before the "
                    "first invoke, for parts whose flash is slower than their RAM (one model).")
@@ -93,6 +94,9 @@ def command(state, models: tuple[Path, ...], out_dir: Path, force: bool, prefix:
     if variant != "portable" and align % 4:
         raise McugenError(f"--kernels {variant} reads scratch and weights a word at a time; --align {align} "
                           "would misplace them", hint="use --align 4 or more (the default is 16)")
+    if variant == "xtensa" and align % 8:
+        raise McugenError(f"--kernels xtensa keeps a table of pointers in scratch (8-byte slots, for 64-bit "
+                          f"hosts too); --align {align} would misalign it", hint="use --align 8 or more (the default is 16)")
     check_output_dir(out_dir, force, protect=models)
     loads = [stage_count(m) for m in models]
     total = sum(loads) + 3 + (0 if no_size else 1)

@@ -40,6 +40,14 @@ def build_command(rep: Reporter, models: list[str], board: str, out_dir: str | N
             ("arena", human_bytes(project.arena_bytes)),
             ("natmod", str(project.mpy) if project.mpy else "not built (no MicroPython tree given)")]
     rep.table("MicroPython module", ["", "value"], rows)
+    if project.isa is not None:
+        rep.info(f"{project.target.board}'s ISA: {project.isa.summary}")
+        if project.isa.report is not None:
+            objects = project.isa.report
+            columns = ["", "text", "rodata", "data", "bss"]
+            rep.table(f"{objects.isa} object sizes, bytes ({objects.compiler}; natmod flags)", columns,
+                      [(part, *(f"{v:,}" for v in (s.text, s.rodata, s.data, s.bss)))
+                       for part, s in objects.parts.items()], right=columns[1:])
     mpy = project.mpy or out / "natmod" / f"{project.module}.mpy"
     steps = [] if project.mpy else [f"make -C {out / 'natmod'} MPY_DIR=/path/to/micropython"]
     steps += [f"mpremote cp {mpy} {out / 'mcugen_io.py'} :",

@@ -22,6 +22,7 @@ from mcugen.ir import Graph
 from mcugen.micropython.render import (DEFAULT_RUNS, DEFAULT_SEED, MpyModel, MpyOptions,
                                        check_module_name, render_micropython)
 from mcugen.micropython.targets import MpyTarget, resolve_target
+from mcugen.project.isa_objects import IsaCheck, check_library
 from mcugen.report import Reporter, human_bytes
 
 MANIFEST = "mcugen-micropython.json"  # what `mcugen bench --micropython` reads back
@@ -49,6 +50,7 @@ class MpyProject:
     arena_bytes: int
     weight_bytes: int
     mpy: Path | None  # the built natmod, when a MicroPython tree was available
+    isa: IsaCheck | None = None  # the library compiled for the board's ISA here (Xtensa boards)
 
 
 def generate_library(graph: Graph | Sequence[Graph], prefix: str | Sequence[str], target: "pipeline.Target",
@@ -169,11 +171,33 @@ def _write(files: dict[str, str], copies: dict[str, bytes], manifest: dict, libr
         for rel, data in copies.items():
             (tmp / rel).write_bytes(data)
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+        isa = check_natmod_isa(tmp / "natmod", name, target)
         if mpy_dir:
             rep.stage(step + 1, total, "natmod", f"make ARCH={target.arch.name} MPY_DIR={mpy_dir}")
             built = make_natmod(tmp / "natmod", Path(mpy_dir), target)
             mpy = out_dir.resolve() / "natmod" / built.name
-    return MpyProject(out_dir, name, target, library.arena_bytes, library.weight_bytes, mpy)
+    return MpyProject(out_dir, name, target, library.arena_bytes, library.weight_bytes, mpy, isa)
+
+
+def check_natmod_isa(natmod_dir: Path, module: str, target: MpyTarget) -> IsaCheck | None:
+    """The natmod's library (not its MicroPython bindings, which need MicroPython's headers)
+    compiled for the board's ISA as py/dynruntime.mk compiles it (-Os, -fno-common; GCC also
+    -fpic and the ARCH's flags; LLVM's Xtensa back end has no PIC, and mpy_ld relocates Xtensa
+    literal pools itself), and measured: the Xtensa boards (isa_objects)."""
+    import tempfile
+
+    board = target.board_file
+    if board is None or not board.check_isa:
+        return None
+    sources = sorted(p for p in natmod_dir.glob("*.c") if p.name != f"{module}_mpy.c")
+    flags = ["-Os", "-DNDEBUG", "-fno-common", f"-I{natmod_dir}"]
+    if not board.check_llvm_cpu:
+        flags += ["-fpic", *target.arch.cflags]
+    with tempfile.TemporaryDirectory() as objdir:
+        try:
+            return check_library(sources, board, flags, Path(objdir))
+        except ToolchainError as exc:
+            return IsaCheck(exc.message)
 
 
 def make_natmod(natmod_dir: Path, mpy_dir: Path, target: MpyTarget, timeout: float = 900) -> Path:

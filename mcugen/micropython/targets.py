@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mcugen.boards import Board
 from mcugen.errors import BoardError
 
 UNIX_BOARD = "unix"
@@ -35,6 +36,10 @@ ARCHES = {
     "armv7m": NatmodArch("armv7m", "Cortex-M3", "arm-none-eabi-", ("-mthumb", "-mcpu=cortex-m3")),
     "armv7emsp": NatmodArch("armv7emsp", "Cortex-M4F/M7/M55, e.g. STM32F4, STM32H7", "arm-none-eabi-",
                             ("-mthumb", "-mcpu=cortex-m4", "-mfpu=fpv4-sp-d16", "-mfloat-abi=hard")),
+    "xtensa": NatmodArch("xtensa", "ESP8266 (Xtensa LX106)", "xtensa-lx106-elf-", ("-mforce-l32",),
+                         # no divide or high-multiply instruction: libgcc's helpers; the ESP8266
+                         # port has single-precision floats, and the module reports scales as floats
+                         ("LINK_RUNTIME = 1", "MICROPY_FLOAT_IMPL = float")),
     "xtensawin": NatmodArch("xtensawin", "ESP32, ESP32-S3", "xtensa-esp32-elf-"),
     "rv32imc": NatmodArch("rv32imc", "RISC-V RV32IMC, e.g. ESP32-C3", "riscv64-unknown-elf-",
                           ("-march=rv32imac", "-mabi=ilp32", "-mno-relax", "-specs=picolibc.specs"),
@@ -50,6 +55,7 @@ CORE_ARCH = {
     "cortex-m7": "armv7emsp",
     "cortex-m33": "armv7emsp",
     "cortex-m55": "armv7emsp",
+    "xtensa-lx106": "xtensa",
     "xtensa-lx6": "xtensawin",
     "xtensa-lx7": "xtensawin",
     "rv32imc": "rv32imc",
@@ -64,6 +70,7 @@ class MpyTarget:
     ram_bytes: int | None = None  # the board's RAM (None: a unix host)
     kernel_variant: str = "portable"  # the board's kernels (mcugen.ops.variants), e.g. "dsp"
     arena_align: int = 16  # the board file's arena_align
+    board_file: Board | None = None  # None: a unix host
 
     @property
     def codegen(self):
@@ -88,4 +95,4 @@ def resolve_target(board_name: str) -> MpyTarget:
     # natmods are built for the ARCH's instruction set: no MVE in armv7emsp, where the mve kernels
     # would run their plain-C emulation; the DSP kernels run natively there
     variant = "dsp" if board.kernel_variant == "mve" else board.kernel_variant
-    return MpyTarget(board.name, ARCHES[arch], board.ram_bytes, variant, board.arena_align)
+    return MpyTarget(board.name, ARCHES[arch], board.ram_bytes, variant, board.arena_align, board)

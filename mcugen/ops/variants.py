@@ -14,6 +14,9 @@ arena): `specialise(graph, calls, variant)`. The board file's `kernel_variant` n
               64-bit multiplies (mcugen/ops/variants_m0.py).
   "mve"       Cortex-M55 MVE (Helium): firmware/kernels/<op>_mve_s8.c, rewrites in
               mcugen/ops/variants_mve.py.
+  "xtensa"    Xtensa LX (ESP8266, ESP32, ESP32-S3): CONV_2D, DEPTHWISE_CONV_2D and
+              FULLY_CONNECTED on unsigned bytes and 16-bit multiplies, same-shape ADD/SUB from
+              two 256-entry tables (mcugen/ops/variants_xtensa.py).
 
 Everything a fast kernel wants precomputed is computed here: weights reordered and interleaved
 into the layout the inner loop walks, tap counts padded with zero weights, per-channel arrays
@@ -33,7 +36,7 @@ from mcugen.ir import Graph
 from mcugen.ops.base import ConstArray, ConstRef, KernelCall, ScratchRef, TensorRef
 from mcugen.ops.depthwise_rows import depthwise_conv_2d_rows
 
-VARIANTS = ("portable", "dsp", "rv32", "m0", "mve")
+VARIANTS = ("portable", "dsp", "rv32", "m0", "mve", "xtensa")
 
 
 def specialise(graph: Graph, calls: list[KernelCall], variant: str) -> list[KernelCall]:
@@ -63,6 +66,10 @@ def _rewrites(variant: str) -> dict[str, Callable[[Graph, KernelCall], KernelCal
         return MVE
     if variant == "m0":
         return _m0_rewrites()
+    if variant == "xtensa":
+        from mcugen.ops.variants_xtensa import XTENSA  # it builds on this module's layouts
+
+        return XTENSA
     return _RV32 if variant == "rv32" else _DSP
 
 

@@ -6,12 +6,10 @@ tflite-micro's expected outputs for the self-test), project (atomic), compile, r
 from __future__ import annotations
 
 import shlex
-import shutil
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Sequence
 
-from mcugen import procs
 from mcugen.boards import Board, load_board
 from mcugen.convert.quant_report import QuantReport
 from mcugen.elf import Sizes, elf_sizes
@@ -19,7 +17,9 @@ from mcugen.errors import BoardError, DeviceError, McugenError, ToolchainError
 from mcugen.project import pio
 from mcugen.project.files import (Project, ProjectModel, build_flags, selftest_data, selftest_sample_count,
                                   write_models_project)
-from mcugen.project.fit import FitEstimate, check_fit, fit_warnings, weight_bytes
+from mcugen.project.fit import (FitEstimate, MeasuredFit, check_fit, check_measured_fit, fit_warnings,
+                                weight_bytes)
+from mcugen.project.isa_objects import IsaCheck, ObjectReport, check_project
 from mcugen.qemu import QemuResult, run_elf
 from mcugen.report import Reporter, human_bytes
 
@@ -39,6 +39,8 @@ class BuildResult:
     separate_arena_bytes: int = 0  # several models: their arenas each on its own (the sum)
     concurrent: bool = False  # several models built to run at the same time (disjoint arena bytes)
     weights_ram_bytes: int = 0  # weights copied to the fastest RAM (--weights-in-ram)
+    objects: ObjectReport | None = None  # real boards: the sources compiled for the ISA, measured
+    measured: MeasuredFit | None = None  # the fit check from those objects
 
 
 @dataclass(frozen=True)
@@ -207,6 +209,7 @@ def build_models(models: Sequence[str | Path], board_name: str, out_dir: str | P
     final = out.resolve()
     envs = [board.name + "_selftest"] if selftest_only else [board.name + "_selftest", board.name]
     compile_error: ToolchainError | None = None
+    isa: IsaCheck | None = None
     with atomic_output_dir(out, force, protect=models) as tmp:
         reports = [c.report for c in converted]
         extra = {"quantization": reports[0].to_json()} if not several and reports[0] is not None else {}
@@ -221,9 +224,14 @@ def build_models(models: Sequence[str | Path], board_name: str, out_dir: str | P
         rep.stage(step, total, "project", f"{final} (envs {staged.bench_env}, {staged.selftest_env})")
         step += 1
         try:
-            compiled, sizes = _compile(staged, board, envs, compile_mode, rep, step, total, final)
+            compiled, sizes, isa = _compile(staged, board, envs, compile_mode, rep, step, total, final)
         except ToolchainError as exc:  # keep the sources and the log: the user reads them next
             compile_error = _renamed(exc, tmp, final)
+        measured = None
+        if isa is not None and isa.report is not None:
+            measured = check_measured_fit(name, isa.report, board)
+            for warning in fit_warnings(measured, board):
+                rep.warn(warning)
     step += 1
     project = Project(final, board, sources.prefix, staged.bench_env, staged.selftest_env)
     if compile_error is not None:
@@ -235,7 +243,7 @@ def build_models(models: Sequence[str | Path], board_name: str, out_dir: str | P
                        tuple(next_steps(project, compiled, " ".join(str(m) for m in models), command_line)),
                        converted[0].report if not several else None, int(plan.state_size), uses,
                        separate_arena_bytes=plan.separate_size if several else 0, concurrent=concurrent,
-                       weights_ram_bytes=copied)
+                       weights_ram_bytes=copied, objects=isa.report if isa else None, measured=measured)
 
 
 def _sharing(built) -> str:
@@ -267,53 +275,50 @@ def next_steps(project: Project, compiled: bool, model: str | Path, command_line
 
 
 def _compile(project: Project, board: Board, envs: list[str], mode: str, rep: Reporter, step: int,
-             total: int, final: Path) -> tuple[bool, dict[str, Sizes]]:
+             total: int, final: Path) -> tuple[bool, dict[str, Sizes], IsaCheck | None]:
     log = project.path / "build.log"
     if mode == "no":
         rep.stage(step, total, "compile", "skipped (--no-compile)")
-        return False, {}
+        return False, {}, None
     if not board.emulated and not (pio.platform_installed(board) or pio.registry_reachable()):
         # Offline, `pio run` would wait ~60 s for the registry and fail: say it now instead.
-        check = check_portable_sources(project, board)
+        isa = check_isa(project, board)
         why = (f"PlatformIO's {board.pio_platform} platform is not installed and its registry is "
                f"unreachable")
         if mode == "yes":
             raise ToolchainError(f"cannot compile for {board.name} here: {why} (the project is written: "
-                                 f"{final}; {check})",
+                                 f"{final}; {isa.summary})",
                                  hint="on a connected machine: " + "; ".join(
                                      pio.connected_machine_commands(final, board)[:2]))
-        rep.stage(step, total, "compile", f"{why}; {check}")
-        return False, {}
+        rep.stage(step, total, "compile", f"{why}; {isa.summary}")
+        return False, {}, isa
     rep.stage(step, total, "compile", f"pio run -e {' -e '.join(envs)} (log: {final / log.name})")
     with rep.progress("compiling", None):
         # a first real-board build downloads the vendor platform and toolchain: allow for it
         pio.run_pio(project.path, envs, log, offline_core=board.emulated,
                     timeout=600 if board.emulated else 3600)
-    if not board.emulated:
-        return True, {}
+    if not board.emulated:  # the vendor's ELF has the framework in it: measure our part alone
+        measures = bool(board.check_llvm_cpu or board.framework_flash_bytes)
+        return True, {}, check_isa(project, board) if measures else None
     sizes = {env: elf_sizes(project.elf(env), board) for env in envs}
-    return True, sizes
+    return True, sizes, None
+
+
+def check_isa(project: Project, board: Board) -> IsaCheck:
+    """Compile the board-independent sources (model, kernels, apps; not the vendor glue) for this
+    board's ISA with the best compiler here, warnings as errors, and measure their objects where
+    that compiler targets the ISA (isa_objects). A rejected source is reported in the summary."""
+    several = (project.path / "include" / "mg_models_table.h").is_file()
+    defines = [f for f in build_flags(board, project.prefix, several) if f.startswith("-D")]
+    try:
+        return check_project(project.path, board, defines)
+    except ToolchainError as exc:
+        return IsaCheck(exc.message)
 
 
 def check_portable_sources(project: Project, board: Board) -> str:
-    """Compile the board-independent sources (model, kernels, apps) with the compiler for this
-    board's ISA that is available here, warnings as errors. Returns a one-line summary."""
-    cc = f"{board.check_prefix}gcc" if board.check_prefix else "gcc"
-    if shutil.which(cc) is None:
-        return f"{cc} not found: portable sources not checked"
-    files = portable_sources(project)
-    objdir = project.path / ".pio" / "portable-check"
-    objdir.mkdir(parents=True, exist_ok=True)
-    several = (project.path / "include" / "mg_models_table.h").is_file()
-    defines = [flag for flag in build_flags(board, project.prefix, several) if flag.startswith("-D")]
-    for f in files:
-        cmd = [cc, *board.check_cflags, "-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", *defines,
-               "-I", str(project.path / "include"),
-               "-c", str(f), "-o", str(objdir / (f.stem + ".o"))]
-        proc = procs.run(cmd, capture_output=True, text=True)
-        if proc.returncode != 0:
-            return f"{cc} rejects {f.name}: {proc.stderr.strip().splitlines()[0] if proc.stderr else ''}"
-    return f"the {len(files)} portable sources compile warning-free with {cc}"
+    """check_isa's one-line summary."""
+    return check_isa(project, board).summary
 
 
 def portable_sources(project: Project) -> list[Path]:

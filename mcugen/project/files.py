@@ -138,7 +138,7 @@ def build_flags(board: Board, prefix: str, several: bool = False) -> list[str]:
         flags += [f"-DMG_MODEL_PREFIX={prefix}", f"-DMG_MODEL_PREFIX_UPPER={prefix.upper()}"]
     if board.pio_framework == "espidf":  # arena in internal SRAM, weights in flash
         flags.append(f'-DMG_MEMORY_HEADER="{espidf.MEMORY_HEADER}"')
-    return flags
+    return flags + list(board.pio_build_flags)
 
 
 def _env_lines(board: Board, partitions: bool = False) -> list[str]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from mcugen.boards import Board
 from mcugen.errors import BoardError
 from mcugen.ir import Graph
+from mcugen.project.isa_objects import ObjectReport, SectionSizes
 from mcugen.report import human_bytes
 
 FULL_WARNING = 0.90
@@ -67,7 +68,49 @@ def check_fit(graph: Graph, arena_bytes: int, board: Board, selftest_bytes: int 
     return est
 
 
-def fit_warnings(est: FitEstimate, board: Board) -> list[str]:
+@dataclass(frozen=True)
+class MeasuredFit:
+    """The fit of a real board once its portable sources were compiled for its ISA: the objects
+    (the env that needs the most flash) measured, the vendor framework estimated."""
+
+    objects: SectionSizes
+    stack: int
+    framework_flash: int
+    framework_ram: int
+
+    @property
+    def flash(self) -> int:
+        return self.objects.flash + self.framework_flash
+
+    @property
+    def ram(self) -> int:
+        return self.objects.ram + self.stack + self.framework_ram
+
+
+def check_measured_fit(model_name: str, report: ObjectReport, board: Board) -> MeasuredFit:
+    """Raise BoardError with the numbers when the measured objects plus the framework exceed
+    `board`; the same check as check_fit, with mcugen's share measured instead of estimated."""
+    fit = MeasuredFit(report.largest, board.stack_bytes, board.framework_flash_bytes,
+                      board.framework_ram_bytes)
+    framework = f"framework ~{{}} ({board.firmware_source.split(':')[0]}, see the board file)"
+    problems = []
+    if fit.ram > board.ram_bytes:
+        problems.append(f"needs {human_bytes(fit.ram)} RAM ({report.isa} objects' data + bss "
+                        f"{human_bytes(fit.objects.ram)} + stack {human_bytes(fit.stack)} + "
+                        + framework.format(human_bytes(fit.framework_ram)) + f"); {board.name} has "
+                        f"{human_bytes(board.ram_bytes)}")
+    if fit.flash > board.flash_bytes:
+        problems.append(f"needs {human_bytes(fit.flash)} flash ({report.isa} objects' text + rodata "
+                        f"+ data {human_bytes(fit.objects.flash)} + "
+                        + framework.format(human_bytes(fit.framework_flash)) + f"); {board.name} has "
+                        f"{human_bytes(board.flash_bytes)}")
+    if problems:
+        raise BoardError(f"{model_name} does not fit {board.name}: " + "; ".join(problems),
+                         hint="pick a board with more memory (`mcugen boards`), or a smaller model")
+    return fit
+
+
+def fit_warnings(est: FitEstimate | MeasuredFit, board: Board) -> list[str]:
     """Memories filled beyond FULL_WARNING: the build still fits, but with little to spare."""
     out = []
     for what, used, has in (("RAM", est.ram, board.ram_bytes), ("flash", est.flash, board.flash_bytes)):

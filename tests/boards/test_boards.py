@@ -13,8 +13,9 @@ from mcugen.project.pio_offline import PLATFORM_DIR
 from mcugen.cli import main
 from mcugen.errors import BoardError
 
-EMULATED = ["mps2_an386", "netduinoplus2", "mps2_an500", "mps3_an547", "riscv32_virt", "microbit", "mps2_an505"]
-REAL = ["esp32", "esp32s3", "esp32c3", "nucleo_f401re", "nucleo_l4r5zi", "nucleo_h743zi", "rpi_pico"]
+EMULATED = ["mps2_an386", "netduinoplus2", "mps2_an500", "mps3_an547", "riscv32_virt", "microbit", "mps2_an505",
+            "xtensa_lx106_sim"]
+REAL = ["esp32", "esp32s3", "esp32c3", "esp8266", "nucleo_f401re", "nucleo_l4r5zi", "nucleo_h743zi", "rpi_pico"]
 FIRMWARE = Path(__file__).resolve().parents[2] / "firmware" / "boards"
 
 
@@ -40,7 +41,7 @@ def test_board_fields_are_consistent(name):
         assert (FIRMWARE / b.ldscript).is_file()
         assert shutil.which(f"{b.toolchain_prefix}gcc")
     else:
-        assert b.pio_platform in ("ststm32", "espressif32", "raspberrypi") and b.pio_framework
+        assert b.pio_platform in ("ststm32", "espressif32", "raspberrypi", "espressif8266") and b.pio_framework
 
 
 def test_real_board_memory_is_the_datasheet_figure():
@@ -66,7 +67,7 @@ def test_local_platform_board_manifest_matches_the_toml(name):
 
 def test_unknown_board_names_the_known_ones():
     with pytest.raises(BoardError) as info:
-        load_board("esp8266")
+        load_board("esp9266")
     assert "mps2_an386" in info.value.hint
 
 
@@ -89,7 +90,7 @@ def test_malformed_board_file_is_a_board_error(tmp_path, monkeypatch):
 def test_boards_command_lists_memory(capsys):
     assert main(["boards"]) == 0
     out = capsys.readouterr().out
-    for name in ("mps2_an386", "riscv32_virt", "esp32"):
+    for name in ("mps2_an386", "riscv32_virt", "esp32", "esp8266", "xtensa_lx106_sim"):
         assert name[:10] in out
     assert "96.0 KiB" in out  # nucleo_f401re RAM
 

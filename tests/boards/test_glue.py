@@ -14,7 +14,8 @@ from mcugen.project.files import board_config_header
 from mcugen.qemu import run_elf
 
 GLUE = Path(__file__).resolve().parents[2] / "firmware" / "boards"
-EMULATED = ["mps2_an386", "netduinoplus2", "mps2_an500", "mps3_an547", "riscv32_virt", "microbit", "mps2_an505"]
+EMULATED = ["mps2_an386", "netduinoplus2", "mps2_an500", "mps3_an547", "riscv32_virt", "microbit", "mps2_an505",
+            "xtensa_lx106_sim"]
 
 PROGRAM = r"""
 #include <stdint.h>

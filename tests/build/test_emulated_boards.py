@@ -10,7 +10,8 @@ import pytest
 from mcugen.boards import load_board
 from mcugen.qemu import run_elf
 
-EMULATED = ["mps2_an386", "netduinoplus2", "mps2_an500", "mps3_an547", "riscv32_virt", "microbit", "mps2_an505"]
+EMULATED = ["mps2_an386", "netduinoplus2", "mps2_an500", "mps3_an547", "riscv32_virt", "microbit", "mps2_an505",
+            "xtensa_lx106_sim"]
 
 
 @pytest.mark.parametrize("board", EMULATED)
@@ -26,7 +27,7 @@ def test_hello_world_builds_and_passes_under_qemu(board, hello_builds, capfd):
     assert manifest["board"] == board and manifest["envs"]["selftest"] == f"{board}_selftest"
 
 
-@pytest.mark.parametrize("board", ["netduinoplus2", "riscv32_virt"])
+@pytest.mark.parametrize("board", ["netduinoplus2", "riscv32_virt", "xtensa_lx106_sim"])
 def test_instruction_counts_are_exact_and_repeatable(board, hello_builds):
     """TIM2 at 1 GHz virtual and minstret count instructions: two runs agree to the tick."""
     _, _, project = hello_builds(board)

@@ -1,6 +1,7 @@
 """Real boards: the project is what a PlatformIO user builds (`pio run -e <board>`), and its
 portable sources (model, kernels, apps) compile warning-free with this machine's compiler for the
-board's ISA: arm-none-eabi for STM32, riscv for the ESP32-C3, host gcc for the Xtensa ESP32s."""
+board's ISA: arm-none-eabi for STM32, riscv for the ESP32-C3, LLVM's Xtensa back end for the ESP32s,
+Debian's gcc-xtensa-lx106 for the ESP8266."""
 from __future__ import annotations
 
 import configparser
@@ -17,7 +18,7 @@ from mcugen.cli import main
 CASES = [("nucleo_f401re", "kws/kws_ref_model.tflite"), ("nucleo_l4r5zi", "hello_world/hello_world_int8.tflite"),
          ("nucleo_h743zi", "hello_world/hello_world_int8.tflite"), ("esp32c3", "kws/kws_ref_model.tflite"),
          ("esp32", "kws/kws_ref_model.tflite"), ("esp32s3", "hello_world/hello_world_int8.tflite"),
-         ("rpi_pico", "kws/kws_ref_model.tflite")]
+         ("rpi_pico", "kws/kws_ref_model.tflite"), ("esp8266", "kws/kws_ref_model.tflite")]
 
 
 @pytest.mark.parametrize("board,model", CASES)
@@ -41,15 +42,21 @@ def test_real_board_project_is_a_platformio_project(board, model, shared_models,
         assert "idf_component_register" in cmake and 'EXCLUDE REGEX "/app_bench/"' in cmake
         assert f"CONFIG_ESP_MAIN_TASK_STACK_SIZE={b.stack_bytes}" in (out / "sdkconfig.defaults").read_text()
     glue = {p.name for p in (out / "src" / "board").iterdir()}
-    expected_glue = {"board.cpp"} if board == "rpi_pico" else {"board.c"}
-    assert glue == expected_glue | ({"clock_uart.c"} if board.startswith("nucleo") else set())
+    if board == "esp8266":  # the Arduino core's setup()/Serial: C++
+        assert glue == {"board.cpp"}
+        assert set(b.pio_build_flags) <= set(ini["mcugen"]["build_flags"].split())
+    else:
+        expected_glue = {"board.cpp"} if board == "rpi_pico" else {"board.c"}
+        assert glue == expected_glue | ({"clock_uart.c"} if board.startswith("nucleo") else set())
     assert f"pio run -e {board}_selftest -t upload -t monitor" in text.err
     assert json.loads((out / "mcugen.json").read_text())["board"] == board
 
     project = Project(out, b, "model", board, f"{board}_selftest")
     summary = check_portable_sources(project, b)
+    compiler = (f"clang-22 + llc-22 -mcpu={b.check_llvm_cpu}" if b.check_llvm_cpu
+                else (b.check_prefix or '') + 'gcc')
     assert summary == (f"the {len(portable_sources(project))} portable sources compile warning-free with "
-                       f"{(b.check_prefix or '') + 'gcc'}"), summary
+                       f"{compiler}"), summary
 
 
 def test_portable_check_reports_a_warning_as_failure(shared_models, tmp_path):

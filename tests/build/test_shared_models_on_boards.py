@@ -1,6 +1,6 @@
 """Every MLPerf Tiny model runs bit-exact under QEMU, each on a board of a different glue family
-(STM32F4 bare registers, RV32 virt, CMSDK + SysTick, CMSDK + APB timer), self-test env only; and
-the emulated Cortex-M0 (16 KiB RAM, 256 KiB flash, like the real nRF51822) says which do not fit."""
+(STM32F4 bare registers, RV32 virt, CMSDK + SysTick, CMSDK + APB timer, Xtensa sim), self-test env
+only; and the emulated Cortex-M0 (16 KiB RAM, 256 KiB flash, like the real nRF51822) says which do not fit."""
 from __future__ import annotations
 
 import re
@@ -21,6 +21,7 @@ CASES = [
     ("vww/vww_96_int8.tflite", "mps3_an547"),
     ("ad/ad01_int8.tflite", "mps2_an500"),
     ("ic/pretrainedResnet_quant.tflite", "mps2_an505"),  # Cortex-M33, TrustZone Secure aliases
+    ("kws/kws_ref_model.tflite", "xtensa_lx106_sim"),  # the Xtensa sim: semihosting, ICOUNT, call0
 ]
 
 

@@ -18,7 +18,7 @@ def test_generate_dsp_library(shared_models, tmp_path):
 
 def test_generate_help_names_the_variants():
     proc = subprocess.run([sys.executable, "-m", "mcugen", "generate", "--help"], capture_output=True, text=True)
-    assert proc.returncode == 0 and "--kernels [portable|dsp|rv32|m0|mve]" in proc.stdout
+    assert proc.returncode == 0 and "--kernels [portable|dsp|rv32|m0|mve|xtensa]" in proc.stdout
 
 
 def test_generate_dsp_refuses_a_byte_aligned_arena(shared_models, tmp_path):

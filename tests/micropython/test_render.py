@@ -126,7 +126,8 @@ def test_failed_build_keeps_existing_output(tmp_path):
 
 
 @pytest.mark.parametrize("board,kernel", [("nucleo_f401re", "fully_connected_dsp_s8.c"),
-                                          ("esp32", "fully_connected_s8.c"),
+                                          ("esp32", "fully_connected_xtensa_s8.c"),
+                                          ("esp8266", "fully_connected_xtensa_s8.c"),
                                           ("unix", "fully_connected_s8.c")])
 def test_natmod_uses_the_boards_kernels(board, kernel, tmp_path):
     build_folder("hello_world", board, tmp_path / "out")
