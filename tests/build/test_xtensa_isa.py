@@ -120,3 +120,15 @@ def test_esp32_natmod_library_compiles_for_the_esp32(tmp_path):
 
 def test_host_natmod_has_no_isa_check(tmp_path):
     assert build_folder("hello_world", "unix", tmp_path / "hw").isa is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("model", ["vww/vww_96_int8.tflite", "ic/pretrainedResnet_quant.tflite", "ad/ad01_int8.tflite",
+                                   "hello_world/hello_world_int8.tflite"])
+def test_every_shared_model_compiles_for_the_esp32(model, shared_models, tmp_path):
+    """Each shared model's generated sources (model, its kernels, both apps) through LLVM's ESP32
+    target with -Werror, and measured (KWS is the fixture above)."""
+    result = build(shared_models / model, "esp32", tmp_path / "fw")
+    assert result.objects is not None and result.objects.compiler == LLVM_ESP32
+    part = result.objects.parts["model + kernels"]
+    assert part.text > 0 and part.rodata >= json.loads((result.project.path / "mcugen.json").read_text())["weight_bytes"]
