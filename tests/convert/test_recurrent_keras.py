@@ -74,7 +74,7 @@ def test_recurrent_model_converts_unrolled_and_runs_bit_exact(name, tmp_path):
 
     library = pipeline.generate(result.graph, pipeline.Target("dsp"))
     arrays = [(a.ctype, a.values) for call in library.calls for a in call.consts]
-    emitted = re.findall(r"^MG_ALIGNED\(4\) const \w+ model_l\d+_\w+\[", library.sources.files["model_weights.c"],
+    emitted = re.findall(r"^MG_ALIGNED\(4\) (?:MG_WEIGHTS_ATTR )?const \w+ model_l\d+_\w+\[", library.sources.files["model_weights.c"],
                          re.M)
     assert len(set(arrays)) < len(arrays) and len(emitted) == len(set(arrays))
 
