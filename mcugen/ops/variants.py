@@ -26,6 +26,7 @@ import numpy as np
 from mcugen.errors import McugenError
 from mcugen.ir import Graph
 from mcugen.ops.base import ConstArray, ConstRef, KernelCall, ScratchRef, TensorRef
+from mcugen.ops.variants_mm import conv_2d_mm, fully_connected_mm
 
 VARIANTS = ("portable", "dsp", "rv32")
 
@@ -264,11 +265,19 @@ def average_pool_2d_dsp(graph: Graph, call: KernelCall) -> KernelCall | None:
     return replace(call, kernel="average_pool_2d_dsp")
 
 
-_DSP: dict[str, Callable[[Graph, KernelCall], KernelCall | None]] = {
+def _first(*rewrites: Callable[[Graph, KernelCall], KernelCall | None]):
+    """The first of `rewrites` that takes the call."""
+    return lambda graph, call: next((fast for r in rewrites if (fast := r(graph, call)) is not None), None)
+
+
+_COMMON: dict[str, Callable[[Graph, KernelCall], KernelCall | None]] = {
     "conv_2d": conv_2d_dsp,
     "depthwise_conv_2d": depthwise_conv_2d_dsp,
     "fully_connected": fully_connected_dsp,
     "add": add_dsp,
-    "average_pool_2d": average_pool_2d_dsp,
 }
-_RV32 = {kernel: _DSP[kernel] for kernel in ("conv_2d", "depthwise_conv_2d", "fully_connected", "add")}
+# the lean matrix kernels (variants_mm) where their output stage is proved exact, else the above
+_DSP = {**_COMMON, "conv_2d": _first(conv_2d_mm, conv_2d_dsp),
+        "fully_connected": _first(fully_connected_mm, fully_connected_dsp),
+        "average_pool_2d": average_pool_2d_dsp}
+_RV32 = _COMMON

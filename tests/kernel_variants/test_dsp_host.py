@@ -9,12 +9,14 @@ import pytest
 from tests.support.oracle import assert_exact, random_samples, seeded_model, to_int8
 
 SHARED = {
-    "kws": ("kws/kws_ref_model.tflite", {"conv_2d_dsp", "depthwise_conv_2d_dsp", "fully_connected_dsp",
-                                         "average_pool_2d_dsp"}),
-    "ad": ("ad/ad01_int8.tflite", {"fully_connected_dsp"}),
-    "hello_world": ("hello_world/hello_world_int8.tflite", {"fully_connected_dsp"}),
-    "vww": ("vww/vww_96_int8.tflite", {"conv_2d_dsp", "depthwise_conv_2d_dsp", "fully_connected_dsp"}),
-    "ic": ("ic/pretrainedResnet_quant.tflite", {"conv_2d_dsp", "fully_connected_dsp", "add_dsp"}),
+    "kws": ("kws/kws_ref_model.tflite", {"conv_2d_im2col_dsp", "conv_2d_1x1_dsp", "depthwise_conv_2d_dsp",
+                                         "fully_connected_quad_dsp", "average_pool_2d_dsp"}),
+    "ad": ("ad/ad01_int8.tflite", {"fully_connected_quad_dsp"}),
+    "hello_world": ("hello_world/hello_world_int8.tflite", {"fully_connected_quad_dsp"}),
+    "vww": ("vww/vww_96_int8.tflite", {"conv_2d_rgb_dsp", "conv_2d_1x1_dsp", "depthwise_conv_2d_dsp",
+                                       "fully_connected_quad_dsp"}),
+    "ic": ("ic/pretrainedResnet_quant.tflite", {"conv_2d_rgb_dsp", "conv_2d_im2col_dsp", "conv_2d_1x1_dsp",
+                                                "fully_connected_quad_dsp", "add_dsp"}),
 }
 
 
@@ -73,8 +75,8 @@ def random_chain(seed: int) -> bytes:
 def test_random_layers_bit_exact(seed, tmp_path):
     model = random_chain(seed)
     kernels = assert_exact(model, random_samples(model, 6, seed=seed), tmp_path, variant="dsp")
-    assert {"conv_2d_dsp", "depthwise_conv_2d_dsp", "fully_connected_dsp", "add_dsp",
-            "average_pool_2d_dsp"} <= kernels
+    assert {"conv_2d_rgb_dsp", "conv_2d_im2col_dsp", "conv_2d_1x1_dsp", "depthwise_conv_2d_dsp",
+            "fully_connected_quad_dsp", "add_dsp", "average_pool_2d_dsp"} <= kernels
     if seed:  # the rv32 selection of the same kernels (their C path is what ran above)
         rv32 = assert_exact(model, random_samples(model, 2, seed=seed), tmp_path / "rv32", plans=(True,),
                             variant="rv32")
@@ -86,6 +88,9 @@ def test_exact_output_stage_bit_exact(shared_models, tmp_path, monkeypatch):
     shift, any activation range) to check it too."""
     import mcugen.ops.variants as variants
 
+    import mcugen.ops.variants_mm as variants_mm
+
     monkeypatch.setattr(variants, "lean_requant", lambda call, bound: False)
+    monkeypatch.setattr(variants_mm, "lean_stage", lambda *args: None)  # the general DSP kernels
     model = (shared_models / SHARED["kws"][0]).read_bytes()
     assert_exact(model, random_samples(model, 2, seed=3), tmp_path, plans=(True,), variant="dsp")

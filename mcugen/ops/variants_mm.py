@@ -1,0 +1,215 @@
+"""The lean DSP matrix kernels of the dsp variant (firmware/include/mg_mm_dsp.h): CONV_2D two
+channels x three pixels per sweep (conv_2d_1x1_dsp for pointwise layers, conv_2d_rgb_dsp for 3x3
+filters on 3-channel images, conv_2d_im2col_dsp for any other window), FULLY_CONNECTED four channels per sweep (fully_connected_quad_dsp), each with
+the requantization inlined. They are chosen only where `lean_mode` proves their output stage
+bit-exact with TFLM for every accumulator the layer can produce; elsewhere the general DSP kernels
+(mcugen/ops/variants.py) run.
+
+The proof. TFLM computes out = clamp(RDBP(SRDHM(acc, m), rs) + zp) (MultiplyByQuantizedMultiplier
+with a right shift rs >= 1). For m >= 0 and |acc| < 2^30:
+  SRDHM(acc, m) = floor((acc * m + 2^30) / 2^31) = floor((2 acc * m + 2^31) / 2^32) = SMMULR(2 acc, m)
+(its nudge makes negative ties round up too; its one saturating case needs m = -2^31), and
+RDBP(h, rs) = floor((h + 2^(rs-1) - [h < 0]) / 2^rs), where [h < 0] may be read as [acc < 0]
+(they differ only where h = 0, and both forms give 0 there). Nested floors of integer divisions
+compose, so out - zp = floor((SMMLAR(2 acc, m, c) ) / 2^rs) with c = (2 zp + 1) 2^(rs-1) - [acc < 0]
+carrying the rounding half and the zero point; the kernels shift by rs - 1 and then by 1 inside
+SSAT. Every intermediate must fit an int32: checked per channel from the weights, the folded bias
+and the int8 input range. With zp = -128 (and the activation range all of int8) the [acc < 0]
+term can be dropped: for acc < 0 both forms give out - zp <= 0, which saturates to -128 anyway.
+tests/kernel_variants/test_requant.py checks the C form against mg_requantize at the boundaries.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from mcugen.ir import Graph
+from mcugen.ops.base import ConstArray, ConstRef, FunctionRef, KernelCall, ScratchRef, TensorRef
+from mcugen.ops.fixedpoint import multiply_by_quantized_multiplier
+
+INT32_MAX = (1 << 31) - 1
+
+
+def round_up(n: int, step: int) -> int:
+    return (n + step - 1) // step * step
+
+
+def channel_bounds(bias_folded, weights: np.ndarray) -> list[int]:
+    """Largest |accumulator| per output channel: |bias_folded| + 128 * sum |w| (inputs and the
+    padding zero point are int8). `weights` [channels, ...]."""
+    w = np.abs(weights.reshape(weights.shape[0], -1).astype(np.int64)).sum(axis=1)
+    return [abs(int(b)) + 128 * int(s) for b, s in zip(bias_folded, w)]
+
+
+@dataclass(frozen=True)
+class Lean:
+    """A layer's lean output stage: "relu" or "fix" walks, and the per-channel numbers to lay out
+    (constant channels rewritten, see `lean_stage`)."""
+
+    mode: str
+    weights: np.ndarray  # [channels, taps]
+    bias: tuple[int, ...]
+    mults: tuple[int, ...]
+    shifts: tuple[int, ...]  # TFLM's (negative: right shifts)
+
+
+def constant_output(bias: int, mult: int, shift: int, zero_point: int, act_min: int, act_max: int) -> int:
+    """TFLM's output for a channel whose accumulator is always `bias` (or whose multiplier is 0)."""
+    return min(act_max, max(act_min, multiply_by_quantized_multiplier(bias, mult, shift) + zero_point))
+
+
+def lean_stage(bias_folded, weights: np.ndarray, mults, shifts, zero_point: int, act_min: int,
+               act_max: int) -> Lean | None:
+    """The layer's lean output stage when it is exact for every accumulator (the module docstring),
+    else None. A channel whose output is constant (all weights 0, or multiplier 0: TFLM gives
+    the same byte for every input) is rewritten to zero weights, bias 4 (v - zp), multiplier 2^30
+    and shift -1, which the lean stage maps to that byte v in both walks."""
+    if act_min != -128 or act_max != 127:
+        return None  # the output stage clamps with one SSAT to the int8 range
+    w = weights.reshape(weights.shape[0], -1).copy()
+    bias, mults, shifts = [int(v) for v in bias_folded], [int(v) for v in mults], [int(v) for v in shifts]
+    for c in range(w.shape[0]):
+        if mults[c] == 0 or not w[c].any():
+            v = constant_output(bias[c] if mults[c] else 0, mults[c], shifts[c], zero_point, act_min, act_max)
+            w[c] = 0
+            bias[c], mults[c], shifts[c] = 4 * (v - zero_point), 1 << 30, -1
+    k = 2 * zero_point + 1
+    for bound, m, s in zip(channel_bounds(bias, w), mults, shifts):
+        rs = -s
+        if m < 0 or rs < 1 or bound >= 1 << 30:
+            return None
+        c = k << (rs - 1)
+        h = (2 * bound * m + (1 << 31)) >> 32  # |SMMULR(2 acc, m)| <= h + 1
+        if abs(c) + 1 + h + 1 > INT32_MAX:
+            return None
+    return Lean("relu" if zero_point == -128 else "fix", w, tuple(bias), tuple(mults), tuple(shifts))
+
+
+def _le32(values) -> np.ndarray:
+    return np.asarray([int(v) for v in values], dtype="<i4").view(np.int8)
+
+
+def _padded_rows(weights: np.ndarray, channels: int, taps: int) -> np.ndarray:
+    rows = np.zeros((channels, taps), np.int8)
+    flat = weights.reshape(weights.shape[0], -1)
+    rows[:flat.shape[0], :flat.shape[1]] = flat
+    return rows
+
+
+def _padded(values, n: int) -> list[int]:
+    return [int(v) for v in values] + [0] * (n - len(values))
+
+
+def pair_stream(weights: np.ndarray, bias, mults, shifts, taps: int) -> tuple[np.ndarray, np.ndarray]:
+    """The CONV_2D stream and shift bytes (mg_mm_dsp.h): per channel pair, last pair first, the
+    biases of channels 2i and 2i + 1, per group of 4 taps the 4 weights of 2i then of 2i + 1,
+    then the multipliers of 2i + 1 and 2i; shifts per pair (pair order): rs - 1 of 2i + 1, of 2i.
+    `weights` [channels, ...] with at most `taps` taps (zeros pad them and an odd channel)."""
+    pairs = (weights.shape[0] + 1) // 2
+    rows = _padded_rows(weights, 2 * pairs, taps)
+    b, m, r = (_padded(v, 2 * pairs) for v in (bias, mults, [-int(s) - 1 for s in shifts]))
+    parts = []
+    for i in reversed(range(pairs)):
+        parts.append(_le32((b[2 * i], b[2 * i + 1])))
+        parts.append(rows[2 * i:2 * i + 2].reshape(2, taps // 4, 4).transpose(1, 0, 2).reshape(-1))
+        parts.append(_le32((m[2 * i + 1], m[2 * i])))
+    shift_bytes = np.array([r[2 * i + 1 - j] for i in range(pairs) for j in range(2)], np.int8)
+    return np.concatenate(parts), shift_bytes
+
+
+def quad_stream(weights: np.ndarray, bias, mults, shifts, taps: int) -> tuple[np.ndarray, np.ndarray]:
+    """The FULLY_CONNECTED stream and shift bytes (mg_mm_dsp.h): per quad of channels, in order,
+    their 4 biases, per group of 4 taps the 4 weights of each channel, their 4 multipliers; then
+    each of the last channels % 4: bias, multiplier, weights. Shifts: rs - 1 per channel. Zeros
+    pad the taps."""
+    channels = weights.shape[0]
+    quads = channels // 4
+    rows = _padded_rows(weights, channels, taps)
+    parts = []
+    for q in range(quads):
+        parts.append(_le32(bias[4 * q:4 * q + 4]))
+        parts.append(rows[4 * q:4 * q + 4].reshape(4, taps // 4, 4).transpose(1, 0, 2).reshape(-1))
+        parts.append(_le32(mults[4 * q:4 * q + 4]))
+    for c in range(4 * quads, channels):
+        parts += [_le32((bias[c], mults[c])), rows[c]]
+    return np.concatenate(parts), np.array([-int(s) - 1 for s in shifts], np.int8)
+
+
+def _consts(stream: np.ndarray, shifts: np.ndarray) -> tuple[ConstArray, ConstArray]:
+    return (ConstArray("stream", "int8_t", tuple(int(v) for v in stream)),
+            ConstArray("shifts", "int8_t", tuple(int(v) for v in shifts)))
+
+
+def _const(call: KernelCall, name: str) -> tuple[int, ...]:
+    return next(tuple(int(v) for v in c.values) for c in call.consts if c.name == name)
+
+
+CONV_FIELDS = ("batches", "in_h", "in_w", "in_c", "out_h", "out_w", "out_c", "filter_h", "filter_w",
+               "stride_h", "stride_w", "dilation_h", "dilation_w", "pad_top", "pad_left")
+
+
+def conv_kernel(p: dict) -> str:
+    """Which lean CONV_2D kernel takes a layer: pointwise, a 3x3 filter on 3 channels (image
+    models' first layer) or any window."""
+    if p["filter_h"] == p["filter_w"] == 1 and p["pad_top"] == p["pad_left"] == 0:
+        return "conv_2d_1x1_dsp"
+    if p["in_c"] == 3 and p["filter_h"] == p["filter_w"] == 3 and p["dilation_w"] == 1:
+        return "conv_2d_rgb_dsp"
+    return "conv_2d_im2col_dsp"
+
+
+def conv_scratch(kernel: str, groups: int, in_c: int, out_w: int, out_c: int) -> int:
+    """mg_conv_2d_{1x1,rgb,im2col}_dsp_s8_scratch_bytes: the 3-pixel column with its sentinel,
+    the window's bytes (and 4 of spill) unless whole groups are gathered, the staging area of
+    out_w + 2 pixels."""
+    window = kernel == "conv_2d_rgb_dsp" or (kernel == "conv_2d_im2col_dsp" and in_c % 4)
+    return 24 * groups + 8 + (4 * groups + 4 if window else 0) + (out_w + 2) * out_c + 1
+
+
+def conv_2d_mm(graph: Graph, call: KernelCall) -> KernelCall | None:
+    """CONV_2D with one group and a provably lean output stage -> conv_2d_1x1_dsp (1x1 filter, no
+    padding) or conv_2d_im2col_dsp."""
+    p = dict(call.params)
+    if p["filter_in_c"] != p["in_c"]:
+        return None
+    filt = graph.tensor(p["filter"].tensor_id).array()
+    lean = lean_stage(_const(call, "bias_folded"), filt, _const(call, "multiplier"), _const(call, "shift"),
+                      p["output_offset"], p["act_min"], p["act_max"])
+    if lean is None:
+        return None
+    taps = round_up(p["filter_h"] * p["filter_w"] * p["in_c"], 8)
+    kernel = conv_kernel(p)
+    stream, shifts = pair_stream(lean.weights, lean.bias, lean.mults, lean.shifts, taps)
+    params = (*((name, p[name]) for name in CONV_FIELDS), ("pad_value", -p["input_offset"]),
+              ("groups", taps // 4), ("k", 2 * p["output_offset"] + 1),
+              ("walk", FunctionRef(f"mg_mm_walk3_{lean.mode}")),
+              ("stream", ConstRef("stream")), ("shifts", ConstRef("shifts")), ("scratch", ScratchRef()))
+    return replace(call, kernel=kernel, params=params, consts=_consts(stream, shifts),
+                   scratch_bytes=conv_scratch(kernel, taps // 4, p["in_c"], p["out_w"], p["out_c"]))
+
+
+def fully_connected_mm(graph: Graph, call: KernelCall) -> KernelCall | None:
+    """FULLY_CONNECTED with symmetric weights and a provably lean output stage ->
+    fully_connected_quad_dsp (the input offset folded into the bias here)."""
+    p = dict(call.params)
+    if p["filter_offset"] != 0:
+        return None
+    depth, accum = p["output_depth"], p["accum_depth"]
+    filt = graph.tensor(p["filter"].tensor_id).array().reshape(depth, accum)
+    bias = (graph.tensor(p["bias"].tensor_id).array().astype(np.int64) if isinstance(p["bias"], TensorRef)
+            else np.zeros(depth, np.int64))
+    folded = [int(v) for v in bias + p["input_offset"] * filt.astype(np.int64).sum(axis=1)]
+    mults, shifts = _const(call, "multiplier"), _const(call, "shift")
+    if len(mults) == 1:  # per-tensor: the same for every channel
+        mults, shifts = mults * depth, shifts * depth
+    lean = lean_stage(folded, filt, mults, shifts, p["output_offset"], p["act_min"], p["act_max"])
+    if lean is None:
+        return None
+    taps = round_up(accum, 8)
+    stream, shift_bytes = quad_stream(lean.weights, lean.bias, lean.mults, lean.shifts, taps)
+    params = (("batches", p["batches"]), ("accum_depth", accum), ("output_depth", depth),
+              ("groups", taps // 4), ("k", 2 * p["output_offset"] + 1),
+              ("stream", ConstRef("stream")), ("shifts", ConstRef("shifts")), ("scratch", ScratchRef()))
+    return replace(call, kernel="fully_connected_quad_dsp", params=params,
+                   consts=_consts(stream, shift_bytes), scratch_bytes=2 * taps)
