@@ -32,6 +32,18 @@
 
 #define MG_MM_SENTINEL 0x80008000u
 
+/* SSAT to int8 of v >> 1 (one instruction on the DSP cores). */
+static inline int32_t mg_ssat8_asr1(int32_t v)
+{
+#if MG_DSP_NATIVE
+    int32_t r;
+    __asm__("ssat %0, #8, %1, asr #1" : "=r"(r) : "r"(v));
+    return r;
+#else
+    return mg_ssat8(v >> 1);
+#endif
+}
+
 /* The lean output stage of one accumulator (see above). */
 static inline int32_t mg_mm_out(int32_t acc, int32_t m, int32_t rsm1, int32_t k, int fix)
 {
@@ -40,7 +52,7 @@ static inline int32_t mg_mm_out(int32_t acc, int32_t m, int32_t rsm1, int32_t k,
     if (fix) {
         c -= (int32_t)((uint32_t)x2 >> 31);
     }
-    return mg_ssat8((mg_smmlar(x2, m, c) >> rsm1) >> 1);
+    return mg_ssat8_asr1(mg_smmlar(x2, m, c) >> rsm1);
 }
 
 static inline int32_t mg_mm_read_i32(const int8_t *p)

@@ -26,7 +26,7 @@ import numpy as np
 from mcugen.errors import McugenError
 from mcugen.ir import Graph
 from mcugen.ops.base import ConstArray, ConstRef, KernelCall, ScratchRef, TensorRef
-from mcugen.ops.variants_mm import conv_2d_mm, fully_connected_mm
+from mcugen.ops.variants_mm import add_lean, conv_2d_mm, fully_connected_mm
 
 VARIANTS = ("portable", "dsp", "rv32")
 
@@ -278,6 +278,6 @@ _COMMON: dict[str, Callable[[Graph, KernelCall], KernelCall | None]] = {
 }
 # the lean matrix kernels (variants_mm) where their output stage is proved exact, else the above
 _DSP = {**_COMMON, "conv_2d": _first(conv_2d_mm, conv_2d_dsp),
-        "fully_connected": _first(fully_connected_mm, fully_connected_dsp),
+        "fully_connected": _first(fully_connected_mm, fully_connected_dsp), "add": _first(add_lean, add_dsp),
         "average_pool_2d": average_pool_2d_dsp}
 _RV32 = _COMMON

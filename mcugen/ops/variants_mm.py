@@ -74,16 +74,20 @@ def lean_stage(bias_folded, weights: np.ndarray, mults, shifts, zero_point: int,
             v = constant_output(bias[c] if mults[c] else 0, mults[c], shifts[c], zero_point, act_min, act_max)
             w[c] = 0
             bias[c], mults[c], shifts[c] = 4 * (v - zero_point), 1 << 30, -1
-    k = 2 * zero_point + 1
-    for bound, m, s in zip(channel_bounds(bias, w), mults, shifts):
-        rs = -s
-        if m < 0 or rs < 1 or bound >= 1 << 30:
-            return None
-        c = k << (rs - 1)
-        h = (2 * bound * m + (1 << 31)) >> 32  # |SMMULR(2 acc, m)| <= h + 1
-        if abs(c) + 1 + h + 1 > INT32_MAX:
-            return None
+    if not all(stage_exact(bound, m, s, zero_point) for bound, m, s in zip(channel_bounds(bias, w), mults, shifts)):
+        return None
     return Lean("relu" if zero_point == -128 else "fix", w, tuple(bias), tuple(mults), tuple(shifts))
+
+
+def stage_exact(bound: int, m: int, shift: int, zero_point: int) -> bool:
+    """The lean output stage equals TFLM for every accumulator |acc| <= bound (module docstring):
+    m >= 0, a right shift, the doubling and every int32 intermediate in range."""
+    rs = -shift
+    if m < 0 or rs < 1 or bound >= 1 << 30:
+        return False
+    c = (2 * zero_point + 1) << (rs - 1)
+    h = (2 * bound * m + (1 << 31)) >> 32  # |SMMULR(2 acc, m)| <= h + 1
+    return abs(c) + 1 + h + 1 <= INT32_MAX
 
 
 def _le32(values) -> np.ndarray:
@@ -213,3 +217,42 @@ def fully_connected_mm(graph: Graph, call: KernelCall) -> KernelCall | None:
               ("stream", ConstRef("stream")), ("shifts", ConstRef("shifts")), ("scratch", ScratchRef()))
     return replace(call, kernel="fully_connected_quad_dsp", params=params,
                    consts=_consts(stream, shift_bytes), scratch_bytes=2 * taps)
+
+
+# ---- ADD ----------------------------------------------------------------------------------------
+
+HALF = (1 << 30, 0)  # quantize_multiplier(0.5): what TFLM gives the input with the larger scale
+
+
+def add_lean(graph: Graph, call: KernelCall) -> KernelCall | None:
+    """Same-shape int8 ADD -> add_lean_dsp: TFLM rescales the input with the larger scale by
+    exactly 0.5, i.e. (x + offset) * 2^19 on its (x + offset) * 2^20 (passed second); the other
+    step, s = (SMMLAR(2v, m, 2^(rs-1) + offset2 * 2^(19+rs)) - [v < 0]) >> rs, is
+    mg_requantize_rs plus the second input's offset (exact: it is a multiple of 2^rs added before
+    the floor shift); the output step is the lean stage, proved by stage_exact."""
+    p = dict(call.params)
+    walk = {c.name: c.values for c in call.consts}
+    if p["rank"] != 1 or walk["stride1"] != walk["stride2"] or walk["stride1"] != (1,) or p["left_shift"] != 20:
+        return None
+    steps = [(p["input1_offset"], p["input1_multiplier"], p["input1_shift"]),
+             (p["input2_offset"], p["input2_multiplier"], p["input2_shift"])]
+    order = (0, 1) if steps[1][1:] == HALF else (1, 0) if steps[0][1:] == HALF else None
+    if order is None or p["act_min"] != -128 or p["act_max"] != 127:
+        return None
+    (off1, m1, s1), (off2, _, _) = steps[order[0]], steps[order[1]]
+    rs = -s1
+    if m1 < 0 or rs < 1:
+        return None
+    doubled = 255 << 21  # |2 (x + offset) 2^20| for int8 x and zero point
+    addend = (1 << (rs - 1)) + off2 * (1 << (19 + rs))
+    high = (doubled * m1 + (1 << 31) >> 32) + 1  # |SMMULR(2v, m1)|
+    total = ((high + (1 << (rs - 1))) >> rs) + 1 + (255 << 19)  # |TFLM's sum|
+    if abs(addend) + high > INT32_MAX or not stage_exact(total, p["output_multiplier"], p["output_shift"],
+                                                         p["output_offset"]):
+        return None
+    params = (("size", walk["dims"][0]), ("input1_offset", off1 * (1 << 21)), ("input1_multiplier", m1),
+              ("input1_addend", addend), ("input1_shift", rs), ("output_multiplier", p["output_multiplier"]),
+              ("output_shift", -p["output_shift"] - 1), ("k", 2 * p["output_offset"] + 1),
+              ("relu", int(p["output_offset"] == -128)))
+    return replace(call, kernel="add_lean_dsp", params=params, consts=(),
+                   inputs=tuple(call.inputs[i] for i in order))

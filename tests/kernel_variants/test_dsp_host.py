@@ -1,7 +1,7 @@
 """The DSP kernel variant on the host (its plain-C intrinsics, ASan + UBSan, both arena plans)
 bit-exact with tflite-micro: every shared model and randomized layers that reach every path
 (odd channels and widths, padding, strides, dilation, non-lean output stages, ADD with differing
-input scales and a fused activation, average pooling with clipped windows)."""
+input scales and a fused activation and with equal ones, average pooling with clipped windows)."""
 from __future__ import annotations
 
 import pytest
@@ -16,7 +16,7 @@ SHARED = {
     "vww": ("vww/vww_96_int8.tflite", {"conv_2d_rgb_dsp", "conv_2d_1x1_dsp", "depthwise_conv_2d_dsp",
                                        "fully_connected_quad_dsp"}),
     "ic": ("ic/pretrainedResnet_quant.tflite", {"conv_2d_rgb_dsp", "conv_2d_im2col_dsp", "conv_2d_1x1_dsp",
-                                                "fully_connected_quad_dsp", "add_dsp"}),
+                                                "fully_connected_quad_dsp", "add_lean_dsp"}),
 }
 
 
@@ -38,9 +38,10 @@ def _convs(k, x):
     x = k.layers.Conv2D(7, (5, 1), strides=(2, 1), padding="valid")(x)             # odd out_c
     x = k.layers.Conv2D(8, (3, 3), dilation_rate=2, padding="same", activation="relu6")(x)
     x = k.layers.Conv2D(12, (1, 1))(x)                                             # 1x1, in_c 8
+    x = k.layers.Add()([x, x])                                  # equal scales: the general ADD
     y = k.layers.Conv2D(4, (2, 2), strides=2, padding="same")(x)
     z = k.layers.Conv2D(4, (1, 1), strides=2, padding="same")(x)
-    return k.layers.ReLU()(k.layers.Add()([y, z]))                                 # ADD, fused RELU
+    return k.layers.ReLU()(k.layers.Add()([y, z]))                # ADD, fused RELU: the lean ADD
 
 
 def _depthwise(k, x):
@@ -76,7 +77,7 @@ def test_random_layers_bit_exact(seed, tmp_path):
     model = random_chain(seed)
     kernels = assert_exact(model, random_samples(model, 6, seed=seed), tmp_path, variant="dsp")
     assert {"conv_2d_rgb_dsp", "conv_2d_im2col_dsp", "conv_2d_1x1_dsp", "depthwise_conv_2d_dsp",
-            "fully_connected_quad_dsp", "add_dsp", "average_pool_2d_dsp"} <= kernels
+            "fully_connected_quad_dsp", "add_dsp", "add_lean_dsp", "average_pool_2d_dsp"} <= kernels
     if seed:  # the rv32 selection of the same kernels (their C path is what ran above)
         rv32 = assert_exact(model, random_samples(model, 2, seed=seed), tmp_path / "rv32", plans=(True,),
                             variant="rv32")

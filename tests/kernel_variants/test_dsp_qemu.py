@@ -32,9 +32,9 @@ def test_random_chain_bit_exact_on_emulated_board(board, variant, chain_file, tm
     assert result.run is not None and result.run.passed, result.run and result.run.console
     sources = {p.name for p in (tmp_path / "fw" / "src").iterdir()}
     assert {"depthwise_conv_2d_dsp_s8.c", "add_dsp_s8.c"} <= sources
-    if variant == "dsp":  # the lean matrix kernels, with their asm walks
+    if variant == "dsp":  # the lean matrix kernels, with their asm walks, and the lean ADD
         assert {"conv_2d_rgb_dsp_s8.c", "conv_2d_im2col_dsp_s8.c", "conv_2d_1x1_dsp_s8.c",
-                "fully_connected_quad_dsp_s8.c", "mg_mm_dsp.c"} <= sources
+                "fully_connected_quad_dsp_s8.c", "mg_mm_dsp.c", "add_lean_dsp_s8.c"} <= sources
     else:
         assert {"conv_2d_dsp_s8.c", "fully_connected_dsp_s8.c"} <= sources
     assert ("average_pool_2d_dsp_s8.c" in sources) == (variant == "dsp")  # SXTAB16 or nothing

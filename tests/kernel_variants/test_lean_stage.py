@@ -188,3 +188,64 @@ def test_streams_hold_the_rewritten_layer():
     for j, c in enumerate(range(4, 7)):
         assert list(tail[j, :8].view("<i4")) == [bias[c], mults[c]]
         assert np.array_equal(tail[j, 8:], list(weights[c]) + [0] * 4)
+
+
+def _add_call(scales, zps, out_zp, act=(-128, 127)):
+    """A same-shape int8 ADD as the portable lowering gives it (the fields add_lean reads)."""
+    from mcugen.ops.base import ConstArray, KernelCall
+    from mcugen.ops.builtin.add_sub import rescale_multipliers
+
+    m = rescale_multipliers(scales[0], scales[1], scales[2], float)
+    params = {"rank": 1, "left_shift": 20, "input1_offset": -zps[0], "input2_offset": -zps[1],
+              "output_offset": out_zp, "act_min": act[0], "act_max": act[1], **m}
+    consts = (ConstArray("dims", "int32_t", (64,)), ConstArray("stride1", "int32_t", (1,)),
+              ConstArray("stride2", "int32_t", (1,)))
+    return KernelCall(0, "ADD", "add", tuple(params.items()), (5, 6), (7,), consts), m
+
+
+def _tflm_add(x1, x2, call_params, m):
+    a = tflm((x1 + call_params["input1_offset"]) << 20, m["input1_multiplier"], m["input1_shift"], 0,
+             -(1 << 40), 1 << 40)
+    b = tflm((x2 + call_params["input2_offset"]) << 20, m["input2_multiplier"], m["input2_shift"], 0,
+             -(1 << 40), 1 << 40)
+    return tflm(a + b, m["output_multiplier"], m["output_shift"], call_params["output_offset"],
+                call_params["act_min"], call_params["act_max"])
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_add_lean_equals_tflm_on_every_input_pair(seed):
+    """add_lean_dsp's arithmetic (the larger-scale input shifted by 19, the other one SMMLAR with
+    its addend carrying the first one's offset, the lean output stage) against TFLM's ADD on all
+    65,536 pairs of int8 inputs, for random scales and zero points (ReLU-type and not)."""
+    from mcugen.ops.variants_mm import add_lean
+
+    rng = np.random.default_rng(seed)
+    scales = (float(2.0 ** rng.uniform(-7, -3)), float(2.0 ** rng.uniform(-7, -3)), float(2.0 ** rng.uniform(-6, -2)))
+    zps = tuple(int(v) for v in rng.integers(-128, 128, 2))
+    out_zp = -128 if seed % 2 else int(rng.integers(-128, 128))
+    call, m = _add_call(scales, zps, out_zp)
+    lean_call = add_lean(None, call)
+    assert lean_call is not None, m
+    p = dict(lean_call.params)
+    swapped = lean_call.inputs != call.inputs
+    x1, x2 = (v.ravel().astype(I64) for v in np.meshgrid(np.arange(-128, 128), np.arange(-128, 128)))
+    want = _tflm_add(x1, x2, dict(call.params), m)
+    r1, r2 = (x2, x1) if swapped else (x1, x2)
+    a = wrap32((r1 << 21) + p["input1_offset"])
+    high = (a * p["input1_multiplier"] + (1 << 31)) >> 32
+    t = wrap32(high + p["input1_addend"] - (a < 0)) >> p["input1_shift"]
+    s = t + (r2 << 19)
+    got = lean(s, p["output_multiplier"], -p["output_shift"] - 1, out_zp, fix=not p["relu"])
+    assert np.array_equal(got, want)
+
+
+def test_add_lean_refusals():
+    """Equal input scales (both steps 0.5: no SMMLAR step), a narrowed activation range, and a
+    second input's offset too large to ride in the addend fall back to the general ADD kernel."""
+    from mcugen.ops.variants_mm import add_lean
+
+    assert add_lean(None, _add_call((0.02, 0.02, 0.05), (3, -4), 10)[0]) is None
+    assert add_lean(None, _add_call((0.02, 0.03, 0.05), (3, -4), 10, act=(-100, 127))[0]) is None
+    # scale ratio 1/256: rs 8, and offset2 * 2^27 leaves the int32 range
+    assert add_lean(None, _add_call((0.0001, 0.0256, 0.05), (3, -100), 10)[0]) is None
+    assert add_lean(None, _add_call((0.01, 0.03, 0.05), (3, -100), 10)[0]) is not None
