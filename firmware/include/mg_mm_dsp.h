@@ -7,7 +7,8 @@
  * 24 bytes a group, 1 for FULLY_CONNECTED: 8 bytes). After the last group comes MG_MM_SENTINEL:
  * the loops stop on it (no int16 pair of int8 values equals it), so no counter register is
  * needed and a block of three pixels fits the 14 usable registers. Groups come in pairs (the
- * loops take 8 taps per turn): the generator pads the taps to a multiple of 8 with zero weights.
+ * loops take 16 taps per turn, the first turn 8 when the count is 2 mod 4): the generator pads
+ * the taps to a multiple of 8 with zero weights.
  *
  * Weight streams: everything a channel block needs, in walking order, so one pointer reads it:
  * CONV_2D, per channel pair (last pair first): bias of channels 2i and 2i + 1, then per group the
@@ -83,6 +84,19 @@ static inline int32_t mg_mm_read_i32(const int8_t *p)
 /* `n` (a multiple of 4) int8 taps at x into pixel slot `slot`, groups `step` int16 apart. */
 void mg_mm_widen(const int8_t *x, int32_t n, int16_t *slot, int32_t step);
 
+/* `n` (a multiple of 8) int8 taps at x into a 3-pixel column's slot: mg_mm_widen inlined. */
+static inline __attribute__((always_inline)) void mg_mm_widen8(const int8_t *x, int32_t n, int16_t *slot)
+{
+    const int8_t *end = x + n;
+    for (; x < end; x += 8, slot += 24) {
+        const uint32_t a = mg_read_u32(x), b = mg_read_u32(x + 4);
+        mg_write_u32(slot, mg_sxtb16(a));
+        mg_write_u32(slot + 2, mg_sxtb16_ror8(a));
+        mg_write_u32(slot + 12, mg_sxtb16(b));
+        mg_write_u32(slot + 14, mg_sxtb16_ror8(b));
+    }
+}
+
 /* `n` taps (any count) at x into `slot`, zero taps after them up to the group's end. */
 void mg_mm_widen_ragged(const int8_t *x, int32_t n, int16_t *slot, int32_t step);
 
@@ -110,12 +124,13 @@ void mg_conv_mm_window(const mg_conv_2d_mm_params *p, const int8_t *in_b, int8_t
  * dst + j * stride + out_c, which the pairs walking down leave to the next pixel's channel 0,
  * written later, or to slack after the last pixel). It returns the stream after the pairs. */
 
-/* CONV_2D after the checks: output pixels three at a time in raster order; `gather` widens pixel
- * (oy, ox)'s window into its column slot (pixels past the image keep their last values: defined,
- * and their outputs land in the staging slack), then one walk over every channel pair; rows
- * stream out through the staging area at scratch + stage_at (mg_conv_mm.h). */
+/* CONV_2D after the checks: output pixels three at a time in raster order; `gather` widens the
+ * windows of the `n` (1 to 3) pixels from (oy, ox) on, across a row's end, into the column's slots
+ * (pixels past the image keep their last values: defined, and their outputs land in the staging
+ * slack), then one walk over every channel pair; rows stream out through the staging area at
+ * scratch + stage_at (mg_conv_mm.h). */
 typedef void (*mg_conv_mm_gather)(const mg_conv_2d_mm_params *p, const int8_t *in_b, const int8_t *in_end,
-                                  int16_t *slot, int32_t oy, int32_t ox);
+                                  int16_t *col, int32_t oy, int32_t ox, int32_t n);
 void mg_conv_mm_run(const mg_conv_2d_mm_params *p, const int8_t *in, int8_t *out, int32_t stage_at,
                     mg_conv_mm_gather gather);
 

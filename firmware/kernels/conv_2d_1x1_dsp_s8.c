@@ -2,12 +2,24 @@
 
 #include "mg_mm_dsp.h"
 
-static void gather(const mg_conv_2d_1x1_dsp_params *p, const int8_t *in_b, const int8_t *in_end, int16_t *slot,
-                   int32_t oy, int32_t ox)
+static void gather(const mg_conv_2d_1x1_dsp_params *p, const int8_t *in_b, const int8_t *in_end, int16_t *col,
+                   int32_t oy, int32_t ox, int32_t n)
 {
-    const size_t pixel = (size_t)(oy * p->stride_h) * (size_t)p->in_w + (size_t)(ox * p->stride_w);
+    const int32_t in_c = p->in_c;
+    int32_t j;
     (void)in_end;
-    mg_mm_widen_ragged(in_b + pixel * (size_t)p->in_c, p->in_c, slot, 12);
+    for (j = 0; j < n; ++j, col += 4) {
+        const size_t pixel = (size_t)(oy * p->stride_h) * (size_t)p->in_w + (size_t)(ox * p->stride_w);
+        if (in_c % 8 == 0) {
+            mg_mm_widen8(in_b + pixel * (size_t)in_c, in_c, col);
+        } else {
+            mg_mm_widen_ragged(in_b + pixel * (size_t)in_c, in_c, col, 12);
+        }
+        if (++ox == p->out_w) {
+            ox = 0;
+            ++oy;
+        }
+    }
 }
 
 mg_status mg_conv_2d_1x1_dsp_s8(const mg_conv_2d_1x1_dsp_params *p, const int8_t *in, int8_t *out)

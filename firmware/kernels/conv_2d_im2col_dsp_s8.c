@@ -9,8 +9,9 @@ static int32_t raw_bytes(const mg_conv_2d_im2col_dsp_params *p)
 }
 
 /* The window of output pixel (oy, ox) into pixel slot `slot`. */
-static void gather(const mg_conv_2d_im2col_dsp_params *p, const int8_t *in_b, const int8_t *in_end,
-                   int16_t *slot, int32_t oy, int32_t ox)
+static inline __attribute__((always_inline)) void window(const mg_conv_2d_im2col_dsp_params *p, const int8_t *in_b,
+                                                          const int8_t *in_end, int16_t *slot, int32_t oy,
+                                                          int32_t ox)
 {
     const int32_t iy0 = oy * p->stride_h - p->pad_top, ix0 = ox * p->stride_w - p->pad_left;
     const int32_t in_c = p->in_c, run = p->filter_w * in_c;
@@ -61,6 +62,19 @@ static void gather(const mg_conv_2d_im2col_dsp_params *p, const int8_t *in_b, co
             mg_mm_widen(raw, (k + 3) & ~3, slot, 12);
         } else {
             mg_conv_mm_window(p, in_b, raw, slot, iy0, ix0);
+        }
+    }
+}
+
+static void gather(const mg_conv_2d_im2col_dsp_params *p, const int8_t *in_b, const int8_t *in_end, int16_t *col,
+                   int32_t oy, int32_t ox, int32_t n)
+{
+    int32_t j;
+    for (j = 0; j < n; ++j) {
+        window(p, in_b, in_end, col + 4 * j, oy, ox);
+        if (++ox == p->out_w) {
+            ox = 0;
+            ++oy;
         }
     }
 }

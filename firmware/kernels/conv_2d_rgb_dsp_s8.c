@@ -15,8 +15,9 @@ static uint32_t read_u16(const int8_t *x)
 }
 
 /* The window of output pixel (oy, ox) into pixel slot `slot`. */
-static void gather(const mg_conv_2d_rgb_dsp_params *p, const int8_t *in_b, const int8_t *in_end, int16_t *slot,
-                   int32_t oy, int32_t ox)
+static inline __attribute__((always_inline)) void window(const mg_conv_2d_rgb_dsp_params *p, const int8_t *in_b,
+                                                          const int8_t *in_end, int16_t *slot, int32_t oy,
+                                                          int32_t ox)
 {
     const int32_t iy0 = oy * p->stride_h - p->pad_top, ix0 = ox * p->stride_w - p->pad_left;
     (void)in_end;
@@ -41,6 +42,19 @@ static void gather(const mg_conv_2d_rgb_dsp_params *p, const int8_t *in_b, const
         return;
     }
     mg_conv_mm_window(p, in_b, p->scratch + mg_conv_mm_col_bytes(p->groups, 3), slot, iy0, ix0);
+}
+
+static void gather(const mg_conv_2d_rgb_dsp_params *p, const int8_t *in_b, const int8_t *in_end, int16_t *col,
+                   int32_t oy, int32_t ox, int32_t n)
+{
+    int32_t j;
+    for (j = 0; j < n; ++j) {
+        window(p, in_b, in_end, col + 4 * j, oy, ox);
+        if (++ox == p->out_w) {
+            ox = 0;
+            ++oy;
+        }
+    }
 }
 
 mg_status mg_conv_2d_rgb_dsp_s8(const mg_conv_2d_rgb_dsp_params *p, const int8_t *in, int8_t *out)

@@ -13,6 +13,8 @@ typedef struct {
     int32_t shift_delta;   /* shifts + 2i minus the address of pixel 0's channel 2i + 1 */
     int32_t k;             /* 2 * output zero point + 1 */
     uint32_t end;          /* dst's address once every pair is done (pixel 0's channel -1) */
+    int32_t half;          /* groups % 4 != 0: each pair's first turn takes 2 groups, not 4 */
+    uint32_t entry;        /* where each pair's loop is entered (the asm sets it) */
 } mg_mm_walk3_state;
 
 #if MG_DSP_NATIVE
@@ -29,8 +31,18 @@ typedef struct {
     "sxtb16 %[w1h], %[w1], ror #8\n\t"                                                          \
     "sxtb16 %[w1], %[w1]\n\t"                                                                   \
     MG_MM3_PIXEL("a0", "a3") MG_MM3_PIXEL("a1", "a4") MG_MM3_PIXEL("a2", "a5")
-/* Epilogue: xa = dst, xb = stride, x = stride2. Channel 2i + 1 (a3..a5) first, then 2i. */
+/* Four groups a turn; with groups % 4 == 2 each pair enters the turn halfway (`entry`, set
+ * once: one LDR PC a pair). Epilogue: xa = dst, xb = stride, x = stride2. Channel 2i + 1
+ * (a3..a5) first, then 2i. */
 #define MG_MM3_ASM(OUT)                                                                         \
+    "ldr    %[w0], %[half]\n\t"                                                                 \
+    "adr    %[w1], 2f\n\t"                                                                      \
+    "cmp    %[w0], #0\n\t"                                                                      \
+    "beq    0f\n\t"                                                                             \
+    "adr    %[w1], 3f\n\t"                                                                      \
+    "0:\n\t"                                                                                    \
+    "orr    %[w1], %[w1], #1\n\t"       /* Thumb */                                             \
+    "str    %[w1], %[entry]\n\t"                                                                \
     "1:\n\t"                                                                                    \
     "ldrd   %[a0], %[a3], [%[w]], #8\n\t"                                                       \
     "mov    %[a1], %[a0]\n\t"                                                                   \
@@ -39,7 +51,10 @@ typedef struct {
     "mov    %[a5], %[a3]\n\t"                                                                   \
     "ldr    %[x], %[col]\n\t"                                                                   \
     "ldrd   %[xa], %[xb], [%[x]], #8\n\t"                                                       \
+    "ldr    pc, %[entry]\n\t"                                                                   \
     "2:\n\t"                                                                                    \
+    MG_MM3_GROUP MG_MM3_GROUP                                                                   \
+    "3:\n\t"                                                                                    \
     MG_MM3_GROUP MG_MM3_GROUP                                                                   \
     "cmp    %[xa], #0x80008000\n\t"                                                             \
     "bne    2b\n\t"                                                                             \
@@ -63,9 +78,10 @@ typedef struct {
 #define MG_MM3_OPERANDS(W_, R_)                                                                 \
     : [a0] "=&r"(a0_), [a1] "=&r"(a1_), [a2] "=&r"(a2_), [a3] "=&r"(a3_), [a4] "=&r"(a4_),   \
       [a5] "=&r"(a5_), [w0] "=&r"(w0_), [w1] "=&r"(w1_), [w0h] "=&r"(w0h_), [w1h] "=&r"(w1h_), \
-      [xa] "=&r"(xa_), [xb] "=&r"(xb_), [x] "=&r"(x_), [w] "+r"(W_), [dst] "+m"((R_).dst)    \
+      [xa] "=&r"(xa_), [xb] "=&r"(xb_), [x] "=&r"(x_), [w] "+r"(W_), [dst] "+m"((R_).dst),   \
+      [entry] "=m"((R_).entry)                                                                  \
     : [col] "m"((R_).col), [delta] "m"((R_).shift_delta), [stride] "m"((R_).stride),          \
-      [k] "m"((R_).k), [end] "m"((R_).end)                                                      \
+      [k] "m"((R_).k), [end] "m"((R_).end), [half] "m"((R_).half)                               \
     : "cc", "memory"
 
 static inline __attribute__((always_inline)) const int8_t *walk3_asm(const int8_t *w, mg_mm_walk3_state *r, const int relu)
@@ -89,7 +105,6 @@ walk3(const int8_t *w, int32_t pairs, int32_t groups, const int16_t *col, int8_t
 {
 #if MG_DSP_NATIVE
     mg_mm_walk3_state r;
-    (void)groups;
     r.col = col;
     r.dst = dst + 2 * pairs - 1;
     r.stride = stride;
@@ -97,6 +112,7 @@ walk3(const int8_t *w, int32_t pairs, int32_t groups, const int16_t *col, int8_t
     r.shift_delta = (int32_t)((uintptr_t)shifts - (uintptr_t)(dst + 1));
     r.k = k;
     r.end = (uint32_t)(uintptr_t)dst - 1u;
+    r.half = groups % 4;
     return walk3_asm(w, &r, relu);
 #else
     int32_t i;
@@ -213,13 +229,9 @@ void mg_conv_mm_run(const mg_conv_2d_mm_params *p, const int8_t *in, int8_t *out
         for (pix = 0; pix < pixels; pix += 3) {
             const int32_t n = pixels - pix < 3 ? pixels - pix : 3;
             int8_t *dst = st.buf + (size_t)st.staged * (size_t)p->out_c;
-            int32_t j;
-            for (j = 0; j < n; ++j) {
-                gather(p, in_b, in_b + in_bytes, col + 4 * j, oy, ox);
-                if (++ox == p->out_w) {
-                    ox = 0;
-                    ++oy;
-                }
+            gather(p, in_b, in_b + in_bytes, col, oy, ox, n);
+            for (ox += n; ox >= p->out_w; ox -= p->out_w) {
+                ++oy;
             }
             p->walk(p->stream, pairs, p->groups, col, dst, p->out_c, p->shifts, p->k);
             mg_conv_mm_stage_push(p, &st, n, out_b);
