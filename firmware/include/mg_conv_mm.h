@@ -44,13 +44,14 @@ static inline int32_t mg_conv_mm_stage_bytes(const mg_conv_2d_mm_params *p)
     return (p->out_w + 2) * p->out_c + 1;
 }
 
-/* The checks both kernels start with: the walks need word-aligned columns and an even number of
- * groups covering every tap. */
+/* The checks the kernels start with: the walks need word-aligned columns and an even number of
+ * groups covering every tap, the widening LDRD a word-aligned input when pixels are whole groups
+ * (the arena aligns every tensor to 4 or more). */
 static inline int mg_conv_mm_ok(const mg_conv_2d_mm_params *p, const int8_t *in, const int8_t *out, int32_t taps)
 {
     return p != NULL && in != NULL && out != NULL && p->stream != NULL && p->shifts != NULL
            && p->walk != NULL && p->scratch != NULL && ((uintptr_t)p->scratch & 3u) == 0 && p->groups > 0
-           && p->groups % 2 == 0 && 4 * p->groups >= taps;
+           && p->groups % 2 == 0 && 4 * p->groups >= taps && (p->in_c % 4 != 0 || ((uintptr_t)in & 3u) == 0);
 }
 
 /* Staged output pixels of one batch row. */

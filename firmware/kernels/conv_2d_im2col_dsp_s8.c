@@ -25,14 +25,14 @@ static inline __attribute__((always_inline)) void window(const mg_conv_2d_im2col
             const int row_in = iy >= 0 && iy < p->in_h;
             const int8_t *row = row_in ? in_b + (size_t)iy * (size_t)p->in_w * (size_t)in_c : in_b;
             if (row_in && whole_rows) {
-                mg_mm_widen(row + (size_t)ix0 * (size_t)in_c, run, g, 12);
+                mg_mm_widen3(row + (size_t)ix0 * (size_t)in_c, run, g);
                 g += 3 * run;
                 continue;
             }
             for (fx = 0; fx < p->filter_w; ++fx, g += 3 * in_c) {
                 const int32_t ix = ix0 + fx * p->dilation_w;
                 if (row_in && ix >= 0 && ix < p->in_w) {
-                    mg_mm_widen(row + (size_t)ix * (size_t)in_c, in_c, g, 12);
+                    mg_mm_widen3(row + (size_t)ix * (size_t)in_c, in_c, g);
                 } else {
                     for (i = 0; i < 3 * in_c; i += 12) {
                         mg_write_u32(g + i, pad);
@@ -59,7 +59,7 @@ static inline __attribute__((always_inline)) void window(const mg_conv_2d_im2col
                     mg_write_u32(raw + k + i, mg_read_u32(x + i));
                 }
             }
-            mg_mm_widen(raw, (k + 3) & ~3, slot, 12);
+            mg_mm_widen3(raw, (k + 3) & ~3, slot);
         } else {
             mg_conv_mm_window(p, in_b, raw, slot, iy0, ix0);
         }

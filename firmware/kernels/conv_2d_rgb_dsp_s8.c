@@ -14,6 +14,13 @@ static uint32_t read_u16(const int8_t *x)
     return v;
 }
 
+/* One group of 4 taps into its slot, in sxtb16 order. */
+static inline __attribute__((always_inline)) void widen_word(int16_t *slot, uint32_t w)
+{
+    mg_write_u32(slot, mg_sxtb16(w));
+    mg_write_u32(slot + 2, mg_sxtb16_ror8(w));
+}
+
 /* The window of output pixel (oy, ox) into pixel slot `slot`. */
 static inline __attribute__((always_inline)) void window(const mg_conv_2d_rgb_dsp_params *p, const int8_t *in_b,
                                                           const int8_t *in_end, int16_t *slot, int32_t oy,
@@ -26,19 +33,13 @@ static inline __attribute__((always_inline)) void window(const mg_conv_2d_rgb_ds
         const size_t row_step = (size_t)p->dilation_h * (size_t)p->in_w * 3u;
         const int8_t *r0 = in_b + ((size_t)iy0 * (size_t)p->in_w + (size_t)ix0) * 3u;
         const int8_t *r1 = r0 + row_step, *r2 = r1 + row_step;
-        uint32_t w[7];
-        int32_t g;
-        w[0] = mg_read_u32(r0);
-        w[1] = mg_read_u32(r0 + 4);
-        w[2] = (uint32_t)(uint8_t)r0[8] | mg_read_u32(r1) << 8;
-        w[3] = mg_read_u32(r1 + 3);
-        w[4] = read_u16(r1 + 7) | mg_read_u32(r2) << 16;
-        w[5] = mg_read_u32(r2 + 2);
-        w[6] = mg_read_u32(r2 + 5) >> 8;
-        for (g = 0; g < 7; ++g) {
-            mg_write_u32(slot + 12 * g, mg_sxtb16(w[g]));
-            mg_write_u32(slot + 12 * g + 2, mg_sxtb16_ror8(w[g]));
-        }
+        widen_word(slot, mg_read_u32(r0));
+        widen_word(slot + 12, mg_read_u32(r0 + 4));
+        widen_word(slot + 24, (uint32_t)(uint8_t)r0[8] | mg_read_u32(r1) << 8);
+        widen_word(slot + 36, mg_read_u32(r1 + 3));
+        widen_word(slot + 48, read_u16(r1 + 7) | mg_read_u32(r2) << 16);
+        widen_word(slot + 60, mg_read_u32(r2 + 2));
+        widen_word(slot + 72, mg_read_u32(r2 + 5) >> 8);
         return;
     }
     mg_conv_mm_window(p, in_b, p->scratch + mg_conv_mm_col_bytes(p->groups, 3), slot, iy0, ix0);

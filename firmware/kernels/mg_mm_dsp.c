@@ -171,6 +171,17 @@ void mg_mm_widen(const int8_t *x, int32_t n, int16_t *slot, int32_t step)
     }
 }
 
+void mg_mm_widen3(const int8_t *x, int32_t n, int16_t *slot)
+{
+    const int32_t whole = n & ~7;
+    if (whole > 0) {
+        mg_mm_widen8(x, whole, slot);
+    }
+    if (whole < n) {
+        mg_mm_widen(x + whole, 4, slot + 3 * whole, 12);
+    }
+}
+
 void mg_mm_widen_ragged(const int8_t *x, int32_t n, int16_t *slot, int32_t step)
 {
     const int32_t whole = n & ~3;
@@ -207,7 +218,7 @@ void mg_conv_mm_window(const mg_conv_2d_mm_params *p, const int8_t *in_b, int8_t
             }
         }
     }
-    mg_mm_widen(raw, (k + 3) & ~3, slot, 12);
+    mg_mm_widen3(raw, (k + 3) & ~3, slot);
 }
 
 void mg_conv_mm_run(const mg_conv_2d_mm_params *p, const int8_t *in, int8_t *out, int32_t stage_at,
