@@ -18,6 +18,11 @@ const int8_t *mg_mm_walk3_relu(const int8_t *w, int32_t pairs, int32_t groups, c
                                int32_t stride, const int8_t *shifts, int32_t k);
 const int8_t *mg_mm_walk3_fix(const int8_t *w, int32_t pairs, int32_t groups, const int16_t *col, int8_t *dst,
                               int32_t stride, const int8_t *shifts, int32_t k);
+/* The same over a stream whose weights mg_mm_widen_stream widened to int16 (conv_2d_1x1_x16_dsp). */
+const int8_t *mg_mm_walk3w_relu(const int8_t *w, int32_t pairs, int32_t groups, const int16_t *col, int8_t *dst,
+                                int32_t stride, const int8_t *shifts, int32_t k);
+const int8_t *mg_mm_walk3w_fix(const int8_t *w, int32_t pairs, int32_t groups, const int16_t *col, int8_t *dst,
+                               int32_t stride, const int8_t *shifts, int32_t k);
 
 typedef struct {
     MG_CONV_GEOMETRY_FIELDS;
@@ -45,13 +50,12 @@ static inline int32_t mg_conv_mm_stage_bytes(const mg_conv_2d_mm_params *p)
 }
 
 /* The checks the kernels start with: the walks need word-aligned columns and an even number of
- * groups covering every tap, the widening LDRD a word-aligned input when pixels are whole groups
- * (the arena aligns every tensor to 4 or more). */
+ * groups covering every tap. */
 static inline int mg_conv_mm_ok(const mg_conv_2d_mm_params *p, const int8_t *in, const int8_t *out, int32_t taps)
 {
     return p != NULL && in != NULL && out != NULL && p->stream != NULL && p->shifts != NULL
            && p->walk != NULL && p->scratch != NULL && ((uintptr_t)p->scratch & 3u) == 0 && p->groups > 0
-           && p->groups % 2 == 0 && 4 * p->groups >= taps && (p->in_c % 4 != 0 || ((uintptr_t)in & 3u) == 0);
+           && p->groups % 2 == 0 && 4 * p->groups >= taps;
 }
 
 /* Staged output pixels of one batch row. */

@@ -81,7 +81,8 @@ static inline int32_t mg_mm_read_i32(const int8_t *p)
 
 /* ---- columns --------------------------------------------------------------------------------- */
 
-/* `n` (a multiple of 4) int8 taps at x into pixel slot `slot`, groups `step` int16 apart. */
+/* `n` int8 taps at x into pixel slot `slot`, groups `step` int16 apart (a ragged end: zero taps
+ * up to the group's end). */
 void mg_mm_widen(const int8_t *x, int32_t n, int16_t *slot, int32_t step);
 
 /* `n` (a multiple of 8, > 0) int8 taps at x (word-aligned) into a 3-pixel column's slot, inline:
@@ -115,11 +116,9 @@ static inline __attribute__((always_inline)) void mg_mm_widen8(const int8_t *x, 
 #endif
 }
 
-/* `n` (a multiple of 4) int8 taps at x (word-aligned) into a 3-pixel column's slot. */
+/* `n` (a multiple of 4) int8 taps at x into a 3-pixel column's slot (LDRD where x is word-aligned,
+ * as the arena places tensors; the overlap contract allows any byte offset). */
 void mg_mm_widen3(const int8_t *x, int32_t n, int16_t *slot);
-
-/* `n` taps (any count) at x into `slot`, zero taps after them up to the group's end. */
-void mg_mm_widen_ragged(const int8_t *x, int32_t n, int16_t *slot, int32_t step);
 
 /* A column of `groups` groups for `pixels` interleaved pixels, zeroed, then the sentinel. */
 static inline void mg_mm_column_init(int16_t *col, int32_t groups, int32_t pixels)
@@ -144,6 +143,11 @@ void mg_conv_mm_window(const mg_conv_2d_mm_params *p, const int8_t *in_b, int8_t
  * pixels of `col`; pixel j's channel c goes to dst + j * stride + c (odd out_c: also one byte at
  * dst + j * stride + out_c, which the pairs walking down leave to the next pixel's channel 0,
  * written later, or to slack after the last pixel). It returns the stream after the pairs. */
+
+/* `pairs` channel pairs of a CONV_2D stream (int8) from src into dst with the weights widened to
+ * int16 in the walk's order (each group: channel 2i's (t0, t2), (t1, t3), then 2i + 1's): 16 + 16 *
+ * groups bytes a pair. The int16 walks then load 4 taps of both channels with two LDRD. */
+void mg_mm_widen_stream(const int8_t *src, int32_t pairs, int32_t groups, int8_t *dst);
 
 /* CONV_2D after the checks: output pixels three at a time in raster order; `gather` widens the
  * windows of the `n` (1 to 3) pixels from (oy, ox) on, across a row's end, into the column's slots

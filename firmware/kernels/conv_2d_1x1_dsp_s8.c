@@ -10,10 +10,10 @@ static void gather(const mg_conv_2d_1x1_dsp_params *p, const int8_t *in_b, const
     (void)in_end;
     for (j = 0; j < n; ++j, col += 4) {
         const size_t pixel = (size_t)(oy * p->stride_h) * (size_t)p->in_w + (size_t)(ox * p->stride_w);
-        if (in_c % 8 == 0) {
+        if (in_c % 8 == 0 && ((uintptr_t)in_b & 3u) == 0) {
             mg_mm_widen8(in_b + pixel * (size_t)in_c, in_c, col);
         } else {
-            mg_mm_widen_ragged(in_b + pixel * (size_t)in_c, in_c, col, 12);
+            mg_mm_widen(in_b + pixel * (size_t)in_c, in_c, col, 12);
         }
         if (++ox == p->out_w) {
             ox = 0;

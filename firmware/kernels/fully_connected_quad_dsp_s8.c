@@ -127,7 +127,7 @@ mg_status mg_fully_connected_quad_dsp_s8(const mg_fully_connected_quad_dsp_param
     memset(col, 0, (size_t)(8 * p->groups)); /* the groups past accum_depth: zero */
     for (b = 0; b < p->batches; ++b, in += p->accum_depth, out += p->output_depth) {
         const int8_t *w = p->stream;
-        mg_mm_widen_ragged(in, p->accum_depth, col, 4);
+        mg_mm_widen(in, p->accum_depth, col, 4);
         if (p->output_depth >= 4) {
             w = walk(p, w, p->output_depth / 4, col, out);
         }

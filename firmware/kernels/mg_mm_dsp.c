@@ -24,17 +24,21 @@ typedef struct {
     "smlad  %[" c1 "], %[w1], %[xa], %[" c1 "]\n\t"                                             \
     "smlad  %[" c1 "], %[w1h], %[xb], %[" c1 "]\n\t"                                            \
     "ldrd   %[xa], %[xb], [%[x]], #8\n\t"
-#define MG_MM3_GROUP                                                                            \
+#define MG_MM3_PIXELS MG_MM3_PIXEL("a0", "a3") MG_MM3_PIXEL("a1", "a4") MG_MM3_PIXEL("a2", "a5")
+/* one group: int8 weights widened here, or int16 ones (mg_mm_widen_stream) loaded as they are */
+#define MG_MM3_GROUP8                                                                           \
     "ldrd   %[w0], %[w1], [%[w]], #8\n\t"                                                       \
     "sxtb16 %[w0h], %[w0], ror #8\n\t"                                                          \
     "sxtb16 %[w0], %[w0]\n\t"                                                                   \
     "sxtb16 %[w1h], %[w1], ror #8\n\t"                                                          \
-    "sxtb16 %[w1], %[w1]\n\t"                                                                   \
-    MG_MM3_PIXEL("a0", "a3") MG_MM3_PIXEL("a1", "a4") MG_MM3_PIXEL("a2", "a5")
+    "sxtb16 %[w1], %[w1]\n\t" MG_MM3_PIXELS
+#define MG_MM3_GROUP16                                                                          \
+    "ldrd   %[w0], %[w0h], [%[w]], #8\n\t"                                                      \
+    "ldrd   %[w1], %[w1h], [%[w]], #8\n\t" MG_MM3_PIXELS
 /* Four groups a turn; with groups % 4 == 2 each pair enters the turn halfway (`entry`, set
  * once: one LDR PC a pair). Epilogue: xa = dst, xb = stride, x = stride2. Channel 2i + 1
  * (a3..a5) first, then 2i. */
-#define MG_MM3_ASM(OUT)                                                                         \
+#define MG_MM3_ASM(OUT, GROUP)                                                                  \
     "ldr    %[w0], %[half]\n\t"                                                                 \
     "adr    %[w1], 2f\n\t"                                                                      \
     "cmp    %[w0], #0\n\t"                                                                      \
@@ -53,9 +57,9 @@ typedef struct {
     "ldrd   %[xa], %[xb], [%[x]], #8\n\t"                                                       \
     "ldr    pc, %[entry]\n\t"                                                                   \
     "2:\n\t"                                                                                    \
-    MG_MM3_GROUP MG_MM3_GROUP                                                                   \
+    GROUP GROUP                                                                                 \
     "3:\n\t"                                                                                    \
-    MG_MM3_GROUP MG_MM3_GROUP                                                                   \
+    GROUP GROUP                                                                                 \
     "cmp    %[xa], #0x80008000\n\t"                                                             \
     "bne    2b\n\t"                                                                             \
     "ldr    %[xa], %[dst]\n\t"                                                                  \
@@ -84,14 +88,19 @@ typedef struct {
       [k] "m"((R_).k), [end] "m"((R_).end), [half] "m"((R_).half)                               \
     : "cc", "memory"
 
-static inline __attribute__((always_inline)) const int8_t *walk3_asm(const int8_t *w, mg_mm_walk3_state *r, const int relu)
+static inline __attribute__((always_inline)) const int8_t *walk3_asm(const int8_t *w, mg_mm_walk3_state *r,
+                                                                     const int relu, const int w16)
 {
     uint32_t a0_, a1_, a2_, a3_, a4_, a5_, w0_, w1_, w0h_, w1h_, xa_, xb_;
     const int16_t *x_;
-    if (relu) {
-        __asm__ volatile(MG_MM3_ASM(MG_MM_OUT_RELU) MG_MM3_OPERANDS(w, *r));
+    if (relu && !w16) {
+        __asm__ volatile(MG_MM3_ASM(MG_MM_OUT_RELU, MG_MM3_GROUP8) MG_MM3_OPERANDS(w, *r));
+    } else if (!w16) {
+        __asm__ volatile(MG_MM3_ASM(MG_MM_OUT_FIX, MG_MM3_GROUP8) MG_MM3_OPERANDS(w, *r));
+    } else if (relu) {
+        __asm__ volatile(MG_MM3_ASM(MG_MM_OUT_RELU, MG_MM3_GROUP16) MG_MM3_OPERANDS(w, *r));
     } else {
-        __asm__ volatile(MG_MM3_ASM(MG_MM_OUT_FIX) MG_MM3_OPERANDS(w, *r));
+        __asm__ volatile(MG_MM3_ASM(MG_MM_OUT_FIX, MG_MM3_GROUP16) MG_MM3_OPERANDS(w, *r));
     }
     return w;
 }
@@ -101,7 +110,7 @@ static inline __attribute__((always_inline)) const int8_t *walk3_asm(const int8_
  * pixel j's channel c goes to dst + j * stride + c. Returns the stream after them. */
 static inline __attribute__((always_inline)) const int8_t *
 walk3(const int8_t *w, int32_t pairs, int32_t groups, const int16_t *col, int8_t *dst,
-            int32_t stride, const int8_t *shifts, int32_t k, const int relu)
+            int32_t stride, const int8_t *shifts, int32_t k, const int relu, const int w16)
 {
 #if MG_DSP_NATIVE
     mg_mm_walk3_state r;
@@ -113,7 +122,7 @@ walk3(const int8_t *w, int32_t pairs, int32_t groups, const int16_t *col, int8_t
     r.k = k;
     r.end = (uint32_t)(uintptr_t)dst - 1u;
     r.half = groups % 4;
-    return walk3_asm(w, &r, relu);
+    return walk3_asm(w, &r, relu, w16);
 #else
     int32_t i;
     for (i = pairs - 1; i >= 0; --i) {
@@ -121,11 +130,21 @@ walk3(const int8_t *w, int32_t pairs, int32_t groups, const int16_t *col, int8_t
         acc[0][0] = acc[0][1] = acc[0][2] = mg_mm_read_i32(w);
         acc[1][0] = acc[1][1] = acc[1][2] = mg_mm_read_i32(w + 4);
         w += 8;
-        for (g = 0; g < groups; ++g, w += 8) {
+        for (g = 0; g < groups; ++g, w += w16 ? 16 : 8) {
             const int16_t *x = col + g * 12;
             for (j = 0; j < 3; ++j) {
-                MG_PLAIN_GROUP(w, x + 4 * j, acc[0][j]);
-                MG_PLAIN_GROUP(w + 4, x + 4 * j, acc[1][j]);
+                if (w16) { /* channel 2i's 4 int16, then 2i + 1's, in the column's order */
+                    int16_t v[8];
+                    int32_t t;
+                    memcpy(v, w, sizeof v);
+                    for (t = 0; t < 4; ++t) {
+                        acc[0][j] += (int32_t)v[t] * x[4 * j + t];
+                        acc[1][j] += (int32_t)v[4 + t] * x[4 * j + t];
+                    }
+                } else {
+                    MG_PLAIN_GROUP(w, x + 4 * j, acc[0][j]);
+                    MG_PLAIN_GROUP(w + 4, x + 4 * j, acc[1][j]);
+                }
             }
         }
         {
@@ -145,53 +164,92 @@ walk3(const int8_t *w, int32_t pairs, int32_t groups, const int16_t *col, int8_t
 const int8_t *mg_mm_walk3_relu(const int8_t *w, int32_t pairs, int32_t groups, const int16_t *col, int8_t *dst,
                                int32_t stride, const int8_t *shifts, int32_t k)
 {
-    return walk3(w, pairs, groups, col, dst, stride, shifts, k, 1);
+    return walk3(w, pairs, groups, col, dst, stride, shifts, k, 1, 0);
 }
 
 const int8_t *mg_mm_walk3_fix(const int8_t *w, int32_t pairs, int32_t groups, const int16_t *col, int8_t *dst,
                               int32_t stride, const int8_t *shifts, int32_t k)
 {
-    return walk3(w, pairs, groups, col, dst, stride, shifts, k, 0);
+    return walk3(w, pairs, groups, col, dst, stride, shifts, k, 0, 0);
+}
+
+const int8_t *mg_mm_walk3w_relu(const int8_t *w, int32_t pairs, int32_t groups, const int16_t *col, int8_t *dst,
+                                int32_t stride, const int8_t *shifts, int32_t k)
+{
+    return walk3(w, pairs, groups, col, dst, stride, shifts, k, 1, 1);
+}
+
+const int8_t *mg_mm_walk3w_fix(const int8_t *w, int32_t pairs, int32_t groups, const int16_t *col, int8_t *dst,
+                               int32_t stride, const int8_t *shifts, int32_t k)
+{
+    return walk3(w, pairs, groups, col, dst, stride, shifts, k, 0, 1);
+}
+
+void mg_mm_widen_stream(const int8_t *src, int32_t pairs, int32_t groups, int8_t *dst)
+{
+    int32_t i;
+    for (i = 0; i < pairs; ++i) {
+        memcpy(dst, src, 8); /* the biases */
+        src += 8;
+        dst += 8;
+#if MG_DSP_NATIVE
+        {
+            const int8_t *end = src + 8 * groups;
+            uint32_t a, b, c;
+            __asm__ volatile("1:\n\t"
+                             "ldrd   %[a], %[b], [%[s]], #8\n\t"
+                             "sxtb16 %[c], %[a], ror #8\n\t"
+                             "sxtb16 %[a], %[a]\n\t"
+                             "strd   %[a], %[c], [%[d]], #8\n\t"
+                             "sxtb16 %[c], %[b], ror #8\n\t"
+                             "sxtb16 %[b], %[b]\n\t"
+                             "strd   %[b], %[c], [%[d]], #8\n\t"
+                             "cmp    %[s], %[end]\n\t"
+                             "bne    1b\n\t"
+                             : [a] "=&r"(a), [b] "=&r"(b), [c] "=&r"(c), [s] "+r"(src), [d] "+r"(dst)
+                             : [end] "r"(end)
+                             : "cc", "memory");
+        }
+#else
+        {
+            int32_t g;
+            for (g = 0; g < 2 * groups; ++g, src += 4, dst += 8) {
+                const uint32_t w = mg_read_u32(src);
+                mg_write_u32(dst, mg_sxtb16(w));
+                mg_write_u32(dst + 4, mg_sxtb16_ror8(w));
+            }
+        }
+#endif
+        memcpy(dst, src, 8); /* the multipliers */
+        src += 8;
+        dst += 8;
+    }
 }
 
 void mg_mm_widen(const int8_t *x, int32_t n, int16_t *slot, int32_t step)
 {
-    const int8_t *end = x + n;
-    for (; x + 8 <= end; x += 8, slot += 2 * step) { /* two groups a turn */
-        const uint32_t a = mg_read_u32(x), b = mg_read_u32(x + 4);
+    int32_t k;
+    for (k = 0; k + 4 <= n; k += 4, slot += step) {
+        const uint32_t a = mg_read_u32(x + k);
         mg_write_u32(slot, mg_sxtb16(a));
         mg_write_u32(slot + 2, mg_sxtb16_ror8(a));
-        mg_write_u32(slot + step, mg_sxtb16(b));
-        mg_write_u32(slot + step + 2, mg_sxtb16_ror8(b));
     }
-    if (x < end) {
-        const uint32_t a = mg_read_u32(x);
-        mg_write_u32(slot, mg_sxtb16(a));
-        mg_write_u32(slot + 2, mg_sxtb16_ror8(a));
+    if (k < n) { /* a ragged end: zero taps up to the group's end */
+        int32_t t;
+        for (t = 0; t < 4; ++t) {
+            slot[mg_sxtb16_slot(t)] = (int16_t)(k + t < n ? x[k + t] : 0);
+        }
     }
 }
 
 void mg_mm_widen3(const int8_t *x, int32_t n, int16_t *slot)
 {
-    const int32_t whole = n & ~7;
+    const int32_t whole = ((uintptr_t)x & 3u) == 0 ? n & ~7 : 0;
     if (whole > 0) {
         mg_mm_widen8(x, whole, slot);
     }
     if (whole < n) {
-        mg_mm_widen(x + whole, 4, slot + 3 * whole, 12);
-    }
-}
-
-void mg_mm_widen_ragged(const int8_t *x, int32_t n, int16_t *slot, int32_t step)
-{
-    const int32_t whole = n & ~3;
-    mg_mm_widen(x, whole, slot, step);
-    if (whole < n) {
-        int16_t *g = slot + (whole / 4) * step;
-        int32_t k;
-        for (k = 0; k < 4; ++k) {
-            g[mg_sxtb16_slot(k)] = (int16_t)(whole + k < n ? x[whole + k] : 0);
-        }
+        mg_mm_widen(x + whole, n - whole, slot + 3 * whole, 12);
     }
 }
 

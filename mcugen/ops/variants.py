@@ -26,7 +26,7 @@ import numpy as np
 from mcugen.errors import McugenError
 from mcugen.ir import Graph
 from mcugen.ops.base import ConstArray, ConstRef, KernelCall, ScratchRef, TensorRef
-from mcugen.ops.variants_mm import add_lean, conv_2d_mm, fully_connected_mm
+from mcugen.ops.variants_mm import add_lean, conv_2d_mm, fully_connected_mm, widen_pointwise
 
 VARIANTS = ("portable", "dsp", "rv32")
 
@@ -45,7 +45,7 @@ def specialise(graph: Graph, calls: list[KernelCall], variant: str) -> list[Kern
         rewrite = rewrites.get(call.kernel) if call.type_suffix == "s8" else None
         fast = rewrite(graph, call) if rewrite is not None else None
         out.append(fast if fast is not None else call)
-    return out
+    return widen_pointwise(graph, out) if variant == "dsp" else out
 
 
 def variant_kernels(calls: list[KernelCall]) -> dict[str, int]:

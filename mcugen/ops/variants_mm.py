@@ -256,3 +256,49 @@ def add_lean(graph: Graph, call: KernelCall) -> KernelCall | None:
               ("relu", int(p["output_offset"] == -128)))
     return replace(call, kernel="add_lean_dsp", params=params, consts=(),
                    inputs=tuple(call.inputs[i] for i in order))
+
+
+# ---- int16 weights for pointwise layers, where the arena has room ------------------------------
+
+ARENA_ALIGN = 16  # the boards' arena alignment: scratch and tensors round up to it
+HEADROOM = 0.85  # fraction of the arena's lower bound a widened layer may load its step to
+X16_MIN_GAIN = 20_000  # instructions a layer must save to be worth the kernel's ~1.4 KB of code
+X16_MAX_BLOCK = 1 << 30  # channel pairs widened at a time, at most (tests lower it)
+
+
+def x16_scratch(in_c: int, out_c: int, pixels: int, block: int) -> int:
+    """mg_conv_2d_1x1_x16_dsp_s8_scratch_bytes."""
+    groups = in_c // 4
+    return (pixels + 2) // 3 * (24 * groups + 8) + block * (16 + 16 * groups) + (3 * out_c if pixels % 3 else 0)
+
+
+def widen_pointwise(graph: Graph, calls: list[KernelCall]) -> list[KernelCall]:
+    """conv_2d_1x1_dsp calls -> conv_2d_1x1_x16_dsp where that saves enough instructions to be
+    worth its code and the scratch it needs (the whole input widened, a block of widened weights)
+    fits under the arena's lower bound: the load of that step (live tensors plus scratch,
+    mcugen.arena) stays below HEADROOM of the largest step's, so the arena keeps its size."""
+    from mcugen.arena.lifetimes import build_problem
+    from mcugen.arena.problem import round_up as aligned, step_loads
+
+    problem, _ = build_problem(graph, {c.op_index: c.scratch_bytes for c in calls if c.scratch_bytes},
+                               inplace=True, align=ARENA_ALIGN)
+    loads = step_loads(problem)
+    cap = int(HEADROOM * max(loads, default=0))
+    out = []
+    for call in calls:
+        p = dict(call.params)
+        if call.kernel == "conv_2d_1x1_dsp" and p["in_c"] % 8 == 0 and p["out_c"] % 2 == 0:
+            pixels, groups, pairs = p["out_h"] * p["out_w"], p["in_c"] // 4, p["out_c"] // 2
+            room = cap - (loads[call.op_index] - aligned(call.scratch_bytes, ARENA_ALIGN))
+            block = min(pairs, X16_MAX_BLOCK, (room - x16_scratch(p["in_c"], p["out_c"], pixels, 0)) // (16 + 16 * groups))
+            # SXTB16s saved per pair and group: 3 per triple, less the 9 its widening takes
+            gain = pairs * groups * (3 * ((pixels + 2) // 3) - 9)
+            if gain >= X16_MIN_GAIN and block >= min(pairs, 4, X16_MAX_BLOCK):
+                params = (*((name, p[name]) for name in ("batches", "in_h", "in_w", "in_c", "out_h", "out_w",
+                                                         "out_c", "stride_h", "stride_w", "groups")),
+                          ("block", block), ("k", p["k"]), ("walk", FunctionRef(p["walk"].name.replace("walk3", "walk3w"))),
+                          ("stream", p["stream"]), ("shifts", p["shifts"]), ("scratch", p["scratch"]))
+                call = replace(call, kernel="conv_2d_1x1_x16_dsp", params=params,
+                               scratch_bytes=x16_scratch(p["in_c"], p["out_c"], pixels, block))
+        out.append(call)
+    return out

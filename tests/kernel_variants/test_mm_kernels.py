@@ -1,5 +1,5 @@
-"""The lean DSP matrix kernels (conv_2d_1x1_dsp, conv_2d_rgb_dsp, conv_2d_im2col_dsp,
-fully_connected_quad_dsp: mg_mm_dsp.h) bit-exact with tflite-micro: random layers reaching every
+"""The lean DSP matrix kernels (conv_2d_1x1_dsp, conv_2d_1x1_x16_dsp, conv_2d_rgb_dsp,
+conv_2d_im2col_dsp, fully_connected_quad_dsp: mg_mm_dsp.h) bit-exact with tflite-micro: random layers reaching every
 path on the host (their plain-C walks, ASan + UBSan, both arena plans), and the same models under
 QEMU with the real instructions.
 
@@ -8,7 +8,8 @@ triples spanning three rows); 3x3 on 3 channels with borders, strides and a vert
 im2col windows on 1, 2 and 4 channels; FULLY_CONNECTED with 1-5 and 13 outputs (the quads' tail),
 ragged and 8-mod-16 depths (the half turn), several rows; both output stages (ReLU-type zero point
 -128: the walk without the sign fix; any other: with it); pruned channels (all-zero weights, large
-bias), which the proof rewrites to constants."""
+bias), which the proof rewrites to constants; pointwise layers on int16 weights (forced: their
+gain threshold keeps small models off them) with a partial last triple and several weight blocks."""
 from __future__ import annotations
 
 import numpy as np
@@ -20,7 +21,8 @@ from mcugen.ops import lower_graph
 from mcugen.project.api import build
 from tests.support.oracle import assert_exact, random_samples, seeded_model, to_int8
 
-LEAN = {"conv_2d_1x1_dsp", "conv_2d_rgb_dsp", "conv_2d_im2col_dsp", "fully_connected_quad_dsp"}
+LEAN = {"conv_2d_1x1_dsp", "conv_2d_1x1_x16_dsp", "conv_2d_rgb_dsp", "conv_2d_im2col_dsp",
+        "fully_connected_quad_dsp"}
 
 
 def _pointwise(k, x):  # (11, 5, 5)
@@ -53,7 +55,26 @@ def _dense(k, x):  # (3, 37): FULLY_CONNECTED over 3 rows, 37 taps
     return [y, z, w, v]
 
 
-CASES = {"pointwise": (_pointwise, (11, 5, 5)), "image": (_image, (9, 8, 3)), "dense": (_dense, (3, 37))}
+def _pointwise16(k, x):  # (5, 7, 8): conv_2d_1x1_x16_dsp where forced (`wide` below)
+    x = k.layers.Conv2D(16, 1, activation="relu")(x)       # 35 pixels: a partial last triple
+    x = k.layers.Conv2D(8, 1)(x)                           # sign fix
+    x = k.layers.Conv2D(16, 1, strides=2, activation="relu")(x)  # 3 x 4 pixels, 8 pairs: blocks 3, 3, 2
+    return k.layers.Conv2D(6, 1)(x)
+
+
+CASES = {"pointwise": (_pointwise, (11, 5, 5)), "image": (_image, (9, 8, 3)), "dense": (_dense, (3, 37)),
+         "pointwise16": (_pointwise16, (5, 7, 8))}
+
+
+@pytest.fixture
+def wide(monkeypatch):
+    """conv_2d_1x1_x16_dsp for every pointwise layer it can take (whatever the gain and the
+    arena), 3 channel pairs a block."""
+    import mcugen.ops.variants_mm as variants_mm
+
+    monkeypatch.setattr(variants_mm, "X16_MIN_GAIN", 0)
+    monkeypatch.setattr(variants_mm, "X16_MAX_BLOCK", 3)
+    monkeypatch.setattr(variants_mm, "HEADROOM", 1000.0)
 
 
 def _model(case: str, seed: int) -> bytes:
@@ -96,8 +117,18 @@ def test_lean_kernels_bit_exact(case, seed, tmp_path):
         assert any(c.op_index == portable.op_index for c in calls)
 
 
+@pytest.mark.parametrize("seed", [0, pytest.param(1, marks=pytest.mark.slow)])
+def test_int16_weights_pointwise_bit_exact(seed, wide, tmp_path):
+    model = _model("pointwise16", seed)
+    wide_calls = [c for c in _lean_calls(model) if c.kernel == "conv_2d_1x1_x16_dsp"]
+    assert len(wide_calls) == 4 and {dict(c.params)["walk"].name for c in wide_calls} == {
+        "mg_mm_walk3w_relu", "mg_mm_walk3w_fix"}
+    kernels = assert_exact(model, random_samples(model, 6, seed=seed), tmp_path, variant="dsp")
+    assert "conv_2d_1x1_x16_dsp" in kernels
+
+
 @pytest.mark.slow
-def test_lean_kernels_on_qemu(tmp_path):
+def test_lean_kernels_on_qemu(wide, tmp_path):
     """The same models' self-test under QEMU (netduinoplus2, Cortex-M4): the asm walks, every
     output byte compared with tflite-micro on the device."""
     for case in CASES:
@@ -107,3 +138,4 @@ def test_lean_kernels_on_qemu(tmp_path):
         assert result.run is not None and result.run.passed, result.run and result.run.console
         sources = {p.name for p in (tmp_path / case / "src").iterdir()}
         assert "mg_mm_dsp.c" in sources and sources & {f"{k}_s8.c" for k in LEAN}
+        assert (case == "pointwise16") == ("conv_2d_1x1_x16_dsp_s8.c" in sources)
