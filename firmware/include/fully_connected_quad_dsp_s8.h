@@ -11,10 +11,22 @@
 
 #include "fully_connected_s8.h"
 
+/* The walk over the channel quads and the one over the last output_depth % 4 channels, p being
+ * the kernel's params: the generator names each only where a layer runs it (NULL otherwise), so
+ * a firmware links only what it runs. */
+typedef const int8_t *(*mg_fully_connected_quad_walk_fn)(const void *p, const int8_t *w, int32_t quads,
+                                                         const int16_t *col, int8_t *dst);
+typedef void (*mg_fully_connected_quad_tail_fn)(const void *p, const int8_t *w, const int16_t *col, int8_t *dst);
+const int8_t *mg_fully_connected_quad_walk(const void *p, const int8_t *w, int32_t quads, const int16_t *col,
+                                           int8_t *dst);
+void mg_fully_connected_quad_tail(const void *p, const int8_t *w, const int16_t *col, int8_t *dst);
+
 typedef struct {
     MG_FULLY_CONNECTED_DIMS
     int32_t groups;        /* 4-tap groups of the column (even; zero weights pad accum_depth) */
     int32_t k;             /* 2 * output zero point + 1 */
+    mg_fully_connected_quad_walk_fn walk; /* when output_depth >= 4 */
+    mg_fully_connected_quad_tail_fn tail; /* when output_depth % 4 != 0 */
     const int8_t *stream;  /* bias, weights and multipliers per channel quad (mg_mm_dsp.h) */
     const int8_t *shifts;  /* [quads][4]: right shift - 1 per channel */
     int8_t *scratch;       /* the widened input row: groups * 8 bytes */

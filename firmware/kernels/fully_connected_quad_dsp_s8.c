@@ -62,9 +62,10 @@ typedef struct {
     : "cc", "memory"
 #endif
 
-static __attribute__((noinline)) const int8_t *walk(const mg_fully_connected_quad_dsp_params *p, const int8_t *w,
-                                                     int32_t quads, const int16_t *col, int8_t *dst)
+const int8_t *mg_fully_connected_quad_walk(const void *params, const int8_t *w, int32_t quads, const int16_t *col,
+                                           int8_t *dst)
 {
+    const mg_fully_connected_quad_dsp_params *p = (const mg_fully_connected_quad_dsp_params *)params;
 #if MG_DSP_NATIVE
     walk_state r;
     int8_t *d = dst;
@@ -99,9 +100,9 @@ static __attribute__((noinline)) const int8_t *walk(const mg_fully_connected_qua
 }
 
 /* The last output_depth % 4 channels, each [bias, multiplier, weights] from `w`: plain multiply-adds. */
-static __attribute__((noinline)) void tail(const mg_fully_connected_quad_dsp_params *p, const int8_t *w,
-                                           const int16_t *col, int8_t *dst)
+void mg_fully_connected_quad_tail(const void *params, const int8_t *w, const int16_t *col, int8_t *dst)
 {
+    const mg_fully_connected_quad_dsp_params *p = (const mg_fully_connected_quad_dsp_params *)params;
     int32_t c, g;
     for (c = p->output_depth & ~3; c < p->output_depth; ++c) {
         int32_t acc = mg_mm_read_i32(w);
@@ -119,6 +120,7 @@ mg_status mg_fully_connected_quad_dsp_s8(const mg_fully_connected_quad_dsp_param
     int16_t *col;
     int32_t b;
     if (p == NULL || in == NULL || out == NULL || p->stream == NULL || p->shifts == NULL || p->scratch == NULL
+        || (p->output_depth >= 4 && p->walk == NULL) || (p->output_depth % 4 && p->tail == NULL)
         || p->groups <= 0 || p->groups % 2 != 0 || 4 * p->groups < p->accum_depth
         || ((uintptr_t)p->scratch & 3u) != 0) {
         return MG_ERR_ARG; /* LDRD needs a word-aligned column */
@@ -129,10 +131,10 @@ mg_status mg_fully_connected_quad_dsp_s8(const mg_fully_connected_quad_dsp_param
         const int8_t *w = p->stream;
         mg_mm_widen(in, p->accum_depth, col, 4);
         if (p->output_depth >= 4) {
-            w = walk(p, w, p->output_depth / 4, col, out);
+            w = p->walk(p, w, p->output_depth / 4, col, out);
         }
         if (p->output_depth % 4) {
-            tail(p, w, col, out);
+            p->tail(p, w, col, out);
         }
     }
     return MG_OK;

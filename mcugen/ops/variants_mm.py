@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from mcugen.ir import Graph
-from mcugen.ops.base import ConstArray, ConstRef, FunctionRef, KernelCall, ScratchRef, TensorRef
+from mcugen.ops.base import ConstArray, ConstRef, FunctionRef, KernelCall, NullRef, ScratchRef, TensorRef
 from mcugen.ops.fixedpoint import multiply_by_quantized_multiplier
 
 INT32_MAX = (1 << 31) - 1
@@ -214,6 +214,8 @@ def fully_connected_mm(graph: Graph, call: KernelCall) -> KernelCall | None:
     stream, shift_bytes = quad_stream(lean.weights, lean.bias, lean.mults, lean.shifts, taps)
     params = (("batches", p["batches"]), ("accum_depth", accum), ("output_depth", depth),
               ("groups", taps // 4), ("k", 2 * p["output_offset"] + 1),
+              ("walk", FunctionRef("mg_fully_connected_quad_walk") if depth >= 4 else NullRef()),
+              ("tail", FunctionRef("mg_fully_connected_quad_tail") if depth % 4 else NullRef()),
               ("stream", ConstRef("stream")), ("shifts", ConstRef("shifts")), ("scratch", ScratchRef()))
     return replace(call, kernel="fully_connected_quad_dsp", params=params,
                    consts=_consts(stream, shift_bytes), scratch_bytes=2 * taps)
