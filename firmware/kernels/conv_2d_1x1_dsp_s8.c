@@ -27,7 +27,7 @@ mg_status mg_conv_2d_1x1_dsp_s8(const mg_conv_2d_1x1_dsp_params *p, const int8_t
     if (!mg_conv_mm_ok(p, in, out, p == NULL ? 0 : p->in_c) || p->filter_h != 1 || p->filter_w != 1) {
         return MG_ERR_ARG;
     }
-    mg_conv_mm_run(p, in, out, mg_conv_mm_col_bytes(p->groups, 3), gather);
+    mg_conv_mm_run(p, in, out, mg_conv_mm_col_bytes(p->groups, 3), gather, p->stream);
     return MG_OK;
 }
 

@@ -226,7 +226,7 @@ void mg_mm_widen_stream(const int8_t *src, int32_t pairs, int32_t groups, int8_t
     }
 }
 
-void mg_mm_widen(const int8_t *x, int32_t n, int16_t *slot, int32_t step)
+__attribute__((noinline)) void mg_mm_widen(const int8_t *x, int32_t n, int16_t *slot, int32_t step)
 {
     int32_t k;
     for (k = 0; k + 4 <= n; k += 4, slot += step) {
@@ -279,8 +279,28 @@ void mg_conv_mm_window(const mg_conv_2d_mm_params *p, const int8_t *in_b, int8_t
     mg_mm_widen3(raw, (k + 3) & ~3, slot);
 }
 
+void mg_conv_mm_gather_1x1(const mg_conv_2d_mm_params *p, const int8_t *in_b, const int8_t *in_end, int16_t *col,
+                           int32_t oy, int32_t ox, int32_t n)
+{
+    const int32_t in_c = p->in_c;
+    int32_t j;
+    (void)in_end;
+    for (j = 0; j < n; ++j, col += 4) {
+        const size_t pixel = (size_t)(oy * p->stride_h) * (size_t)p->in_w + (size_t)(ox * p->stride_w);
+        if (in_c % 8 == 0 && ((uintptr_t)in_b & 3u) == 0) {
+            mg_mm_widen8(in_b + pixel * (size_t)in_c, in_c, col);
+        } else {
+            mg_mm_widen(in_b + pixel * (size_t)in_c, in_c, col, 12);
+        }
+        if (++ox == p->out_w) {
+            ox = 0;
+            ++oy;
+        }
+    }
+}
+
 void mg_conv_mm_run(const mg_conv_2d_mm_params *p, const int8_t *in, int8_t *out, int32_t stage_at,
-                    mg_conv_mm_gather gather)
+                    mg_conv_mm_gather gather, const int8_t *stream)
 {
     int16_t *col = (int16_t *)(void *)p->scratch;
     const int32_t pixels = p->out_h * p->out_w, pairs = (p->out_c + 1) / 2;
@@ -302,7 +322,7 @@ void mg_conv_mm_run(const mg_conv_2d_mm_params *p, const int8_t *in, int8_t *out
             for (ox += n; ox >= p->out_w; ox -= p->out_w) {
                 ++oy;
             }
-            p->walk(p->stream, pairs, p->groups, col, dst, p->out_c, p->shifts, p->k);
+            p->walk(stream, pairs, p->groups, col, dst, p->out_c, p->shifts, p->k);
             mg_conv_mm_stage_push(p, &st, n, out_b);
         }
     }

@@ -274,9 +274,16 @@ def x16_scratch(in_c: int, out_c: int, pixels: int, block: int) -> int:
     return (pixels + 2) // 3 * (24 * groups + 8) + block * (16 + 16 * groups) + (3 * out_c if pixels % 3 else 0)
 
 
+def w16_scratch(groups: int, out_w: int, out_c: int) -> int:
+    """mg_conv_2d_1x1_w16_dsp_s8_scratch_bytes: conv_2d_1x1_dsp's, word-aligned, then every pair's
+    widened weights."""
+    return round_up(conv_scratch("conv_2d_1x1_dsp", groups, 0, out_w, out_c), 4) + (out_c + 1) // 2 * (16 + 16 * groups)
+
+
 def widen_pointwise(graph: Graph, calls: list[KernelCall]) -> list[KernelCall]:
-    """conv_2d_1x1_dsp calls -> conv_2d_1x1_x16_dsp where that saves enough instructions to be
-    worth its code and the scratch it needs (the whole input widened, a block of widened weights)
+    """conv_2d_1x1_dsp calls -> conv_2d_1x1_x16_dsp (the whole input widened, then the weights a
+    block of pairs at a time) or else conv_2d_1x1_w16_dsp (every pair's weights widened once per
+    call), where that saves enough instructions to be worth the kernel's code and the scratch
     fits under the arena's lower bound: the load of that step (live tensors plus scratch,
     mcugen.arena) stays below HEADROOM of the largest step's, so the arena keeps its size."""
     from mcugen.arena.lifetimes import build_problem
@@ -289,18 +296,27 @@ def widen_pointwise(graph: Graph, calls: list[KernelCall]) -> list[KernelCall]:
     out = []
     for call in calls:
         p = dict(call.params)
-        if call.kernel == "conv_2d_1x1_dsp" and p["in_c"] % 8 == 0 and p["out_c"] % 2 == 0:
-            pixels, groups, pairs = p["out_h"] * p["out_w"], p["in_c"] // 4, p["out_c"] // 2
-            room = cap - (loads[call.op_index] - aligned(call.scratch_bytes, ARENA_ALIGN))
-            block = min(pairs, X16_MAX_BLOCK, (room - x16_scratch(p["in_c"], p["out_c"], pixels, 0)) // (16 + 16 * groups))
-            # SXTB16s saved per pair and group: 3 per triple, less the 9 its widening takes
-            gain = pairs * groups * (3 * ((pixels + 2) // 3) - 9)
-            if gain >= X16_MIN_GAIN and block >= min(pairs, 4, X16_MAX_BLOCK):
-                params = (*((name, p[name]) for name in ("batches", "in_h", "in_w", "in_c", "out_h", "out_w",
-                                                         "out_c", "stride_h", "stride_w", "groups")),
-                          ("block", block), ("k", p["k"]), ("walk", FunctionRef(p["walk"].name.replace("walk3", "walk3w"))),
-                          ("stream", p["stream"]), ("shifts", p["shifts"]), ("scratch", p["scratch"]))
-                call = replace(call, kernel="conv_2d_1x1_x16_dsp", params=params,
-                               scratch_bytes=x16_scratch(p["in_c"], p["out_c"], pixels, block))
+        if call.kernel != "conv_2d_1x1_dsp":
+            out.append(call)
+            continue
+        pixels, groups, pairs = p["out_h"] * p["out_w"], p["groups"], (p["out_c"] + 1) // 2
+        room = cap - (loads[call.op_index] - aligned(call.scratch_bytes, ARENA_ALIGN))
+        walk = ("walk", FunctionRef(p["walk"].name.replace("walk3", "walk3w")))
+        # SXTB16s saved per pair and group: 3 per triple, less the 9 its widening takes
+        block = min(pairs, X16_MAX_BLOCK, (room - x16_scratch(p["in_c"], p["out_c"], pixels, 0)) // (16 + 16 * groups))
+        if pairs * groups * (3 * ((pixels + 2) // 3) - 9) < X16_MIN_GAIN:
+            pass
+        elif p["in_c"] % 8 == 0 and p["out_c"] % 2 == 0 and block >= min(pairs, 4, X16_MAX_BLOCK):
+            # no staging copy: preferred where the input fits
+            params = (*((name, p[name]) for name in ("batches", "in_h", "in_w", "in_c", "out_h", "out_w",
+                                                     "out_c", "stride_h", "stride_w", "groups")),
+                      ("block", block), ("k", p["k"]), walk,
+                      ("stream", p["stream"]), ("shifts", p["shifts"]), ("scratch", p["scratch"]))
+            call = replace(call, kernel="conv_2d_1x1_x16_dsp", params=params,
+                           scratch_bytes=x16_scratch(p["in_c"], p["out_c"], pixels, block))
+        elif aligned(w16_scratch(groups, p["out_w"], p["out_c"]), ARENA_ALIGN) <= room:
+            call = replace(call, kernel="conv_2d_1x1_w16_dsp",
+                           params=tuple(walk if name == "walk" else (name, v) for name, v in call.params),
+                           scratch_bytes=w16_scratch(groups, p["out_w"], p["out_c"]))
         out.append(call)
     return out

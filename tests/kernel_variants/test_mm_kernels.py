@@ -1,5 +1,6 @@
-"""The lean DSP matrix kernels (conv_2d_1x1_dsp, conv_2d_1x1_x16_dsp, conv_2d_rgb_dsp,
-conv_2d_im2col_dsp, fully_connected_quad_dsp: mg_mm_dsp.h) bit-exact with tflite-micro: random layers reaching every
+"""The lean DSP matrix kernels (conv_2d_1x1_dsp, conv_2d_1x1_x16_dsp, conv_2d_1x1_w16_dsp,
+conv_2d_rgb_dsp, conv_2d_im2col_dsp, fully_connected_quad_dsp: mg_mm_dsp.h) bit-exact with
+tflite-micro: random layers reaching every
 path on the host (their plain-C walks, ASan + UBSan, both arena plans), and the same models under
 QEMU with the real instructions.
 
@@ -9,7 +10,8 @@ im2col windows on 1, 2 and 4 channels; FULLY_CONNECTED with 1-5 and 13 outputs (
 ragged and 8-mod-16 depths (the half turn), several rows; both output stages (ReLU-type zero point
 -128: the walk without the sign fix; any other: with it); pruned channels (all-zero weights, large
 bias), which the proof rewrites to constants; pointwise layers on int16 weights (forced: their
-gain threshold keeps small models off them) with a partial last triple and several weight blocks."""
+gain threshold keeps small models off them) with a partial last triple, several weight blocks, an
+odd channel count."""
 from __future__ import annotations
 
 import numpy as np
@@ -21,8 +23,8 @@ from mcugen.ops import lower_graph
 from mcugen.project.api import build
 from tests.support.oracle import assert_exact, random_samples, seeded_model, to_int8
 
-LEAN = {"conv_2d_1x1_dsp", "conv_2d_1x1_x16_dsp", "conv_2d_rgb_dsp", "conv_2d_im2col_dsp",
-        "fully_connected_quad_dsp"}
+LEAN = {"conv_2d_1x1_dsp", "conv_2d_1x1_x16_dsp", "conv_2d_1x1_w16_dsp", "conv_2d_rgb_dsp",
+        "conv_2d_im2col_dsp", "fully_connected_quad_dsp"}
 
 
 def _pointwise(k, x):  # (11, 5, 5)
@@ -59,7 +61,8 @@ def _pointwise16(k, x):  # (5, 7, 8): conv_2d_1x1_x16_dsp where forced (`wide` b
     x = k.layers.Conv2D(16, 1, activation="relu")(x)       # 35 pixels: a partial last triple
     x = k.layers.Conv2D(8, 1)(x)                           # sign fix
     x = k.layers.Conv2D(16, 1, strides=2, activation="relu")(x)  # 3 x 4 pixels, 8 pairs: blocks 3, 3, 2
-    return k.layers.Conv2D(6, 1)(x)
+    x = k.layers.Conv2D(6, 1)(x)
+    return k.layers.Conv2D(9, 1, activation="relu")(x)     # in_c 6, odd out_c: conv_2d_1x1_w16_dsp
 
 
 CASES = {"pointwise": (_pointwise, (11, 5, 5)), "image": (_image, (9, 8, 3)), "dense": (_dense, (3, 37)),
@@ -120,11 +123,12 @@ def test_lean_kernels_bit_exact(case, seed, tmp_path):
 @pytest.mark.parametrize("seed", [0, pytest.param(1, marks=pytest.mark.slow)])
 def test_int16_weights_pointwise_bit_exact(seed, wide, tmp_path):
     model = _model("pointwise16", seed)
-    wide_calls = [c for c in _lean_calls(model) if c.kernel == "conv_2d_1x1_x16_dsp"]
-    assert len(wide_calls) == 4 and {dict(c.params)["walk"].name for c in wide_calls} == {
-        "mg_mm_walk3w_relu", "mg_mm_walk3w_fix"}
+    calls = _lean_calls(model)
+    wide_calls = [c for c in calls if c.kernel == "conv_2d_1x1_x16_dsp"]
+    assert len(wide_calls) == 4 and [c.kernel for c in calls][-1] == "conv_2d_1x1_w16_dsp"
+    assert {dict(c.params)["walk"].name for c in wide_calls} == {"mg_mm_walk3w_relu", "mg_mm_walk3w_fix"}
     kernels = assert_exact(model, random_samples(model, 6, seed=seed), tmp_path, variant="dsp")
-    assert "conv_2d_1x1_x16_dsp" in kernels
+    assert {"conv_2d_1x1_x16_dsp", "conv_2d_1x1_w16_dsp"} <= kernels
 
 
 @pytest.mark.slow
@@ -138,4 +142,4 @@ def test_lean_kernels_on_qemu(wide, tmp_path):
         assert result.run is not None and result.run.passed, result.run and result.run.console
         sources = {p.name for p in (tmp_path / case / "src").iterdir()}
         assert "mg_mm_dsp.c" in sources and sources & {f"{k}_s8.c" for k in LEAN}
-        assert (case == "pointwise16") == ("conv_2d_1x1_x16_dsp_s8.c" in sources)
+        assert (case == "pointwise16") == ({"conv_2d_1x1_x16_dsp_s8.c", "conv_2d_1x1_w16_dsp_s8.c"} <= sources)
