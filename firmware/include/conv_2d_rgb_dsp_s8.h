@@ -5,7 +5,7 @@
  *
  * conv_2d_im2col_dsp with a faster window gather: inside the image, a pixel's 27 taps are read
  * as 7 words straight from its three input rows (unaligned loads, bytes merged across rows) and
- * widened; the taps are padded to 32 with zero weights. Border pixels take the tap by tap path. */
+ * widened; tap 27 has a zero weight. Border pixels take the tap by tap path. */
 #ifndef MG_CONV_2D_RGB_DSP_S8_H
 #define MG_CONV_2D_RGB_DSP_S8_H
 

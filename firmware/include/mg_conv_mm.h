@@ -29,7 +29,7 @@ typedef struct {
     int32_t dilation_h, dilation_w;
     int32_t pad_top, pad_left;
     int32_t pad_value;     /* input zero point: what taps outside the image read */
-    int32_t groups;        /* 4-tap groups of a pixel's column (even; zero weights pad the taps) */
+    int32_t groups;        /* 4-tap groups of a pixel's column (zero weights pad the taps) */
     int32_t k;             /* 2 * output zero point + 1 */
     mg_mm_walk3_fn walk;   /* the output stage's walk */
     const int8_t *stream;  /* bias, weights and multipliers per channel pair (mg_mm_dsp.h) */
@@ -49,13 +49,13 @@ static inline int32_t mg_conv_mm_stage_bytes(const mg_conv_2d_mm_params *p)
     return (p->out_w + 2) * p->out_c + 1;
 }
 
-/* The checks the kernels start with: the walks need word-aligned columns and an even number of
- * groups covering every tap. */
+/* The checks the kernels start with: the walks need word-aligned columns and groups covering every
+ * tap. */
 static inline int mg_conv_mm_ok(const mg_conv_2d_mm_params *p, const int8_t *in, const int8_t *out, int32_t taps)
 {
     return p != NULL && in != NULL && out != NULL && p->stream != NULL && p->shifts != NULL
            && p->walk != NULL && p->scratch != NULL && ((uintptr_t)p->scratch & 3u) == 0 && p->groups > 0
-           && p->groups % 2 == 0 && 4 * p->groups >= taps;
+           && 4 * p->groups >= taps;
 }
 
 /* Staged output pixels of one batch row. */

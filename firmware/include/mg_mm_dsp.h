@@ -6,9 +6,9 @@
  * ((t0, t2), (t1, t3)); the pixels of a block interleave group by group (3 pixels for CONV_2D:
  * 24 bytes a group, 1 for FULLY_CONNECTED: 8 bytes). After the last group comes MG_MM_SENTINEL:
  * the loops stop on it (no int16 pair of int8 values equals it), so no counter register is
- * needed and a block of three pixels fits the 14 usable registers. Groups come in pairs (the
- * loops take 16 taps per turn, the first turn 8 when the count is 2 mod 4): the generator pads
- * the taps to a multiple of 8 with zero weights.
+ * needed and a block of three pixels fits the 14 usable registers. The loops take 16 taps a
+ * turn (the first turn fewer: any group count); the generator pads the taps to a multiple of 4
+ * with zero weights (FULLY_CONNECTED: of 8, its walk takes groups in pairs).
  *
  * Weight streams: everything a channel block needs, in walking order, so one pointer reads it:
  * CONV_2D, per channel pair (last pair first): bias of channels 2i and 2i + 1, then per group the

@@ -62,7 +62,7 @@ mg_status mg_conv_2d_rgb_dsp_s8(const mg_conv_2d_rgb_dsp_params *p, const int8_t
 {
     int32_t stage_at;
     if (!mg_conv_mm_ok(p, in, out, 27) || p->in_c != 3 || p->filter_h != 3 || p->filter_w != 3
-        || p->dilation_w != 1 || p->groups != 8) {
+        || p->dilation_w != 1 || p->groups != 7) {
         return MG_ERR_ARG;
     }
     stage_at = mg_conv_mm_col_bytes(p->groups, 3) + raw_bytes(p);

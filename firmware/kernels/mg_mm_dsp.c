@@ -13,7 +13,7 @@ typedef struct {
     int32_t shift_delta;   /* shifts + 2i minus the address of pixel 0's channel 2i + 1 */
     int32_t k;             /* 2 * output zero point + 1 */
     uint32_t end;          /* dst's address once every pair is done (pixel 0's channel -1) */
-    int32_t half;          /* groups % 4 != 0: each pair's first turn takes 2 groups, not 4 */
+    int32_t skip;          /* groups each pair's first turn skips: the rest come in fours */
     uint32_t entry;        /* where each pair's loop is entered (the asm sets it) */
 } mg_mm_walk3_state;
 
@@ -35,16 +35,16 @@ typedef struct {
 #define MG_MM3_GROUP16                                                                          \
     "ldrd   %[w0], %[w0h], [%[w]], #8\n\t"                                                      \
     "ldrd   %[w1], %[w1h], [%[w]], #8\n\t" MG_MM3_PIXELS
-/* Four groups a turn; with groups % 4 == 2 each pair enters the turn halfway (`entry`, set
- * once: one LDR PC a pair). Epilogue: xa = dst, xb = stride, x = stride2. Channel 2i + 1
- * (a3..a5) first, then 2i. */
+/* Four groups a turn; a group count that is not a multiple of 4 enters each pair's first turn
+ * `skip` groups in: at 2f + skip times a group's bytes (the asm checks they are all equal),
+ * computed once, jumped to with one LDR PC a pair. Epilogue: xa = dst, xb = stride, x = stride2.
+ * Channel 2i + 1 (a3..a5) first, then 2i. */
 #define MG_MM3_ASM(OUT, GROUP)                                                                  \
-    "ldr    %[w0], %[half]\n\t"                                                                 \
+    "ldr    %[w0], %[skip]\n\t"                                                                 \
     "adr    %[w1], 2f\n\t"                                                                      \
-    "cmp    %[w0], #0\n\t"                                                                      \
-    "beq    0f\n\t"                                                                             \
-    "adr    %[w1], 3f\n\t"                                                                      \
-    "0:\n\t"                                                                                    \
+    "adr    %[xa], 3f\n\t"                                                                      \
+    "sub    %[xa], %[xa], %[w1]\n\t"    /* a group's bytes */                                   \
+    "mla    %[w1], %[w0], %[xa], %[w1]\n\t"                                                     \
     "orr    %[w1], %[w1], #1\n\t"       /* Thumb */                                             \
     "str    %[w1], %[entry]\n\t"                                                                \
     "1:\n\t"                                                                                    \
@@ -57,9 +57,17 @@ typedef struct {
     "ldrd   %[xa], %[xb], [%[x]], #8\n\t"                                                       \
     "ldr    pc, %[entry]\n\t"                                                                   \
     "2:\n\t"                                                                                    \
-    GROUP GROUP                                                                                 \
+    GROUP                                                                                       \
     "3:\n\t"                                                                                    \
-    GROUP GROUP                                                                                 \
+    GROUP                                                                                       \
+    "4:\n\t"                                                                                    \
+    GROUP                                                                                       \
+    "5:\n\t"                                                                                    \
+    GROUP                                                                                       \
+    "6:\n\t"                                                                                    \
+    ".if (6b - 5b) - (3b - 2b) || (5b - 4b) - (3b - 2b) || (4b - 3b) - (3b - 2b)\n\t"          \
+    ".error \"the groups' code differs in size: the entry arithmetic is wrong\"\n\t"           \
+    ".endif\n\t"                                                                                \
     "cmp    %[xa], #0x80008000\n\t"                                                             \
     "bne    2b\n\t"                                                                             \
     "ldr    %[xa], %[dst]\n\t"                                                                  \
@@ -85,7 +93,7 @@ typedef struct {
       [xa] "=&r"(xa_), [xb] "=&r"(xb_), [x] "=&r"(x_), [w] "+r"(W_), [dst] "+m"((R_).dst),   \
       [entry] "=m"((R_).entry)                                                                  \
     : [col] "m"((R_).col), [delta] "m"((R_).shift_delta), [stride] "m"((R_).stride),          \
-      [k] "m"((R_).k), [end] "m"((R_).end), [half] "m"((R_).half)                               \
+      [k] "m"((R_).k), [end] "m"((R_).end), [skip] "m"((R_).skip)                               \
     : "cc", "memory"
 
 static inline __attribute__((always_inline)) const int8_t *walk3_asm(const int8_t *w, mg_mm_walk3_state *r,
@@ -121,7 +129,7 @@ walk3(const int8_t *w, int32_t pairs, int32_t groups, const int16_t *col, int8_t
     r.shift_delta = (int32_t)((uintptr_t)shifts - (uintptr_t)(dst + 1));
     r.k = k;
     r.end = (uint32_t)(uintptr_t)dst - 1u;
-    r.half = groups % 4;
+    r.skip = -groups & 3;
     return walk3_asm(w, &r, relu, w16);
 #else
     int32_t i;

@@ -182,7 +182,7 @@ def conv_2d_mm(graph: Graph, call: KernelCall) -> KernelCall | None:
                       p["output_offset"], p["act_min"], p["act_max"])
     if lean is None:
         return None
-    taps = round_up(p["filter_h"] * p["filter_w"] * p["in_c"], 8)
+    taps = round_up(p["filter_h"] * p["filter_w"] * p["in_c"], 4)
     kernel = conv_kernel(p)
     stream, shifts = pair_stream(lean.weights, lean.bias, lean.mults, lean.shifts, taps)
     params = (*((name, p[name]) for name in CONV_FIELDS), ("pad_value", -p["input_offset"]),

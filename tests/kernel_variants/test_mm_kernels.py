@@ -143,3 +143,11 @@ def test_lean_kernels_on_qemu(wide, tmp_path):
         sources = {p.name for p in (tmp_path / case / "src").iterdir()}
         assert "mg_mm_dsp.c" in sources and sources & {f"{k}_s8.c" for k in LEAN}
         assert (case == "pointwise16") == ({"conv_2d_1x1_x16_dsp_s8.c", "conv_2d_1x1_w16_dsp_s8.c"} <= sources)
+
+
+def test_cases_enter_the_walk_at_every_group():
+    """The walks take 4 groups a turn and enter the first one `-groups & 3` groups in: the layers
+    above reach all four entries."""
+    groups = {dict(c.params)["groups"] for case in ("pointwise", "image") for c in _lean_calls(_model(case, 0))
+              if c.kernel.startswith("conv")}
+    assert {g % 4 for g in groups} == {0, 1, 2, 3}, groups
