@@ -264,22 +264,31 @@ void mg_mm_widen3(const int8_t *x, int32_t n, int16_t *slot)
 void mg_conv_mm_window(const mg_conv_2d_mm_params *p, const int8_t *in_b, int8_t *raw, int16_t *slot,
                        int32_t iy0, int32_t ix0)
 {
-    const int32_t in_c = p->in_c;
+    const int32_t in_c = p->in_c, run = p->filter_w * in_c;
+    /* the taps of a window row inside the image, [lo, hi) in bytes of the row's run (dilation 1) */
+    const int32_t lo = ix0 < 0 ? -ix0 * in_c : 0;
+    const int32_t hi = ix0 + p->filter_w > p->in_w ? (p->in_w - ix0) * in_c : run;
     int32_t fy, fx, i, k = 0;
-    for (fy = 0; fy < p->filter_h; ++fy) {
+    for (fy = 0; fy < p->filter_h; ++fy, k += run) {
         const int32_t iy = iy0 + fy * p->dilation_h;
         const int row_in = iy >= 0 && iy < p->in_h;
         const int8_t *row = row_in ? in_b + (size_t)iy * (size_t)p->in_w * (size_t)in_c : in_b;
-        for (fx = 0; fx < p->filter_w; ++fx, k += in_c) {
-            const int32_t ix = ix0 + fx * p->dilation_w;
-            if (row_in && ix >= 0 && ix < p->in_w) {
-                const int8_t *x = row + (size_t)ix * (size_t)in_c;
+        if (!row_in) {
+            memset(raw + k, p->pad_value, (size_t)run);
+        } else if (p->dilation_w == 1) {
+            memset(raw + k, p->pad_value, (size_t)(lo < run ? lo : run));
+            for (i = lo; i < hi; ++i) {
+                raw[k + i] = row[(ix0 * in_c) + i];
+            }
+            if (hi < run) {
+                memset(raw + k + (hi > 0 ? hi : 0), p->pad_value, (size_t)(run - (hi > 0 ? hi : 0)));
+            }
+        } else {
+            for (fx = 0; fx < p->filter_w; ++fx) {
+                const int32_t ix = ix0 + fx * p->dilation_w;
+                const int in = ix >= 0 && ix < p->in_w;
                 for (i = 0; i < in_c; ++i) {
-                    raw[k + i] = x[i];
-                }
-            } else {
-                for (i = 0; i < in_c; ++i) {
-                    raw[k + i] = (int8_t)p->pad_value;
+                    raw[k + fx * in_c + i] = in ? row[(size_t)ix * (size_t)in_c + (size_t)i] : (int8_t)p->pad_value;
                 }
             }
         }
