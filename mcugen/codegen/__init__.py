@@ -20,7 +20,7 @@ from mcugen.arena.regions import RegionArea
 from mcugen.arena.weights import WeightsInRam
 from mcugen.errors import McugenError
 from mcugen.ir import Graph
-from mcugen.ops.base import ConstRef, KernelCall, NullRef, ScratchRef, TensorRef
+from mcugen.ops.base import ConstRef, FunctionRef, KernelCall, NullRef, ScratchRef, TensorRef
 
 CTYPES = {"INT8": "int8_t", "INT16": "int16_t", "INT32": "int32_t", "UINT8": "uint8_t",
           "FLOAT32": "float", "BOOL": "uint8_t", "INT64": "int64_t", "UINT32": "uint32_t",
@@ -248,6 +248,8 @@ def generate_sources(graph: Graph, plan: ArenaPlan, calls: list[KernelCall], pre
                 expr = binding.pointer(plan, "int8_t", plan.scratch_offsets[call.op_index], const=False)
             elif isinstance(value, NullRef):
                 expr = "NULL"
+            elif isinstance(value, FunctionRef):
+                expr = value.name
             elif isinstance(value, tuple):
                 expr = "{ " + ", ".join(str(int(v)) for v in value) + " }"
             else:
@@ -294,6 +296,7 @@ def generate_sources(graph: Graph, plan: ArenaPlan, calls: list[KernelCall], pre
     files = {name: env.get_template(f"{template}.j2").render(**ctx) for name, template in zip(names, GENERATED)}
     headers |= _local_includes(kernels | headers) - {"mg_types.h"}
     used = [binding.symbol(None), *(binding.symbol(a) for a in plan.regions if a.section)]
+    kernels |= _companions(headers)
     return Sources(files=files, kernels=tuple(sorted(kernels)), headers=("mg_types.h", *sorted(headers)),
                    prefix=prefix, arena_bytes=int(plan.size), weight_bytes=weight_bytes,
                    state_bytes=int(plan.state_size),
@@ -330,6 +333,14 @@ def _local_includes(names: set[str]) -> set[str]:
                 found.add(inc)
                 todo.append(inc)
     return found
+
+
+def _companions(headers: set[str]) -> set[str]:
+    """Sources of firmware/kernels that go with a shared helper header (`mg_mm_dsp.h` ->
+    `mg_mm_dsp.c`): code several kernels call, compiled once (the linker keeps only the
+    functions called). A kernel's own header (`fully_connected_s8.h`) brings no source."""
+    kernels = firmware_dir() / "kernels"
+    return {f"{h[:-2]}.c" for h in headers if h.startswith("mg_") and (kernels / f"{h[:-2]}.c").is_file()}
 
 
 def _state_resets(graph: Graph, plan: ArenaPlan) -> list[dict[str, int]]:

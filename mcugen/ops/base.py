@@ -39,8 +39,16 @@ class NullRef:
     """A NULL pointer (an omitted optional input, e.g. a missing bias)."""
 
 
+@dataclass(frozen=True)
+class FunctionRef:
+    """A pointer to a library function chosen at generate time (declared in the kernel's header),
+    e.g. the variant of a shared loop a layer needs: the firmware links only the ones named."""
+
+    name: str
+
+
 # an int, a small fixed-size int array field (a tuple, e.g. broadcast strides) or a pointer
-ParamValue = Union[int, tuple, TensorRef, ConstRef, ScratchRef, NullRef]
+ParamValue = Union[int, tuple, TensorRef, ConstRef, ScratchRef, NullRef, FunctionRef]
 
 
 @dataclass(frozen=True)

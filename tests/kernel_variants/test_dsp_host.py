@@ -1,7 +1,7 @@
 """The DSP kernel variant on the host (its plain-C intrinsics, ASan + UBSan, both arena plans)
 bit-exact with tflite-micro: every shared model and randomized layers that reach every path
 (odd channels and widths, padding, strides, dilation, non-lean output stages, ADD with differing
-input scales and a fused activation, average pooling with clipped windows)."""
+input scales and a fused activation and with equal ones, average pooling with clipped windows)."""
 from __future__ import annotations
 
 import pytest
@@ -9,12 +9,14 @@ import pytest
 from tests.support.oracle import assert_exact, random_samples, seeded_model, to_int8
 
 SHARED = {
-    "kws": ("kws/kws_ref_model.tflite", {"conv_2d_dsp", "depthwise_conv_2d_rows_dsp", "fully_connected_dsp",
-                                         "average_pool_2d_dsp"}),
-    "ad": ("ad/ad01_int8.tflite", {"fully_connected_dsp"}),
-    "hello_world": ("hello_world/hello_world_int8.tflite", {"fully_connected_dsp"}),
-    "vww": ("vww/vww_96_int8.tflite", {"conv_2d_dsp", "depthwise_conv_2d_rows_dsp", "fully_connected_dsp"}),
-    "ic": ("ic/pretrainedResnet_quant.tflite", {"conv_2d_dsp", "fully_connected_dsp", "add_dsp"}),
+    "kws": ("kws/kws_ref_model.tflite", {"conv_2d_im2col_dsp", "conv_2d_1x1_dsp", "depthwise_conv_2d_rows_dsp",
+                                         "fully_connected_quad_dsp", "average_pool_2d_dsp"}),
+    "ad": ("ad/ad01_int8.tflite", {"fully_connected_quad_dsp"}),
+    "hello_world": ("hello_world/hello_world_int8.tflite", {"fully_connected_quad_dsp"}),
+    "vww": ("vww/vww_96_int8.tflite", {"conv_2d_rgb_dsp", "conv_2d_1x1_dsp", "depthwise_conv_2d_rows_dsp",
+                                       "fully_connected_quad_dsp"}),
+    "ic": ("ic/pretrainedResnet_quant.tflite", {"conv_2d_rgb_dsp", "conv_2d_im2col_dsp", "conv_2d_1x1_dsp",
+                                                "fully_connected_quad_dsp", "add_lean_dsp"}),
 }
 
 
@@ -36,9 +38,10 @@ def _convs(k, x):
     x = k.layers.Conv2D(7, (5, 1), strides=(2, 1), padding="valid")(x)             # odd out_c
     x = k.layers.Conv2D(8, (3, 3), dilation_rate=2, padding="same", activation="relu6")(x)
     x = k.layers.Conv2D(12, (1, 1))(x)                                             # 1x1, in_c 8
+    x = k.layers.Add()([x, x])                                  # equal scales: the general ADD
     y = k.layers.Conv2D(4, (2, 2), strides=2, padding="same")(x)
     z = k.layers.Conv2D(4, (1, 1), strides=2, padding="same")(x)
-    return k.layers.ReLU()(k.layers.Add()([y, z]))                                 # ADD, fused RELU
+    return k.layers.ReLU()(k.layers.Add()([y, z]))                # ADD, fused RELU: the lean ADD
 
 
 def _depthwise(k, x):
@@ -74,8 +77,9 @@ def random_chain(seed: int) -> bytes:
 def test_random_layers_bit_exact(seed, tmp_path):
     model = random_chain(seed)
     kernels = assert_exact(model, random_samples(model, 6, seed=seed), tmp_path, variant="dsp")
-    assert {"conv_2d_dsp", "depthwise_conv_2d_dsp", "depthwise_conv_2d_rows_dsp", "fully_connected_dsp",
-            "add_dsp", "average_pool_2d_dsp"} <= kernels
+    assert {"conv_2d_rgb_dsp", "conv_2d_im2col_dsp", "conv_2d_1x1_dsp", "depthwise_conv_2d_dsp",
+            "depthwise_conv_2d_rows_dsp", "fully_connected_quad_dsp", "add_dsp", "add_lean_dsp",
+            "average_pool_2d_dsp"} <= kernels
     if seed:  # the rv32 selection of the same kernels (their C path is what ran above)
         rv32 = assert_exact(model, random_samples(model, 2, seed=seed), tmp_path / "rv32", plans=(True,),
                             variant="rv32")
@@ -86,8 +90,10 @@ def test_exact_output_stage_bit_exact(shared_models, tmp_path, monkeypatch):
     """Real models nearly always qualify for the lean output stage; force the general one (any
     shift, any activation range) to check it too."""
     import mcugen.ops.variants as variants
+    import mcugen.ops.variants_mm as variants_mm
 
     monkeypatch.setattr(variants, "lean_requant", lambda call, bound: False)
     monkeypatch.setattr(variants, "depthwise_conv_2d_rows", lambda *args: None)  # lean only
+    monkeypatch.setattr(variants_mm, "lean_stage", lambda *args: None)  # the general DSP kernels
     model = (shared_models / SHARED["kws"][0]).read_bytes()
     assert_exact(model, random_samples(model, 2, seed=3), tmp_path, plans=(True,), variant="dsp")

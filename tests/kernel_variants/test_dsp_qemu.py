@@ -36,7 +36,12 @@ def test_random_chain_bit_exact_on_emulated_board(board, variant, chain_file, tm
     result = build(chain_file, board, tmp_path / "fw", run=True)
     assert result.run is not None and result.run.passed, result.run and result.run.console
     sources = {p.name for p in (tmp_path / "fw" / "src").iterdir()}
-    assert {"conv_2d_dsp_s8.c", "depthwise_conv_2d_dsp_s8.c", "fully_connected_dsp_s8.c", "add_dsp_s8.c"} <= sources
+    assert {"depthwise_conv_2d_dsp_s8.c", "add_dsp_s8.c"} <= sources
+    if variant == "dsp":  # the lean matrix kernels, with their asm walks, and the lean ADD
+        assert {"conv_2d_rgb_dsp_s8.c", "conv_2d_im2col_dsp_s8.c", "conv_2d_1x1_dsp_s8.c",
+                "fully_connected_quad_dsp_s8.c", "mg_mm_dsp.c", "add_lean_dsp_s8.c"} <= sources
+    else:
+        assert {"conv_2d_dsp_s8.c", "fully_connected_dsp_s8.c"} <= sources
     # SXTAB16 / LDM-table kernels or nothing: rv32 keeps the portable pool and the general depthwise
     for dsp_only in ("average_pool_2d_dsp_s8.c", "depthwise_conv_2d_rows_dsp_s8.c"):
         assert (dsp_only in sources) == (variant == "dsp")

@@ -11,9 +11,11 @@ def test_generate_dsp_library(shared_models, tmp_path):
                            "-o", str(out), "--kernels", "dsp", "--no-size"], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     files = {p.name for p in out.iterdir()}
-    assert {"fully_connected_dsp_s8.c", "fully_connected_dsp_s8.h", "mg_dsp.h", "model.c"} <= files
+    # the lean FULLY_CONNECTED kernel, its shared helpers and their one source
+    assert {"fully_connected_quad_dsp_s8.c", "fully_connected_quad_dsp_s8.h", "mg_dsp.h", "mg_mm_dsp.h",
+            "mg_mm_dsp.c", "model.c"} <= files
     assert "fully_connected_s8.c" not in files
-    assert "mg_fully_connected_dsp_s8(" in (out / "model.c").read_text()
+    assert "mg_fully_connected_quad_dsp_s8(" in (out / "model.c").read_text()
 
 
 def test_generate_help_names_the_variants():

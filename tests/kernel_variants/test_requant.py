@@ -1,5 +1,8 @@
 """The DSP kernels' requantization shortcuts against TFLM's MultiplyByQuantizedMultiplier
-(mg_requantize), in C, over millions of inputs inside and at the edges of their preconditions."""
+(mg_requantize), in C, over millions of inputs inside and at the edges of their preconditions:
+mg_requantize_fast, mg_requantize_rs and the lean kernels' output stage mg_mm_out (with the zero
+point and the clamp, in both walks' forms; its preconditions are what
+mcugen.ops.variants_mm.lean_stage proves, tests/kernel_variants/test_lean_stage.py)."""
 from __future__ import annotations
 
 import subprocess
@@ -9,7 +12,7 @@ from mcugen.hostrun import SANITIZE, WARNINGS, compile_c
 
 PROGRAM = r"""
 #include <stdio.h>
-#include "mg_dsp.h"
+#include "mg_mm_dsp.h"
 
 static uint64_t state = 0x9E3779B97F4A7C15ull;
 static uint32_t next(void)
@@ -63,6 +66,28 @@ int main(void)
                         if (fails++ < 5) printf("edge x=%ld m=%ld rs=%ld\n", (long)xs[a], (long)ms[b], (long)rs);
                     }
     }
+    {   /* mg_mm_out where lean_stage admits it */
+        long mm = 0;
+        for (i = 0; i < 3000000; ++i) {
+            const int32_t m = (i % 97 == 0) ? 0 : (int32_t)(0x40000000u | (next() & 0x3FFFFFFFu));
+            const int32_t rs = 1 + (int32_t)(next() % 31u);
+            const int32_t zp = (i % 3 == 0) ? -128 : (int32_t)(next() % 256u) - 128;
+            const int32_t s = spread(30), acc = s >= (1 << 30) ? (1 << 30) - 1 : s;
+            const int64_t c = (int64_t)(2 * zp + 1) * ((int64_t)1 << (rs - 1));
+            const int64_t h = ((int64_t)2 * (acc < 0 ? -(int64_t)acc : acc) * m + ((int64_t)1 << 31)) >> 32;
+            int32_t want;
+            if ((c < 0 ? -c : c) + 2 + h > INT32_MAX) {
+                continue;
+            }
+            want = mg_clamp_i32(mg_requantize(acc, m, -rs) + zp, -128, 127);
+            if (mg_mm_out(acc, m, rs - 1, 2 * zp + 1, 1) != want
+                || (zp == -128 && mg_mm_out(acc, m, rs - 1, 2 * zp + 1, 0) != want)) {
+                if (fails++ < 5) printf("mm acc=%ld m=%ld rs=%ld zp=%ld\n", (long)acc, (long)m, (long)rs, (long)zp);
+            }
+            mm++;
+        }
+        printf("checked %ld output stages\n", mm);
+    }
     printf("checked %ld lean cases, %ld failures\n", checked, fails);
     return fails != 0;
 }
@@ -77,3 +102,5 @@ def test_requantization_shortcuts_equal_tflm(tmp_path):
     proc = subprocess.run([str(exe)], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "checked 3000" in proc.stdout and ", 0 failures" in proc.stdout
+    stages = int(proc.stdout.split("checked ")[1].split(" output stages")[0])
+    assert stages > 1_000_000, proc.stdout

@@ -125,7 +125,7 @@ def test_failed_build_keeps_existing_output(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty", "out"]
 
 
-@pytest.mark.parametrize("board,kernel", [("nucleo_f401re", "fully_connected_dsp_s8.c"),
+@pytest.mark.parametrize("board,kernel", [("nucleo_f401re", "fully_connected_quad_dsp_s8.c"),
                                           ("esp32", "fully_connected_xtensa_s8.c"),
                                           ("esp8266", "fully_connected_xtensa_s8.c"),
                                           ("unix", "fully_connected_s8.c")])

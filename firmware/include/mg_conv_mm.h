@@ -1,0 +1,85 @@
+/* The params and the output staging the lean DSP CONV_2D kernels share (conv_2d_1x1_dsp,
+ * conv_2d_im2col_dsp; their walks: mg_mm_dsp.h). Output pixels are computed three at a time in
+ * raster order, also across a row's end, into a staging area of out_w + 2 pixels; a row is copied
+ * out as soon as it is complete, in increasing order, before any pixel of a later row could need
+ * the input rows it overwrites: the streaming overlap contract (docs/design.md). */
+#ifndef MG_CONV_MM_H
+#define MG_CONV_MM_H
+
+#include <string.h>
+
+#include "mg_types.h"
+
+/* The walk of every channel pair over a column of three pixels (mg_mm_dsp.h): the generator names
+ * mg_mm_walk3_relu (output zero point -128: no sign fix needed) or mg_mm_walk3_fix. */
+typedef const int8_t *(*mg_mm_walk3_fn)(const int8_t *w, int32_t pairs, int32_t groups, const int16_t *col,
+                                        int8_t *dst, int32_t stride, const int8_t *shifts, int32_t k);
+const int8_t *mg_mm_walk3_relu(const int8_t *w, int32_t pairs, int32_t groups, const int16_t *col, int8_t *dst,
+                               int32_t stride, const int8_t *shifts, int32_t k);
+const int8_t *mg_mm_walk3_fix(const int8_t *w, int32_t pairs, int32_t groups, const int16_t *col, int8_t *dst,
+                              int32_t stride, const int8_t *shifts, int32_t k);
+/* The same over a stream whose weights mg_mm_widen_stream widened to int16 (conv_2d_1x1_x16_dsp). */
+const int8_t *mg_mm_walk3w_relu(const int8_t *w, int32_t pairs, int32_t groups, const int16_t *col, int8_t *dst,
+                                int32_t stride, const int8_t *shifts, int32_t k);
+const int8_t *mg_mm_walk3w_fix(const int8_t *w, int32_t pairs, int32_t groups, const int16_t *col, int8_t *dst,
+                               int32_t stride, const int8_t *shifts, int32_t k);
+
+typedef struct {
+    MG_CONV_GEOMETRY_FIELDS;
+    int32_t dilation_h, dilation_w;
+    int32_t pad_top, pad_left;
+    int32_t pad_value;     /* input zero point: what taps outside the image read */
+    int32_t groups;        /* 4-tap groups of a pixel's column (zero weights pad the taps) */
+    int32_t k;             /* 2 * output zero point + 1 */
+    mg_mm_walk3_fn walk;   /* the output stage's walk */
+    const int8_t *stream;  /* bias, weights and multipliers per channel pair (mg_mm_dsp.h) */
+    const int8_t *shifts;  /* per channel pair: right shift - 1 of channel 2i + 1, then of 2i */
+    int8_t *scratch;       /* the column (groups * 24 + 8 bytes), the kernel's own window bytes,
+                              then the staging area ((out_w + 2) * out_c + 1 bytes) */
+} mg_conv_2d_mm_params;
+
+/* Bytes of a column of `groups` groups for `pixels` pixels, with its sentinel. */
+static inline int32_t mg_conv_mm_col_bytes(int32_t groups, int32_t pixels)
+{
+    return groups * pixels * 8 + 8;
+}
+
+static inline int32_t mg_conv_mm_stage_bytes(const mg_conv_2d_mm_params *p)
+{
+    return (p->out_w + 2) * p->out_c + 1;
+}
+
+/* The checks the kernels start with: the walks need word-aligned columns and groups covering every
+ * tap. */
+static inline int mg_conv_mm_ok(const mg_conv_2d_mm_params *p, const int8_t *in, const int8_t *out, int32_t taps)
+{
+    return p != NULL && in != NULL && out != NULL && p->stream != NULL && p->shifts != NULL
+           && p->walk != NULL && p->scratch != NULL && ((uintptr_t)p->scratch & 3u) == 0 && p->groups > 0
+           && 4 * p->groups >= taps;
+}
+
+/* Staged output pixels of one batch row. */
+typedef struct {
+    int8_t *buf;           /* out_w + 2 pixels */
+    int32_t staged;        /* pixels of row `flushed` (and maybe of the next rows) in buf */
+    int32_t flushed;       /* rows copied out */
+} mg_conv_mm_stage;
+
+/* `n` more pixels were written after the staged ones: copy out every row now complete. */
+static inline void mg_conv_mm_stage_push(const mg_conv_2d_mm_params *p, mg_conv_mm_stage *s, int32_t n,
+                                         int8_t *out_b)
+{
+    const size_t row_bytes = (size_t)p->out_w * (size_t)p->out_c;
+    s->staged += n;
+    while (s->staged >= p->out_w) {
+        size_t i;
+        memcpy(out_b + (size_t)s->flushed * row_bytes, s->buf, row_bytes);
+        s->staged -= p->out_w;
+        for (i = 0; i < (size_t)s->staged * (size_t)p->out_c; ++i) { /* the next row's first pixels */
+            s->buf[i] = s->buf[row_bytes + i];
+        }
+        s->flushed++;
+    }
+}
+
+#endif /* MG_CONV_MM_H */

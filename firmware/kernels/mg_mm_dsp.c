@@ -1,0 +1,347 @@
+/* The DSP matrix walks and the CONV_2D driver the lean kernels share (mg_mm_dsp.h): one copy per
+ * firmware, each function in its own section so a model links only the ones it calls. */
+#include "mg_mm_dsp.h"
+
+/* ---- CONV_2D: all channel pairs for three pixels ---------------------------------------------
+ * The walk writes channel c of pixel j at dst + j * stride + c (odd out_c: also one byte at
+ * dst + j * stride + out_c, which the pairs walking down leave to the next pixel's channel 0,
+ * written later, or to slack after the last pixel). */
+typedef struct {
+    const int16_t *col;    /* the three pixels' column */
+    int8_t *dst;           /* pixel 0's channel 2 * pairs - 1 (the walk goes down, 2 a pair) */
+    int32_t stride, stride2; /* bytes from pixel 0 to pixels 1 and 2 */
+    int32_t shift_delta;   /* shifts + 2i minus the address of pixel 0's channel 2i + 1 */
+    int32_t k;             /* 2 * output zero point + 1 */
+    uint32_t end;          /* dst's address once every pair is done (pixel 0's channel -1) */
+    int32_t skip;          /* groups each pair's first turn skips: the rest come in fours */
+    uint32_t entry;        /* where each pair's loop is entered (the asm sets it) */
+} mg_mm_walk3_state;
+
+#if MG_DSP_NATIVE
+#define MG_MM3_PIXEL(c0, c1)                                                                    \
+    "smlad  %[" c0 "], %[w0], %[xa], %[" c0 "]\n\t"                                             \
+    "smlad  %[" c0 "], %[w0h], %[xb], %[" c0 "]\n\t"                                            \
+    "smlad  %[" c1 "], %[w1], %[xa], %[" c1 "]\n\t"                                             \
+    "smlad  %[" c1 "], %[w1h], %[xb], %[" c1 "]\n\t"                                            \
+    "ldrd   %[xa], %[xb], [%[x]], #8\n\t"
+#define MG_MM3_PIXELS MG_MM3_PIXEL("a0", "a3") MG_MM3_PIXEL("a1", "a4") MG_MM3_PIXEL("a2", "a5")
+/* one group: int8 weights widened here, or int16 ones (mg_mm_widen_stream) loaded as they are */
+#define MG_MM3_GROUP8                                                                           \
+    "ldrd   %[w0], %[w1], [%[w]], #8\n\t"                                                       \
+    "sxtb16 %[w0h], %[w0], ror #8\n\t"                                                          \
+    "sxtb16 %[w0], %[w0]\n\t"                                                                   \
+    "sxtb16 %[w1h], %[w1], ror #8\n\t"                                                          \
+    "sxtb16 %[w1], %[w1]\n\t" MG_MM3_PIXELS
+#define MG_MM3_GROUP16                                                                          \
+    "ldrd   %[w0], %[w0h], [%[w]], #8\n\t"                                                      \
+    "ldrd   %[w1], %[w1h], [%[w]], #8\n\t" MG_MM3_PIXELS
+/* Four groups a turn; a group count that is not a multiple of 4 enters each pair's first turn
+ * `skip` groups in: at 2f + skip times a group's bytes (the asm checks they are all equal),
+ * computed once, jumped to with one LDR PC a pair. Epilogue: xa = dst, xb = stride, x = stride2.
+ * Channel 2i + 1 (a3..a5) first, then 2i. */
+#define MG_MM3_ASM(OUT, GROUP)                                                                  \
+    "ldr    %[w0], %[skip]\n\t"                                                                 \
+    "adr    %[w1], 2f\n\t"                                                                      \
+    "adr    %[xa], 3f\n\t"                                                                      \
+    "sub    %[xa], %[xa], %[w1]\n\t"    /* a group's bytes */                                   \
+    "mla    %[w1], %[w0], %[xa], %[w1]\n\t"                                                     \
+    "orr    %[w1], %[w1], #1\n\t"       /* Thumb */                                             \
+    "str    %[w1], %[entry]\n\t"                                                                \
+    "1:\n\t"                                                                                    \
+    "ldrd   %[a0], %[a3], [%[w]], #8\n\t"                                                       \
+    "mov    %[a1], %[a0]\n\t"                                                                   \
+    "mov    %[a2], %[a0]\n\t"                                                                   \
+    "mov    %[a4], %[a3]\n\t"                                                                   \
+    "mov    %[a5], %[a3]\n\t"                                                                   \
+    "ldr    %[x], %[col]\n\t"                                                                   \
+    "ldrd   %[xa], %[xb], [%[x]], #8\n\t"                                                       \
+    "ldr    pc, %[entry]\n\t"                                                                   \
+    "2:\n\t"                                                                                    \
+    GROUP                                                                                       \
+    "3:\n\t"                                                                                    \
+    GROUP                                                                                       \
+    "4:\n\t"                                                                                    \
+    GROUP                                                                                       \
+    "5:\n\t"                                                                                    \
+    GROUP                                                                                       \
+    "6:\n\t"                                                                                    \
+    ".if (6b - 5b) - (3b - 2b) || (5b - 4b) - (3b - 2b) || (4b - 3b) - (3b - 2b)\n\t"          \
+    ".error \"the groups' code differs in size: the entry arithmetic is wrong\"\n\t"           \
+    ".endif\n\t"                                                                                \
+    "cmp    %[xa], #0x80008000\n\t"                                                             \
+    "bne    2b\n\t"                                                                             \
+    "ldr    %[xa], %[dst]\n\t"                                                                  \
+    "ldr    %[w1h], %[delta]\n\t"                                                               \
+    "ldrh   %[w1], [%[xa], %[w1h]]\n\t"                                                         \
+    "ldrd   %[xb], %[x], %[stride]\n\t"                                                         \
+    "ldr    %[w0], [%[w]], #4\n\t"                                                              \
+    "ldr    %[w1h], %[k]\n\t"                                                                   \
+    "lsl    %[w0h], %[w1h], %[w1]\n\t"                                                          \
+    OUT("a4", "[%[xa], %[xb]]") OUT("a5", "[%[xa], %[x]]") OUT("a3", "[%[xa]], #-1")          \
+    "ldr    %[w0], [%[w]], #4\n\t"                                                              \
+    "lsr    %[w1], %[w1], #8\n\t"                                                               \
+    "ldr    %[w1h], %[k]\n\t"                                                                   \
+    "lsl    %[w0h], %[w1h], %[w1]\n\t"                                                          \
+    OUT("a1", "[%[xa], %[xb]]") OUT("a2", "[%[xa], %[x]]") OUT("a0", "[%[xa]], #-1")          \
+    "str    %[xa], %[dst]\n\t"                                                                  \
+    "ldr    %[w1h], %[end]\n\t"                                                                 \
+    "cmp    %[xa], %[w1h]\n\t"                                                                  \
+    "bne    1b\n\t"
+#define MG_MM3_OPERANDS(W_, R_)                                                                 \
+    : [a0] "=&r"(a0_), [a1] "=&r"(a1_), [a2] "=&r"(a2_), [a3] "=&r"(a3_), [a4] "=&r"(a4_),   \
+      [a5] "=&r"(a5_), [w0] "=&r"(w0_), [w1] "=&r"(w1_), [w0h] "=&r"(w0h_), [w1h] "=&r"(w1h_), \
+      [xa] "=&r"(xa_), [xb] "=&r"(xb_), [x] "=&r"(x_), [w] "+r"(W_), [dst] "+m"((R_).dst),   \
+      [entry] "=m"((R_).entry)                                                                  \
+    : [col] "m"((R_).col), [delta] "m"((R_).shift_delta), [stride] "m"((R_).stride),          \
+      [k] "m"((R_).k), [end] "m"((R_).end), [skip] "m"((R_).skip)                               \
+    : "cc", "memory"
+
+static inline __attribute__((always_inline)) const int8_t *walk3_asm(const int8_t *w, mg_mm_walk3_state *r,
+                                                                     const int relu, const int w16)
+{
+    uint32_t a0_, a1_, a2_, a3_, a4_, a5_, w0_, w1_, w0h_, w1h_, xa_, xb_;
+    const int16_t *x_;
+    if (relu && !w16) {
+        __asm__ volatile(MG_MM3_ASM(MG_MM_OUT_RELU, MG_MM3_GROUP8) MG_MM3_OPERANDS(w, *r));
+    } else if (!w16) {
+        __asm__ volatile(MG_MM3_ASM(MG_MM_OUT_FIX, MG_MM3_GROUP8) MG_MM3_OPERANDS(w, *r));
+    } else if (relu) {
+        __asm__ volatile(MG_MM3_ASM(MG_MM_OUT_RELU, MG_MM3_GROUP16) MG_MM3_OPERANDS(w, *r));
+    } else {
+        __asm__ volatile(MG_MM3_ASM(MG_MM_OUT_FIX, MG_MM3_GROUP16) MG_MM3_OPERANDS(w, *r));
+    }
+    return w;
+}
+#endif
+
+/* The walk of `pairs` channel pairs from `w` (a CONV_2D stream) for the three pixels of `col`;
+ * pixel j's channel c goes to dst + j * stride + c. Returns the stream after them. */
+static inline __attribute__((always_inline)) const int8_t *
+walk3(const int8_t *w, int32_t pairs, int32_t groups, const int16_t *col, int8_t *dst,
+            int32_t stride, const int8_t *shifts, int32_t k, const int relu, const int w16)
+{
+#if MG_DSP_NATIVE
+    mg_mm_walk3_state r;
+    r.col = col;
+    r.dst = dst + 2 * pairs - 1;
+    r.stride = stride;
+    r.stride2 = 2 * stride;
+    r.shift_delta = (int32_t)((uintptr_t)shifts - (uintptr_t)(dst + 1));
+    r.k = k;
+    r.end = (uint32_t)(uintptr_t)dst - 1u;
+    r.skip = -groups & 3;
+    return walk3_asm(w, &r, relu, w16);
+#else
+    int32_t i;
+    for (i = pairs - 1; i >= 0; --i) {
+        int32_t acc[2][3], j, g;
+        acc[0][0] = acc[0][1] = acc[0][2] = mg_mm_read_i32(w);
+        acc[1][0] = acc[1][1] = acc[1][2] = mg_mm_read_i32(w + 4);
+        w += 8;
+        for (g = 0; g < groups; ++g, w += w16 ? 16 : 8) {
+            const int16_t *x = col + g * 12;
+            for (j = 0; j < 3; ++j) {
+                if (w16) { /* channel 2i's 4 int16, then 2i + 1's, in the column's order */
+                    int16_t v[8];
+                    int32_t t;
+                    memcpy(v, w, sizeof v);
+                    for (t = 0; t < 4; ++t) {
+                        acc[0][j] += (int32_t)v[t] * x[4 * j + t];
+                        acc[1][j] += (int32_t)v[4 + t] * x[4 * j + t];
+                    }
+                } else {
+                    MG_PLAIN_GROUP(w, x + 4 * j, acc[0][j]);
+                    MG_PLAIN_GROUP(w + 4, x + 4 * j, acc[1][j]);
+                }
+            }
+        }
+        {
+            const int32_t m1 = mg_mm_read_i32(w), m0 = mg_mm_read_i32(w + 4);
+            const int32_t rs1 = shifts[2 * i], rs0 = shifts[2 * i + 1];
+            w += 8;
+            for (j = 0; j < 3; ++j) {
+                dst[j * stride + 2 * i + 1] = (int8_t)mg_mm_out(acc[1][j], m1, rs1, k, !relu);
+                dst[j * stride + 2 * i] = (int8_t)mg_mm_out(acc[0][j], m0, rs0, k, !relu);
+            }
+        }
+    }
+    return w;
+#endif
+}
+
+const int8_t *mg_mm_walk3_relu(const int8_t *w, int32_t pairs, int32_t groups, const int16_t *col, int8_t *dst,
+                               int32_t stride, const int8_t *shifts, int32_t k)
+{
+    return walk3(w, pairs, groups, col, dst, stride, shifts, k, 1, 0);
+}
+
+const int8_t *mg_mm_walk3_fix(const int8_t *w, int32_t pairs, int32_t groups, const int16_t *col, int8_t *dst,
+                              int32_t stride, const int8_t *shifts, int32_t k)
+{
+    return walk3(w, pairs, groups, col, dst, stride, shifts, k, 0, 0);
+}
+
+const int8_t *mg_mm_walk3w_relu(const int8_t *w, int32_t pairs, int32_t groups, const int16_t *col, int8_t *dst,
+                                int32_t stride, const int8_t *shifts, int32_t k)
+{
+    return walk3(w, pairs, groups, col, dst, stride, shifts, k, 1, 1);
+}
+
+const int8_t *mg_mm_walk3w_fix(const int8_t *w, int32_t pairs, int32_t groups, const int16_t *col, int8_t *dst,
+                               int32_t stride, const int8_t *shifts, int32_t k)
+{
+    return walk3(w, pairs, groups, col, dst, stride, shifts, k, 0, 1);
+}
+
+void mg_mm_widen_stream(const int8_t *src, int32_t pairs, int32_t groups, int8_t *dst)
+{
+    int32_t i;
+    for (i = 0; i < pairs; ++i) {
+        memcpy(dst, src, 8); /* the biases */
+        src += 8;
+        dst += 8;
+#if MG_DSP_NATIVE
+        {
+            const int8_t *end = src + 8 * groups;
+            uint32_t a, b, c;
+            __asm__ volatile("1:\n\t"
+                             "ldrd   %[a], %[b], [%[s]], #8\n\t"
+                             "sxtb16 %[c], %[a], ror #8\n\t"
+                             "sxtb16 %[a], %[a]\n\t"
+                             "strd   %[a], %[c], [%[d]], #8\n\t"
+                             "sxtb16 %[c], %[b], ror #8\n\t"
+                             "sxtb16 %[b], %[b]\n\t"
+                             "strd   %[b], %[c], [%[d]], #8\n\t"
+                             "cmp    %[s], %[end]\n\t"
+                             "bne    1b\n\t"
+                             : [a] "=&r"(a), [b] "=&r"(b), [c] "=&r"(c), [s] "+r"(src), [d] "+r"(dst)
+                             : [end] "r"(end)
+                             : "cc", "memory");
+        }
+#else
+        {
+            int32_t g;
+            for (g = 0; g < 2 * groups; ++g, src += 4, dst += 8) {
+                const uint32_t w = mg_read_u32(src);
+                mg_write_u32(dst, mg_sxtb16(w));
+                mg_write_u32(dst + 4, mg_sxtb16_ror8(w));
+            }
+        }
+#endif
+        memcpy(dst, src, 8); /* the multipliers */
+        src += 8;
+        dst += 8;
+    }
+}
+
+__attribute__((noinline)) void mg_mm_widen(const int8_t *x, int32_t n, int16_t *slot, int32_t step)
+{
+    int32_t k;
+    for (k = 0; k + 4 <= n; k += 4, slot += step) {
+        const uint32_t a = mg_read_u32(x + k);
+        mg_write_u32(slot, mg_sxtb16(a));
+        mg_write_u32(slot + 2, mg_sxtb16_ror8(a));
+    }
+    if (k < n) { /* a ragged end: zero taps up to the group's end */
+        int32_t t;
+        for (t = 0; t < 4; ++t) {
+            slot[mg_sxtb16_slot(t)] = (int16_t)(k + t < n ? x[k + t] : 0);
+        }
+    }
+}
+
+void mg_mm_widen3(const int8_t *x, int32_t n, int16_t *slot)
+{
+    const int32_t whole = ((uintptr_t)x & 3u) == 0 ? n & ~7 : 0;
+    if (whole > 0) {
+        mg_mm_widen8(x, whole, slot);
+    }
+    if (whole < n) {
+        mg_mm_widen(x + whole, n - whole, slot + 3 * whole, 12);
+    }
+}
+
+void mg_conv_mm_window(const mg_conv_2d_mm_params *p, const int8_t *in_b, int8_t *raw, int16_t *slot,
+                       int32_t iy0, int32_t ix0)
+{
+    const int32_t in_c = p->in_c, run = p->filter_w * in_c;
+    /* the taps of a window row inside the image, [lo, hi) in bytes of the row's run (dilation 1) */
+    const int32_t lo = ix0 < 0 ? -ix0 * in_c : 0;
+    const int32_t hi = ix0 + p->filter_w > p->in_w ? (p->in_w - ix0) * in_c : run;
+    int32_t fy, fx, i, k = 0;
+    for (fy = 0; fy < p->filter_h; ++fy, k += run) {
+        const int32_t iy = iy0 + fy * p->dilation_h;
+        const int row_in = iy >= 0 && iy < p->in_h;
+        const int8_t *row = row_in ? in_b + (size_t)iy * (size_t)p->in_w * (size_t)in_c : in_b;
+        if (!row_in) {
+            memset(raw + k, p->pad_value, (size_t)run);
+        } else if (p->dilation_w == 1) {
+            memset(raw + k, p->pad_value, (size_t)(lo < run ? lo : run));
+            for (i = lo; i < hi; ++i) {
+                raw[k + i] = row[(ix0 * in_c) + i];
+            }
+            if (hi < run) {
+                memset(raw + k + (hi > 0 ? hi : 0), p->pad_value, (size_t)(run - (hi > 0 ? hi : 0)));
+            }
+        } else {
+            for (fx = 0; fx < p->filter_w; ++fx) {
+                const int32_t ix = ix0 + fx * p->dilation_w;
+                const int in = ix >= 0 && ix < p->in_w;
+                for (i = 0; i < in_c; ++i) {
+                    raw[k + fx * in_c + i] = in ? row[(size_t)ix * (size_t)in_c + (size_t)i] : (int8_t)p->pad_value;
+                }
+            }
+        }
+    }
+    mg_mm_widen3(raw, (k + 3) & ~3, slot);
+}
+
+void mg_conv_mm_gather_1x1(const mg_conv_2d_mm_params *p, const int8_t *in_b, const int8_t *in_end, int16_t *col,
+                           int32_t oy, int32_t ox, int32_t n)
+{
+    const int32_t in_c = p->in_c;
+    int32_t j;
+    (void)in_end;
+    for (j = 0; j < n; ++j, col += 4) {
+        const size_t pixel = (size_t)(oy * p->stride_h) * (size_t)p->in_w + (size_t)(ox * p->stride_w);
+        if (in_c % 8 == 0 && ((uintptr_t)in_b & 3u) == 0) {
+            mg_mm_widen8(in_b + pixel * (size_t)in_c, in_c, col);
+        } else {
+            mg_mm_widen(in_b + pixel * (size_t)in_c, in_c, col, 12);
+        }
+        if (++ox == p->out_w) {
+            ox = 0;
+            ++oy;
+        }
+    }
+}
+
+void mg_conv_mm_run(const mg_conv_2d_mm_params *p, const int8_t *in, int8_t *out, int32_t stage_at,
+                    mg_conv_mm_gather gather, const int8_t *stream)
+{
+    int16_t *col = (int16_t *)(void *)p->scratch;
+    const int32_t pixels = p->out_h * p->out_w, pairs = (p->out_c + 1) / 2;
+    const size_t in_bytes = (size_t)p->in_h * (size_t)p->in_w * (size_t)p->in_c;
+    mg_conv_mm_stage st;
+    int32_t b;
+    mg_mm_column_init(col, p->groups, 3);
+    st.buf = p->scratch + stage_at;
+    for (b = 0; b < p->batches; ++b) {
+        const int8_t *in_b = in + (size_t)b * in_bytes;
+        int8_t *out_b = out + (size_t)b * (size_t)pixels * (size_t)p->out_c;
+        int32_t pix, ox = 0, oy = 0;
+        st.staged = 0;
+        st.flushed = 0;
+        for (pix = 0; pix < pixels; pix += 3) {
+            const int32_t n = pixels - pix < 3 ? pixels - pix : 3;
+            int8_t *dst = st.buf + (size_t)st.staged * (size_t)p->out_c;
+            gather(p, in_b, in_b + in_bytes, col, oy, ox, n);
+            for (ox += n; ox >= p->out_w; ox -= p->out_w) {
+                ++oy;
+            }
+            p->walk(stream, pairs, p->groups, col, dst, p->out_c, p->shifts, p->k);
+            mg_conv_mm_stage_push(p, &st, n, out_b);
+        }
+    }
+}
+

@@ -1,0 +1,153 @@
+"""The lean DSP matrix kernels (conv_2d_1x1_dsp, conv_2d_1x1_x16_dsp, conv_2d_1x1_w16_dsp,
+conv_2d_rgb_dsp, conv_2d_im2col_dsp, fully_connected_quad_dsp: mg_mm_dsp.h) bit-exact with
+tflite-micro: random layers reaching every
+path on the host (their plain-C walks, ASan + UBSan, both arena plans), and the same models under
+QEMU with the real instructions.
+
+Paths: pointwise with ragged input channels, odd output channels, strides, widths 1 and 2 (pixel
+triples spanning three rows); 3x3 on 3 channels with borders, strides and a vertical dilation;
+im2col windows on 1, 2 and 4 channels; FULLY_CONNECTED with 1-5 and 13 outputs (the quads' tail),
+ragged and 8-mod-16 depths (the half turn), several rows; both output stages (ReLU-type zero point
+-128: the walk without the sign fix; any other: with it); pruned channels (all-zero weights, large
+bias), which the proof rewrites to constants; pointwise layers on int16 weights (forced: their
+gain threshold keeps small models off them) with a partial last triple, several weight blocks, an
+odd channel count."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from mcugen import pipeline
+from mcugen.convert.tflite_reader import read_graph
+from mcugen.ops import lower_graph
+from mcugen.project.api import build
+from tests.support.oracle import assert_exact, random_samples, seeded_model, to_int8
+
+LEAN = {"conv_2d_1x1_dsp", "conv_2d_1x1_x16_dsp", "conv_2d_1x1_w16_dsp", "conv_2d_rgb_dsp",
+        "conv_2d_im2col_dsp", "fully_connected_quad_dsp"}
+
+
+def _pointwise(k, x):  # (11, 5, 5)
+    x = k.layers.Conv2D(6, 1, strides=2, activation="relu")(x)            # in_c 5 (ragged), stride 2
+    x = k.layers.Conv2D(9, 1)(x)                                          # odd out_c, sign fix
+    x = k.layers.Conv2D(8, 1, strides=(1, 2), activation="relu", name="pruned")(x)  # width 2
+    x = k.layers.Conv2D(7, (1, 2))(x)                                     # im2col, width 1
+    x = k.layers.Conv2D(12, 1, activation="relu6")(x)                     # width 1: triples over 3 rows
+    return k.layers.Conv2D(5, 1)(x)
+
+
+def _image(k, x):  # (9, 8, 3): the first-layer kernel, and im2col on 1, 2 and 4 channels
+    a = k.layers.Conv2D(5, 3, padding="same", activation="relu")(x)                   # borders
+    b = k.layers.Conv2D(8, 3, strides=2, padding="valid")(x)
+    c = k.layers.Conv2D(4, 3, dilation_rate=(2, 1), padding="same", activation="relu")(x)
+    d = k.layers.Conv2D(6, (4, 2), strides=2, padding="same")(k.layers.Conv2D(1, 1)(x))    # in_c 1
+    e = k.layers.Conv2D(3, 3, padding="same")(k.layers.Conv2D(2, 1)(x))                    # in_c 2
+    f = k.layers.Conv2D(6, 3, padding="same", activation="relu")(c)                        # in_c 4
+    return [a, b, d, e, f]
+
+
+def _dense(k, x):  # (3, 37): FULLY_CONNECTED over 3 rows, 37 taps
+    x = k.layers.Dense(13, activation="relu")(x)
+    x = k.layers.Dense(24)(x)                                             # 13 taps -> 16
+    x = k.layers.Dense(5, activation="relu")(x)                           # 24 taps: half turn
+    y = k.layers.Dense(1)(k.layers.Flatten()(x))
+    z = k.layers.Dense(2)(k.layers.Flatten()(x))
+    w = k.layers.Dense(3, activation="relu")(k.layers.Flatten()(x))
+    v = k.layers.Dense(4)(k.layers.Flatten()(x))
+    return [y, z, w, v]
+
+
+def _pointwise16(k, x):  # (5, 7, 8): conv_2d_1x1_x16_dsp where forced (`wide` below)
+    x = k.layers.Conv2D(16, 1, activation="relu")(x)       # 35 pixels: a partial last triple
+    x = k.layers.Conv2D(8, 1)(x)                           # sign fix
+    x = k.layers.Conv2D(16, 1, strides=2, activation="relu")(x)  # 3 x 4 pixels, 8 pairs: blocks 3, 3, 2
+    x = k.layers.Conv2D(6, 1)(x)
+    return k.layers.Conv2D(9, 1, activation="relu")(x)     # in_c 6, odd out_c: conv_2d_1x1_w16_dsp
+
+
+CASES = {"pointwise": (_pointwise, (11, 5, 5)), "image": (_image, (9, 8, 3)), "dense": (_dense, (3, 37)),
+         "pointwise16": (_pointwise16, (5, 7, 8))}
+
+
+@pytest.fixture
+def wide(monkeypatch):
+    """conv_2d_1x1_x16_dsp for every pointwise layer it can take (whatever the gain and the
+    arena), 3 channel pairs a block."""
+    import mcugen.ops.variants_mm as variants_mm
+
+    monkeypatch.setattr(variants_mm, "X16_MIN_GAIN", 0)
+    monkeypatch.setattr(variants_mm, "X16_MAX_BLOCK", 3)
+    monkeypatch.setattr(variants_mm, "HEADROOM", 1000.0)
+
+
+def _model(case: str, seed: int) -> bytes:
+    build_fn, shape = CASES[case]
+    model, rng = seeded_model(build_fn, shape, seed)
+    for layer in model.layers:  # pruned channels: all-zero weights, a bias far from zero
+        if layer.name == "pruned":
+            kernel, bias = layer.get_weights()
+            kernel[..., 2:4] = 0
+            bias[2:4] = (40.0, -40.0)
+            layer.set_weights([kernel, bias])
+    return to_int8(model, rng=rng, low=-2, high=2)
+
+
+def _lean_calls(model: bytes):
+    graph = pipeline.canonical(read_graph(model))
+    return [c for c in pipeline.lower(graph, "dsp") if c.kernel in LEAN]
+
+
+@pytest.mark.parametrize("case,seed", [("pointwise", 0), ("image", 0), ("dense", 0),
+                                       pytest.param("pointwise", 1, marks=pytest.mark.slow),
+                                       pytest.param("image", 1, marks=pytest.mark.slow),
+                                       pytest.param("dense", 1, marks=pytest.mark.slow)])
+def test_lean_kernels_bit_exact(case, seed, tmp_path):
+    model = _model(case, seed)
+    calls = _lean_calls(model)
+    walks = {dict(c.params)["walk"].name for c in calls if c.kernel.startswith("conv")}
+    kernels = assert_exact(model, random_samples(model, 6, seed=seed), tmp_path, variant="dsp")
+    want = {"pointwise": {"conv_2d_1x1_dsp", "conv_2d_im2col_dsp"},
+            "image": {"conv_2d_rgb_dsp", "conv_2d_im2col_dsp", "conv_2d_1x1_dsp"},
+            "dense": {"fully_connected_quad_dsp"}}[case]
+    assert want <= kernels, kernels
+    if case != "dense":  # both output stages
+        assert walks == {"mg_mm_walk3_relu", "mg_mm_walk3_fix"}, walks
+    if case == "pointwise":  # the pruned channels (|bias| ~ 2^30, beyond the proof) ran lean as constants
+        graph = pipeline.canonical(read_graph(model))
+        portable = next(c for c in lower_graph(graph) if c.kernel == "conv_2d" and dict(c.params)["out_c"] == 8)
+        folded = next(a.values for a in portable.consts if a.name == "bias_folded")
+        assert min(abs(folded[2]), abs(folded[3])) >= 1 << 30
+        assert any(c.op_index == portable.op_index for c in calls)
+
+
+@pytest.mark.parametrize("seed", [0, pytest.param(1, marks=pytest.mark.slow)])
+def test_int16_weights_pointwise_bit_exact(seed, wide, tmp_path):
+    model = _model("pointwise16", seed)
+    calls = _lean_calls(model)
+    wide_calls = [c for c in calls if c.kernel == "conv_2d_1x1_x16_dsp"]
+    assert len(wide_calls) == 4 and [c.kernel for c in calls][-1] == "conv_2d_1x1_w16_dsp"
+    assert {dict(c.params)["walk"].name for c in wide_calls} == {"mg_mm_walk3w_relu", "mg_mm_walk3w_fix"}
+    kernels = assert_exact(model, random_samples(model, 6, seed=seed), tmp_path, variant="dsp")
+    assert {"conv_2d_1x1_x16_dsp", "conv_2d_1x1_w16_dsp"} <= kernels
+
+
+@pytest.mark.slow
+def test_lean_kernels_on_qemu(wide, tmp_path):
+    """The same models' self-test under QEMU (netduinoplus2, Cortex-M4): the asm walks, every
+    output byte compared with tflite-micro on the device."""
+    for case in CASES:
+        path = tmp_path / f"{case}.tflite"
+        path.write_bytes(_model(case, 0))
+        result = build(path, "netduinoplus2", tmp_path / case, run=True, selftest_only=True)
+        assert result.run is not None and result.run.passed, result.run and result.run.console
+        sources = {p.name for p in (tmp_path / case / "src").iterdir()}
+        assert "mg_mm_dsp.c" in sources and sources & {f"{k}_s8.c" for k in LEAN}
+        assert (case == "pointwise16") == ({"conv_2d_1x1_x16_dsp_s8.c", "conv_2d_1x1_w16_dsp_s8.c"} <= sources)
+
+
+def test_cases_enter_the_walk_at_every_group():
+    """The walks take 4 groups a turn and enter the first one `-groups & 3` groups in: the layers
+    above reach all four entries."""
+    groups = {dict(c.params)["groups"] for case in ("pointwise", "image") for c in _lean_calls(_model(case, 0))
+              if c.kernel.startswith("conv")}
+    assert {g % 4 for g in groups} == {0, 1, 2, 3}, groups
