@@ -29,11 +29,14 @@ def command(state, as_json: bool) -> None:
             "clock_hz": b.clock_hz, "flash_bytes": b.flash_bytes, "ram_bytes": b.ram_bytes,
             "stack_bytes": b.stack_bytes, "arena_region": b.arena_region, "counter": b.counter,
             "pio_board": b.pio_board, "pio_framework": b.pio_framework,
+            "ram_regions": [{"name": r.name, "bytes": r.size, "speed": r.speed, "section": r.section or None}
+                            for r in b.memory_regions],
         } for b in boards])
         return
     rows = [(b.name, b.core,
              f"QEMU {b.qemu_machine}" if b.emulated else f"real, {b.clock_hz / 1e6:g} MHz",
-             human_bytes(b.flash_bytes), human_bytes(b.ram_bytes), b.counter)
+             human_bytes(b.flash_bytes), human_bytes(b.ram_bytes), b.counter,
+             ", ".join(f"{r.name} {human_bytes(r.size)}" for r in b.regions) or "-")
             for b in boards]
-    state.reporter.table("Boards", ["board", "core", "runs on", "flash", "RAM", "counts"], rows,
-                         right=("flash", "RAM"))
+    state.reporter.table("Boards", ["board", "core", "runs on", "flash", "RAM", "counts",
+                                    "RAM regions, fastest first"], rows, right=("flash", "RAM"))

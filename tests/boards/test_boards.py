@@ -101,3 +101,17 @@ def test_boards_command_json(capsys):
     assert boards["netduinoplus2"]["ram_bytes"] == 131072
     assert boards["netduinoplus2"]["counter"] == "instructions"
     assert boards["esp32c3"]["emulated"] is False
+
+
+def test_boards_lists_ram_regions(capsys):
+    """`mcugen boards --json` gives every board's RAM regions, fastest first (one, the main RAM,
+    for a board file without [[memory.regions]])."""
+    import json
+
+    from mcugen.cli import main
+
+    assert main(["--no-progress", "boards", "--json"]) == 0
+    boards = {b["name"]: b for b in json.loads(capsys.readouterr().out)}
+    assert [r["name"] for r in boards["mps2_an386"]["ram_regions"]] == ["bram", "ssram", "psram"]
+    assert [r["section"] for r in boards["mps3_an547"]["ram_regions"]] == [None, ".mg_sram"]
+    assert [(r["name"], r["bytes"]) for r in boards["netduinoplus2"]["ram_regions"]] == [("ram", 131_072)]
