@@ -20,22 +20,23 @@ typedef struct {
     int32_t round_unit;
 } dw3_table;
 
-/* One chunk of an output row, all groups: where its input is and where its output goes. */
+/* One chunk of an output row, all groups: where its input is and where its output goes. A filter
+ * row outside the image (row 0 or 2: the generator makes sure row 1 never is) is read from an
+ * inside one, then its lanes of the strip are overwritten with the input zero point. */
 typedef struct {
     const int8_t *row[3];  /* the chunk's first input column inside the image, channel 0, in the
-                              output row's three input rows (a row outside the image is given one
-                              inside: the table zeroes its weights) */
+                              output row's three input rows */
     int32_t channels;      /* the bytes between columns; 4 * the groups */
     uint32_t *inside;      /* the strip slot of that column */
     int32_t count;         /* the chunk's columns inside the image (may be 0) */
     const uint32_t *walk;  /* the strip slot of the chunk's first pixel's first column */
     int8_t *dst, *end;     /* the chunk's first pixel and past its last in the output row, channel 0 */
     dw3_table *table;
-    const int8_t *filter;  /* group 0's */
+    const int8_t *filter;  /* the group's (advanced group by group) */
     const int32_t *quant;
     const int8_t *shift;
-    uint32_t outside;      /* the filter rows outside the image (bit fy) */
-    int32_t pad_value;
+    uint32_t outside;      /* the filter rows outside the image: bit 0 row 0, bit 2 row 2 */
+    uint32_t pad;          /* the input zero point in both int16 lanes */
 } dw3_job;
 
 #if MG_DSP_NATIVE
@@ -43,11 +44,11 @@ typedef struct {
  * AAPCS function. The offsets it reads: */
 typedef char dw3_layout_check[(offsetof(dw3_table, round_unit) == 144 && offsetof(dw3_job, inside) == 16
                                && offsetof(dw3_job, walk) == 24 && offsetof(dw3_job, table) == 36
-                               && offsetof(dw3_job, outside) == 52 && offsetof(dw3_job, pad_value) == 56)
+                               && offsetof(dw3_job, outside) == 52 && offsetof(dw3_job, pad) == 56)
                               ? 1 : -1];
 
-/* The table of group g (r0: the table, r1: its filter, r2: quant, r3: shifts). Per filter column:
- * the weights unpacked, doubled. */
+/* The table of a group (r0: the table, r1: its filter, r2: quant, r3: shifts; r1-r3 end at the
+ * next group's). Per filter column: the weights unpacked, doubled. */
 #define DW3_TABLE_COLUMN                        \
     "ldm    r1!, {r10-r12}\n\t"                 \
     "sxtb16 r4, r10\n\t"                        \
@@ -79,47 +80,35 @@ typedef char dw3_layout_check[(offsetof(dw3_table, round_unit) == 144 && offseto
     "ldm    r2!, {r4-r7}\n\t"                   \
     "stm    r0!, {r4-r7}\n\t"                   \
     DW3_TABLE_COLUMN DW3_TABLE_COLUMN DW3_TABLE_COLUMN \
-    "ldr    r12, [r3]\n\t"                      \
+    "ldr    r12, [r3], #4\n\t"                  \
     DW3_TABLE_STAGE("0", "8") DW3_TABLE_STAGE("16", "24")
 
-/* Rows outside the image (r0: the table, r1: the rows, r2: the input zero point): half a filter
- * column (2 channels' (row 0, row 1) pairs and their row-2 pair) at a time, the outside lanes
- * (r3: 1 in the lanes of rows 0, 1; lr: their bits; r12: row 2's) added to the shares SA, SB and
- * zeroed; then the shares times the zero point added to the biases. */
-#define DW3_OUTSIDE_HALF(SA, SB)                \
-    "ldm    r0, {r4-r6}\n\t"                    \
-    "smlad  " SA ", r4, r3, " SA "\n\t"         \
-    "smlad  " SB ", r5, r3, " SB "\n\t"         \
-    "and    r7, r6, r12\n\t"                    \
-    "sxtah  " SA ", " SA ", r7\n\t"             \
-    "sxtah  " SB ", " SB ", r7, ror #16\n\t"    \
-    "bic    r4, r4, lr\n\t"                     \
-    "bic    r5, r5, lr\n\t"                     \
-    "bic    r6, r6, r12\n\t"                    \
-    "stm    r0!, {r4-r6}\n\t"
-#define DW3_OUTSIDE                             \
-    "and    r3, r1, #1\n\t"                     \
-    "and    r12, r1, #2\n\t"                    \
-    "orr    r3, r3, r12, lsl #15\n\t"           \
-    "lsl    lr, r3, #16\n\t"                    \
-    "sub    lr, lr, r3\n\t"                     \
-    "ubfx   r12, r1, #2, #1\n\t"                \
-    "rsb    r12, r12, #0\n\t"                   \
-    "movs   r8, #0\n\t"                         \
-    "movs   r9, #0\n\t"                         \
-    "movs   r10, #0\n\t"                        \
-    "movs   r11, #0\n\t"                        \
-    "add    r0, r0, #16\n\t"                    \
-    DW3_OUTSIDE_HALF("r8", "r9") DW3_OUTSIDE_HALF("r10", "r11") \
-    DW3_OUTSIDE_HALF("r8", "r9") DW3_OUTSIDE_HALF("r10", "r11") \
-    DW3_OUTSIDE_HALF("r8", "r9") DW3_OUTSIDE_HALF("r10", "r11") \
-    "sub    r0, r0, #88\n\t"                    \
-    "ldm    r0, {r4-r7}\n\t"                    \
-    "mla    r4, r2, r8, r4\n\t"                 \
-    "mla    r5, r2, r10, r5\n\t"                \
-    "mla    r6, r2, r9, r6\n\t"                 \
-    "mla    r7, r2, r11, r7\n\t"                \
-    "stm    r0, {r4-r7}\n\t"
+/* The strip's columns inside the image (r0: the first slot, r2 > 0 of them) in the output row's
+ * rows outside the image (r1: bit 0 row 0, bit 2 row 2) get the input zero point (r3: in both
+ * lanes): row 0's lanes of the four (row 0, row 1) pairs, or both row-2 pairs. */
+#define DW3_EDGES                               \
+    "tst    r1, #1\n\t"                         \
+    "beq    8f\n\t"                             \
+    "push   {r0, r2}\n\t"                       \
+    "7:\n\t"                                    \
+    "ldm    r0, {r4-r9}\n\t"                    \
+    "pkhbt  r4, r3, r4\n\t"                     \
+    "pkhbt  r5, r3, r5\n\t"                     \
+    "pkhbt  r7, r3, r7\n\t"                     \
+    "pkhbt  r8, r3, r8\n\t"                     \
+    "stm    r0!, {r4-r9}\n\t"                   \
+    "subs   r2, r2, #1\n\t"                     \
+    "bne    7b\n\t"                             \
+    "pop    {r0, r2}\n\t"                       \
+    "8:\n\t"                                    \
+    "tst    r1, #4\n\t"                         \
+    "beq    3f\n\t"                             \
+    "9:\n\t"                                    \
+    "str    r3, [r0, #8]\n\t"                   \
+    "str    r3, [r0, #20]\n\t"                  \
+    "adds   r0, r0, #24\n\t"                    \
+    "subs   r2, r2, #1\n\t"                     \
+    "bne    9b\n\t"
 
 /* One strip column (r0: its slot, advanced) from the rows r10-r12 at byte r3 (advanced by r1). */
 #define DW3_STRIP_COLUMN                        \
@@ -179,65 +168,58 @@ typedef char dw3_layout_check[(offsetof(dw3_table, round_unit) == 144 && offseto
     "cmp    lr, r12\n\t"                        \
     "bne    6b\n\t"
 
-/* All groups of a chunk: per group its table (and the rows outside the image), its strip columns
- * inside the image, its pixels. The job's address and 4 * the group are kept at sp, sp + 4. */
-static __attribute__((naked, noinline)) void dw3_groups(const dw3_job *job __attribute__((unused)))
+/* All groups of a chunk: per group its table, its strip's columns inside the image (their lanes
+ * of filter rows outside the image overwritten), its pixels. The job's address and 4 * the group
+ * are kept at sp, sp + 4. */
+static __attribute__((naked, noinline)) void dw3_groups(dw3_job *job __attribute__((unused)))
 {
     __asm__(
         "push   {r4-r11, lr}\n\t"
         "sub    sp, sp, #8\n\t"
-        "str    r0, [sp]\n\t"
         "movs   r1, #0\n\t"
-        "str    r1, [sp, #4]\n\t"
+        "strd   r0, r1, [sp]\n\t"
         "1:\n\t"
         "ldr    r12, [sp]\n\t"
-        "ldr    r5, [sp, #4]\n\t"
         "add    r4, r12, #36\n\t"
         "ldm    r4, {r0-r3}\n\t"             /* table, filter, quant, shifts */
-        "add    r1, r1, r5, lsl #3\n\t"
-        "add    r1, r1, r5\n\t"              /* 36 bytes of filter a group */
-        "add    r2, r2, r5, lsl #3\n\t"      /* 8 words of quant */
-        "add    r3, r3, r5\n\t"
         DW3_TABLE
         "ldr    r12, [sp]\n\t"
-        "ldr    r1, [r12, #52]\n\t"          /* outside */
-        "cmp    r1, #0\n\t"
-        "beq    2f\n\t"
-        "ldr    r0, [r12, #36]\n\t"
-        "ldr    r2, [r12, #56]\n\t"
-        DW3_OUTSIDE
-        "2:\n\t"
-        "ldr    lr, [sp]\n\t"
+        "add    r12, r12, #40\n\t"
+        "stm    r12, {r1-r3}\n\t"            /* the next group's filter, quant, shifts */
+        "ldrd   lr, r3, [sp]\n\t"            /* the job, the group's byte */
         "ldr    r2, [lr, #20]\n\t"           /* count */
         "lsrs   r2, r2, #1\n\t"
         "bcc    4f\n\t"                      /* even: none or pairs */
         "ldm    lr, {r10-r12}\n\t"
         "ldrd   r1, r0, [lr, #12]\n\t"       /* channels, the first slot */
-        "ldr    r3, [sp, #4]\n\t"
         DW3_STRIP_COLUMN
         "cmp    r2, #0\n\t"
         "bne    5f\n\t"
-        "b      3f\n\t"
+        "b      2f\n\t"
         "4:\n\t"
         "beq    3f\n\t"                      /* no column */
         "ldm    lr, {r10-r12}\n\t"
         "ldrd   r1, r0, [lr, #12]\n\t"
-        "ldr    r3, [sp, #4]\n\t"
         "5:\n\t"
         DW3_STRIP_COLUMN DW3_STRIP_COLUMN
         "subs   r2, r2, #1\n\t"
         "bne    5b\n\t"
+        "2:\n\t"
+        "ldr    r12, [sp]\n\t"
+        "ldrd   r1, r3, [r12, #52]\n\t"      /* outside, pad */
+        "cmp    r1, #0\n\t"
+        "beq    3f\n\t"
+        "ldrd   r0, r2, [r12, #16]\n\t"      /* the first slot, count */
+        DW3_EDGES
         "3:\n\t"
-        "ldr    r4, [sp]\n\t"
-        "ldr    r5, [sp, #4]\n\t"
+        "ldrd   r4, r5, [sp]\n\t"
         "ldr    r10, [r4, #24]\n\t"          /* walk */
         "ldr    r11, [r4, #36]\n\t"          /* table */
         "ldrd   lr, r12, [r4, #28]\n\t"      /* dst, end */
         "add    lr, lr, r5\n\t"
         "add    r12, r12, r5\n\t"
         DW3_PIXELS
-        "ldr    r4, [sp]\n\t"
-        "ldr    r5, [sp, #4]\n\t"
+        "ldrd   r4, r5, [sp]\n\t"
         "ldr    r6, [r4, #12]\n\t"           /* channels */
         "adds   r5, r5, #4\n\t"
         "str    r5, [sp, #4]\n\t"
@@ -274,32 +256,10 @@ static void dw3_table_build(dw3_table *t, const int8_t *f, const int32_t *q, con
     }
 }
 
-static void dw3_outside(dw3_table *t, uint32_t outside, int32_t pad_value)
-{
-    /* (row 0, row 1) lanes: 1 where outside; row 2 */
-    const uint32_t out01 = (outside & 1u) | ((outside & 2u) << 15), out2 = 0u - ((outside >> 2) & 1u);
-    const uint32_t keep01 = ~(out01 * 0xFFFFu);
-    int32_t share[4] = {0, 0, 0, 0}; /* channels 0, 2, 1, 3 as the halves hold them */
-    uint32_t *w = t->walk + DW3_WEIGHTS;
-    int32_t half, c;
-    for (half = 0; half < 6; ++half, w += 3) {
-        int32_t *sa = share + 2 * (half & 1);
-        const uint32_t r2 = w[2] & out2;
-        sa[0] = mg_smlad(w[0], out01, sa[0]) + dw3_lo(r2);
-        sa[1] = mg_smlad(w[1], out01, sa[1]) + dw3_hi(r2);
-        w[0] &= keep01;
-        w[1] &= keep01;
-        w[2] &= ~out2;
-    }
-    for (c = 0; c < 4; ++c) {
-        t->walk[DW3_BIAS + c] += (uint32_t)(pad_value * share[(c >> 1) | ((c & 1) << 1)]);
-    }
-}
-
 static void dw3_strip(const dw3_job *job, int32_t offset)
 {
     uint32_t *strip = job->inside;
-    int32_t n;
+    int32_t n, k;
     for (n = 0; n < job->count; ++n, offset += job->channels, strip += DW3_COLUMN_WORDS) {
         const uint32_t x0 = mg_read_u32(job->row[0] + offset), x1 = mg_read_u32(job->row[1] + offset);
         const uint32_t x2 = mg_read_u32(job->row[2] + offset);
@@ -310,6 +270,14 @@ static void dw3_strip(const dw3_job *job, int32_t offset)
         strip[3] = mg_sxtb16_ror8(a);
         strip[4] = mg_sxtb16_ror8(b);
         strip[5] = mg_sxtb16_ror8(x2);
+        if (job->outside & 1u) {
+            for (k = 0; k < DW3_COLUMN_WORDS; ++k) {
+                strip[k] = k % 3 == 2 ? strip[k] : (strip[k] & 0xFFFF0000u) | (job->pad & 0xFFFFu);
+            }
+        }
+        if (job->outside & 4u) {
+            strip[2] = strip[5] = job->pad;
+        }
     }
 }
 
@@ -337,14 +305,11 @@ static void dw3_pixels(const uint32_t *strip, const dw3_table *t, int8_t *dst, c
     } while (dst != end);
 }
 
-static void dw3_groups(const dw3_job *job)
+static void dw3_groups(dw3_job *job)
 {
     int32_t g;
     for (g = 0; g < job->channels; g += 4) {
         dw3_table_build(job->table, job->filter + 9 * g, job->quant + 2 * g, job->shift + g);
-        if (job->outside != 0) {
-            dw3_outside(job->table, job->outside, job->pad_value);
-        }
         dw3_strip(job, g);
         dw3_pixels(job->walk, job->table, job->dst + g, job->end + g);
     }
@@ -352,29 +317,22 @@ static void dw3_groups(const dw3_job *job)
 #endif
 
 /* Output row `iy0` (its top tap row) of the image `in`, all channels, into `row`, chunk by chunk
- * of p->chunk pixels; MG_ERR_ARG when no filter row lies inside the image (the generator does not
- * choose this kernel then). The strip's slots of the columns outside the image hold the input zero
+ * of p->chunk pixels. The strip's slots of the columns outside the image hold the input zero
  * point for good: the first chunk's left ones at its start, the last chunk's right ones at its
  * end (its columns end there), the others' columns after the left ones. */
-static mg_status dw3_row(const mg_depthwise_conv_2d_3x3_dsp_params *p, const int8_t *in, int32_t iy0, int8_t *row,
-                         dw3_job *job, uint32_t *strip)
+static void dw3_row(const mg_depthwise_conv_2d_3x3_dsp_params *p, const int8_t *in, int32_t iy0, int8_t *row,
+                    dw3_job *job, uint32_t *strip)
 {
     const int32_t channels = p->channels;
     const int8_t *rows[3];
-    int32_t inside = -1, fy, px;
+    int32_t fy, px;
     job->outside = 0;
-    for (fy = 2; fy >= 0; --fy) {
-        if (iy0 + fy >= 0 && iy0 + fy < p->in_h) {
-            inside = iy0 + fy;
-        } else {
-            job->outside |= 1u << fy;
-        }
-    }
-    if (inside < 0) {
-        return MG_ERR_ARG;
-    }
     for (fy = 0; fy < 3; ++fy) {
-        rows[fy] = in + (size_t)((job->outside >> fy) & 1u ? inside : iy0 + fy) * (size_t)(p->in_w * channels);
+        /* row 1 is inside the image (the generator makes sure): the others fall back on it */
+        const int32_t iy = iy0 + fy;
+        const int inside = iy >= 0 && iy < p->in_h;
+        job->outside |= (uint32_t)!inside << fy;
+        rows[fy] = in + (size_t)(inside ? iy : iy0 + 1) * (size_t)(p->in_w * channels);
     }
     for (px = 0; px < p->out_w; px += p->chunk) {
         const int32_t n = mg_min_i32(p->chunk, p->out_w - px);
@@ -390,9 +348,11 @@ static mg_status dw3_row(const mg_depthwise_conv_2d_3x3_dsp_params *p, const int
         job->walk = strip + DW3_COLUMN_WORDS * slot;
         job->dst = row + px * channels;
         job->end = row + (px + n) * channels;
+        job->filter = p->filter;
+        job->quant = p->quant;
+        job->shift = p->shift;
         dw3_groups(job);
     }
-    return MG_OK;
 }
 
 mg_status mg_depthwise_conv_2d_3x3_dsp_s8(const mg_depthwise_conv_2d_3x3_dsp_params *p, const int8_t *in,
@@ -400,11 +360,12 @@ mg_status mg_depthwise_conv_2d_3x3_dsp_s8(const mg_depthwise_conv_2d_3x3_dsp_par
 {
     mg_row_stream rows;
     dw3_job job;
-    uint32_t *strip, pad;
+    uint32_t *strip;
     int32_t k;
     if (p == NULL || in == NULL || out == NULL || p->filter == NULL || p->quant == NULL || p->shift == NULL
         || p->scratch == NULL || p->channels <= 0 || p->channels % 4 != 0 || p->filter_h != 3 || p->filter_w != 3
-        || p->out_w <= 0 || p->stride_w <= 0 || p->chunk <= 0 || p->slots < (mg_min_i32(p->chunk, p->out_w) - 1) * p->stride_w + 3
+        || p->out_w <= 0 || p->stride_w <= 0 || p->chunk <= 0
+        || p->slots < (mg_min_i32(p->chunk, p->out_w) - 1) * p->stride_w + 3
         || (((uintptr_t)p->filter | (uintptr_t)p->shift | (uintptr_t)p->scratch) & 3u) != 0) {
         return MG_ERR_ARG;
     }
@@ -414,20 +375,14 @@ mg_status mg_depthwise_conv_2d_3x3_dsp_s8(const mg_depthwise_conv_2d_3x3_dsp_par
     job.table->step[1] = p->channels;
     job.table->round_unit = p->round_unit;
     job.channels = p->channels;
-    job.filter = p->filter;
-    job.quant = p->quant;
-    job.shift = p->shift;
-    job.pad_value = p->pad_value;
+    job.pad = ((uint32_t)p->pad_value & 0xFFFFu) * 0x10001u;
     strip = (uint32_t *)(void *)(job.table + 1);
-    pad = ((uint32_t)p->pad_value & 0xFFFFu) * 0x10001u;
     for (k = 0; k < DW3_COLUMN_WORDS * p->slots; ++k) {
-        strip[k] = pad;
+        strip[k] = job.pad;
     }
     MG_STREAM_CHANNELS(&rows, p, in, out, p->scratch);
     while (mg_stream_next(&rows)) {
-        if (dw3_row(p, rows.in, rows.oy * p->stride_h - p->pad_top, rows.row, &job, strip) != MG_OK) {
-            return MG_ERR_ARG;
-        }
+        dw3_row(p, rows.in, rows.oy * p->stride_h - p->pad_top, rows.row, &job, strip);
     }
     return MG_OK;
 }
