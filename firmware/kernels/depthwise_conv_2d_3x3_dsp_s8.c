@@ -147,8 +147,9 @@ typedef char dw3_layout_check[(offsetof(dw3_table, round_unit) == 144 && offseto
     "smmlar " A ", " A ", " M ", " R "\n\t"     \
     "asr    " A ", " A ", " S "\n\t"            \
     "ssat   " A ", #8, " A "\n\t"
-/* The pixels (r10: the strip at the first one's first column, r11: the table, lr: the output,
- * r12: its end): 65 instructions a pixel. */
+/* The pixels (r10: the strip at the first one's first column, r11: the table, r12: past the last
+ * output, lr: the first's offset from there, < 0, counting up to 0): 63 instructions a pixel. The
+ * output word is 4-aligned (channels % 4 == 0). */
 #define DW3_PIXELS                              \
     "6:\n\t"                                    \
     "ldm    r11!, {r0-r3}\n\t"                  \
@@ -157,15 +158,13 @@ typedef char dw3_layout_check[(offsetof(dw3_table, round_unit) == 144 && offseto
     DW3_OUT("r0", "r4", "r5", "r6") DW3_OUT("r1", "r7", "r8", "r9") \
     "ldm    r11!, {r4-r9}\n\t"                  \
     DW3_OUT("r2", "r4", "r5", "r6") DW3_OUT("r3", "r7", "r8", "r9") \
-    "strb   r0, [lr]\n\t"                       \
-    "strb   r1, [lr, #1]\n\t"                   \
-    "strb   r2, [lr, #2]\n\t"                   \
-    "strb   r3, [lr, #3]\n\t"                   \
-    "ldrd   r4, r5, [r11]\n\t"                  \
-    "sub    r11, r11, #136\n\t"                 \
+    "bfi    r0, r1, #8, #8\n\t"                 \
+    "bfi    r0, r2, #16, #8\n\t"                \
+    "bfi    r0, r3, #24, #8\n\t"                \
+    "str    r0, [r12, lr]\n\t"                  \
+    "ldrd   r4, r5, [r11], #-136\n\t"           \
     "add    r10, r10, r4\n\t"                   \
-    "add    lr, lr, r5\n\t"                     \
-    "cmp    lr, r12\n\t"                        \
+    "adds   lr, lr, r5\n\t"                     \
     "bne    6b\n\t"
 
 /* All groups of a chunk: per group its table, its strip's columns inside the image (their lanes
@@ -216,8 +215,9 @@ static __attribute__((naked, noinline)) void dw3_groups(dw3_job *job __attribute
         "ldr    r10, [r4, #24]\n\t"          /* walk */
         "ldr    r11, [r4, #36]\n\t"          /* table */
         "ldrd   lr, r12, [r4, #28]\n\t"      /* dst, end */
-        "add    lr, lr, r5\n\t"
         "add    r12, r12, r5\n\t"
+        "add    lr, lr, r5\n\t"
+        "sub    lr, lr, r12\n\t"
         DW3_PIXELS
         "ldrd   r4, r5, [sp]\n\t"
         "ldr    r6, [r4, #12]\n\t"           /* channels */
@@ -316,14 +316,32 @@ static void dw3_groups(dw3_job *job)
 }
 #endif
 
-/* Output row `iy0` (its top tap row) of the image `in`, all channels, into `row`, chunk by chunk
- * of p->chunk pixels. The strip's slots of the columns outside the image hold the input zero
- * point for good: the first chunk's left ones at its start, the last chunk's right ones at its
- * end (its columns end there), the others' columns after the left ones. */
-static void dw3_row(const mg_depthwise_conv_2d_3x3_dsp_params *p, const int8_t *in, int32_t iy0, int8_t *row,
+/* The job's chunk of pixels [px, px + n) of an output row (in `row`): where its columns are in the
+ * strip and its input columns inside the image start (`lo`, returned). The strip's slots of the
+ * columns outside the image hold the input zero point for good: the first chunk's left ones at
+ * its start, the last chunk's right ones at its end (its columns end there), the others' columns
+ * after the left ones. */
+static int32_t dw3_chunk(const mg_depthwise_conv_2d_3x3_dsp_params *p, int32_t px, int32_t n, int8_t *row,
+                         uint32_t *strip, dw3_job *job)
+{
+    /* the chunk's input columns [first, last), those inside the image [lo, hi) */
+    const int32_t first = px * p->stride_w - p->pad_left, last = first + (n - 1) * p->stride_w + 3;
+    const int32_t lo = mg_max_i32(first, 0), hi = mg_max_i32(mg_min_i32(last, p->in_w), lo);
+    const int32_t slot = first < 0 ? 0 : (last > p->in_w ? p->slots - (last - first) : p->pad_left);
+    job->inside = strip + DW3_COLUMN_WORDS * (slot + lo - first);
+    job->count = hi - lo;
+    job->walk = strip + DW3_COLUMN_WORDS * slot;
+    job->dst = row + px * p->channels;
+    job->end = row + (px + n) * p->channels;
+    return lo;
+}
+
+/* Output row `iy0` (its top tap row) of the image `in`, all channels, into the row scratch, chunk
+ * by chunk (`lo`: the single chunk's first input column inside the image, its job set). */
+static void dw3_row(const mg_depthwise_conv_2d_3x3_dsp_params *p, const int8_t *in, int32_t iy0, int32_t lo,
                     dw3_job *job, uint32_t *strip)
 {
-    const int32_t channels = p->channels;
+    const int32_t row_bytes = p->in_w * p->channels;
     const int8_t *rows[3];
     int32_t fy, px;
     job->outside = 0;
@@ -332,22 +350,15 @@ static void dw3_row(const mg_depthwise_conv_2d_3x3_dsp_params *p, const int8_t *
         const int32_t iy = iy0 + fy;
         const int inside = iy >= 0 && iy < p->in_h;
         job->outside |= (uint32_t)!inside << fy;
-        rows[fy] = in + (size_t)(inside ? iy : iy0 + 1) * (size_t)(p->in_w * channels);
+        rows[fy] = in + (size_t)(inside ? iy : iy0 + 1) * (size_t)row_bytes;
     }
     for (px = 0; px < p->out_w; px += p->chunk) {
-        const int32_t n = mg_min_i32(p->chunk, p->out_w - px);
-        /* the chunk's input columns [first, last), those inside the image [lo, hi) */
-        const int32_t first = px * p->stride_w - p->pad_left, last = first + (n - 1) * p->stride_w + 3;
-        const int32_t lo = mg_max_i32(first, 0), hi = mg_max_i32(mg_min_i32(last, p->in_w), lo);
-        const int32_t slot = first < 0 ? 0 : (last > p->in_w ? p->slots - (last - first) : p->pad_left);
-        for (fy = 0; fy < 3; ++fy) {
-            job->row[fy] = rows[fy] + lo * channels;
+        if (p->chunk < p->out_w) {
+            lo = dw3_chunk(p, px, mg_min_i32(p->chunk, p->out_w - px), p->scratch, strip, job);
         }
-        job->inside = strip + DW3_COLUMN_WORDS * (slot + lo - first);
-        job->count = hi - lo;
-        job->walk = strip + DW3_COLUMN_WORDS * slot;
-        job->dst = row + px * channels;
-        job->end = row + (px + n) * channels;
+        for (fy = 0; fy < 3; ++fy) {
+            job->row[fy] = rows[fy] + lo * p->channels;
+        }
         job->filter = p->filter;
         job->quant = p->quant;
         job->shift = p->shift;
@@ -361,7 +372,7 @@ mg_status mg_depthwise_conv_2d_3x3_dsp_s8(const mg_depthwise_conv_2d_3x3_dsp_par
     mg_row_stream rows;
     dw3_job job;
     uint32_t *strip;
-    int32_t k;
+    int32_t k, lo;
     if (p == NULL || in == NULL || out == NULL || p->filter == NULL || p->quant == NULL || p->shift == NULL
         || p->scratch == NULL || p->channels <= 0 || p->channels % 4 != 0 || p->filter_h != 3 || p->filter_w != 3
         || p->out_w <= 0 || p->stride_w <= 0 || p->chunk <= 0
@@ -380,9 +391,10 @@ mg_status mg_depthwise_conv_2d_3x3_dsp_s8(const mg_depthwise_conv_2d_3x3_dsp_par
     for (k = 0; k < DW3_COLUMN_WORDS * p->slots; ++k) {
         strip[k] = job.pad;
     }
+    lo = dw3_chunk(p, 0, p->out_w, p->scratch, strip, &job); /* the whole row, unless chunked */
     MG_STREAM_CHANNELS(&rows, p, in, out, p->scratch);
     while (mg_stream_next(&rows)) {
-        dw3_row(p, rows.in, rows.oy * p->stride_h - p->pad_top, rows.row, &job, strip);
+        dw3_row(p, rows.in, rows.oy * p->stride_h - p->pad_top, lo, &job, strip);
     }
     return MG_OK;
 }
