@@ -24,6 +24,8 @@ typedef struct {
     int32_t slots;         /* the strip's columns: (chunk - 1) * stride_w + 3, and when chunked
                               room for the first chunk's left and the last's right columns outside
                               the image too */
+    int32_t tables;        /* 1: a group's table (148 bytes) rebuilt for every row; channels / 4:
+                              one a group, built once (when the plan leaves the room) */
     int32_t pad_value;     /* input zero point: what taps outside the image would read */
     int32_t round_unit;    /* 1 + 2 * output zero point: shifted left by s - 1, the rounding term
                               of a right shift s with the zero point folded in */
@@ -39,8 +41,8 @@ typedef struct {
 mg_status mg_depthwise_conv_2d_3x3_dsp_s8(const mg_depthwise_conv_2d_3x3_dsp_params *p, const int8_t *in,
                                           int8_t *out);
 
-/* Bytes p->scratch must hold (-1 when p is NULL): one output row (out_w * channels), the group's
- * table (148 bytes), the strip (24 bytes a slot). The twin of KernelCall.scratch_bytes (mcugen/ops). */
+/* Bytes p->scratch must hold (-1 when p is NULL): one output row (out_w * channels), the tables
+ * (148 bytes each), the strip (24 bytes a slot). The twin of KernelCall.scratch_bytes (mcugen/ops). */
 int32_t mg_depthwise_conv_2d_3x3_dsp_s8_scratch_bytes(const mg_depthwise_conv_2d_3x3_dsp_params *p);
 
 #endif /* MG_DEPTHWISE_CONV_2D_3X3_DSP_S8_H */

@@ -31,20 +31,23 @@ typedef struct {
     int32_t count;         /* the chunk's columns inside the image (may be 0) */
     const uint32_t *walk;  /* the strip slot of the chunk's first pixel's first column */
     int8_t *dst, *end;     /* the chunk's first pixel and past its last in the output row, channel 0 */
-    dw3_table *table;
-    const int8_t *filter;  /* the group's (advanced group by group) */
+    dw3_table *table;      /* the group's table (advanced group by group by table_step) */
+    int32_t table_step;    /* 0: one table for every group, rebuilt; sizeof(dw3_table): one each */
+    const int8_t *filter;  /* the group's (advanced group by group while the tables are built) */
     const int32_t *quant;
     const int8_t *shift;
     uint32_t outside;      /* the filter rows outside the image: bit 0 row 0, bit 2 row 2 */
     uint32_t pad;          /* the input zero point in both int16 lanes */
+    int32_t build;         /* build the groups' tables (else they are built already) */
 } dw3_job;
 
 #if MG_DSP_NATIVE
 /* The loops need all 14 registers: one assembly function (naked: GCC adds nothing), called as an
  * AAPCS function. The offsets it reads: */
-typedef char dw3_layout_check[(offsetof(dw3_table, round_unit) == 144 && offsetof(dw3_job, inside) == 16
-                               && offsetof(dw3_job, walk) == 24 && offsetof(dw3_job, table) == 36
-                               && offsetof(dw3_job, outside) == 52 && offsetof(dw3_job, pad) == 56)
+typedef char dw3_layout_check[(offsetof(dw3_table, round_unit) == 144 && sizeof(dw3_table) == 148
+                               && offsetof(dw3_job, inside) == 16 && offsetof(dw3_job, walk) == 24
+                               && offsetof(dw3_job, table) == 36 && offsetof(dw3_job, filter) == 44
+                               && offsetof(dw3_job, outside) == 56 && offsetof(dw3_job, build) == 64)
                               ? 1 : -1];
 
 /* The table of a group (r0: the table, r1: its filter, r2: quant, r3: shifts; r1-r3 end at the
@@ -167,9 +170,9 @@ typedef char dw3_layout_check[(offsetof(dw3_table, round_unit) == 144 && offseto
     "adds   lr, lr, r5\n\t"                     \
     "bne    6b\n\t"
 
-/* All groups of a chunk: per group its table, its strip's columns inside the image (their lanes
- * of filter rows outside the image overwritten), its pixels. The job's address and 4 * the group
- * are kept at sp, sp + 4. */
+/* All groups of a chunk: per group its table (unless built already), its strip's columns inside
+ * the image (their lanes of filter rows outside the image overwritten), its pixels. The job's
+ * address and 4 * the group are kept at sp, sp + 4. */
 static __attribute__((naked, noinline)) void dw3_groups(dw3_job *job __attribute__((unused)))
 {
     __asm__(
@@ -179,12 +182,18 @@ static __attribute__((naked, noinline)) void dw3_groups(dw3_job *job __attribute
         "strd   r0, r1, [sp]\n\t"
         "1:\n\t"
         "ldr    r12, [sp]\n\t"
-        "add    r4, r12, #36\n\t"
-        "ldm    r4, {r0-r3}\n\t"             /* table, filter, quant, shifts */
+        "ldr    r0, [r12, #64]\n\t"          /* build */
+        "cbnz   r0, 11f\n\t"
+        "b.w    10f\n\t"
+        "11:\n\t"
+        "ldr    r0, [r12, #36]\n\t"          /* table */
+        "add    r4, r12, #44\n\t"
+        "ldm    r4, {r1-r3}\n\t"             /* filter, quant, shifts */
         DW3_TABLE
         "ldr    r12, [sp]\n\t"
-        "add    r12, r12, #40\n\t"
+        "add    r12, r12, #44\n\t"
         "stm    r12, {r1-r3}\n\t"            /* the next group's filter, quant, shifts */
+        "10:\n\t"
         "ldrd   lr, r3, [sp]\n\t"            /* the job, the group's byte */
         "ldr    r2, [lr, #20]\n\t"           /* count */
         "lsrs   r2, r2, #1\n\t"
@@ -205,7 +214,7 @@ static __attribute__((naked, noinline)) void dw3_groups(dw3_job *job __attribute
         "bne    5b\n\t"
         "2:\n\t"
         "ldr    r12, [sp]\n\t"
-        "ldrd   r1, r3, [r12, #52]\n\t"      /* outside, pad */
+        "ldrd   r1, r3, [r12, #56]\n\t"      /* outside, pad */
         "cmp    r1, #0\n\t"
         "beq    3f\n\t"
         "ldrd   r0, r2, [r12, #16]\n\t"      /* the first slot, count */
@@ -220,6 +229,9 @@ static __attribute__((naked, noinline)) void dw3_groups(dw3_job *job __attribute
         "sub    lr, lr, r12\n\t"
         DW3_PIXELS
         "ldrd   r4, r5, [sp]\n\t"
+        "ldrd   r7, r8, [r4, #36]\n\t"       /* the next group's table */
+        "add    r7, r7, r8\n\t"
+        "str    r7, [r4, #36]\n\t"
         "ldr    r6, [r4, #12]\n\t"           /* channels */
         "adds   r5, r5, #4\n\t"
         "str    r5, [sp, #4]\n\t"
@@ -309,9 +321,15 @@ static void dw3_groups(dw3_job *job)
 {
     int32_t g;
     for (g = 0; g < job->channels; g += 4) {
-        dw3_table_build(job->table, job->filter + 9 * g, job->quant + 2 * g, job->shift + g);
+        if (job->build) {
+            dw3_table_build(job->table, job->filter, job->quant, job->shift);
+            job->filter += 36;
+            job->quant += 8;
+            job->shift += 4;
+        }
         dw3_strip(job, g);
         dw3_pixels(job->walk, job->table, job->dst + g, job->end + g);
+        job->table = (dw3_table *)(void *)((int8_t *)job->table + job->table_step);
     }
 }
 #endif
@@ -337,9 +355,10 @@ static int32_t dw3_chunk(const mg_depthwise_conv_2d_3x3_dsp_params *p, int32_t p
 }
 
 /* Output row `iy0` (its top tap row) of the image `in`, all channels, into the row scratch, chunk
- * by chunk (`lo`: the single chunk's first input column inside the image, its job set). */
+ * by chunk (`lo`: the single chunk's first input column inside the image, its job set), with
+ * p->tables group tables from `tables`. */
 static void dw3_row(const mg_depthwise_conv_2d_3x3_dsp_params *p, const int8_t *in, int32_t iy0, int32_t lo,
-                    dw3_job *job, uint32_t *strip)
+                    dw3_job *job, dw3_table *tables, uint32_t *strip)
 {
     const int32_t row_bytes = p->in_w * p->channels;
     const int8_t *rows[3];
@@ -359,10 +378,13 @@ static void dw3_row(const mg_depthwise_conv_2d_3x3_dsp_params *p, const int8_t *
         for (fy = 0; fy < 3; ++fy) {
             job->row[fy] = rows[fy] + lo * p->channels;
         }
+        job->table = tables;
         job->filter = p->filter;
         job->quant = p->quant;
         job->shift = p->shift;
         dw3_groups(job);
+        /* with a table a group, they are built once (the first chunk of the first row) */
+        job->build = p->tables == 1;
     }
 }
 
@@ -371,30 +393,35 @@ mg_status mg_depthwise_conv_2d_3x3_dsp_s8(const mg_depthwise_conv_2d_3x3_dsp_par
 {
     mg_row_stream rows;
     dw3_job job;
+    dw3_table *tables;
     uint32_t *strip;
     int32_t k, lo;
     if (p == NULL || in == NULL || out == NULL || p->filter == NULL || p->quant == NULL || p->shift == NULL
         || p->scratch == NULL || p->channels <= 0 || p->channels % 4 != 0 || p->filter_h != 3 || p->filter_w != 3
-        || p->out_w <= 0 || p->stride_w <= 0 || p->chunk <= 0
+        || p->out_w <= 0 || p->stride_w <= 0 || p->chunk <= 0 || (p->tables != 1 && p->tables != p->channels / 4)
         || p->slots < (mg_min_i32(p->chunk, p->out_w) - 1) * p->stride_w + 3
         || (((uintptr_t)p->filter | (uintptr_t)p->shift | (uintptr_t)p->scratch) & 3u) != 0) {
         return MG_ERR_ARG;
     }
-    /* scratch: the output row, the table, the strip */
-    job.table = (dw3_table *)(void *)(p->scratch + p->out_w * p->channels);
-    job.table->step[0] = 4 * DW3_COLUMN_WORDS * (p->stride_w - 3);
-    job.table->step[1] = p->channels;
-    job.table->round_unit = p->round_unit;
+    /* scratch: the output row, the tables, the strip */
+    tables = (dw3_table *)(void *)(p->scratch + p->out_w * p->channels);
+    for (k = 0; k < p->tables; ++k) {
+        tables[k].step[0] = 4 * DW3_COLUMN_WORDS * (p->stride_w - 3);
+        tables[k].step[1] = p->channels;
+        tables[k].round_unit = p->round_unit;
+    }
+    job.table_step = p->tables == 1 ? 0 : (int32_t)sizeof(dw3_table);
+    job.build = 1;
     job.channels = p->channels;
     job.pad = ((uint32_t)p->pad_value & 0xFFFFu) * 0x10001u;
-    strip = (uint32_t *)(void *)(job.table + 1);
+    strip = (uint32_t *)(void *)(tables + p->tables);
     for (k = 0; k < DW3_COLUMN_WORDS * p->slots; ++k) {
         strip[k] = job.pad;
     }
     lo = dw3_chunk(p, 0, p->out_w, p->scratch, strip, &job); /* the whole row, unless chunked */
     MG_STREAM_CHANNELS(&rows, p, in, out, p->scratch);
     while (mg_stream_next(&rows)) {
-        dw3_row(p, rows.in, rows.oy * p->stride_h - p->pad_top, lo, &job, strip);
+        dw3_row(p, rows.in, rows.oy * p->stride_h - p->pad_top, lo, &job, tables, strip);
     }
     return MG_OK;
 }
@@ -404,5 +431,5 @@ int32_t mg_depthwise_conv_2d_3x3_dsp_s8_scratch_bytes(const mg_depthwise_conv_2d
     if (p == NULL) {
         return -1;
     }
-    return p->out_w * p->channels + (int32_t)sizeof(dw3_table) + 4 * DW3_COLUMN_WORDS * p->slots;
+    return p->out_w * p->channels + p->tables * (int32_t)sizeof(dw3_table) + 4 * DW3_COLUMN_WORDS * p->slots;
 }

@@ -49,6 +49,8 @@ def strip_plan(p: dict) -> tuple[int, int] | None:
     if columns * COLUMN_BYTES <= 2 * out_w * p["out_c"]:
         return out_w, columns
     chunk = max(2, (2 * out_w * p["out_c"] // COLUMN_BYTES - 3) // stride + 1)
+    if chunk >= out_w:
+        return out_w, columns
     starts = range(0, out_w, chunk)
     spans = [(px * stride - pad_left, (min(px + chunk, out_w) - 1) * stride - pad_left + 3) for px in starts]
     if any(first < 0 for first, _ in spans[1:]) or any(last > in_w for _, last in spans[:-1]):
@@ -76,7 +78,7 @@ def depthwise_conv_2d_3x3(graph: Graph, call: KernelCall, consts: dict[str, tupl
     chunk, slots = strip_plan(p)
     params = (*((name, p[name]) for name in ("batches", "in_h", "in_w")), ("channels", channels),
               *((name, p[name]) for name in ("out_h", "out_w", "filter_h", "filter_w", "stride_h", "stride_w",
-                                             "pad_top", "pad_left")), ("chunk", chunk), ("slots", slots),
+                                             "pad_top", "pad_left")), ("chunk", chunk), ("slots", slots), ("tables", 1),
               ("pad_value", -p["input_offset"]), ("round_unit", 1 + 2 * p["output_offset"]),
               ("filter", ConstRef("filter")), ("quant", ConstRef("quant")), ("shift", ConstRef("shift")),
               ("scratch", ScratchRef()))
@@ -89,3 +91,16 @@ def depthwise_conv_2d_3x3(graph: Graph, call: KernelCall, consts: dict[str, tupl
     # one output row, the table, the strip
     scratch = p["out_w"] * channels + TABLE_BYTES + COLUMN_BYTES * slots
     return replace(call, kernel="depthwise_conv_2d_3x3_dsp", params=params, consts=arrays, scratch_bytes=scratch)
+
+
+def with_tables(call: KernelCall, room: int) -> KernelCall | None:
+    """`call` keeping one table a group (built on the first row, not for every row), when its
+    scratch may grow to `room` bytes (mcugen.arena.grow) and there is more than one row to reuse
+    them in; else None."""
+    p = dict(call.params)
+    groups = p["channels"] // 4
+    grown = call.scratch_bytes + (groups - 1) * TABLE_BYTES
+    if p["tables"] != 1 or groups == 1 or p["out_h"] * p["batches"] < 2 or grown > room:
+        return None
+    return replace(call, params=tuple((k, groups if k == "tables" else v) for k, v in call.params),
+                   scratch_bytes=grown)

@@ -34,7 +34,7 @@ import numpy as np
 from mcugen.errors import McugenError
 from mcugen.ir import Graph
 from mcugen.ops.base import ConstArray, ConstRef, KernelCall, ScratchRef, TensorRef
-from mcugen.ops.depthwise_3x3 import depthwise_conv_2d_3x3
+from mcugen.ops.depthwise_3x3 import depthwise_conv_2d_3x3, with_tables
 from mcugen.ops.depthwise_rows import depthwise_conv_2d_rows
 
 VARIANTS = ("portable", "dsp", "rv32", "m0", "mve", "xtensa")
@@ -72,6 +72,29 @@ def _rewrites(variant: str) -> dict[str, Callable[[Graph, KernelCall], KernelCal
 
         return XTENSA
     return _RV32 if variant == "rv32" else _DSP
+
+
+# kernels whose call may take more scratch, where the arena plan leaves it free (mcugen.arena.grow),
+# to run faster: (call, room in bytes) -> the grown call, or None
+GROWTH: dict[str, Callable[[KernelCall, int], KernelCall | None]] = {
+    "depthwise_conv_2d_3x3_dsp": with_tables,
+}
+
+
+def grow_calls(graph: Graph, calls: list[KernelCall] | tuple[KernelCall, ...], plan) -> list[KernelCall]:
+    """`calls` with each growable kernel's scratch grown into the room `plan` leaves at its offset;
+    the plan itself is unchanged (verified again with the grown sizes)."""
+    from mcugen.arena.grow import scratch_room
+    from mcugen.arena.verify import verify_plan
+
+    grown = []
+    for call in calls:
+        grow = GROWTH.get(call.kernel) if call.scratch_bytes else None
+        bigger = grow(call, scratch_room(graph, plan, call.op_index)) if grow is not None else None
+        grown.append(bigger or call)
+    if any(a is not b for a, b in zip(grown, calls)):
+        verify_plan(graph, plan, {c.op_index: c.scratch_bytes for c in grown if c.scratch_bytes})
+    return grown
 
 
 def variant_kernels(calls: list[KernelCall]) -> dict[str, int]:

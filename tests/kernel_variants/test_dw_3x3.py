@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from mcugen import pipeline
 from mcugen.convert.tflite_reader import read_graph
 from mcugen.ops import lower_graph
 from mcugen.ops.depthwise_3x3 import group_weights, strip_plan
@@ -41,10 +42,12 @@ def random_stack(seed: int) -> bytes:
 
 
 def edge_cases() -> bytes:
-    """Rows chunked at strides 1 and 2 (4 channels, 40 columns), mixed strides, a single input
-    row and a single column (SAME: filter rows and columns outside on both sides)."""
+    """Rows chunked at strides 1 and 2 (8 channels, 40 columns), mixed strides, a single input
+    row and a single column (SAME: filter rows and columns outside on both sides); a wide first
+    layer leaves the arena room for one table a group later on."""
     def build(k, x):
-        x = k.layers.Conv2D(4, (1, 1), activation="relu")(x)
+        x = k.layers.Conv2D(48, (1, 1), activation="relu")(x)
+        x = k.layers.Conv2D(8, (1, 1), activation="relu")(x)
         a = k.layers.DepthwiseConv2D((3, 3), padding="same")(x)                    # chunked, stride 1
         a = k.layers.DepthwiseConv2D((3, 3), strides=2, padding="same")(a)         # chunked, stride 2
         a = k.layers.DepthwiseConv2D((3, 3), strides=(1, 2), padding="valid")(a)
@@ -79,7 +82,35 @@ def test_edge_cases_bit_exact(tmp_path):
     assert any(p["chunk"] < p["out_w"] and p["stride_w"] == 2 for p in calls)
     assert any(p["in_h"] == 1 for p in calls) and any(p["in_w"] == 1 for p in calls)
     assert any(p["stride_h"] != p["stride_w"] for p in calls)
+    # the in-place plan leaves room for one table a group at a layer: its scratch grows there
+    library = pipeline.generate(read_graph(model), pipeline.Target("dsp"))
+    assert any(c.kernel == KERNEL and dict(c.params)["tables"] > 1 for c in library.calls)
     assert_exact(model, random_samples(model, 4, seed=5), tmp_path, variant="dsp")
+
+
+def test_scratch_grows_into_room_the_plan_leaves(shared_models):
+    """VWW's plan has room beside most depthwise layers' scratch: they keep one table a group,
+    the arena stays the size it was planned, and the room is what the plan leaves free."""
+    from mcugen.arena.grow import scratch_room
+    from mcugen.arena.lifetimes import tensor_lifetimes
+
+    graph = pipeline.canonical(pipeline.load(shared_models / "vww/vww_96_int8.tflite").graph)
+    calls = pipeline.lower(graph, "dsp")
+    plan = pipeline.plan(graph, calls, True, 16)
+    grown = pipeline.grow(graph, calls, plan)
+    tables = [dict(c.params)["tables"] for c in grown if c.kernel == KERNEL]
+    assert len(tables) == 13 and sum(t > 1 for t in tables) >= 10
+    for before, after in zip(calls, grown):
+        if after is not before:
+            room = scratch_room(graph, plan, after.op_index)
+            assert before.scratch_bytes < after.scratch_bytes <= room
+            start = plan.scratch_offsets[after.op_index]
+            lives = tensor_lifetimes(graph)
+            # nothing alive at that step lies in [start, start + room)
+            assert all(not start <= plan.tensor_offsets[t] < start + room for t, (a, b) in lives.items()
+                       if a <= after.op_index <= b and graph.tensors[t].nbytes)
+    library = pipeline.generate(graph, pipeline.Target.for_board("netduinoplus2"))
+    assert library.plan.size == plan.size
 
 
 def test_group_weights_layout():
@@ -94,6 +125,7 @@ def test_strip_plan():
     base = dict(out_w=48, stride_w=1, pad_left=1, in_w=48, out_c=8)
     assert strip_plan(base) == (30, 1 + 1 + 32)                   # chunks of 30 pixels (strip <= 2 rows' bytes)
     assert strip_plan({**base, "out_c": 32}) == (48, 50)           # the whole row
+    assert strip_plan(dict(out_w=1, stride_w=1, pad_left=1, in_w=1, out_c=4)) == (1, 3)
     assert strip_plan({**base, "out_w": 24, "stride_w": 2, "pad_left": 0, "out_c": 16}) == (15, 1 + 31)
     # a chunk other than the last would reach right of the image: not this kernel
     assert strip_plan(dict(out_w=40, stride_w=1, pad_left=0, in_w=20, out_c=4)) is None
@@ -103,7 +135,6 @@ def test_strip_plan():
 def test_tightest_overlap(tmp_path):
     """The streaming contract at its tightest (tests/kernels/test_overlap_contract.py's plan): 3x3
     depthwise layers of every stride and padding give the bytes they give in separate buffers."""
-    from mcugen import pipeline
     from mcugen.codegen import generate_sources
     from mcugen.hostrun import build_host
     from tests.kernel_variants.test_dsp_overlap import overlap
