@@ -104,6 +104,14 @@ def lower(graph: Graph, kernel_variant: str = "portable") -> tuple["KernelCall",
     return tuple(specialise(graph, lower_graph(graph), kernel_variant))
 
 
+def grow(graph: Graph, calls: Sequence["KernelCall"], arena_plan: "ArenaPlan") -> tuple["KernelCall", ...]:
+    """`calls` with the scratch of kernels that run faster with more grown into the room the plan
+    leaves free at their offsets (mcugen.ops.variants.GROWTH): the plan stays as it is."""
+    from mcugen.ops.variants import grow_calls
+
+    return tuple(grow_calls(graph, calls, arena_plan))
+
+
 def scratch_of(calls: Sequence["KernelCall"]) -> dict[int, int]:
     """Kernel scratch bytes per op index: what the arena plans besides the tensors."""
     return {c.op_index: c.scratch_bytes for c in calls if c.scratch_bytes}
@@ -141,6 +149,7 @@ def generate(graph: Graph, target: Target = Target(), inplace: bool = True, pref
         regions = (replace(regions[0], capacity=max(regions[0].capacity - copies.size, 0)), *regions[1:])
     chosen = (arena_plan if arena_plan is not None
               else plan(graph, calls, inplace, target.arena_align, regions=regions))
+    calls = grow(graph, calls, chosen)
     if before_generate is not None:
         before_generate(chosen)
     section = regions[0].section if copies.size and regions else ""
@@ -191,6 +200,7 @@ def generate_models(graphs: Sequence[Graph], target: Target = Target(), inplace:
 
     plans = (plan_concurrent(plan_one, len(graphs), target.regions, target.arena_align) if concurrent
              else [plan_one(k, target.regions) for k in range(len(graphs))])
+    calls = [grow(g, c, p) for g, c, p in zip(graphs, calls, plans)]
     combined = combine(plans, concurrent, target.regions)
     if before_generate is not None:
         before_generate(combined)

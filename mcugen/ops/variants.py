@@ -34,6 +34,7 @@ import numpy as np
 from mcugen.errors import McugenError
 from mcugen.ir import Graph
 from mcugen.ops.base import ConstArray, ConstRef, KernelCall, ScratchRef, TensorRef
+from mcugen.ops.depthwise_3x3 import depthwise_conv_2d_3x3, with_tables
 from mcugen.ops.depthwise_rows import depthwise_conv_2d_rows
 from mcugen.ops.variants_mm import add_lean, conv_2d_mm, fully_connected_mm, widen_pointwise
 
@@ -72,6 +73,29 @@ def _rewrites(variant: str) -> dict[str, Callable[[Graph, KernelCall], KernelCal
 
         return XTENSA
     return _RV32 if variant == "rv32" else _DSP
+
+
+# kernels whose call may take more scratch, where the arena plan leaves it free (mcugen.arena.grow),
+# to run faster: (call, room in bytes) -> the grown call, or None
+GROWTH: dict[str, Callable[[KernelCall, int], KernelCall | None]] = {
+    "depthwise_conv_2d_3x3_dsp": with_tables,
+}
+
+
+def grow_calls(graph: Graph, calls: list[KernelCall] | tuple[KernelCall, ...], plan) -> list[KernelCall]:
+    """`calls` with each growable kernel's scratch grown into the room `plan` leaves at its offset;
+    the plan itself is unchanged (verified again with the grown sizes)."""
+    from mcugen.arena.grow import scratch_room
+    from mcugen.arena.verify import verify_plan
+
+    grown = []
+    for call in calls:
+        grow = GROWTH.get(call.kernel) if call.scratch_bytes else None
+        bigger = grow(call, scratch_room(graph, plan, call.op_index)) if grow is not None else None
+        grown.append(bigger or call)
+    if any(a is not b for a, b in zip(grown, calls)):
+        verify_plan(graph, plan, {c.op_index: c.scratch_bytes for c in grown if c.scratch_bytes})
+    return grown
 
 
 def variant_kernels(calls: list[KernelCall]) -> dict[str, int]:
@@ -208,19 +232,21 @@ def dw_interleave(taps: np.ndarray) -> np.ndarray:
 
 
 def depthwise_conv_2d_dsp(graph: Graph, call: KernelCall, rows_kernel: bool = True) -> KernelCall | None:
-    """DEPTHWISE_CONV_2D, depth multiplier 1, channels % 4 == 0 -> the rows kernel where it fits
-    (mcugen/ops/depthwise_rows.py; not on rv32, whose plain-C path of it was slower on KWS's
-    narrow layers: 707 k -> 817 k instructions a layer), else mg_depthwise_conv_2d_dsp_s8."""
+    """DEPTHWISE_CONV_2D, depth multiplier 1, channels % 4 == 0 -> the 3x3 kernel or else the rows
+    kernel where they fit (mcugen/ops/depthwise_3x3.py, depthwise_rows.py; not on rv32, whose
+    plain-C path of the rows kernel was slower on KWS's narrow layers: 707 k -> 817 k instructions
+    a layer), else mg_depthwise_conv_2d_dsp_s8."""
     p = dict(call.params)
     channels, taps = p["out_c"], p["filter_h"] * p["filter_w"]
     if p["depth_multiplier"] != 1 or channels % 4 or taps > DW_MAX_TAPS or not _multipliers_ok(call):
         return None
     filt = graph.tensor(p["filter"].tensor_id).array().reshape(taps, channels)
     bound = acc_bound(_const(call, "bias_folded"), filt.T)
-    rows = depthwise_conv_2d_rows(graph, call, {name: _const(call, name) for name in
-                                                ("bias_folded", "multiplier", "shift")}, bound) if rows_kernel else None
-    if rows is not None:
-        return rows
+    if rows_kernel:
+        consts = {name: _const(call, name) for name in ("bias_folded", "multiplier", "shift")}
+        fast = depthwise_conv_2d_3x3(graph, call, consts, bound) or depthwise_conv_2d_rows(graph, call, consts, bound)
+        if fast is not None:
+            return fast
     lean = lean_requant(call, bound)
     tail, consts = dsp_tail(p, lean, dw_interleave(filt), call, channels)
     params = (*copied(p, "batches", "in_h", "in_w"), ("channels", channels), *copied(p, "out_h", "out_w", *WINDOW),

@@ -9,11 +9,11 @@ import pytest
 from tests.support.oracle import assert_exact, random_samples, seeded_model, to_int8
 
 SHARED = {
-    "kws": ("kws/kws_ref_model.tflite", {"conv_2d_im2col_dsp", "conv_2d_1x1_dsp", "depthwise_conv_2d_rows_dsp",
+    "kws": ("kws/kws_ref_model.tflite", {"conv_2d_im2col_dsp", "conv_2d_1x1_dsp", "depthwise_conv_2d_3x3_dsp",
                                          "fully_connected_quad_dsp", "average_pool_2d_dsp"}),
     "ad": ("ad/ad01_int8.tflite", {"fully_connected_quad_dsp"}),
     "hello_world": ("hello_world/hello_world_int8.tflite", {"fully_connected_quad_dsp"}),
-    "vww": ("vww/vww_96_int8.tflite", {"conv_2d_rgb_dsp", "conv_2d_1x1_dsp", "depthwise_conv_2d_rows_dsp",
+    "vww": ("vww/vww_96_int8.tflite", {"conv_2d_rgb_dsp", "conv_2d_1x1_dsp", "depthwise_conv_2d_3x3_dsp",
                                        "fully_connected_quad_dsp"}),
     "ic": ("ic/pretrainedResnet_quant.tflite", {"conv_2d_rgb_dsp", "conv_2d_im2col_dsp", "conv_2d_1x1_dsp",
                                                 "fully_connected_quad_dsp", "add_lean_dsp"}),
@@ -46,7 +46,7 @@ def _convs(k, x):
 
 def _depthwise(k, x):
     x = k.layers.Conv2D(8, (1, 1), activation="relu")(x)
-    x = k.layers.DepthwiseConv2D((3, 3), padding="same")(x)                         # 9 taps: a zero tap
+    x = k.layers.DepthwiseConv2D((3, 3), padding="same")(x)                         # the 3x3 kernel
     x = k.layers.DepthwiseConv2D((6, 5), padding="same")(x)                         # 30 taps: not the rows kernel
     x = k.layers.AveragePooling2D((2, 3), strides=1, padding="same")(x)            # clipped windows
     x = k.layers.DepthwiseConv2D((3, 3), strides=2, padding="same", activation="relu6")(x)
@@ -78,8 +78,8 @@ def test_random_layers_bit_exact(seed, tmp_path):
     model = random_chain(seed)
     kernels = assert_exact(model, random_samples(model, 6, seed=seed), tmp_path, variant="dsp")
     assert {"conv_2d_rgb_dsp", "conv_2d_im2col_dsp", "conv_2d_1x1_dsp", "depthwise_conv_2d_dsp",
-            "depthwise_conv_2d_rows_dsp", "fully_connected_quad_dsp", "add_dsp", "add_lean_dsp",
-            "average_pool_2d_dsp"} <= kernels
+            "depthwise_conv_2d_rows_dsp", "depthwise_conv_2d_3x3_dsp", "fully_connected_quad_dsp", "add_dsp",
+            "add_lean_dsp", "average_pool_2d_dsp"} <= kernels
     if seed:  # the rv32 selection of the same kernels (their C path is what ran above)
         rv32 = assert_exact(model, random_samples(model, 2, seed=seed), tmp_path / "rv32", plans=(True,),
                             variant="rv32")
@@ -95,5 +95,6 @@ def test_exact_output_stage_bit_exact(shared_models, tmp_path, monkeypatch):
     monkeypatch.setattr(variants, "lean_requant", lambda call, bound: False)
     monkeypatch.setattr(variants, "depthwise_conv_2d_rows", lambda *args: None)  # lean only
     monkeypatch.setattr(variants_mm, "lean_stage", lambda *args: None)  # the general DSP kernels
+    monkeypatch.setattr(variants, "depthwise_conv_2d_3x3", lambda *args: None)
     model = (shared_models / SHARED["kws"][0]).read_bytes()
     assert_exact(model, random_samples(model, 2, seed=3), tmp_path, plans=(True,), variant="dsp")

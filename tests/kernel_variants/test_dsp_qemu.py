@@ -43,7 +43,7 @@ def test_random_chain_bit_exact_on_emulated_board(board, variant, chain_file, tm
     else:
         assert {"conv_2d_dsp_s8.c", "fully_connected_dsp_s8.c"} <= sources
     # SXTAB16 / LDM-table kernels or nothing: rv32 keeps the portable pool and the general depthwise
-    for dsp_only in ("average_pool_2d_dsp_s8.c", "depthwise_conv_2d_rows_dsp_s8.c"):
+    for dsp_only in ("average_pool_2d_dsp_s8.c", "depthwise_conv_2d_rows_dsp_s8.c", "depthwise_conv_2d_3x3_dsp_s8.c"):
         assert (dsp_only in sources) == (variant == "dsp")
 
 

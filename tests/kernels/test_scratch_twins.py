@@ -26,7 +26,7 @@ from mcugen.ops.variants import VARIANTS, specialise
 MODELS_DIR = Path(__file__).resolve().parents[2] / "../shared/models"
 MODELS = ("kws/kws_ref_model.tflite", "vww/vww_96_int8.tflite", "ic/pretrainedResnet_quant.tflite",
           "ad/ad01_int8.tflite", "hello_world/hello_world_int8.tflite")
-SMALL = "small:max_pool_2d+grouped_conv_2d+clamped_depthwise"
+SMALL = "small:max_pool_2d+grouped_conv_2d+clamped_depthwise+depthwise_1x3"
 INT4 = "int4:kws/kws_ref_model.tflite"  # the int4-weight kernels (_s4, and the dsp variant's)
 CASES = MODELS + (SMALL, INT4)
 
@@ -38,7 +38,8 @@ _INCLUDE = re.compile(r'^#include "([^"]+)"', re.M)
 
 def _small_graph() -> Graph:
     """input (1,6,5,4) -> MAX_POOL_2D 2x2/2 SAME -> (1,3,3,4) -> CONV_2D 1x1, 2 groups -> (1,3,3,6);
-    the pooled tensor also -> DEPTHWISE_CONV_2D 3x3 RELU6 (a clamp: the general DSP kernel)."""
+    the pooled tensor also -> DEPTHWISE_CONV_2D 3x3 RELU6 (a clamp: the general DSP kernel) and
+    -> DEPTHWISE_CONV_2D 1x3 (the DSP rows kernel)."""
     rng = np.random.default_rng(7)
     act = Quant((0.05,), (3,))
     weights = rng.integers(-127, 128, (6, 1, 1, 2), dtype=np.int8)
@@ -52,6 +53,9 @@ def _small_graph() -> Graph:
                rng.integers(-127, 128, (1, 3, 3, 4), dtype=np.int8).tobytes()),
         Tensor(6, "dwb", (4,), "INT32", None, rng.integers(-500, 500, 4, dtype=np.int32).tobytes()),
         Tensor(7, "dwout", (1, 3, 3, 4), "INT8", Quant((0.1,), (-5,))),
+        Tensor(8, "dw13", (1, 1, 3, 4), "INT8", Quant((0.02,) * 4, (0,) * 4, 3),
+               rng.integers(-127, 128, (1, 1, 3, 4), dtype=np.int8).tobytes()),
+        Tensor(9, "dw13out", (1, 3, 3, 4), "INT8", Quant((0.1,), (-5,))),
     )
     ops = (
         Op(0, "MAX_POOL_2D", 1, (0,), (1,), {"padding": "SAME", "stride_h": 2, "stride_w": 2, "filter_height": 2,
@@ -63,8 +67,12 @@ def _small_graph() -> Graph:
                                                         "dilation_h_factor": 1, "dilation_w_factor": 1,
                                                         "depth_multiplier": 1,
                                                         "fused_activation_function": "RELU6"}),
+        Op(3, "DEPTHWISE_CONV_2D", 1, (1, 8, 6), (9,), {"padding": "SAME", "stride_h": 1, "stride_w": 1,
+                                                        "dilation_h_factor": 1, "dilation_w_factor": 1,
+                                                        "depth_multiplier": 1,
+                                                        "fused_activation_function": "NONE"}),
     )
-    return Graph(tensors, ops, (0,), (4, 7))
+    return Graph(tensors, ops, (0,), (4, 7, 9))
 
 
 @functools.lru_cache(maxsize=None)
@@ -147,7 +155,9 @@ def _kernels_with_scratch_field() -> set[str]:
 @pytest.mark.parametrize("case", CASES)
 def test_c_twin_equals_python_scratch_bytes(case, variant, tmp_path):
     graph, calls = _graph(case), list(_calls(case, variant))
-    src = generate_sources(graph, pipeline.plan(graph, calls), calls)
+    plan = pipeline.plan(graph, calls)
+    calls = list(pipeline.grow(graph, calls, plan))  # scratch grown where the plan leaves room
+    src = generate_sources(graph, plan, calls)
     src.write(tmp_path)
     with_scratch = [c for c in calls if c.scratch_bytes > 0]
     functions = sorted({c.function for c in with_scratch})
