@@ -8,109 +8,133 @@
  * written later, or to slack after the last pixel). */
 typedef struct {
     const int16_t *col;    /* the three pixels' column */
-    int8_t *dst;           /* pixel 0's channel 2 * pairs - 1 (the walk goes down, 2 a pair) */
-    int32_t stride, stride2; /* bytes from pixel 0 to pixels 1 and 2 */
-    int32_t shift_delta;   /* shifts + 2i minus the address of pixel 0's channel 2i + 1 */
+    int8_t *dst;           /* pixel 0's channel 2i + 1 of the pair being walked (2 less a pair) */
+    int32_t shift_delta;   /* shifts + 2i minus dst; must follow dst (one LDRD reads both) */
+    int32_t stride;        /* bytes from pixel 0 to pixel 1 (and from 1 to 2) */
     int32_t k;             /* 2 * output zero point + 1 */
     uint32_t end;          /* dst's address once every pair is done (pixel 0's channel -1) */
-    int32_t skip;          /* groups each pair's first turn skips: the rest come in fours */
-    uint32_t entry;        /* where each pair's loop is entered (the asm sets it) */
+    int32_t skip;          /* groups the 4-group turn is entered past after a pair's first group */
+    uint32_t entry;        /* where that is (the asm sets it) */
 } mg_mm_walk3_state;
 
 #if MG_DSP_NATIVE
-#define MG_MM3_PIXEL(c0, c1)                                                                    \
-    "smlad  %[" c0 "], %[w0], %[xa], %[" c0 "]\n\t"                                             \
-    "smlad  %[" c0 "], %[w0h], %[xb], %[" c0 "]\n\t"                                            \
-    "smlad  %[" c1 "], %[w1], %[xa], %[" c1 "]\n\t"                                             \
-    "smlad  %[" c1 "], %[w1h], %[xb], %[" c1 "]\n\t"                                            \
-    "ldrd   %[xa], %[xb], [%[x]], #8\n\t"
-#define MG_MM3_PIXELS MG_MM3_PIXEL("a0", "a3") MG_MM3_PIXEL("a1", "a4") MG_MM3_PIXEL("a2", "a5")
-/* one group: int8 weights widened here, or int16 ones (mg_mm_widen_stream) loaded as they are */
-#define MG_MM3_GROUP8                                                                           \
-    "ldrd   %[w0], %[w1], [%[w]], #8\n\t"                                                       \
-    "sxtb16 %[w0h], %[w0], ror #8\n\t"                                                          \
-    "sxtb16 %[w0], %[w0]\n\t"                                                                   \
-    "sxtb16 %[w1h], %[w1], ror #8\n\t"                                                          \
-    "sxtb16 %[w1], %[w1]\n\t" MG_MM3_PIXELS
-#define MG_MM3_GROUP16                                                                          \
-    "ldrd   %[w0], %[w0h], [%[w]], #8\n\t"                                                      \
-    "ldrd   %[w1], %[w1h], [%[w]], #8\n\t" MG_MM3_PIXELS
-/* Four groups a turn; a group count that is not a multiple of 4 enters each pair's first turn
- * `skip` groups in: at 2f + skip times a group's bytes (the asm checks they are all equal),
- * computed once, jumped to with one LDR PC a pair. Epilogue: xa = dst, xb = stride, x = stride2.
- * Channel 2i + 1 (a3..a5) first, then 2i. */
-#define MG_MM3_ASM(OUT, GROUP)                                                                  \
-    "ldr    %[w0], %[skip]\n\t"                                                                 \
-    "adr    %[w1], 2f\n\t"                                                                      \
-    "adr    %[xa], 3f\n\t"                                                                      \
-    "sub    %[xa], %[xa], %[w1]\n\t"    /* a group's bytes */                                   \
-    "mla    %[w1], %[w0], %[xa], %[w1]\n\t"                                                     \
-    "orr    %[w1], %[w1], #1\n\t"       /* Thumb */                                             \
-    "str    %[w1], %[entry]\n\t"                                                                \
+/* Registers, fixed so that LDM can fill them in stream order: accumulators r0, r1, r4 (channel
+ * 2i, pixels 0-2) and r2, r3, r5 (channel 2i + 1); weights r6, r7 (2i: taps (0, 2), (1, 3)) and r8,
+ * r9 (2i + 1); the column's current pair of words r10, r11, its pointer r12; the stream lr. */
+#define MG_MM3_PIXEL(c0, c1, s0, s1)                                                           \
+    "smlad  " c0 ", r6, r10, " s0 "\n\t"                                                       \
+    "smlad  " c0 ", r7, r11, " c0 "\n\t"                                                       \
+    "smlad  " c1 ", r8, r10, " s1 "\n\t"                                                       \
+    "smlad  " c1 ", r9, r11, " c1 "\n\t"                                                       \
+    "ldrd   r10, r11, [r12], #8\n\t"
+#define MG_MM3_PIXELS MG_MM3_PIXEL("r0", "r2", "r0", "r2") MG_MM3_PIXEL("r1", "r3", "r1", "r3")        \
+    MG_MM3_PIXEL("r4", "r5", "r4", "r5")
+/* a pair's first group starts every accumulator from the biases in r4 and r5 */
+#define MG_MM3_PIXELS_FIRST MG_MM3_PIXEL("r0", "r2", "r4", "r5") MG_MM3_PIXEL("r1", "r3", "r4", "r5")  \
+    MG_MM3_PIXEL("r4", "r5", "r4", "r5")
+/* a group's weights: int8 words widened here, or int16 ones (mg_mm_widen_stream) as they are; a
+ * pair's first group loads its two biases with them */
+#define MG_MM3_WIDEN8                                                                           \
+    "sxtb16 r7, r6, ror #8\n\t"                                                                 \
+    "sxtb16 r6, r6\n\t"                                                                         \
+    "sxtb16 r9, r8, ror #8\n\t"                                                                 \
+    "sxtb16 r8, r8\n\t"
+#define MG_MM3_LOAD8 "ldrd   r6, r8, [lr], #8\n\t" MG_MM3_WIDEN8
+#define MG_MM3_FIRST8 "ldm    lr!, {r4, r5, r6, r8}\n\t" MG_MM3_WIDEN8
+#define MG_MM3_LOAD16 "ldm    lr!, {r6, r7, r8, r9}\n\t"
+#define MG_MM3_FIRST16 "ldm    lr!, {r4, r5, r6, r7, r8, r9}\n\t"
+/* one output: accumulator A; m in M, (2 zp + 1) << (rs - 1) in r7, rs - 1 in r8's low byte */
+#define MG_MM3_OUT_FIX(A, M, STORE)                                                             \
+    "add    " A ", " A ", " A "\n\t"                                                            \
+    "sub    r9, r7, " A ", lsr #31\n\t"                                                         \
+    "smmlar " A ", " A ", " M ", r9\n\t"                                                        \
+    "asr    " A ", " A ", r8\n\t"                                                               \
+    "ssat   " A ", #8, " A ", asr #1\n\t"                                                       \
+    "strb   " A ", " STORE "\n\t"
+#define MG_MM3_OUT_RELU(A, M, STORE)                                                            \
+    "add    " A ", " A ", " A "\n\t"                                                            \
+    "smmlar " A ", " A ", " M ", r7\n\t"                                                        \
+    "asr    " A ", " A ", r8\n\t"                                                               \
+    "ssat   " A ", #8, " A ", asr #1\n\t"                                                       \
+    "strb   " A ", " STORE "\n\t"
+/* the multipliers of 2i + 1 and 2i: into r6 and r9 at once where r9 is free (ReLU), else in turn */
+#define MG_MM3_M_FIX1 "ldr    r6, [lr], #4\n\t"
+#define MG_MM3_M_FIX0 "ldr    r6, [lr], #4\n\t"
+#define MG_MM3_M_RELU1 "ldrd   r6, r9, [lr], #8\n\t"
+#define MG_MM3_M_RELU0 ""
+#define MG_MM3_OUTS(OUT, M1, M0, M0REG)                                                         \
+    "ldrd   r10, r9, %[dst]\n\t"                                                                \
+    "ldrh   r8, [r10, r9]\n\t"          /* rs - 1 of 2i + 1, then of 2i */                      \
+    "ldr    r11, %[stride]\n\t"                                                                 \
+    "ldr    r12, %[k]\n\t"                                                                      \
+    M1                                                                                          \
+    "lsl    r7, r12, r8\n\t"                                                                    \
+    OUT("r3", "r6", "[r10, r11]") OUT("r5", "r6", "[r10, r11, lsl #1]") OUT("r2", "r6", "[r10], #-1") \
+    M0                                                                                          \
+    "lsr    r8, r8, #8\n\t"                                                                     \
+    "lsl    r7, r12, r8\n\t"                                                                    \
+    OUT("r1", M0REG, "[r10, r11]") OUT("r4", M0REG, "[r10, r11, lsl #1]") OUT("r0", M0REG, "[r10], #-1") \
+    "str    r10, %[dst]\n\t"                                                                    \
+    "ldr    r9, %[end]\n\t"                                                                     \
+    "cmp    r10, r9\n\t"                                                                        \
+    "bne    1b\n\t"
+/* Per pair: its first group (biases loaded with it), then the rest four a turn, entered `skip`
+ * groups in (at 2f + skip times a group's bytes: the asm checks the groups' code is all the
+ * same size; skip 4 reaches the sentinel check at once), computed once, jumped to with one LDR PC
+ * a pair; the loop ends where the column's next word is the sentinel. */
+#define MG_MM3_ASM(FIRST, LOAD, OUTS)                                                           \
+    "ldr    r6, %[skip]\n\t"                                                                    \
+    "adr    r7, 2f\n\t"                                                                         \
+    "adr    r8, 3f\n\t"                                                                         \
+    "sub    r8, r8, r7\n\t"             /* a group's bytes */                                   \
+    "mla    r7, r6, r8, r7\n\t"                                                                 \
+    "orr    r7, r7, #1\n\t"             /* Thumb */                                             \
+    "str    r7, %[entry]\n\t"                                                                   \
     "1:\n\t"                                                                                    \
-    "ldrd   %[a0], %[a3], [%[w]], #8\n\t"                                                       \
-    "mov    %[a1], %[a0]\n\t"                                                                   \
-    "mov    %[a2], %[a0]\n\t"                                                                   \
-    "mov    %[a4], %[a3]\n\t"                                                                   \
-    "mov    %[a5], %[a3]\n\t"                                                                   \
-    "ldr    %[x], %[col]\n\t"                                                                   \
-    "ldrd   %[xa], %[xb], [%[x]], #8\n\t"                                                       \
+    FIRST                                                                                       \
+    "ldr    r12, %[col]\n\t"                                                                    \
+    "ldrd   r10, r11, [r12], #8\n\t"                                                            \
+    MG_MM3_PIXELS_FIRST                                                                         \
     "ldr    pc, %[entry]\n\t"                                                                   \
-    "2:\n\t"                                                                                    \
-    GROUP                                                                                       \
-    "3:\n\t"                                                                                    \
-    GROUP                                                                                       \
-    "4:\n\t"                                                                                    \
-    GROUP                                                                                       \
-    "5:\n\t"                                                                                    \
-    GROUP                                                                                       \
+    "2:\n\t" LOAD MG_MM3_PIXELS                                                                 \
+    "3:\n\t" LOAD MG_MM3_PIXELS                                                                 \
+    "4:\n\t" LOAD MG_MM3_PIXELS                                                                 \
+    "5:\n\t" LOAD MG_MM3_PIXELS                                                                 \
     "6:\n\t"                                                                                    \
     ".if (6b - 5b) - (3b - 2b) || (5b - 4b) - (3b - 2b) || (4b - 3b) - (3b - 2b)\n\t"          \
     ".error \"the groups' code differs in size: the entry arithmetic is wrong\"\n\t"           \
     ".endif\n\t"                                                                                \
-    "cmp    %[xa], #0x80008000\n\t"                                                             \
+    "cmp    r10, #0x80008000\n\t"                                                               \
     "bne    2b\n\t"                                                                             \
-    "ldr    %[xa], %[dst]\n\t"                                                                  \
-    "ldr    %[w1h], %[delta]\n\t"                                                               \
-    "ldrh   %[w1], [%[xa], %[w1h]]\n\t"                                                         \
-    "ldrd   %[xb], %[x], %[stride]\n\t"                                                         \
-    "ldr    %[w0], [%[w]], #4\n\t"                                                              \
-    "ldr    %[w1h], %[k]\n\t"                                                                   \
-    "lsl    %[w0h], %[w1h], %[w1]\n\t"                                                          \
-    OUT("a4", "[%[xa], %[xb]]") OUT("a5", "[%[xa], %[x]]") OUT("a3", "[%[xa]], #-1")          \
-    "ldr    %[w0], [%[w]], #4\n\t"                                                              \
-    "lsr    %[w1], %[w1], #8\n\t"                                                               \
-    "ldr    %[w1h], %[k]\n\t"                                                                   \
-    "lsl    %[w0h], %[w1h], %[w1]\n\t"                                                          \
-    OUT("a1", "[%[xa], %[xb]]") OUT("a2", "[%[xa], %[x]]") OUT("a0", "[%[xa]], #-1")          \
-    "str    %[xa], %[dst]\n\t"                                                                  \
-    "ldr    %[w1h], %[end]\n\t"                                                                 \
-    "cmp    %[xa], %[w1h]\n\t"                                                                  \
-    "bne    1b\n\t"
+    OUTS
 #define MG_MM3_OPERANDS(W_, R_)                                                                 \
-    : [a0] "=&r"(a0_), [a1] "=&r"(a1_), [a2] "=&r"(a2_), [a3] "=&r"(a3_), [a4] "=&r"(a4_),   \
-      [a5] "=&r"(a5_), [w0] "=&r"(w0_), [w1] "=&r"(w1_), [w0h] "=&r"(w0h_), [w1h] "=&r"(w1h_), \
-      [xa] "=&r"(xa_), [xb] "=&r"(xb_), [x] "=&r"(x_), [w] "+r"(W_), [dst] "+m"((R_).dst),   \
-      [entry] "=m"((R_).entry)                                                                  \
-    : [col] "m"((R_).col), [delta] "m"((R_).shift_delta), [stride] "m"((R_).stride),          \
-      [k] "m"((R_).k), [end] "m"((R_).end), [skip] "m"((R_).skip)                               \
-    : "cc", "memory"
+    : [w] "+r"(W_), [dst] "+m"((R_).dst), [entry] "=m"((R_).entry)                             \
+    : [col] "m"((R_).col), [stride] "m"((R_).stride), [k] "m"((R_).k), [end] "m"((R_).end),   \
+      [skip] "m"((R_).skip), "m"((R_).shift_delta)                                              \
+    : "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "r12", "cc", "memory"
 
 static inline __attribute__((always_inline)) const int8_t *walk3_asm(const int8_t *w, mg_mm_walk3_state *r,
                                                                      const int relu, const int w16)
 {
-    uint32_t a0_, a1_, a2_, a3_, a4_, a5_, w0_, w1_, w0h_, w1h_, xa_, xb_;
-    const int16_t *x_;
+    register const int8_t *stream __asm__("lr") = w;
     if (relu && !w16) {
-        __asm__ volatile(MG_MM3_ASM(MG_MM_OUT_RELU, MG_MM3_GROUP8) MG_MM3_OPERANDS(w, *r));
+        __asm__ volatile(MG_MM3_ASM(MG_MM3_FIRST8, MG_MM3_LOAD8,
+                                    MG_MM3_OUTS(MG_MM3_OUT_RELU, MG_MM3_M_RELU1, MG_MM3_M_RELU0, "r9"))
+                         MG_MM3_OPERANDS(stream, *r));
     } else if (!w16) {
-        __asm__ volatile(MG_MM3_ASM(MG_MM_OUT_FIX, MG_MM3_GROUP8) MG_MM3_OPERANDS(w, *r));
+        __asm__ volatile(MG_MM3_ASM(MG_MM3_FIRST8, MG_MM3_LOAD8,
+                                    MG_MM3_OUTS(MG_MM3_OUT_FIX, MG_MM3_M_FIX1, MG_MM3_M_FIX0, "r6"))
+                         MG_MM3_OPERANDS(stream, *r));
     } else if (relu) {
-        __asm__ volatile(MG_MM3_ASM(MG_MM_OUT_RELU, MG_MM3_GROUP16) MG_MM3_OPERANDS(w, *r));
+        __asm__ volatile(MG_MM3_ASM(MG_MM3_FIRST16, MG_MM3_LOAD16,
+                                    MG_MM3_OUTS(MG_MM3_OUT_RELU, MG_MM3_M_RELU1, MG_MM3_M_RELU0, "r9"))
+                         MG_MM3_OPERANDS(stream, *r));
     } else {
-        __asm__ volatile(MG_MM3_ASM(MG_MM_OUT_FIX, MG_MM3_GROUP16) MG_MM3_OPERANDS(w, *r));
+        __asm__ volatile(MG_MM3_ASM(MG_MM3_FIRST16, MG_MM3_LOAD16,
+                                    MG_MM3_OUTS(MG_MM3_OUT_FIX, MG_MM3_M_FIX1, MG_MM3_M_FIX0, "r6"))
+                         MG_MM3_OPERANDS(stream, *r));
     }
-    return w;
+    return stream;
 }
 #endif
 
@@ -124,12 +148,11 @@ walk3(const int8_t *w, int32_t pairs, int32_t groups, const int16_t *col, int8_t
     mg_mm_walk3_state r;
     r.col = col;
     r.dst = dst + 2 * pairs - 1;
-    r.stride = stride;
-    r.stride2 = 2 * stride;
     r.shift_delta = (int32_t)((uintptr_t)shifts - (uintptr_t)(dst + 1));
+    r.stride = stride;
     r.k = k;
     r.end = (uint32_t)(uintptr_t)dst - 1u;
-    r.skip = -groups & 3;
+    r.skip = groups == 1 ? 4 : -(groups - 1) & 3;
     return walk3_asm(w, &r, relu, w16);
 #else
     int32_t i;
