@@ -72,11 +72,10 @@ static inline void mg_conv_mm_stage_push(const mg_conv_2d_mm_params *p, mg_conv_
     const size_t row_bytes = (size_t)p->out_w * (size_t)p->out_c;
     s->staged += n;
     while (s->staged >= p->out_w) {
-        size_t i;
         memcpy(out_b + (size_t)s->flushed * row_bytes, s->buf, row_bytes);
         s->staged -= p->out_w;
-        for (i = 0; i < (size_t)s->staged * (size_t)p->out_c; ++i) { /* the next row's first pixels */
-            s->buf[i] = s->buf[row_bytes + i];
+        if (s->staged > 0) { /* the next rows' first pixels (overlapping where a row is shorter) */
+            memmove(s->buf, s->buf + row_bytes, (size_t)s->staged * (size_t)p->out_c);
         }
         s->flushed++;
     }
