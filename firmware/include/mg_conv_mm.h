@@ -18,11 +18,18 @@ const int8_t *mg_mm_walk3_relu(const int8_t *w, int32_t pairs, int32_t groups, c
                                int32_t stride, const int8_t *shifts, int32_t k);
 const int8_t *mg_mm_walk3_fix(const int8_t *w, int32_t pairs, int32_t groups, const int16_t *col, int8_t *dst,
                               int32_t stride, const int8_t *shifts, int32_t k);
-/* The same over a stream whose weights mg_mm_widen_stream widened to int16 (conv_2d_1x1_x16_dsp). */
+/* The same over a stream whose weights mg_mm_widen_stream widened to int16 (`widen` below, and
+ * conv_2d_1x1_x16_dsp). */
 const int8_t *mg_mm_walk3w_relu(const int8_t *w, int32_t pairs, int32_t groups, const int16_t *col, int8_t *dst,
                                 int32_t stride, const int8_t *shifts, int32_t k);
 const int8_t *mg_mm_walk3w_fix(const int8_t *w, int32_t pairs, int32_t groups, const int16_t *col, int8_t *dst,
                                int32_t stride, const int8_t *shifts, int32_t k);
+
+/* `pairs` channel pairs of a CONV_2D stream (int8) from src into dst with the weights widened to
+ * int16 in the walk's order (each group: channel 2i's (t0, t2), (t1, t3), then 2i + 1's): 16 + 16 *
+ * groups bytes a pair. The int16 walks then load 4 taps of both channels with one LDM. */
+typedef void (*mg_mm_widen_fn)(const int8_t *src, int32_t pairs, int32_t groups, int8_t *dst);
+void mg_mm_widen_stream(const int8_t *src, int32_t pairs, int32_t groups, int8_t *dst);
 
 typedef struct {
     MG_CONV_GEOMETRY_FIELDS;
@@ -31,11 +38,14 @@ typedef struct {
     int32_t pad_value;     /* input zero point: what taps outside the image read */
     int32_t groups;        /* 4-tap groups of a pixel's column (zero weights pad the taps) */
     int32_t k;             /* 2 * output zero point + 1 */
-    mg_mm_walk3_fn walk;   /* the output stage's walk */
+    mg_mm_walk3_fn walk;   /* the output stage's walk (an int16 one where `widen` is set) */
+    mg_mm_widen_fn widen;  /* NULL, or mg_mm_widen_stream: the stream widened to int16 into scratch
+                              once per call, where the arena has room for it */
     const int8_t *stream;  /* bias, weights and multipliers per channel pair (mg_mm_dsp.h) */
     const int8_t *shifts;  /* per channel pair: right shift - 1 of channel 2i + 1, then of 2i */
     int8_t *scratch;       /* the column (groups * 24 + 8 bytes), the kernel's own window bytes,
-                              then the staging area ((out_w + 2) * out_c + 1 bytes) */
+                              the staging area ((out_w + 2) * out_c + 1 bytes), then, with
+                              `widen`, the int16 stream (word-aligned) */
 } mg_conv_2d_mm_params;
 
 /* Bytes of a column of `groups` groups for `pixels` pixels, with its sentinel. */
@@ -47,6 +57,21 @@ static inline int32_t mg_conv_mm_col_bytes(int32_t groups, int32_t pixels)
 static inline int32_t mg_conv_mm_stage_bytes(const mg_conv_2d_mm_params *p)
 {
     return (p->out_w + 2) * p->out_c + 1;
+}
+
+/* Where the int16 stream starts, after a staging area at `stage_at`. */
+static inline int32_t mg_conv_mm_wide_at(const mg_conv_2d_mm_params *p, int32_t stage_at)
+{
+    return (stage_at + mg_conv_mm_stage_bytes(p) + 3) & ~3;
+}
+
+/* The scratch bytes of a kernel whose staging area starts at `stage_at`. */
+static inline int32_t mg_conv_mm_scratch_bytes(const mg_conv_2d_mm_params *p, int32_t stage_at)
+{
+    if (p->widen == NULL) {
+        return stage_at + mg_conv_mm_stage_bytes(p);
+    }
+    return mg_conv_mm_wide_at(p, stage_at) + (p->out_c + 1) / 2 * (16 + 16 * p->groups);
 }
 
 /* The checks the kernels start with: the walks need word-aligned columns and groups covering every

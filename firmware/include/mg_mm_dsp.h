@@ -144,21 +144,15 @@ void mg_conv_mm_window(const mg_conv_2d_mm_params *p, const int8_t *in_b, int8_t
  * dst + j * stride + out_c, which the pairs walking down leave to the next pixel's channel 0,
  * written later, or to slack after the last pixel). It returns the stream after the pairs. */
 
-/* `pairs` channel pairs of a CONV_2D stream (int8) from src into dst with the weights widened to
- * int16 in the walk's order (each group: channel 2i's (t0, t2), (t1, t3), then 2i + 1's): 16 + 16 *
- * groups bytes a pair. The int16 walks then load 4 taps of both channels with two LDRD. */
-void mg_mm_widen_stream(const int8_t *src, int32_t pairs, int32_t groups, int8_t *dst);
-
-/* CONV_2D after the checks: output pixels three at a time in raster order; `gather` widens the
- * windows of the `n` (1 to 3) pixels from (oy, ox) on, across a row's end, into the column's slots
- * (pixels past the image keep their last values: defined, and their outputs land in the staging
- * slack), then one walk over every channel pair of `stream` (p->stream, or its int16 copy for
- * the int16 walks); rows stream out through the staging area at scratch + stage_at
- * (mg_conv_mm.h). */
+/* CONV_2D after the checks: with p->widen, the stream widened into scratch first; then output
+ * pixels three at a time in raster order: `gather` widens the windows of the `n` (1 to 3) pixels
+ * from (oy, ox) on, across a row's end, into the column's slots (pixels past the image keep their
+ * last values: defined, and their outputs land in the staging slack), then one walk over every
+ * channel pair; rows stream out through the staging area at scratch + stage_at (mg_conv_mm.h). */
 typedef void (*mg_conv_mm_gather)(const mg_conv_2d_mm_params *p, const int8_t *in_b, const int8_t *in_end,
                                   int16_t *col, int32_t oy, int32_t ox, int32_t n);
 void mg_conv_mm_run(const mg_conv_2d_mm_params *p, const int8_t *in, int8_t *out, int32_t stage_at,
-                    mg_conv_mm_gather gather, const int8_t *stream);
+                    mg_conv_mm_gather gather);
 
 /* The gather of pointwise layers (1x1 filter, no padding): each pixel's in_c taps. */
 void mg_conv_mm_gather_1x1(const mg_conv_2d_mm_params *p, const int8_t *in_b, const int8_t *in_end, int16_t *col,

@@ -67,7 +67,7 @@ mg_status mg_conv_2d_rgb_dsp_s8(const mg_conv_2d_rgb_dsp_params *p, const int8_t
     }
     stage_at = mg_conv_mm_col_bytes(p->groups, 3) + raw_bytes(p);
     memset(p->scratch + stage_at - raw_bytes(p), 0, (size_t)raw_bytes(p)); /* its last group: defined */
-    mg_conv_mm_run(p, in, out, stage_at, gather, p->stream);
+    mg_conv_mm_run(p, in, out, stage_at, gather);
     return MG_OK;
 }
 
@@ -76,5 +76,5 @@ int32_t mg_conv_2d_rgb_dsp_s8_scratch_bytes(const mg_conv_2d_rgb_dsp_params *p)
     if (p == NULL) {
         return -1;
     }
-    return mg_conv_mm_col_bytes(p->groups, 3) + raw_bytes(p) + mg_conv_mm_stage_bytes(p);
+    return mg_conv_mm_scratch_bytes(p, mg_conv_mm_col_bytes(p->groups, 3) + raw_bytes(p));
 }

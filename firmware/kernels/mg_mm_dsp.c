@@ -220,35 +220,48 @@ void mg_mm_widen_stream(const int8_t *src, int32_t pairs, int32_t groups, int8_t
 {
     int32_t i;
     for (i = 0; i < pairs; ++i) {
+        const int8_t *end = src + 8 + 8 * groups;
         memcpy(dst, src, 8); /* the biases */
         src += 8;
         dst += 8;
 #if MG_DSP_NATIVE
-        {
-            const int8_t *end = src + 8 * groups;
+        if (groups & 1) { /* one group, then two a turn */
             uint32_t a, b, c;
-            __asm__ volatile("1:\n\t"
-                             "ldrd   %[a], %[b], [%[s]], #8\n\t"
+            __asm__ volatile("ldrd   %[a], %[b], [%[s]], #8\n\t"
                              "sxtb16 %[c], %[a], ror #8\n\t"
                              "sxtb16 %[a], %[a]\n\t"
                              "strd   %[a], %[c], [%[d]], #8\n\t"
                              "sxtb16 %[c], %[b], ror #8\n\t"
                              "sxtb16 %[b], %[b]\n\t"
                              "strd   %[b], %[c], [%[d]], #8\n\t"
+                             : [a] "=&r"(a), [b] "=&r"(b), [c] "=&r"(c), [s] "+r"(src), [d] "+r"(dst)
+                             :
+                             : "memory");
+        }
+        if (src != end) { /* registers fixed for LDM / STM: four words in, eight out */
+            __asm__ volatile("1:\n\t"
+                             "ldm    %[s]!, {r4, r5, r6, r7}\n\t"
+                             "sxtb16 r8, r4\n\t"
+                             "sxtb16 r9, r4, ror #8\n\t"
+                             "sxtb16 r10, r5\n\t"
+                             "sxtb16 r11, r5, ror #8\n\t"
+                             "stm    %[d]!, {r8, r9, r10, r11}\n\t"
+                             "sxtb16 r8, r6\n\t"
+                             "sxtb16 r9, r6, ror #8\n\t"
+                             "sxtb16 r10, r7\n\t"
+                             "sxtb16 r11, r7, ror #8\n\t"
+                             "stm    %[d]!, {r8, r9, r10, r11}\n\t"
                              "cmp    %[s], %[end]\n\t"
                              "bne    1b\n\t"
-                             : [a] "=&r"(a), [b] "=&r"(b), [c] "=&r"(c), [s] "+r"(src), [d] "+r"(dst)
+                             : [s] "+r"(src), [d] "+r"(dst)
                              : [end] "r"(end)
-                             : "cc", "memory");
+                             : "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "cc", "memory");
         }
 #else
-        {
-            int32_t g;
-            for (g = 0; g < 2 * groups; ++g, src += 4, dst += 8) {
-                const uint32_t w = mg_read_u32(src);
-                mg_write_u32(dst, mg_sxtb16(w));
-                mg_write_u32(dst + 4, mg_sxtb16_ror8(w));
-            }
+        for (; src != end; src += 4, dst += 8) {
+            const uint32_t w = mg_read_u32(src);
+            mg_write_u32(dst, mg_sxtb16(w));
+            mg_write_u32(dst + 4, mg_sxtb16_ror8(w));
         }
 #endif
         memcpy(dst, src, 8); /* the multipliers */
@@ -340,13 +353,19 @@ void mg_conv_mm_gather_1x1(const mg_conv_2d_mm_params *p, const int8_t *in_b, co
 }
 
 void mg_conv_mm_run(const mg_conv_2d_mm_params *p, const int8_t *in, int8_t *out, int32_t stage_at,
-                    mg_conv_mm_gather gather, const int8_t *stream)
+                    mg_conv_mm_gather gather)
 {
     int16_t *col = (int16_t *)(void *)p->scratch;
     const int32_t pixels = p->out_h * p->out_w, pairs = (p->out_c + 1) / 2;
     const size_t in_bytes = (size_t)p->in_h * (size_t)p->in_w * (size_t)p->in_c;
+    const int8_t *stream = p->stream;
     mg_conv_mm_stage st;
     int32_t b;
+    if (p->widen != NULL) {
+        int8_t *wide = p->scratch + mg_conv_mm_wide_at(p, stage_at);
+        p->widen(p->stream, pairs, p->groups, wide);
+        stream = wide;
+    }
     mg_mm_column_init(col, p->groups, 3);
     st.buf = p->scratch + stage_at;
     for (b = 0; b < p->batches; ++b) {
@@ -367,4 +386,3 @@ void mg_conv_mm_run(const mg_conv_2d_mm_params *p, const int8_t *in, int8_t *out
         }
     }
 }
-
