@@ -336,18 +336,28 @@ void mg_conv_mm_gather_1x1(const mg_conv_2d_mm_params *p, const int8_t *in_b, co
                            int32_t oy, int32_t ox, int32_t n)
 {
     const int32_t in_c = p->in_c;
+    const int8_t *x = in_b + ((size_t)(oy * p->stride_h) * (size_t)p->in_w + (size_t)(ox * p->stride_w)) * (size_t)in_c;
     int32_t j;
     (void)in_end;
+    if (in_c % 8 == 0 && ((uintptr_t)in_b & 3u) == 0 && p->stride_w == 1
+        && (ox + n <= p->out_w || (p->stride_h == 1 && p->in_w == p->out_w))) {
+        for (j = 0; j < n; ++j, x += in_c, col += 4) { /* one run of the input */
+            mg_mm_widen8(x, in_c, col);
+        }
+        return;
+    }
     for (j = 0; j < n; ++j, col += 4) {
-        const size_t pixel = (size_t)(oy * p->stride_h) * (size_t)p->in_w + (size_t)(ox * p->stride_w);
-        if (in_c % 8 == 0 && ((uintptr_t)in_b & 3u) == 0) {
-            mg_mm_widen8(in_b + pixel * (size_t)in_c, in_c, col);
+        if (in_c % 4 == 0) {
+            mg_mm_widen3(x, in_c, col);
         } else {
-            mg_mm_widen(in_b + pixel * (size_t)in_c, in_c, col, 12);
+            mg_mm_widen(x, in_c, col, 12);
         }
         if (++ox == p->out_w) {
             ox = 0;
             ++oy;
+            x = in_b + (size_t)(oy * p->stride_h) * (size_t)p->in_w * (size_t)in_c;
+        } else {
+            x += (size_t)p->stride_w * (size_t)in_c;
         }
     }
 }
