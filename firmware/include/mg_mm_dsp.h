@@ -133,10 +133,8 @@ static inline void mg_mm_column_init(int16_t *col, int32_t groups, int32_t pixel
 }
 
 /* The window whose top-left tap is (iy0, ix0) tap by tap (the zero point outside the image)
- * into `raw` (filter_h * filter_w * in_c bytes; what follows up to the group's end meets zero
- * weights), then widened into `slot`: any window, slowly. */
-void mg_conv_mm_window(const mg_conv_2d_mm_params *p, const int8_t *in_b, int8_t *raw, int16_t *slot,
-                       int32_t iy0, int32_t ix0);
+ * into `raw` (filter_h * filter_w * in_c bytes, row after row): any window, slowly. */
+void mg_conv_mm_window(const mg_conv_2d_mm_params *p, const int8_t *in_b, int8_t *raw, int32_t iy0, int32_t ix0);
 
 /* ---- the CONV_2D walks (declared in mg_conv_mm.h) and driver: firmware/kernels/mg_mm_dsp.c,
  * compiled once. A walk takes `pairs` channel pairs of a CONV_2D stream from `w` over the three

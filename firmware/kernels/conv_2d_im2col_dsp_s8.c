@@ -61,7 +61,8 @@ static inline __attribute__((always_inline)) void window(const mg_conv_2d_im2col
             }
             mg_mm_widen3(raw, (k + 3) & ~3, slot);
         } else {
-            mg_conv_mm_window(p, in_b, raw, slot, iy0, ix0);
+            mg_conv_mm_window(p, in_b, raw, iy0, ix0); /* what follows up to the group's end meets zero weights */
+            mg_mm_widen3(raw, (p->filter_h * p->filter_w * in_c + 3) & ~3, slot);
         }
     }
 }

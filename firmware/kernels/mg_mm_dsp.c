@@ -297,8 +297,7 @@ void mg_mm_widen3(const int8_t *x, int32_t n, int16_t *slot)
     }
 }
 
-void mg_conv_mm_window(const mg_conv_2d_mm_params *p, const int8_t *in_b, int8_t *raw, int16_t *slot,
-                       int32_t iy0, int32_t ix0)
+void mg_conv_mm_window(const mg_conv_2d_mm_params *p, const int8_t *in_b, int8_t *raw, int32_t iy0, int32_t ix0)
 {
     const int32_t in_c = p->in_c, run = p->filter_w * in_c;
     /* the taps of a window row inside the image, [lo, hi) in bytes of the row's run (dilation 1) */
@@ -329,7 +328,6 @@ void mg_conv_mm_window(const mg_conv_2d_mm_params *p, const int8_t *in_b, int8_t
             }
         }
     }
-    mg_mm_widen3(raw, (k + 3) & ~3, slot);
 }
 
 void mg_conv_mm_gather_1x1(const mg_conv_2d_mm_params *p, const int8_t *in_b, const int8_t *in_end, int16_t *col,

@@ -153,6 +153,10 @@ CONV_FIELDS = ("batches", "in_h", "in_w", "in_c", "out_h", "out_w", "out_c", "fi
                "stride_h", "stride_w", "dilation_h", "dilation_w", "pad_top", "pad_left")
 
 
+# conv_2d_rgb_dsp's tap order: each filter row's first 8 bytes (two groups a row), then the rows' last bytes
+RGB_TAPS = [*range(0, 8), *range(9, 17), *range(18, 26), 8, 17, 26]
+
+
 def conv_kernel(p: dict) -> str:
     """Which lean CONV_2D kernel takes a layer: pointwise, a 3x3 filter on 3 channels (image
     models' first layer) or any window."""
@@ -170,10 +174,10 @@ def wide_stream_bytes(groups: int, out_c: int) -> int:
 
 def conv_scratch(kernel: str, groups: int, in_c: int, out_w: int, out_c: int, widen: bool = False) -> int:
     """mg_conv_2d_{1x1,rgb,im2col}_dsp_s8_scratch_bytes: the 3-pixel column with its sentinel,
-    the window's bytes (and 4 of spill) unless whole groups are gathered, the staging area of
+    the window's bytes (im2col: and 4 of spill) unless whole groups are gathered, the staging area of
     out_w + 2 pixels; with `widen`, the int16 stream after it, word-aligned."""
-    window = kernel == "conv_2d_rgb_dsp" or (kernel == "conv_2d_im2col_dsp" and in_c % 4)
-    size = 24 * groups + 8 + (4 * groups + 4 if window else 0) + (out_w + 2) * out_c + 1
+    window = 28 if kernel == "conv_2d_rgb_dsp" else 4 * groups + 4 if kernel == "conv_2d_im2col_dsp" and in_c % 4 else 0
+    size = 24 * groups + 8 + window + (out_w + 2) * out_c + 1
     return round_up(size, 4) + wide_stream_bytes(groups, out_c) if widen else size
 
 
@@ -190,7 +194,8 @@ def conv_2d_mm(graph: Graph, call: KernelCall) -> KernelCall | None:
         return None
     taps = round_up(p["filter_h"] * p["filter_w"] * p["in_c"], 4)
     kernel = conv_kernel(p)
-    stream, shifts = pair_stream(lean.weights, lean.bias, lean.mults, lean.shifts, taps)
+    weights = lean.weights[:, RGB_TAPS] if kernel == "conv_2d_rgb_dsp" else lean.weights
+    stream, shifts = pair_stream(weights, lean.bias, lean.mults, lean.shifts, taps)
     params = (*((name, p[name]) for name in CONV_FIELDS), ("pad_value", -p["input_offset"]),
               ("groups", taps // 4), ("k", 2 * p["output_offset"] + 1),
               ("walk", FunctionRef(f"mg_mm_walk3_{lean.mode}")), ("widen", NullRef()),
