@@ -18,7 +18,7 @@ static inline __attribute__((always_inline)) void window(const mg_conv_2d_im2col
     const int whole_rows = p->dilation_w == 1 && ix0 >= 0 && ix0 + p->filter_w <= p->in_w;
     int32_t fy, fx, i;
     if (in_c % 4 == 0) { /* whole groups per tap */
-        const uint32_t pad = (uint32_t)(uint16_t)p->pad_value * 0x10001u;
+        const uint32_t pad = (uint32_t)(uint16_t)(2 * p->pad_value) * 0x10001u; /* doubled, as the column */
         int16_t *g = slot;
         for (fy = 0; fy < p->filter_h; ++fy) {
             const int32_t iy = iy0 + fy * p->dilation_h;

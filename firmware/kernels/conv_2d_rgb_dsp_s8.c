@@ -9,40 +9,46 @@ static int32_t raw_bytes(const mg_conv_2d_rgb_dsp_params *p)
     return 28;
 }
 
-/* 4 taps into a group's slot, in sxtb16 order */
+/* 4 taps into a group's slot, in sxtb16 order, doubled (a CONV_2D column) */
 static inline __attribute__((always_inline)) void widen_word(int16_t *slot, uint32_t w)
 {
-    mg_write_u32(slot, mg_sxtb16(w));
-    mg_write_u32(slot + 2, mg_sxtb16_ror8(w));
+    mg_write_u32(slot, mg_mm_double16(mg_sxtb16(w)));
+    mg_write_u32(slot + 2, mg_mm_double16(mg_sxtb16_ror8(w)));
 }
 
 /* A window whose three rows of 9 bytes start at r0, r0 + step and r0 + 2 * step into pixel slot
- * `slot`, in the tap order the generator laid the weights out in: each row's first 8 bytes (two
- * groups a row), then the rows' ninth bytes and a tap of zero weight. */
+ * `slot` (doubled), in the tap order the generator laid the weights out in: each row's first 8
+ * bytes (two groups a row), then the rows' ninth bytes and a tap of zero weight. */
 static __attribute__((noinline)) void window_rows(int16_t *slot, const int8_t *r0, size_t step)
 {
 #if MG_DSP_NATIVE
-    /* unaligned LDR (the rows start anywhere), SXTB16, STRD into the column's 8-byte slots */
+    /* unaligned LDR (the rows start anywhere), SXTB16, SADD16, STRD into the column's 8-byte slots */
 #define MG_RGB_ROW(AT0, AT1)                                                                    \
     "ldr    %[a], [%[r]]\n\t"                                                                    \
     "ldr    %[b], [%[r], #4]\n\t"                                                                \
     "sxtb16 %[d], %[a], ror #8\n\t"                                                              \
     "sxtb16 %[a], %[a]\n\t"                                                                      \
+    "sadd16 %[d], %[d], %[d]\n\t"                                                                \
+    "sadd16 %[a], %[a], %[a]\n\t"                                                                \
     "strd   %[a], %[d], [%[s], #" AT0 "]\n\t"                                                    \
     "sxtb16 %[d], %[b], ror #8\n\t"                                                              \
     "sxtb16 %[b], %[b]\n\t"                                                                      \
+    "sadd16 %[d], %[d], %[d]\n\t"                                                                \
+    "sadd16 %[b], %[b], %[b]\n\t"                                                                \
     "strd   %[b], %[d], [%[s], #" AT1 "]\n\t"
     uint32_t a, b, c, d;
     const int8_t *r = r0;
     __asm__ volatile(MG_RGB_ROW("0", "24")
                      "add    %[r], %[r], %[step]\n\t"
                      MG_RGB_ROW("48", "72")
-                     "ldrsb  %[c], [%[r], #8]\n\t"      /* r1[8] */
+                     "ldrsb  %[c], [%[r], #8]\n\t"
+                     "lsl    %[c], %[c], #1\n\t"          /* (2 r1[8], tap 3: its weight is 0) */
                      "add    %[r], %[r], %[step]\n\t"
                      MG_RGB_ROW("96", "120")
                      "ldrsb  %[a], [%[r0], #8]\n\t"
                      "ldrsb  %[b], [%[r], #8]\n\t"
-                     "pkhbt  %[a], %[a], %[b], lsl #16\n\t"
+                     "lsl    %[a], %[a], #1\n\t"
+                     "pkhbt  %[a], %[a], %[b], lsl #17\n\t"  /* (2 r0[8], 2 r2[8]) */
                      "strd   %[a], %[c], [%[s], #144]\n\t"
                      : [a] "=&r"(a), [b] "=&r"(b), [c] "=&r"(c), [d] "=&r"(d), [r] "+&r"(r)
                      : [r0] "r"(r0), [s] "r"(slot), [step] "r"(step)
@@ -56,9 +62,9 @@ static __attribute__((noinline)) void window_rows(int16_t *slot, const int8_t *r
     widen_word(slot + 36, mg_read_u32(r1 + 4));
     widen_word(slot + 48, mg_read_u32(r2));
     widen_word(slot + 60, mg_read_u32(r2 + 4));
-    /* (r0[8], r2[8]), (r1[8], anything: its weight is 0) */
-    mg_write_u32(slot + 72, (uint32_t)(uint16_t)r0[8] | (uint32_t)(uint16_t)r2[8] << 16);
-    mg_write_u32(slot + 74, (uint32_t)(int32_t)r1[8]);
+    /* (2 r0[8], 2 r2[8]), (2 r1[8], tap 3: anything, its weight is 0) */
+    mg_write_u32(slot + 72, (uint32_t)(uint16_t)(2 * r0[8]) | (uint32_t)(uint16_t)(2 * r2[8]) << 16);
+    mg_write_u32(slot + 74, (uint32_t)(2 * r1[8]));
 #endif
 }
 

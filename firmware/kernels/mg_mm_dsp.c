@@ -43,16 +43,14 @@ typedef struct {
 #define MG_MM3_FIRST8 "ldm    lr!, {r4, r5, r6, r8}\n\t" MG_MM3_WIDEN8
 #define MG_MM3_LOAD16 "ldm    lr!, {r6, r7, r8, r9}\n\t"
 #define MG_MM3_FIRST16 "ldm    lr!, {r4, r5, r6, r7, r8, r9}\n\t"
-/* one output: accumulator A; m in M, (2 zp + 1) << (rs - 1) in r7, rs - 1 in r8's low byte */
+/* one output: doubled accumulator A; m in M, (2 zp + 1) << (rs - 1) in r7, rs - 1 in r8's low byte */
 #define MG_MM3_OUT_FIX(A, M, STORE)                                                             \
-    "add    " A ", " A ", " A "\n\t"                                                            \
     "sub    r9, r7, " A ", lsr #31\n\t"                                                         \
     "smmlar " A ", " A ", " M ", r9\n\t"                                                        \
     "asr    " A ", " A ", r8\n\t"                                                               \
     "ssat   " A ", #8, " A ", asr #1\n\t"                                                       \
     "strb   " A ", " STORE "\n\t"
 #define MG_MM3_OUT_RELU(A, M, STORE)                                                            \
-    "add    " A ", " A ", " A "\n\t"                                                            \
     "smmlar " A ", " A ", " M ", r7\n\t"                                                        \
     "asr    " A ", " A ", r8\n\t"                                                               \
     "ssat   " A ", #8, " A ", asr #1\n\t"                                                       \
@@ -183,8 +181,8 @@ walk3(const int8_t *w, int32_t pairs, int32_t groups, const int16_t *col, int8_t
             const int32_t rs1 = shifts[2 * i], rs0 = shifts[2 * i + 1];
             w += 8;
             for (j = 0; j < 3; ++j) {
-                dst[j * stride + 2 * i + 1] = (int8_t)mg_mm_out(acc[1][j], m1, rs1, k, !relu);
-                dst[j * stride + 2 * i] = (int8_t)mg_mm_out(acc[0][j], m0, rs0, k, !relu);
+                dst[j * stride + 2 * i + 1] = (int8_t)mg_mm_out2(acc[1][j], m1, rs1, k, !relu);
+                dst[j * stride + 2 * i] = (int8_t)mg_mm_out2(acc[0][j], m0, rs0, k, !relu);
             }
         }
     }
@@ -270,20 +268,31 @@ void mg_mm_widen_stream(const int8_t *src, int32_t pairs, int32_t groups, int8_t
     }
 }
 
-__attribute__((noinline)) void mg_mm_widen(const int8_t *x, int32_t n, int16_t *slot, int32_t step)
+static inline __attribute__((always_inline)) void widen(const int8_t *x, int32_t n, int16_t *slot, int32_t step,
+                                                        const int doubled)
 {
     int32_t k;
     for (k = 0; k + 4 <= n; k += 4, slot += step) {
         const uint32_t a = mg_read_u32(x + k);
-        mg_write_u32(slot, mg_sxtb16(a));
-        mg_write_u32(slot + 2, mg_sxtb16_ror8(a));
+        mg_write_u32(slot, doubled ? mg_mm_double16(mg_sxtb16(a)) : mg_sxtb16(a));
+        mg_write_u32(slot + 2, doubled ? mg_mm_double16(mg_sxtb16_ror8(a)) : mg_sxtb16_ror8(a));
     }
     if (k < n) { /* a ragged end: zero taps up to the group's end */
         int32_t t;
         for (t = 0; t < 4; ++t) {
-            slot[mg_sxtb16_slot(t)] = (int16_t)(k + t < n ? x[k + t] : 0);
+            slot[mg_sxtb16_slot(t)] = (int16_t)(k + t < n ? (doubled ? 2 : 1) * x[k + t] : 0);
         }
     }
+}
+
+__attribute__((noinline)) void mg_mm_widen(const int8_t *x, int32_t n, int16_t *slot, int32_t step)
+{
+    widen(x, n, slot, step, 0);
+}
+
+__attribute__((noinline)) void mg_mm_widen2(const int8_t *x, int32_t n, int16_t *slot)
+{
+    widen(x, n, slot, 12, 1);
 }
 
 void mg_mm_widen3(const int8_t *x, int32_t n, int16_t *slot)
@@ -293,7 +302,7 @@ void mg_mm_widen3(const int8_t *x, int32_t n, int16_t *slot)
         mg_mm_widen8(x, whole, slot);
     }
     if (whole < n) {
-        mg_mm_widen(x + whole, n - whole, slot + 3 * whole, 12);
+        mg_mm_widen2(x + whole, n - whole, slot + 3 * whole);
     }
 }
 
@@ -348,7 +357,7 @@ void mg_conv_mm_gather_1x1(const mg_conv_2d_mm_params *p, const int8_t *in_b, co
         if (in_c % 4 == 0) {
             mg_mm_widen3(x, in_c, col);
         } else {
-            mg_mm_widen(x, in_c, col, 12);
+            mg_mm_widen2(x, in_c, col);
         }
         if (++ox == p->out_w) {
             ox = 0;

@@ -195,7 +195,8 @@ def conv_2d_mm(graph: Graph, call: KernelCall) -> KernelCall | None:
     taps = round_up(p["filter_h"] * p["filter_w"] * p["in_c"], 4)
     kernel = conv_kernel(p)
     weights = lean.weights[:, RGB_TAPS] if kernel == "conv_2d_rgb_dsp" else lean.weights
-    stream, shifts = pair_stream(weights, lean.bias, lean.mults, lean.shifts, taps)
+    # twice the bias: the kernels' columns hold twice the input (mg_mm_dsp.h)
+    stream, shifts = pair_stream(weights, [2 * b for b in lean.bias], lean.mults, lean.shifts, taps)
     params = (*((name, p[name]) for name in CONV_FIELDS), ("pad_value", -p["input_offset"]),
               ("groups", taps // 4), ("k", 2 * p["output_offset"] + 1),
               ("walk", FunctionRef(f"mg_mm_walk3_{lean.mode}")), ("widen", NullRef()),
