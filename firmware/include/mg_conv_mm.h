@@ -10,20 +10,53 @@
 
 #include "mg_types.h"
 
-/* The walk of every channel pair over a column of three pixels (mg_mm_dsp.h): the generator names
- * mg_mm_walk3_relu (output zero point -128: no sign fix needed) or mg_mm_walk3_fix. */
-typedef const int8_t *(*mg_mm_walk3_fn)(const int8_t *w, int32_t pairs, int32_t groups, const int16_t *col,
-                                        int8_t *dst, int32_t stride, const int8_t *shifts, int32_t k);
-const int8_t *mg_mm_walk3_relu(const int8_t *w, int32_t pairs, int32_t groups, const int16_t *col, int8_t *dst,
-                               int32_t stride, const int8_t *shifts, int32_t k);
-const int8_t *mg_mm_walk3_fix(const int8_t *w, int32_t pairs, int32_t groups, const int16_t *col, int8_t *dst,
-                              int32_t stride, const int8_t *shifts, int32_t k);
-/* The same over a stream whose weights mg_mm_widen_stream widened to int16 (`widen` below, and
- * conv_2d_1x1_x16_dsp). */
-const int8_t *mg_mm_walk3w_relu(const int8_t *w, int32_t pairs, int32_t groups, const int16_t *col, int8_t *dst,
-                                int32_t stride, const int8_t *shifts, int32_t k);
-const int8_t *mg_mm_walk3w_fix(const int8_t *w, int32_t pairs, int32_t groups, const int16_t *col, int8_t *dst,
-                               int32_t stride, const int8_t *shifts, int32_t k);
+/* What a walk over a column of three pixels needs besides the stream (mg_mm_dsp.h): set once a
+ * layer with mg_mm_walk3_init, then per call where its pairs go with mg_mm_walk3_at. Pixel j's
+ * channel c goes to dst + j * stride + c (odd out_c: also one byte at dst + j * stride + out_c,
+ * which the pairs walking down leave to the next pixel's channel 0, written later, or to slack
+ * after the last pixel). The layout is the asm's (one LDM copies the first 8 words: pointers and
+ * intptr_t are 32 bits on the cores that run it). */
+typedef struct {
+    const int16_t *col;    /* the three pixels' column */
+    int8_t *dst;           /* pixel 0's channel 2 * pairs - 1 (the walk goes down, 2 a pair) */
+    intptr_t shift_delta;  /* shifts minus (dst + 1): pair i's shift bytes at dst + shift_delta */
+    int32_t stride;        /* bytes from pixel 0 to pixel 1, and from 1 to 2 */
+    int32_t k;             /* 2 * output zero point + 1 */
+    uintptr_t end;         /* dst's address once every pair is done (pixel 0's channel -1) */
+    int32_t skip;          /* groups after a pair's first one that its 4-group turn is entered past */
+    uint32_t entry;        /* where that is: 0 until the walk's first call computes it */
+    int32_t groups;        /* 4-tap groups of a pixel's column */
+} mg_mm_walk3_state;
+
+/* The walk of every channel pair over the column (the generator names mg_mm_walk3_relu for
+ * output zero point -128: no sign fix needed, else mg_mm_walk3_fix; `w` variants for a stream
+ * mg_mm_widen_stream widened to int16: `widen` below, and conv_2d_1x1_x16_dsp). Returns the
+ * stream after the pairs. */
+typedef const int8_t *(*mg_mm_walk3_fn)(const int8_t *w, mg_mm_walk3_state *s);
+const int8_t *mg_mm_walk3_relu(const int8_t *w, mg_mm_walk3_state *s);
+const int8_t *mg_mm_walk3_fix(const int8_t *w, mg_mm_walk3_state *s);
+const int8_t *mg_mm_walk3w_relu(const int8_t *w, mg_mm_walk3_state *s);
+const int8_t *mg_mm_walk3w_fix(const int8_t *w, mg_mm_walk3_state *s);
+
+static inline void mg_mm_walk3_init(mg_mm_walk3_state *s, const int16_t *col, int32_t groups, int32_t stride,
+                                    int32_t k)
+{
+    s->col = col;
+    s->stride = stride;
+    s->k = k;
+    s->skip = groups == 1 ? 4 : -(groups - 1) & 3;
+    s->entry = 0;
+    s->groups = groups;
+}
+
+/* The next call walks `pairs` channel pairs into dst (channel 0 of pixel 0), their shift bytes at
+ * `shifts`. */
+static inline void mg_mm_walk3_at(mg_mm_walk3_state *s, int8_t *dst, int32_t pairs, const int8_t *shifts)
+{
+    s->dst = dst + 2 * pairs - 1;
+    s->end = (uintptr_t)dst - 1u;
+    s->shift_delta = (intptr_t)((uintptr_t)shifts - (uintptr_t)(dst + 1));
+}
 
 /* `pairs` channel pairs of a CONV_2D stream (int8) from src into dst with the weights widened to
  * int16 in the walk's order (each group: channel 2i's (t0, t2), (t1, t3), then 2i + 1's): 16 + 16 *

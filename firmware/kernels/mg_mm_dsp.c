@@ -2,21 +2,7 @@
  * firmware, each function in its own section so a model links only the ones it calls. */
 #include "mg_mm_dsp.h"
 
-/* ---- CONV_2D: all channel pairs for three pixels ---------------------------------------------
- * The walk writes channel c of pixel j at dst + j * stride + c (odd out_c: also one byte at
- * dst + j * stride + out_c, which the pairs walking down leave to the next pixel's channel 0,
- * written later, or to slack after the last pixel). */
-typedef struct {
-    const int16_t *col;    /* the three pixels' column */
-    int8_t *dst;           /* pixel 0's channel 2i + 1 of the pair being walked (2 less a pair) */
-    int32_t shift_delta;   /* shifts + 2i minus dst; must follow dst (one LDRD reads both) */
-    int32_t stride;        /* bytes from pixel 0 to pixel 1 (and from 1 to 2) */
-    int32_t k;             /* 2 * output zero point + 1 */
-    uint32_t end;          /* dst's address once every pair is done (pixel 0's channel -1) */
-    int32_t skip;          /* groups the 4-group turn is entered past after a pair's first group */
-    uint32_t entry;        /* where that is (the asm sets it) */
-} mg_mm_walk3_state;
-
+/* ---- CONV_2D: all channel pairs for three pixels (mg_conv_mm.h) ------------------------------ */
 #if MG_DSP_NATIVE
 /* Registers, fixed so that LDM can fill them in stream order: accumulators r0, r1, r4 (channel
  * 2i, pixels 0-2) and r2, r3, r5 (channel 2i + 1); weights r6, r7 (2i: taps (0, 2), (1, 3)) and r8,
@@ -61,10 +47,10 @@ typedef struct {
 #define MG_MM3_M_RELU1 "ldrd   r6, r9, [lr], #8\n\t"
 #define MG_MM3_M_RELU0 ""
 #define MG_MM3_OUTS(OUT, M1, M0, M0REG)                                                         \
-    "ldrd   r10, r9, %[dst]\n\t"                                                                \
+    "ldrd   r10, r9, [sp, #4]\n\t"      /* dst, shift_delta */                                  \
     "ldrh   r8, [r10, r9]\n\t"          /* rs - 1 of 2i + 1, then of 2i */                      \
-    "ldr    r11, %[stride]\n\t"                                                                 \
-    "ldr    r12, %[k]\n\t"                                                                      \
+    "ldr    r11, [sp, #12]\n\t"         /* stride */                                            \
+    "ldr    r12, [sp, #16]\n\t"         /* k */                                                 \
     M1                                                                                          \
     "lsl    r7, r12, r8\n\t"                                                                    \
     OUT("r3", "r6", "[r10, r11]") OUT("r5", "r6", "[r10, r11, lsl #1]") OUT("r2", "r6", "[r10], #-1") \
@@ -72,28 +58,35 @@ typedef struct {
     "lsr    r8, r8, #8\n\t"                                                                     \
     "lsl    r7, r12, r8\n\t"                                                                    \
     OUT("r1", M0REG, "[r10, r11]") OUT("r4", M0REG, "[r10, r11, lsl #1]") OUT("r0", M0REG, "[r10], #-1") \
-    "str    r10, %[dst]\n\t"                                                                    \
-    "ldr    r9, %[end]\n\t"                                                                     \
+    "str    r10, [sp, #4]\n\t"                                                                  \
+    "ldr    r9, [sp, #20]\n\t"          /* end */                                               \
     "cmp    r10, r9\n\t"                                                                        \
     "bne    1b\n\t"
-/* Per pair: its first group (biases loaded with it), then the rest four a turn, entered `skip`
- * groups in (at 2f + skip times a group's bytes: the asm checks the groups' code is all the
- * same size; skip 4 reaches the sentinel check at once), computed once, jumped to with one LDR PC
- * a pair; the loop ends where the column's next word is the sentinel. */
+/* The state's first 8 words are copied below the stack pointer (one LDM, one PUSH: the
+ * epilogue reads them with [sp, #offset], no base register needed); its entry is computed on the
+ * first call and kept there. Per pair: its first group (biases loaded with it), then the rest
+ * four a turn, entered `skip` groups in (at 2f + skip times a group's bytes: the asm checks the
+ * groups' code is all the same size; skip 4 reaches the sentinel check at once), jumped to with one
+ * LDR PC a pair; the loop ends where the column's next word is the sentinel. */
 #define MG_MM3_ASM(FIRST, LOAD, OUTS)                                                           \
-    "ldr    r6, %[skip]\n\t"                                                                    \
+    "ldr    r7, [r0, #28]\n\t"          /* entry */                                             \
+    "cbnz   r7, 7f\n\t"                                                                         \
+    "ldr    r6, [r0, #24]\n\t"          /* skip */                                              \
     "adr    r7, 2f\n\t"                                                                         \
     "adr    r8, 3f\n\t"                                                                         \
     "sub    r8, r8, r7\n\t"             /* a group's bytes */                                   \
     "mla    r7, r6, r8, r7\n\t"                                                                 \
     "orr    r7, r7, #1\n\t"             /* Thumb */                                             \
-    "str    r7, %[entry]\n\t"                                                                   \
+    "str    r7, [r0, #28]\n\t"                                                                  \
+    "7:\n\t"                                                                                    \
+    "ldm    r0, {r4, r5, r6, r7, r8, r9, r10, r11}\n\t"                                           \
+    "push   {r4, r5, r6, r7, r8, r9, r10, r11}\n\t"                                               \
     "1:\n\t"                                                                                    \
     FIRST                                                                                       \
-    "ldr    r12, %[col]\n\t"                                                                    \
+    "ldr    r12, [sp]\n\t"              /* col */                                               \
     "ldrd   r10, r11, [r12], #8\n\t"                                                            \
     MG_MM3_PIXELS_FIRST                                                                         \
-    "ldr    pc, %[entry]\n\t"                                                                   \
+    "ldr    pc, [sp, #28]\n\t"                                                                  \
     "2:\n\t" LOAD MG_MM3_PIXELS                                                                 \
     "3:\n\t" LOAD MG_MM3_PIXELS                                                                 \
     "4:\n\t" LOAD MG_MM3_PIXELS                                                                 \
@@ -104,55 +97,52 @@ typedef struct {
     ".endif\n\t"                                                                                \
     "cmp    r10, #0x80008000\n\t"                                                               \
     "bne    2b\n\t"                                                                             \
-    OUTS
-#define MG_MM3_OPERANDS(W_, R_)                                                                 \
-    : [w] "+r"(W_), [dst] "+m"((R_).dst), [entry] "=m"((R_).entry)                             \
-    : [col] "m"((R_).col), [stride] "m"((R_).stride), [k] "m"((R_).k), [end] "m"((R_).end),   \
-      [skip] "m"((R_).skip), "m"((R_).shift_delta)                                              \
-    : "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "r12", "cc", "memory"
+    OUTS                                                                                        \
+    "add    sp, sp, #32\n\t"
+#define MG_MM3_OPERANDS                                                                         \
+    : [w] "+r"(stream), [s] "+r"(state)                                                         \
+    :                                                                                           \
+    : "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "r12", "cc", "memory"
 
-static inline __attribute__((always_inline)) const int8_t *walk3_asm(const int8_t *w, mg_mm_walk3_state *r,
+static inline __attribute__((always_inline)) const int8_t *walk3_asm(const int8_t *w, mg_mm_walk3_state *s,
                                                                      const int relu, const int w16)
 {
     register const int8_t *stream __asm__("lr") = w;
+    register mg_mm_walk3_state *state __asm__("r0") = s;
     if (relu && !w16) {
         __asm__ volatile(MG_MM3_ASM(MG_MM3_FIRST8, MG_MM3_LOAD8,
                                     MG_MM3_OUTS(MG_MM3_OUT_RELU, MG_MM3_M_RELU1, MG_MM3_M_RELU0, "r9"))
-                         MG_MM3_OPERANDS(stream, *r));
+                         MG_MM3_OPERANDS);
     } else if (!w16) {
         __asm__ volatile(MG_MM3_ASM(MG_MM3_FIRST8, MG_MM3_LOAD8,
                                     MG_MM3_OUTS(MG_MM3_OUT_FIX, MG_MM3_M_FIX1, MG_MM3_M_FIX0, "r6"))
-                         MG_MM3_OPERANDS(stream, *r));
+                         MG_MM3_OPERANDS);
     } else if (relu) {
         __asm__ volatile(MG_MM3_ASM(MG_MM3_FIRST16, MG_MM3_LOAD16,
                                     MG_MM3_OUTS(MG_MM3_OUT_RELU, MG_MM3_M_RELU1, MG_MM3_M_RELU0, "r9"))
-                         MG_MM3_OPERANDS(stream, *r));
+                         MG_MM3_OPERANDS);
     } else {
         __asm__ volatile(MG_MM3_ASM(MG_MM3_FIRST16, MG_MM3_LOAD16,
                                     MG_MM3_OUTS(MG_MM3_OUT_FIX, MG_MM3_M_FIX1, MG_MM3_M_FIX0, "r6"))
-                         MG_MM3_OPERANDS(stream, *r));
+                         MG_MM3_OPERANDS);
     }
     return stream;
 }
 #endif
 
-/* The walk of `pairs` channel pairs from `w` (a CONV_2D stream) for the three pixels of `col`;
- * pixel j's channel c goes to dst + j * stride + c. Returns the stream after them. */
-static inline __attribute__((always_inline)) const int8_t *
-walk3(const int8_t *w, int32_t pairs, int32_t groups, const int16_t *col, int8_t *dst,
-            int32_t stride, const int8_t *shifts, int32_t k, const int relu, const int w16)
+/* The walk of the state's channel pairs from `w` (a CONV_2D stream) for the three pixels of its
+ * column. */
+static inline __attribute__((always_inline)) const int8_t *walk3(const int8_t *w, mg_mm_walk3_state *s,
+                                                                 const int relu, const int w16)
 {
 #if MG_DSP_NATIVE
-    mg_mm_walk3_state r;
-    r.col = col;
-    r.dst = dst + 2 * pairs - 1;
-    r.shift_delta = (int32_t)((uintptr_t)shifts - (uintptr_t)(dst + 1));
-    r.stride = stride;
-    r.k = k;
-    r.end = (uint32_t)(uintptr_t)dst - 1u;
-    r.skip = groups == 1 ? 4 : -(groups - 1) & 3;
-    return walk3_asm(w, &r, relu, w16);
+    return walk3_asm(w, s, relu, w16);
 #else
+    int8_t *dst = (int8_t *)(s->end + 1u);
+    const int8_t *shifts = (const int8_t *)((uintptr_t)dst + 1u + (uintptr_t)s->shift_delta);
+    const int32_t pairs = (int32_t)((uintptr_t)s->dst - (uintptr_t)dst + 1) / 2, groups = s->groups;
+    const int32_t stride = s->stride, k = s->k;
+    const int16_t *col = s->col;
     int32_t i;
     for (i = pairs - 1; i >= 0; --i) {
         int32_t acc[2][3], j, g;
@@ -190,28 +180,24 @@ walk3(const int8_t *w, int32_t pairs, int32_t groups, const int16_t *col, int8_t
 #endif
 }
 
-const int8_t *mg_mm_walk3_relu(const int8_t *w, int32_t pairs, int32_t groups, const int16_t *col, int8_t *dst,
-                               int32_t stride, const int8_t *shifts, int32_t k)
+const int8_t *mg_mm_walk3_relu(const int8_t *w, mg_mm_walk3_state *s)
 {
-    return walk3(w, pairs, groups, col, dst, stride, shifts, k, 1, 0);
+    return walk3(w, s, 1, 0);
 }
 
-const int8_t *mg_mm_walk3_fix(const int8_t *w, int32_t pairs, int32_t groups, const int16_t *col, int8_t *dst,
-                              int32_t stride, const int8_t *shifts, int32_t k)
+const int8_t *mg_mm_walk3_fix(const int8_t *w, mg_mm_walk3_state *s)
 {
-    return walk3(w, pairs, groups, col, dst, stride, shifts, k, 0, 0);
+    return walk3(w, s, 0, 0);
 }
 
-const int8_t *mg_mm_walk3w_relu(const int8_t *w, int32_t pairs, int32_t groups, const int16_t *col, int8_t *dst,
-                                int32_t stride, const int8_t *shifts, int32_t k)
+const int8_t *mg_mm_walk3w_relu(const int8_t *w, mg_mm_walk3_state *s)
 {
-    return walk3(w, pairs, groups, col, dst, stride, shifts, k, 1, 1);
+    return walk3(w, s, 1, 1);
 }
 
-const int8_t *mg_mm_walk3w_fix(const int8_t *w, int32_t pairs, int32_t groups, const int16_t *col, int8_t *dst,
-                               int32_t stride, const int8_t *shifts, int32_t k)
+const int8_t *mg_mm_walk3w_fix(const int8_t *w, mg_mm_walk3_state *s)
 {
-    return walk3(w, pairs, groups, col, dst, stride, shifts, k, 0, 1);
+    return walk3(w, s, 0, 1);
 }
 
 void mg_mm_widen_stream(const int8_t *src, int32_t pairs, int32_t groups, int8_t *dst)
@@ -377,6 +363,7 @@ void mg_conv_mm_run(const mg_conv_2d_mm_params *p, const int8_t *in, int8_t *out
     const size_t in_bytes = (size_t)p->in_h * (size_t)p->in_w * (size_t)p->in_c;
     const int8_t *stream = p->stream;
     mg_conv_mm_stage st;
+    mg_mm_walk3_state walk;
     int32_t b;
     if (p->widen != NULL) {
         int8_t *wide = p->scratch + mg_conv_mm_wide_at(p, stage_at);
@@ -384,6 +371,7 @@ void mg_conv_mm_run(const mg_conv_2d_mm_params *p, const int8_t *in, int8_t *out
         stream = wide;
     }
     mg_mm_column_init(col, p->groups, 3);
+    mg_mm_walk3_init(&walk, col, p->groups, p->out_c, p->k);
     st.buf = p->scratch + stage_at;
     for (b = 0; b < p->batches; ++b) {
         const int8_t *in_b = in + (size_t)b * in_bytes;
@@ -398,7 +386,8 @@ void mg_conv_mm_run(const mg_conv_2d_mm_params *p, const int8_t *in, int8_t *out
             for (ox += n; ox >= p->out_w; ox -= p->out_w) {
                 ++oy;
             }
-            p->walk(stream, pairs, p->groups, col, dst, p->out_c, p->shifts, p->k);
+            mg_mm_walk3_at(&walk, dst, pairs, p->shifts);
+            p->walk(stream, &walk);
             mg_conv_mm_stage_push(p, &st, n, out_b);
         }
     }
