@@ -128,12 +128,15 @@ static inline void mg_conv_mm_stage_push(const mg_conv_2d_mm_params *p, mg_conv_
                                          int8_t *out_b)
 {
     const size_t row_bytes = (size_t)p->out_w * (size_t)p->out_c;
+    int32_t i;
     s->staged += n;
     while (s->staged >= p->out_w) {
         memcpy(out_b + (size_t)s->flushed * row_bytes, s->buf, row_bytes);
         s->staged -= p->out_w;
-        if (s->staged > 0) { /* the next rows' first pixels (overlapping where a row is shorter) */
-            memmove(s->buf, s->buf + row_bytes, (size_t)s->staged * (size_t)p->out_c);
+        for (i = 0; i < s->staged; ++i) { /* the next rows' first pixels, one at a time: a row is at
+                                             * least a pixel, so no copy overlaps itself */
+            memcpy(s->buf + (size_t)i * (size_t)p->out_c, s->buf + row_bytes + (size_t)i * (size_t)p->out_c,
+                   (size_t)p->out_c);
         }
         s->flushed++;
     }

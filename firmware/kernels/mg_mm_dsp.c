@@ -49,8 +49,7 @@
 #define MG_MM3_OUTS(OUT, M1, M0, M0REG)                                                         \
     "ldrd   r10, r9, [sp, #4]\n\t"      /* dst, shift_delta */                                  \
     "ldrh   r8, [r10, r9]\n\t"          /* rs - 1 of 2i + 1, then of 2i */                      \
-    "ldr    r11, [sp, #12]\n\t"         /* stride */                                            \
-    "ldr    r12, [sp, #16]\n\t"         /* k */                                                 \
+    "ldrd   r11, r12, [sp, #12]\n\t"    /* stride, k */                                         \
     M1                                                                                          \
     "lsl    r7, r12, r8\n\t"                                                                    \
     OUT("r3", "r6", "[r10, r11]") OUT("r5", "r6", "[r10, r11, lsl #1]") OUT("r2", "r6", "[r10], #-1") \
