@@ -14,7 +14,7 @@
  * layer with mg_mm_walk3_init, then per call where its pairs go with mg_mm_walk3_at. Pixel j's
  * channel c goes to dst + j * stride + c (odd out_c: also one byte at dst + j * stride + out_c,
  * which the pairs walking down leave to the next pixel's channel 0, written later, or to slack
- * after the last pixel). The layout is the asm's (one LDM copies the first 8 words: pointers and
+ * after the last pixel). The layout is the asm's (one LDM copies its 8 words: pointers and
  * intptr_t are 32 bits on the cores that run it). */
 typedef struct {
     const int16_t *col;    /* the three pixels' column */
@@ -23,8 +23,7 @@ typedef struct {
     int32_t stride;        /* bytes from pixel 0 to pixel 1, and from 1 to 2 */
     int32_t k;             /* 2 * output zero point + 1 */
     uintptr_t end;         /* dst's address once every pair is done (pixel 0's channel -1) */
-    int32_t skip;          /* groups after a pair's first one that its 4-group turn is entered past */
-    uint32_t entry;        /* where that is: 0 until the walk's first call computes it */
+    uint32_t entry;        /* where a pair's turns are entered: 0 until the walk's first call sets it */
     int32_t groups;        /* 4-tap groups of a pixel's column */
 } mg_mm_walk3_state;
 
@@ -44,7 +43,6 @@ static inline void mg_mm_walk3_init(mg_mm_walk3_state *s, const int16_t *col, in
     s->col = col;
     s->stride = stride;
     s->k = k;
-    s->skip = groups == 1 ? 4 : -(groups - 1) & 3;
     s->entry = 0;
     s->groups = groups;
 }

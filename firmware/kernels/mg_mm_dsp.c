@@ -61,22 +61,30 @@
     "ldr    r9, [sp, #20]\n\t"          /* end */                                               \
     "cmp    r10, r9\n\t"                                                                        \
     "bne    1b\n\t"
-/* The state's first 8 words are copied below the stack pointer (one LDM, one PUSH: the
- * epilogue reads them with [sp, #offset], no base register needed); its entry is computed on the
- * first call and kept there. Per pair: its first group (biases loaded with it), then the rest
- * four a turn, entered `skip` groups in (at 2f + skip times a group's bytes: the asm checks the
- * groups' code is all the same size; skip 4 reaches the sentinel check at once), jumped to with one
- * LDR PC a pair; the loop ends where the column's next word is the sentinel. */
-#define MG_MM3_ASM(FIRST, LOAD, OUTS)                                                           \
-    "ldr    r7, [r0, #28]\n\t"          /* entry */                                             \
+/* The state (8 words) is copied below the stack pointer (one LDM, one PUSH: the epilogue reads it
+ * with [sp, #offset], no base register needed); its entry is computed on the first call and kept
+ * there. Per pair: its first group (biases loaded with it), then the rest N a turn (4 for int8
+ * weights, 8 for int16 ones), entered `skip` groups in, skip = -(groups - 1) mod N, or N (straight
+ * to the sentinel check) for a single group: at 2f + skip times a group's bytes (the asm checks the
+ * turn is N times its first group), jumped to with one LDR PC a pair; the loop ends where the
+ * column's next word is the sentinel. */
+#define MG_MM3_TURN4(G) "2:\n\t" G "3:\n\t" G G G "8:\n\t"
+#define MG_MM3_TURN8(G) "2:\n\t" G "3:\n\t" G G G G G G G "8:\n\t"
+#define MG_MM3_ASM(FIRST, LOAD, OUTS, TURN, N)                                                  \
+    "ldr    r7, [r0, #24]\n\t"          /* entry */                                             \
     "cbnz   r7, 7f\n\t"                                                                         \
-    "ldr    r6, [r0, #24]\n\t"          /* skip */                                              \
+    "ldr    r6, [r0, #28]\n\t"          /* groups */                                            \
+    "sub    r6, r6, #1\n\t"                                                                     \
+    "negs   r6, r6\n\t"                                                                         \
+    "and    r6, r6, #" #N " - 1\n\t"                                                            \
+    "it     eq\n\t"                                                                             \
+    "moveq  r6, #" #N "\n\t"                                                                    \
     "adr    r7, 2f\n\t"                                                                         \
     "adr    r8, 3f\n\t"                                                                         \
     "sub    r8, r8, r7\n\t"             /* a group's bytes */                                   \
     "mla    r7, r6, r8, r7\n\t"                                                                 \
     "orr    r7, r7, #1\n\t"             /* Thumb */                                             \
-    "str    r7, [r0, #28]\n\t"                                                                  \
+    "str    r7, [r0, #24]\n\t"                                                                  \
     "7:\n\t"                                                                                    \
     "ldm    r0, {r4, r5, r6, r7, r8, r9, r10, r11}\n\t"                                           \
     "push   {r4, r5, r6, r7, r8, r9, r10, r11}\n\t"                                               \
@@ -85,13 +93,9 @@
     "ldr    r12, [sp]\n\t"              /* col */                                               \
     "ldrd   r10, r11, [r12], #8\n\t"                                                            \
     MG_MM3_PIXELS_FIRST                                                                         \
-    "ldr    pc, [sp, #28]\n\t"                                                                  \
-    "2:\n\t" LOAD MG_MM3_PIXELS                                                                 \
-    "3:\n\t" LOAD MG_MM3_PIXELS                                                                 \
-    "4:\n\t" LOAD MG_MM3_PIXELS                                                                 \
-    "5:\n\t" LOAD MG_MM3_PIXELS                                                                 \
-    "6:\n\t"                                                                                    \
-    ".if (6b - 5b) - (3b - 2b) || (5b - 4b) - (3b - 2b) || (4b - 3b) - (3b - 2b)\n\t"          \
+    "ldr    pc, [sp, #24]\n\t"                                                                  \
+    TURN(LOAD MG_MM3_PIXELS)                                                                    \
+    ".if (8b - 2b) - " #N " * (3b - 2b)\n\t"                                                    \
     ".error \"the groups' code differs in size: the entry arithmetic is wrong\"\n\t"           \
     ".endif\n\t"                                                                                \
     "cmp    r10, #0x80008000\n\t"                                                               \
@@ -110,19 +114,23 @@ static inline __attribute__((always_inline)) const int8_t *walk3_asm(const int8_
     register mg_mm_walk3_state *state __asm__("r0") = s;
     if (relu && !w16) {
         __asm__ volatile(MG_MM3_ASM(MG_MM3_FIRST8, MG_MM3_LOAD8,
-                                    MG_MM3_OUTS(MG_MM3_OUT_RELU, MG_MM3_M_RELU1, MG_MM3_M_RELU0, "r9"))
+                                    MG_MM3_OUTS(MG_MM3_OUT_RELU, MG_MM3_M_RELU1, MG_MM3_M_RELU0, "r9"),
+                                    MG_MM3_TURN4, 4)
                          MG_MM3_OPERANDS);
     } else if (!w16) {
         __asm__ volatile(MG_MM3_ASM(MG_MM3_FIRST8, MG_MM3_LOAD8,
-                                    MG_MM3_OUTS(MG_MM3_OUT_FIX, MG_MM3_M_FIX1, MG_MM3_M_FIX0, "r6"))
+                                    MG_MM3_OUTS(MG_MM3_OUT_FIX, MG_MM3_M_FIX1, MG_MM3_M_FIX0, "r6"),
+                                    MG_MM3_TURN4, 4)
                          MG_MM3_OPERANDS);
     } else if (relu) {
         __asm__ volatile(MG_MM3_ASM(MG_MM3_FIRST16, MG_MM3_LOAD16,
-                                    MG_MM3_OUTS(MG_MM3_OUT_RELU, MG_MM3_M_RELU1, MG_MM3_M_RELU0, "r9"))
+                                    MG_MM3_OUTS(MG_MM3_OUT_RELU, MG_MM3_M_RELU1, MG_MM3_M_RELU0, "r9"),
+                                    MG_MM3_TURN8, 8)
                          MG_MM3_OPERANDS);
     } else {
         __asm__ volatile(MG_MM3_ASM(MG_MM3_FIRST16, MG_MM3_LOAD16,
-                                    MG_MM3_OUTS(MG_MM3_OUT_FIX, MG_MM3_M_FIX1, MG_MM3_M_FIX0, "r6"))
+                                    MG_MM3_OUTS(MG_MM3_OUT_FIX, MG_MM3_M_FIX1, MG_MM3_M_FIX0, "r6"),
+                                    MG_MM3_TURN8, 8)
                          MG_MM3_OPERANDS);
     }
     return stream;

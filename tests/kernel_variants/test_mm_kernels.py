@@ -66,8 +66,14 @@ def _pointwise16(k, x):  # (5, 7, 8): conv_2d_1x1_x16_dsp where forced (`wide` b
     return k.layers.Conv2D(9, 1, activation="relu")(x)     # in_c 6, odd out_c: conv_2d_1x1_dsp, widened
 
 
+def _turns(k, x):  # (4, 5, 4): 1 to 9 groups a pixel, both output stages
+    for n, c in enumerate((8, 12, 16, 20, 24, 28, 32, 36, 5)):
+        x = k.layers.Conv2D(c, 1, activation="relu" if n % 2 else None)(x)
+    return x
+
+
 CASES = {"pointwise": (_pointwise, (11, 5, 5)), "image": (_image, (9, 8, 3)), "dense": (_dense, (3, 37)),
-         "pointwise16": (_pointwise16, (5, 7, 8))}
+         "pointwise16": (_pointwise16, (5, 7, 8)), "turns": (_turns, (4, 5, 4))}
 
 
 @pytest.fixture
@@ -134,6 +140,18 @@ def test_int16_weights_pointwise_bit_exact(seed, wide, tmp_path):
     assert {"conv_2d_1x1_x16_dsp", "conv_2d_1x1_dsp"} <= kernels
 
 
+def test_int16_walks_enter_their_turns_everywhere(wide, tmp_path):
+    """The int16 walks take 8 groups a turn after a pair's first group: layers of 1 to 9 groups
+    enter it at every one of its groups (and skip it for 1), for both output stages."""
+    model = _model("turns", 0)
+    calls = _lean_calls(model)
+    entries = {(dict(c.params)["walk"].name, (dict(c.params)["groups"] - 1) % 8) for c in calls}
+    assert {e for _, e in entries} == set(range(8)) and {w for w, _ in entries} == {"mg_mm_walk3w_relu",
+                                                                                 "mg_mm_walk3w_fix"}
+    assert 1 in {dict(c.params)["groups"] for c in calls}
+    assert_exact(model, random_samples(model, 6, seed=0), tmp_path, variant="dsp")
+
+
 def test_int16_weights_once_per_call_bit_exact(wide, tmp_path):
     """`widen` on the first-layer and im2col kernels (borders, strides, dilation, in_c 1, 2, 4)."""
     model = _model("image", 0)
@@ -155,12 +173,12 @@ def test_lean_kernels_on_qemu(wide, tmp_path):
         assert result.run is not None and result.run.passed, result.run and result.run.console
         sources = {p.name for p in (tmp_path / case / "src").iterdir()}
         assert "mg_mm_dsp.c" in sources and sources & {f"{k}_s8.c" for k in LEAN}
-        assert (case == "pointwise16") == ("conv_2d_1x1_x16_dsp_s8.c" in sources)
+        assert (case in ("pointwise16", "turns")) == ("conv_2d_1x1_x16_dsp_s8.c" in sources)
 
 
 def test_cases_enter_the_walk_at_every_group():
-    """The walks take 4 groups a turn and enter the first one `-groups & 3` groups in: the layers
-    above reach all four entries."""
+    """The int8 walks take 4 groups a turn after a pair's first group and enter it
+    `-(groups - 1) & 3` groups in (a single group skips it): the layers above reach every entry."""
     groups = {dict(c.params)["groups"] for case in ("pointwise", "image") for c in _lean_calls(_model(case, 0))
               if c.kernel.startswith("conv")}
-    assert {g % 4 for g in groups} == {0, 1, 2, 3}, groups
+    assert {(g - 1) % 4 for g in groups} == {0, 1, 2, 3} and 1 in groups, groups
