@@ -95,13 +95,17 @@ def load(model: str | Path, calibration: str | Path | None = None, validation: s
     return replace(result, tflite=fixed, graph=read_graph(fixed, name=result.graph.name))
 
 
-def lower(graph: Graph, kernel_variant: str = "portable") -> tuple["KernelCall", ...]:
-    """Lower every op to a kernel call (all float -> int math), then pick the variant's kernels.
-    `graph` is canonicalised already (`canonical`, as `generate` does): the calls' op indices are its."""
+def lower(graph: Graph, kernel_variant: str = "portable", align: int = DEFAULT_ALIGN) -> tuple["KernelCall", ...]:
+    """Lower every op to a kernel call (all float -> int math), then pick the variant's kernels
+    (where a faster kernel needs more scratch, it asks the arena's per-step loads: `align` is the
+    arena's). `graph` is canonicalised already (`canonical`, as `generate` does): the calls' op
+    indices are its."""
+    from mcugen.arena import step_loads
     from mcugen.ops import lower_graph
     from mcugen.ops.variants import specialise
 
-    return tuple(specialise(graph, lower_graph(graph), kernel_variant))
+    return tuple(specialise(graph, lower_graph(graph), kernel_variant,
+                            step_loads=lambda scratch: step_loads(graph, scratch, align=align)))
 
 
 def grow(graph: Graph, calls: Sequence["KernelCall"], arena_plan: "ArenaPlan") -> tuple["KernelCall", ...]:
@@ -142,7 +146,7 @@ def generate(graph: Graph, target: Target = Target(), inplace: bool = True, pref
 
     check_prefix(prefix)
     graph = canonical(graph)
-    calls = lower(graph, target.kernel_variant)
+    calls = lower(graph, target.kernel_variant, target.arena_align)
     copies = choose(graph, calls, target.weights_in_ram, target.arena_align)
     regions = target.regions
     if copies.size and regions:  # the copies take their room in the fastest region first
@@ -193,7 +197,7 @@ def generate_models(graphs: Sequence[Graph], target: Target = Target(), inplace:
     prefixes = list(prefixes) if prefixes else [g.name for g in graphs]
     check_prefixes(prefixes)
     graphs = [canonical(g) for g in graphs]
-    calls = [lower(g, target.kernel_variant) for g in graphs]
+    calls = [lower(g, target.kernel_variant, target.arena_align) for g in graphs]
 
     def plan_one(k: int, regions: tuple) -> "ArenaPlan":
         return plan(graphs[k], calls[k], inplace, target.arena_align, regions=regions)
@@ -294,7 +298,7 @@ def plan_model(model: str | Path, board: str | None = None, align: int | None = 
     scratch: dict[int, int] = {}
     if with_scratch:
         try:
-            scratch = scratch_of(lower(graph, target.kernel_variant))
+            scratch = scratch_of(lower(graph, target.kernel_variant, align))
         except UnsupportedOp as exc:
             notes.append(f"kernel scratch not planned ({len(exc.problems)} op(s) without an mcugen "
                          "kernel yet); figures cover activations only")

@@ -4,7 +4,8 @@
  *
  * Three output pixels at a time: their input pixels widened to int16 into one column, then every
  * channel pair walked over it (mg_mm_dsp.h: 2 channels x 3 pixels per SMLAD sweep, requantization
- * inlined); output rows stream through scratch (mg_conv_mm.h). */
+ * inlined; with `widen`, on weights widened to int16 once per call); output rows stream through
+ * scratch (mg_conv_mm.h). */
 #ifndef MG_CONV_2D_1X1_DSP_S8_H
 #define MG_CONV_2D_1X1_DSP_S8_H
 
@@ -15,7 +16,8 @@ typedef mg_conv_2d_mm_params mg_conv_2d_1x1_dsp_params;
 mg_status mg_conv_2d_1x1_dsp_s8(const mg_conv_2d_1x1_dsp_params *p, const int8_t *in, int8_t *out);
 
 /* Bytes p->scratch must hold: the column (groups * 24 + 8) and the staging area
- * ((out_w + 2) * out_c + 1) (-1 when p is NULL). The twin of KernelCall.scratch_bytes (mcugen/ops). */
+ * ((out_w + 2) * out_c + 1), with `widen` the int16 stream (mg_conv_mm.h) (-1 when p is NULL).
+ * The twin of KernelCall.scratch_bytes (mcugen/ops). */
 int32_t mg_conv_2d_1x1_dsp_s8_scratch_bytes(const mg_conv_2d_1x1_dsp_params *p);
 
 #endif /* MG_CONV_2D_1X1_DSP_S8_H */

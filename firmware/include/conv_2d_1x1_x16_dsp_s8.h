@@ -6,8 +6,8 @@
  * conv_2d_1x1_dsp with both operands in int16: the whole input is widened into scratch first (its
  * three-pixel columns one after the other, each with its sentinel), so every output can be
  * written straight to `out` whatever the overlap; then `block` channel pairs at a time have their
- * weights widened (mg_mm_widen_stream) and are walked over every column with two LDRD a group
- * instead of LDRD and four SXTB16 (17 instructions per 24 MACs instead of 20). */
+ * weights widened (mg_mm_widen_stream) and are walked over every column with one LDM a group
+ * instead of LDRD and four SXTB16 (16 instructions per 24 MACs instead of 20). */
 #ifndef MG_CONV_2D_1X1_X16_DSP_S8_H
 #define MG_CONV_2D_1X1_X16_DSP_S8_H
 

@@ -16,8 +16,9 @@ typedef mg_conv_2d_mm_params mg_conv_2d_im2col_dsp_params;
 mg_status mg_conv_2d_im2col_dsp_s8(const mg_conv_2d_im2col_dsp_params *p, const int8_t *in, int8_t *out);
 
 /* Bytes p->scratch must hold: the column (groups * 24 + 8), a window's bytes (groups * 4 + 4) when
- * in_c is not a multiple of 4, then the staging area ((out_w + 2) * out_c + 1) (-1 when p is
- * NULL). The twin of KernelCall.scratch_bytes (mcugen/ops). */
+ * in_c is not a multiple of 4, then the staging area ((out_w + 2) * out_c + 1), with `widen` the
+ * int16 stream (mg_conv_mm.h) (-1 when p is NULL). The twin of KernelCall.scratch_bytes
+ * (mcugen/ops). */
 int32_t mg_conv_2d_im2col_dsp_s8_scratch_bytes(const mg_conv_2d_im2col_dsp_params *p);
 
 #endif /* MG_CONV_2D_IM2COL_DSP_S8_H */

@@ -16,7 +16,10 @@
  * FULLY_CONNECTED, per quad (first quad first): the 4 biases, per group 4 weights of each of the
  *   4 channels, then the 4 multipliers; the last output_depth % 4 channels follow one by one:
  *   bias, multiplier, weights.
- * Biases are the folded ones (bias + input_offset * sum of the channel's weights).
+ * Biases are the folded ones (bias + input_offset * sum of the channel's weights). CONV_2D
+ * columns hold twice the input and its streams twice the bias: the walks' accumulators are the
+ * doubled ones the output stage wants (one instruction less an output; the proof keeps every
+ * |accumulator| below 2^30, so twice it fits).
  *
  * The lean output stage (mg_mm_out), proved exact by the generator for every accumulator the
  * weights and biases can produce: v = SMMLAR(2 acc, m, (2 zp + 1) << (rs - 1) - fix) >> (rs - 1),
@@ -45,15 +48,30 @@ static inline int32_t mg_ssat8_asr1(int32_t v)
 #endif
 }
 
-/* The lean output stage of one accumulator (see above). */
-static inline int32_t mg_mm_out(int32_t acc, int32_t m, int32_t rsm1, int32_t k, int fix)
+/* The lean output stage of a doubled accumulator x2 = 2 acc (see above). */
+static inline int32_t mg_mm_out2(int32_t x2, int32_t m, int32_t rsm1, int32_t k, int fix)
 {
-    const int32_t x2 = acc + acc;
     int32_t c = (int32_t)((uint32_t)k << rsm1);
     if (fix) {
         c -= (int32_t)((uint32_t)x2 >> 31);
     }
     return mg_ssat8_asr1(mg_smmlar(x2, m, c) >> rsm1);
+}
+
+/* The lean output stage of one accumulator (see above). */
+static inline int32_t mg_mm_out(int32_t acc, int32_t m, int32_t rsm1, int32_t k, int fix)
+{
+    return mg_mm_out2(acc + acc, m, rsm1, k, fix);
+}
+
+/* Twice each int16 lane (of sign-extended int8 values, so no lane overflows): SADD16. */
+static inline uint32_t mg_mm_double16(uint32_t v)
+{
+#if MG_DSP_NATIVE
+    return (uint32_t)__sadd16((int16x2_t)v, (int16x2_t)v);
+#else
+    return (v << 1) & 0xFFFEFFFFu;
+#endif
 }
 
 static inline int32_t mg_mm_read_i32(const int8_t *p)
@@ -82,11 +100,12 @@ static inline int32_t mg_mm_read_i32(const int8_t *p)
 /* ---- columns --------------------------------------------------------------------------------- */
 
 /* `n` int8 taps at x into pixel slot `slot`, groups `step` int16 apart (a ragged end: zero taps
- * up to the group's end). */
+ * up to the group's end); mg_mm_widen2: doubled, into a 3-pixel CONV_2D column's slot. */
 void mg_mm_widen(const int8_t *x, int32_t n, int16_t *slot, int32_t step);
+void mg_mm_widen2(const int8_t *x, int32_t n, int16_t *slot);
 
-/* `n` (a multiple of 8, > 0) int8 taps at x (word-aligned) into a 3-pixel column's slot, inline:
- * on the DSP cores one LDRD, four SXTB16 and two STRD per 8 taps. */
+/* `n` (a multiple of 8, > 0) int8 taps at x (word-aligned) into a 3-pixel CONV_2D column's slot,
+ * doubled, inline: on the DSP cores one LDRD, four SXTB16, four SADD16 and two STRD per 8 taps. */
 static inline __attribute__((always_inline)) void mg_mm_widen8(const int8_t *x, int32_t n, int16_t *slot)
 {
     const int8_t *end = x + n;
@@ -96,9 +115,13 @@ static inline __attribute__((always_inline)) void mg_mm_widen8(const int8_t *x, 
                      "ldrd   %[a], %[b], [%[x]], #8\n\t"
                      "sxtb16 %[c], %[b], ror #8\n\t"
                      "sxtb16 %[b], %[b]\n\t"
+                     "sadd16 %[c], %[c], %[c]\n\t"
+                     "sadd16 %[b], %[b], %[b]\n\t"
                      "strd   %[b], %[c], [%[s], #24]\n\t"
                      "sxtb16 %[c], %[a], ror #8\n\t"
                      "sxtb16 %[a], %[a]\n\t"
+                     "sadd16 %[c], %[c], %[c]\n\t"
+                     "sadd16 %[a], %[a], %[a]\n\t"
                      "strd   %[a], %[c], [%[s]], #48\n\t"
                      "cmp    %[x], %[end]\n\t"
                      "bne    1b\n\t"
@@ -108,16 +131,16 @@ static inline __attribute__((always_inline)) void mg_mm_widen8(const int8_t *x, 
 #else
     for (; x < end; x += 8, slot += 24) {
         const uint32_t a = mg_read_u32(x), b = mg_read_u32(x + 4);
-        mg_write_u32(slot, mg_sxtb16(a));
-        mg_write_u32(slot + 2, mg_sxtb16_ror8(a));
-        mg_write_u32(slot + 12, mg_sxtb16(b));
-        mg_write_u32(slot + 14, mg_sxtb16_ror8(b));
+        mg_write_u32(slot, mg_mm_double16(mg_sxtb16(a)));
+        mg_write_u32(slot + 2, mg_mm_double16(mg_sxtb16_ror8(a)));
+        mg_write_u32(slot + 12, mg_mm_double16(mg_sxtb16(b)));
+        mg_write_u32(slot + 14, mg_mm_double16(mg_sxtb16_ror8(b)));
     }
 #endif
 }
 
-/* `n` (a multiple of 4) int8 taps at x into a 3-pixel column's slot (LDRD where x is word-aligned,
- * as the arena places tensors; the overlap contract allows any byte offset). */
+/* `n` (a multiple of 4) int8 taps at x into a 3-pixel CONV_2D column's slot, doubled (LDRD where x
+ * is word-aligned, as the arena places tensors; the overlap contract allows any byte offset). */
 void mg_mm_widen3(const int8_t *x, int32_t n, int16_t *slot);
 
 /* A column of `groups` groups for `pixels` interleaved pixels, zeroed, then the sentinel. */
@@ -133,10 +156,8 @@ static inline void mg_mm_column_init(int16_t *col, int32_t groups, int32_t pixel
 }
 
 /* The window whose top-left tap is (iy0, ix0) tap by tap (the zero point outside the image)
- * into `raw` (filter_h * filter_w * in_c bytes; what follows up to the group's end meets zero
- * weights), then widened into `slot`: any window, slowly. */
-void mg_conv_mm_window(const mg_conv_2d_mm_params *p, const int8_t *in_b, int8_t *raw, int16_t *slot,
-                       int32_t iy0, int32_t ix0);
+ * into `raw` (filter_h * filter_w * in_c bytes, row after row): any window, slowly. */
+void mg_conv_mm_window(const mg_conv_2d_mm_params *p, const int8_t *in_b, int8_t *raw, int32_t iy0, int32_t ix0);
 
 /* ---- the CONV_2D walks (declared in mg_conv_mm.h) and driver: firmware/kernels/mg_mm_dsp.c,
  * compiled once. A walk takes `pairs` channel pairs of a CONV_2D stream from `w` over the three
@@ -144,21 +165,15 @@ void mg_conv_mm_window(const mg_conv_2d_mm_params *p, const int8_t *in_b, int8_t
  * dst + j * stride + out_c, which the pairs walking down leave to the next pixel's channel 0,
  * written later, or to slack after the last pixel). It returns the stream after the pairs. */
 
-/* `pairs` channel pairs of a CONV_2D stream (int8) from src into dst with the weights widened to
- * int16 in the walk's order (each group: channel 2i's (t0, t2), (t1, t3), then 2i + 1's): 16 + 16 *
- * groups bytes a pair. The int16 walks then load 4 taps of both channels with two LDRD. */
-void mg_mm_widen_stream(const int8_t *src, int32_t pairs, int32_t groups, int8_t *dst);
-
-/* CONV_2D after the checks: output pixels three at a time in raster order; `gather` widens the
- * windows of the `n` (1 to 3) pixels from (oy, ox) on, across a row's end, into the column's slots
- * (pixels past the image keep their last values: defined, and their outputs land in the staging
- * slack), then one walk over every channel pair of `stream` (p->stream, or its int16 copy for
- * the int16 walks); rows stream out through the staging area at scratch + stage_at
- * (mg_conv_mm.h). */
+/* CONV_2D after the checks: with p->widen, the stream widened into scratch first; then output
+ * pixels three at a time in raster order: `gather` widens the windows of the `n` (1 to 3) pixels
+ * from (oy, ox) on, across a row's end, into the column's slots (pixels past the image keep their
+ * last values: defined, and their outputs land in the staging slack), then one walk over every
+ * channel pair; rows stream out through the staging area at scratch + stage_at (mg_conv_mm.h). */
 typedef void (*mg_conv_mm_gather)(const mg_conv_2d_mm_params *p, const int8_t *in_b, const int8_t *in_end,
                                   int16_t *col, int32_t oy, int32_t ox, int32_t n);
 void mg_conv_mm_run(const mg_conv_2d_mm_params *p, const int8_t *in, int8_t *out, int32_t stage_at,
-                    mg_conv_mm_gather gather, const int8_t *stream);
+                    mg_conv_mm_gather gather);
 
 /* The gather of pointwise layers (1x1 filter, no padding): each pixel's in_c taps. */
 void mg_conv_mm_gather_1x1(const mg_conv_2d_mm_params *p, const int8_t *in_b, const int8_t *in_end, int16_t *col,

@@ -53,15 +53,18 @@ mg_status mg_conv_2d_1x1_x16_dsp_s8(const mg_conv_2d_1x1_x16_dsp_params *p, cons
         const int8_t *in_b = in + (size_t)b * (size_t)p->in_h * (size_t)p->in_w * (size_t)p->in_c;
         int8_t *out_b = out + (size_t)b * (size_t)pixels * (size_t)p->out_c;
         int32_t b0, t;
+        mg_mm_walk3_state walk;
         widen_input(p, in_b, cols, pixels); /* the input is read whole before any output is written */
+        mg_mm_walk3_init(&walk, (const int16_t *)(const void *)cols, p->groups, p->out_c, p->k);
         for (b0 = 0; b0 < pairs; b0 += p->block) {
             const int32_t n = pairs - b0 < p->block ? pairs - b0 : p->block;
             /* the stream holds pairs last first: this block's n pairs end at pair b0 */
             mg_mm_widen_stream(p->stream + (size_t)(pairs - b0 - n) * (size_t)(16 + 8 * p->groups), n, p->groups, w16);
             for (t = 0; t < triples; ++t) {
                 int8_t *dst = 3 * t + 3 <= pixels ? out_b + (size_t)(3 * t) * (size_t)p->out_c : tail;
-                p->walk(w16, n, p->groups, (const int16_t *)(const void *)(cols + (size_t)t * (size_t)column_bytes(p)),
-                        dst + 2 * b0, p->out_c, p->shifts + 2 * b0, p->k);
+                walk.col = (const int16_t *)(const void *)(cols + (size_t)t * (size_t)column_bytes(p));
+                mg_mm_walk3_at(&walk, dst + 2 * b0, n, p->shifts + 2 * b0);
+                p->walk(w16, &walk);
             }
         }
         if (pixels % 3) {

@@ -18,7 +18,7 @@ static inline __attribute__((always_inline)) void window(const mg_conv_2d_im2col
     const int whole_rows = p->dilation_w == 1 && ix0 >= 0 && ix0 + p->filter_w <= p->in_w;
     int32_t fy, fx, i;
     if (in_c % 4 == 0) { /* whole groups per tap */
-        const uint32_t pad = (uint32_t)(uint16_t)p->pad_value * 0x10001u;
+        const uint32_t pad = (uint32_t)(uint16_t)(2 * p->pad_value) * 0x10001u; /* doubled, as the column */
         int16_t *g = slot;
         for (fy = 0; fy < p->filter_h; ++fy) {
             const int32_t iy = iy0 + fy * p->dilation_h;
@@ -61,7 +61,8 @@ static inline __attribute__((always_inline)) void window(const mg_conv_2d_im2col
             }
             mg_mm_widen3(raw, (k + 3) & ~3, slot);
         } else {
-            mg_conv_mm_window(p, in_b, raw, slot, iy0, ix0);
+            mg_conv_mm_window(p, in_b, raw, iy0, ix0); /* what follows up to the group's end meets zero weights */
+            mg_mm_widen3(raw, (p->filter_h * p->filter_w * in_c + 3) & ~3, slot);
         }
     }
 }
@@ -87,7 +88,7 @@ mg_status mg_conv_2d_im2col_dsp_s8(const mg_conv_2d_im2col_dsp_params *p, const 
     }
     stage_at = mg_conv_mm_col_bytes(p->groups, 3) + raw_bytes(p);
     memset(p->scratch + stage_at - raw_bytes(p), 0, (size_t)raw_bytes(p)); /* its last group: defined */
-    mg_conv_mm_run(p, in, out, stage_at, gather, p->stream);
+    mg_conv_mm_run(p, in, out, stage_at, gather);
     return MG_OK;
 }
 
@@ -96,5 +97,5 @@ int32_t mg_conv_2d_im2col_dsp_s8_scratch_bytes(const mg_conv_2d_im2col_dsp_param
     if (p == NULL) {
         return -1;
     }
-    return mg_conv_mm_col_bytes(p->groups, 3) + raw_bytes(p) + mg_conv_mm_stage_bytes(p);
+    return mg_conv_mm_scratch_bytes(p, mg_conv_mm_col_bytes(p->groups, 3) + raw_bytes(p));
 }

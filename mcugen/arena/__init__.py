@@ -20,6 +20,7 @@ from mcugen import ir
 from mcugen.arena import placement
 from mcugen.arena.lifetimes import build_problem
 from mcugen.arena.problem import Problem, arena_size, lower_bound
+from mcugen.arena.problem import step_loads as problem_step_loads
 from mcugen.arena.regions import RegionArea, RegionSpec, assign, region_areas, subproblem
 from mcugen.arena.verify import verify_plan
 from mcugen.errors import ArenaError
@@ -209,3 +210,11 @@ def make_plan(problem: Problem, offsets: list[int], index_of: Mapping[int, int],
         inplace=inplace,
         align=problem.align,
     )
+
+
+def step_loads(graph: ir.Graph, scratch: Mapping[int, int] | None = None, *, inplace: bool = True,
+               align: int = 16) -> list[int]:
+    """The least bytes live at each step (op index) of `graph` with these kernel scratch sizes,
+    given the overlaps `inplace` permits: no plan is smaller than their maximum."""
+    problem, _ = build_problem(graph, scratch, inplace=inplace, align=align)
+    return problem_step_loads(problem)

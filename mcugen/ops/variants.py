@@ -36,13 +36,17 @@ from mcugen.ir import Graph
 from mcugen.ops.base import ConstArray, ConstRef, KernelCall, ScratchRef, TensorRef
 from mcugen.ops.depthwise_3x3 import depthwise_conv_2d_3x3, with_tables
 from mcugen.ops.depthwise_rows import depthwise_conv_2d_rows
-from mcugen.ops.variants_mm import add_lean, conv_2d_mm, fully_connected_mm, widen_pointwise
+from mcugen.ops.variants_mm import add_lean, conv_2d_mm, fully_connected_mm
+from mcugen.ops.variants_wide import StepLoads, widen_weights
 
 VARIANTS = ("portable", "dsp", "rv32", "m0", "mve", "xtensa")
 
 
-def specialise(graph: Graph, calls: list[KernelCall], variant: str) -> list[KernelCall]:
-    """The calls to generate for `variant` (see the module docstring)."""
+def specialise(graph: Graph, calls: list[KernelCall], variant: str,
+               step_loads: StepLoads | None = None) -> list[KernelCall]:
+    """The calls to generate for `variant` (see the module docstring). `step_loads` (the arena's
+    least load per step for given scratch sizes; the pipeline passes the planner's) lets the dsp
+    variant put int16 weights where the arena has room (mcugen/ops/variants_wide.py)."""
     if variant not in VARIANTS:
         raise McugenError(f"unknown kernel variant {variant!r}",
                           hint=f"the board file's kernel_variant is one of: {', '.join(VARIANTS)}")
@@ -57,7 +61,7 @@ def specialise(graph: Graph, calls: list[KernelCall], variant: str) -> list[Kern
         rewrite = rewrites.get(call.type_suffix, {}).get(call.kernel)
         fast = rewrite(graph, call) if rewrite is not None else None
         out.append(fast if fast is not None else call)
-    return widen_pointwise(graph, out) if variant == "dsp" else out
+    return widen_weights(graph, out, step_loads) if variant == "dsp" and step_loads is not None else out
 
 
 def _rewrites(variant: str) -> dict[str, Callable[[Graph, KernelCall], KernelCall | None]]:

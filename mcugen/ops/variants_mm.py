@@ -153,6 +153,10 @@ CONV_FIELDS = ("batches", "in_h", "in_w", "in_c", "out_h", "out_w", "out_c", "fi
                "stride_h", "stride_w", "dilation_h", "dilation_w", "pad_top", "pad_left")
 
 
+# conv_2d_rgb_dsp's tap order: each filter row's first 8 bytes (two groups a row), then the rows' last bytes
+RGB_TAPS = [*range(0, 8), *range(9, 17), *range(18, 26), 8, 17, 26]
+
+
 def conv_kernel(p: dict) -> str:
     """Which lean CONV_2D kernel takes a layer: pointwise, a 3x3 filter on 3 channels (image
     models' first layer) or any window."""
@@ -163,12 +167,18 @@ def conv_kernel(p: dict) -> str:
     return "conv_2d_im2col_dsp"
 
 
-def conv_scratch(kernel: str, groups: int, in_c: int, out_w: int, out_c: int) -> int:
+def wide_stream_bytes(groups: int, out_c: int) -> int:
+    """Bytes of a CONV_2D stream widened to int16 (mg_mm_widen_stream)."""
+    return (out_c + 1) // 2 * (16 + 16 * groups)
+
+
+def conv_scratch(kernel: str, groups: int, in_c: int, out_w: int, out_c: int, widen: bool = False) -> int:
     """mg_conv_2d_{1x1,rgb,im2col}_dsp_s8_scratch_bytes: the 3-pixel column with its sentinel,
-    the window's bytes (and 4 of spill) unless whole groups are gathered, the staging area of
-    out_w + 2 pixels."""
-    window = kernel == "conv_2d_rgb_dsp" or (kernel == "conv_2d_im2col_dsp" and in_c % 4)
-    return 24 * groups + 8 + (4 * groups + 4 if window else 0) + (out_w + 2) * out_c + 1
+    the window's bytes (im2col: and 4 of spill) unless whole groups are gathered, the staging area of
+    out_w + 2 pixels; with `widen`, the int16 stream after it, word-aligned."""
+    window = 28 if kernel == "conv_2d_rgb_dsp" else 4 * groups + 4 if kernel == "conv_2d_im2col_dsp" and in_c % 4 else 0
+    size = 24 * groups + 8 + window + (out_w + 2) * out_c + 1
+    return round_up(size, 4) + wide_stream_bytes(groups, out_c) if widen else size
 
 
 def conv_2d_mm(graph: Graph, call: KernelCall) -> KernelCall | None:
@@ -184,10 +194,12 @@ def conv_2d_mm(graph: Graph, call: KernelCall) -> KernelCall | None:
         return None
     taps = round_up(p["filter_h"] * p["filter_w"] * p["in_c"], 4)
     kernel = conv_kernel(p)
-    stream, shifts = pair_stream(lean.weights, lean.bias, lean.mults, lean.shifts, taps)
+    weights = lean.weights[:, RGB_TAPS] if kernel == "conv_2d_rgb_dsp" else lean.weights
+    # twice the bias: the kernels' columns hold twice the input (mg_mm_dsp.h)
+    stream, shifts = pair_stream(weights, [2 * b for b in lean.bias], lean.mults, lean.shifts, taps)
     params = (*((name, p[name]) for name in CONV_FIELDS), ("pad_value", -p["input_offset"]),
               ("groups", taps // 4), ("k", 2 * p["output_offset"] + 1),
-              ("walk", FunctionRef(f"mg_mm_walk3_{lean.mode}")),
+              ("walk", FunctionRef(f"mg_mm_walk3_{lean.mode}")), ("widen", NullRef()),
               ("stream", ConstRef("stream")), ("shifts", ConstRef("shifts")), ("scratch", ScratchRef()))
     return replace(call, kernel=kernel, params=params, consts=_consts(stream, shifts),
                    scratch_bytes=conv_scratch(kernel, taps // 4, p["in_c"], p["out_w"], p["out_c"]))
@@ -258,65 +270,3 @@ def add_lean(graph: Graph, call: KernelCall) -> KernelCall | None:
               ("relu", int(p["output_offset"] == -128)))
     return replace(call, kernel="add_lean_dsp", params=params, consts=(),
                    inputs=tuple(call.inputs[i] for i in order))
-
-
-# ---- int16 weights for pointwise layers, where the arena has room ------------------------------
-
-ARENA_ALIGN = 16  # the boards' arena alignment: scratch and tensors round up to it
-HEADROOM = 0.85  # fraction of the arena's lower bound a widened layer may load its step to
-X16_MIN_GAIN = 20_000  # instructions a layer must save to be worth the kernel's ~1.4 KB of code
-X16_MAX_BLOCK = 1 << 30  # channel pairs widened at a time, at most (tests lower it)
-
-
-def x16_scratch(in_c: int, out_c: int, pixels: int, block: int) -> int:
-    """mg_conv_2d_1x1_x16_dsp_s8_scratch_bytes."""
-    groups = in_c // 4
-    return (pixels + 2) // 3 * (24 * groups + 8) + block * (16 + 16 * groups) + (3 * out_c if pixels % 3 else 0)
-
-
-def w16_scratch(groups: int, out_w: int, out_c: int) -> int:
-    """mg_conv_2d_1x1_w16_dsp_s8_scratch_bytes: conv_2d_1x1_dsp's, word-aligned, then every pair's
-    widened weights."""
-    return round_up(conv_scratch("conv_2d_1x1_dsp", groups, 0, out_w, out_c), 4) + (out_c + 1) // 2 * (16 + 16 * groups)
-
-
-def widen_pointwise(graph: Graph, calls: list[KernelCall]) -> list[KernelCall]:
-    """conv_2d_1x1_dsp calls -> conv_2d_1x1_x16_dsp (the whole input widened, then the weights a
-    block of pairs at a time) or else conv_2d_1x1_w16_dsp (every pair's weights widened once per
-    call), where that saves enough instructions to be worth the kernel's code and the scratch
-    fits under the arena's lower bound: the load of that step (live tensors plus scratch,
-    mcugen.arena) stays below HEADROOM of the largest step's, so the arena keeps its size."""
-    from mcugen.arena.lifetimes import build_problem
-    from mcugen.arena.problem import round_up as aligned, step_loads
-
-    problem, _ = build_problem(graph, {c.op_index: c.scratch_bytes for c in calls if c.scratch_bytes},
-                               inplace=True, align=ARENA_ALIGN)
-    loads = step_loads(problem)
-    cap = int(HEADROOM * max(loads, default=0))
-    out = []
-    for call in calls:
-        p = dict(call.params)
-        if call.kernel != "conv_2d_1x1_dsp":
-            out.append(call)
-            continue
-        pixels, groups, pairs = p["out_h"] * p["out_w"], p["groups"], (p["out_c"] + 1) // 2
-        room = cap - (loads[call.op_index] - aligned(call.scratch_bytes, ARENA_ALIGN))
-        walk = ("walk", FunctionRef(p["walk"].name.replace("walk3", "walk3w")))
-        # SXTB16s saved per pair and group: 3 per triple, less the 9 its widening takes
-        block = min(pairs, X16_MAX_BLOCK, (room - x16_scratch(p["in_c"], p["out_c"], pixels, 0)) // (16 + 16 * groups))
-        if pairs * groups * (3 * ((pixels + 2) // 3) - 9) < X16_MIN_GAIN:
-            pass
-        elif p["in_c"] % 8 == 0 and p["out_c"] % 2 == 0 and block >= min(pairs, 4, X16_MAX_BLOCK):
-            # no staging copy: preferred where the input fits
-            params = (*((name, p[name]) for name in ("batches", "in_h", "in_w", "in_c", "out_h", "out_w",
-                                                     "out_c", "stride_h", "stride_w", "groups")),
-                      ("block", block), ("k", p["k"]), walk,
-                      ("stream", p["stream"]), ("shifts", p["shifts"]), ("scratch", p["scratch"]))
-            call = replace(call, kernel="conv_2d_1x1_x16_dsp", params=params,
-                           scratch_bytes=x16_scratch(p["in_c"], p["out_c"], pixels, block))
-        elif aligned(w16_scratch(groups, p["out_w"], p["out_c"]), ARENA_ALIGN) <= room:
-            call = replace(call, kernel="conv_2d_1x1_w16_dsp",
-                           params=tuple(walk if name == "walk" else (name, v) for name, v in call.params),
-                           scratch_bytes=w16_scratch(groups, p["out_w"], p["out_c"]))
-        out.append(call)
-    return out

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from mcugen import pipeline
+from mcugen.arena import step_loads
 from mcugen.codegen import generate_sources
 from mcugen.hostrun import build_host
 from mcugen.ir import Quant
@@ -37,15 +38,16 @@ layer = st.tuples(st.sampled_from(["CONV_2D", "DEPTHWISE_CONV_2D", "AVERAGE_POOL
 @given(layers=st.lists(layer, min_size=2, max_size=5), h=st.integers(5, 12), w=st.integers(3, 9),
        c=st.sampled_from([4, 8, 3, 12]), seed=st.integers(0, 2**31 - 1))
 def test_variant_kernels_at_the_tightest_overlap(variant, layers, h, w, c, seed, tmp_path_factory):
-    import mcugen.ops.variants_mm as variants_mm
+    import mcugen.ops.variants_wide as variants_wide
 
-    # dsp: conv_2d_1x1_x16_dsp wherever it can take a layer (it writes `out` only after reading all of `in`)
-    saved = variants_mm.X16_MIN_GAIN, variants_mm.HEADROOM
-    variants_mm.X16_MIN_GAIN, variants_mm.HEADROOM = 0, 1000.0
+    # dsp: int16 weights wherever they can go (conv_2d_1x1_x16_dsp writes `out` only after reading
+    # all of `in`; the other kernels widen their weights into scratch first)
+    saved = variants_wide.CODE_GAIN, variants_wide.WIDEN_COST, variants_wide.HEADROOM
+    variants_wide.CODE_GAIN, variants_wide.WIDEN_COST, variants_wide.HEADROOM = 0, 0, 1000.0
     try:
         _at_the_tightest_overlap(variant, layers, h, w, c, seed, tmp_path_factory)
     finally:
-        variants_mm.X16_MIN_GAIN, variants_mm.HEADROOM = saved
+        variants_wide.CODE_GAIN, variants_wide.WIDEN_COST, variants_wide.HEADROOM = saved
 
 
 def _at_the_tightest_overlap(variant, layers, h, w, c, seed, tmp_path_factory):
@@ -64,7 +66,7 @@ def _at_the_tightest_overlap(variant, layers, h, w, c, seed, tmp_path_factory):
              Quant((0.05,), (3,)))
     graph = chain.graph()
     portable = lower_graph(graph)
-    fast = specialise(graph, portable, variant)
+    fast = specialise(graph, portable, variant, step_loads=lambda scratch: step_loads(graph, scratch))
     tmp = tmp_path_factory.mktemp(f"{variant}_overlap")
     samples = [[rng.integers(-128, 128, (1, h, w, c), dtype=np.int8)] for _ in range(6)]
     runs = {}

@@ -1,5 +1,5 @@
-"""The lean DSP matrix kernels (conv_2d_1x1_dsp, conv_2d_1x1_x16_dsp, conv_2d_1x1_w16_dsp,
-conv_2d_rgb_dsp, conv_2d_im2col_dsp, fully_connected_quad_dsp: mg_mm_dsp.h) bit-exact with
+"""The lean DSP matrix kernels (conv_2d_1x1_dsp, conv_2d_1x1_x16_dsp, conv_2d_rgb_dsp,
+conv_2d_im2col_dsp, fully_connected_quad_dsp: mg_mm_dsp.h) bit-exact with
 tflite-micro: random layers reaching every
 path on the host (their plain-C walks, ASan + UBSan, both arena plans), and the same models under
 QEMU with the real instructions.
@@ -9,9 +9,10 @@ triples spanning three rows); 3x3 on 3 channels with borders, strides and a vert
 im2col windows on 1, 2 and 4 channels; FULLY_CONNECTED with 1-5 and 13 outputs (the quads' tail),
 ragged and 8-mod-16 depths (the half turn), several rows; both output stages (ReLU-type zero point
 -128: the walk without the sign fix; any other: with it); pruned channels (all-zero weights, large
-bias), which the proof rewrites to constants; pointwise layers on int16 weights (forced: their
-gain threshold keeps small models off them) with a partial last triple, several weight blocks, an
-odd channel count."""
+bias), which the proof rewrites to constants; int16 weights (forced: their gain threshold keeps
+small models off them): pointwise layers widened whole with a partial last triple, several weight
+blocks, and the weights widened once per call (`widen`) for pointwise, first-layer and im2col
+kernels, an odd channel count among them."""
 from __future__ import annotations
 
 import numpy as np
@@ -23,8 +24,8 @@ from mcugen.ops import lower_graph
 from mcugen.project.api import build
 from tests.support.oracle import assert_exact, random_samples, seeded_model, to_int8
 
-LEAN = {"conv_2d_1x1_dsp", "conv_2d_1x1_x16_dsp", "conv_2d_1x1_w16_dsp", "conv_2d_rgb_dsp",
-        "conv_2d_im2col_dsp", "fully_connected_quad_dsp"}
+LEAN = {"conv_2d_1x1_dsp", "conv_2d_1x1_x16_dsp", "conv_2d_rgb_dsp", "conv_2d_im2col_dsp",
+        "fully_connected_quad_dsp"}
 
 
 def _pointwise(k, x):  # (11, 5, 5)
@@ -62,22 +63,29 @@ def _pointwise16(k, x):  # (5, 7, 8): conv_2d_1x1_x16_dsp where forced (`wide` b
     x = k.layers.Conv2D(8, 1)(x)                           # sign fix
     x = k.layers.Conv2D(16, 1, strides=2, activation="relu")(x)  # 3 x 4 pixels, 8 pairs: blocks 3, 3, 2
     x = k.layers.Conv2D(6, 1)(x)
-    return k.layers.Conv2D(9, 1, activation="relu")(x)     # in_c 6, odd out_c: conv_2d_1x1_w16_dsp
+    return k.layers.Conv2D(9, 1, activation="relu")(x)     # in_c 6, odd out_c: conv_2d_1x1_dsp, widened
+
+
+def _turns(k, x):  # (4, 5, 4): 1 to 9 groups a pixel, both output stages
+    for n, c in enumerate((8, 12, 16, 20, 24, 28, 32, 36, 5)):
+        x = k.layers.Conv2D(c, 1, activation="relu" if n % 2 else None)(x)
+    return x
 
 
 CASES = {"pointwise": (_pointwise, (11, 5, 5)), "image": (_image, (9, 8, 3)), "dense": (_dense, (3, 37)),
-         "pointwise16": (_pointwise16, (5, 7, 8))}
+         "pointwise16": (_pointwise16, (5, 7, 8)), "turns": (_turns, (4, 5, 4))}
 
 
 @pytest.fixture
 def wide(monkeypatch):
-    """conv_2d_1x1_x16_dsp for every pointwise layer it can take (whatever the gain and the
-    arena), 3 channel pairs a block."""
-    import mcugen.ops.variants_mm as variants_mm
+    """int16 weights for every lean CONV_2D (whatever the gain and the arena):
+    conv_2d_1x1_x16_dsp where it can take the layer, 3 channel pairs a block, else `widen`."""
+    import mcugen.ops.variants_wide as variants_wide
 
-    monkeypatch.setattr(variants_mm, "X16_MIN_GAIN", 0)
-    monkeypatch.setattr(variants_mm, "X16_MAX_BLOCK", 3)
-    monkeypatch.setattr(variants_mm, "HEADROOM", 1000.0)
+    monkeypatch.setattr(variants_wide, "CODE_GAIN", 0)
+    monkeypatch.setattr(variants_wide, "WIDEN_COST", 0)
+    monkeypatch.setattr(variants_wide, "X16_MAX_BLOCK", 3)
+    monkeypatch.setattr(variants_wide, "HEADROOM", 1000.0)
 
 
 def _model(case: str, seed: int) -> bytes:
@@ -125,10 +133,33 @@ def test_int16_weights_pointwise_bit_exact(seed, wide, tmp_path):
     model = _model("pointwise16", seed)
     calls = _lean_calls(model)
     wide_calls = [c for c in calls if c.kernel == "conv_2d_1x1_x16_dsp"]
-    assert len(wide_calls) == 4 and [c.kernel for c in calls][-1] == "conv_2d_1x1_w16_dsp"
+    assert len(wide_calls) == 4 and calls[-1].kernel == "conv_2d_1x1_dsp"
+    assert dict(calls[-1].params)["widen"].name == "mg_mm_widen_stream"
     assert {dict(c.params)["walk"].name for c in wide_calls} == {"mg_mm_walk3w_relu", "mg_mm_walk3w_fix"}
     kernels = assert_exact(model, random_samples(model, 6, seed=seed), tmp_path, variant="dsp")
-    assert {"conv_2d_1x1_x16_dsp", "conv_2d_1x1_w16_dsp"} <= kernels
+    assert {"conv_2d_1x1_x16_dsp", "conv_2d_1x1_dsp"} <= kernels
+
+
+def test_int16_walks_enter_their_turns_everywhere(wide, tmp_path):
+    """The int16 walks take 8 groups a turn after a pair's first group: layers of 1 to 9 groups
+    enter it at every one of its groups (and skip it for 1), for both output stages."""
+    model = _model("turns", 0)
+    calls = _lean_calls(model)
+    entries = {(dict(c.params)["walk"].name, (dict(c.params)["groups"] - 1) % 8) for c in calls}
+    assert {e for _, e in entries} == set(range(8)) and {w for w, _ in entries} == {"mg_mm_walk3w_relu",
+                                                                                 "mg_mm_walk3w_fix"}
+    assert 1 in {dict(c.params)["groups"] for c in calls}
+    assert_exact(model, random_samples(model, 6, seed=0), tmp_path, variant="dsp")
+
+
+def test_int16_weights_once_per_call_bit_exact(wide, tmp_path):
+    """`widen` on the first-layer and im2col kernels (borders, strides, dilation, in_c 1, 2, 4)."""
+    model = _model("image", 0)
+    calls = [c for c in _lean_calls(model) if c.kernel in ("conv_2d_rgb_dsp", "conv_2d_im2col_dsp")]
+    assert {c.kernel for c in calls} == {"conv_2d_rgb_dsp", "conv_2d_im2col_dsp"}
+    assert all(dict(c.params)["widen"].name == "mg_mm_widen_stream" for c in calls)
+    assert {dict(c.params)["walk"].name for c in calls} == {"mg_mm_walk3w_relu", "mg_mm_walk3w_fix"}
+    assert_exact(model, random_samples(model, 6, seed=0), tmp_path, variant="dsp")
 
 
 @pytest.mark.slow
@@ -142,12 +173,12 @@ def test_lean_kernels_on_qemu(wide, tmp_path):
         assert result.run is not None and result.run.passed, result.run and result.run.console
         sources = {p.name for p in (tmp_path / case / "src").iterdir()}
         assert "mg_mm_dsp.c" in sources and sources & {f"{k}_s8.c" for k in LEAN}
-        assert (case == "pointwise16") == ({"conv_2d_1x1_x16_dsp_s8.c", "conv_2d_1x1_w16_dsp_s8.c"} <= sources)
+        assert (case in ("pointwise16", "turns")) == ("conv_2d_1x1_x16_dsp_s8.c" in sources)
 
 
 def test_cases_enter_the_walk_at_every_group():
-    """The walks take 4 groups a turn and enter the first one `-groups & 3` groups in: the layers
-    above reach all four entries."""
+    """The int8 walks take 4 groups a turn after a pair's first group and enter it
+    `-(groups - 1) & 3` groups in (a single group skips it): the layers above reach every entry."""
     groups = {dict(c.params)["groups"] for case in ("pointwise", "image") for c in _lean_calls(_model(case, 0))
               if c.kernel.startswith("conv")}
-    assert {g % 4 for g in groups} == {0, 1, 2, 3}, groups
+    assert {(g - 1) % 4 for g in groups} == {0, 1, 2, 3} and 1 in groups, groups
