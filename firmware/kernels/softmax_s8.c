@@ -36,13 +36,19 @@ static int32_t one_over_one_plus_x(int32_t a)
     return saturating_shift_left(x, 1);
 }
 
+/* exp() of a difference max - x (0..255): 0 past the table's last non-zero entry. */
+static int32_t exp_of(const mg_softmax_params *p, int32_t diff)
+{
+    return diff < p->exp_len ? p->exp_table[diff] : 0;
+}
+
 mg_status mg_softmax_s8(const mg_softmax_params *p, const int8_t *in, void *out)
 {
     const int out_bits = p != NULL && p->int16_output ? 16 : 8;
     const int32_t out_min = -((int32_t)1 << (out_bits - 1));
     const int32_t out_max = ((int32_t)1 << (out_bits - 1)) - 1;
     int32_t r, c;
-    if (p == NULL || in == NULL || out == NULL || p->exp_table == NULL) {
+    if (p == NULL || in == NULL || out == NULL || p->exp_table == NULL || p->exp_len < 1 || p->exp_len > 256) {
         return MG_ERR_ARG;
     }
     for (r = 0; r < p->rows; ++r) {
@@ -57,7 +63,7 @@ mg_status mg_softmax_s8(const mg_softmax_params *p, const int8_t *in, void *out)
         }
         for (c = 0; c < p->depth; ++c) {
             /* Rescale Q0.31 -> Q12.19 */
-            sum += mg_rounding_divide_by_pot(p->exp_table[max - x[c]], MG_ACCUM_INTEGER_BITS);
+            sum += mg_rounding_divide_by_pot(exp_of(p, max - x[c]), MG_ACCUM_INTEGER_BITS);
         }
         /* 1 / sum as a Q0.31 fraction times 2^-(num_bits_over_unit) (TFLM GetReciprocal) */
         headroom = mg_count_leading_zeros((uint32_t)sum);
@@ -65,7 +71,7 @@ mg_status mg_softmax_s8(const mg_softmax_params *p, const int8_t *in, void *out)
         exponent = (MG_ACCUM_INTEGER_BITS - headroom) + 31 - out_bits;
         /* the whole row is read above; writing now keeps in-place use correct */
         for (c = 0; c < p->depth; ++c) {
-            const int32_t e = p->exp_table[max - x[c]];
+            const int32_t e = exp_of(p, max - x[c]);
             const int32_t v = mg_clamp_i32(mg_rounding_divide_by_pot(mg_srdhm(scale, e), exponent) + out_min,
                                            out_min, out_max);
             if (p->int16_output) {

@@ -79,7 +79,9 @@ def input_scaling(beta: float, input_scale: float) -> tuple[int, int, int]:
 
 
 def exp_table(beta: float, input_scale: float) -> tuple[int, ...]:
-    """exp(x - max) in Q0.31 for every difference max - x = 0..255; 0 where TFLM skips it."""
+    """exp(x - max) in Q0.31 for the differences max - x = 0, 1, ... up to the last one whose
+    value is not 0 (TFLM skips the ones below diff_min, and the fixed-point exp() reaches 0 long
+    before 255 at usual input scales); the kernel reads 0 past the table's end."""
     multiplier, left_shift, diff_min = input_scaling(beta, input_scale)
     table = []
     for d in range(256):
@@ -89,6 +91,8 @@ def exp_table(beta: float, input_scale: float) -> tuple[int, ...]:
             continue
         rescaled = fixedpoint.srdhm(fixedpoint.wrap32(diff * (1 << left_shift)), multiplier)
         table.append(fixedpoint.exp_on_negative_values(rescaled, SCALED_DIFF_INTEGER_BITS))
+    while table[-1] == 0:  # table[0] is exp(0) > 0: the loop stops there at the latest
+        table.pop()
     return tuple(table)
 
 
@@ -98,10 +102,12 @@ def lower(graph: Graph, op: Op) -> KernelCall:
     inp, out = graph.tensor(op.inputs[0]), graph.tensor(op.outputs[0])
     depth = out.shape[-1] if out.shape else 1
     beta = quant.f32(float(op.options.get("beta", 1.0)))
+    table = exp_table(beta, quant.f32(inp.quant.scale))
     return KernelCall(
         op_index=op.index, kind=op.kind, kernel="softmax",
         params=(("rows", out.num_elements // depth), ("depth", depth),
-                ("int16_output", int(out.dtype == "INT16")), ("exp_table", ConstRef("exp"))),
+                ("int16_output", int(out.dtype == "INT16")), ("exp_len", len(table)),
+                ("exp_table", ConstRef("exp"))),
         inputs=(inp.id,), outputs=(out.id,),
-        consts=(ConstArray("exp", "int32_t", exp_table(beta, quant.f32(inp.quant.scale))),),
+        consts=(ConstArray("exp", "int32_t", table),),
     )
