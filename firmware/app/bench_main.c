@@ -3,6 +3,11 @@
  * table indexed by model (mg_model_api.h: one model, or several in one firmware), and the board
  * only through mg_board.h, so the same file runs on every board and on the host.
  */
+/* Protocol and command code is cold (only the model's invoke is timed, and the model's files
+ * keep the board's -O2): built for size, it leaves ~0.9 KB more flash to the model. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("Os")
+#endif
 #include <stdint.h>
 
 #include "mg_bench_proto.h"
