@@ -6,11 +6,15 @@ against tflite-micro by `mcugen bench`.
     .venv/bin/python benchmarks/vs_tflm.py                    # all five models, the board's kernels (dsp)
     .venv/bin/python benchmarks/vs_tflm.py kws vww --layers   # ... and every layer
     .venv/bin/python benchmarks/vs_tflm.py --variant portable # the reference C kernels instead
+    .venv/bin/python benchmarks/vs_tflm.py --board all        # every emulated board, then one table
     .venv/bin/python benchmarks/vs_tflm.py --json out.json
 
 Prints per model: instructions per inference, flash (whole firmware), RAM (arena + peak stack), the
 TFLM + CMSIS-NN figures beside them, the ratios and the issue's targets; per op kind the
 instructions beside CMSIS-NN's; with --layers every layer. Figures are instructions, not time.
+The baseline was measured on netduinoplus2 only: on other boards the ratios are for reference (a
+Cortex-M0, RISC-V or Xtensa core runs more instructions for the same work) and no target applies.
+A model that does not fit a board (microbit) is listed as NOFIT.
 Exit status 1 when an output differs from tflite-micro or a target is missed.
 """
 from __future__ import annotations
@@ -56,8 +60,14 @@ def board_with_variant(board: str, variant: str, folder: Path) -> str:
     return name
 
 
+class BuildRefused(Exception):
+    """mcugen build refused the model for the board (exit 2 or 3: it does not fit, or no kernel)."""
+
+
 def run(cmd: list[str], env: dict) -> None:
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    if proc.returncode != 0 and cmd[3] == "build" and "does not fit" in proc.stderr:
+        raise BuildRefused(next(line for line in proc.stderr.splitlines() if "does not fit" in line))
     if proc.returncode != 0:
         sys.exit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}")
 
@@ -124,10 +134,56 @@ def report(name: str, r: dict, show_layers: bool, targets: bool = True) -> bool:
     return ok
 
 
+def run_board(board_name: str, args) -> tuple[dict, bool]:
+    """Every model of `args` on one board: the per-model reports, and the bench results."""
+    env = dict(os.environ)
+    results, all_ok = {}, True
+    with tempfile.TemporaryDirectory(prefix="vs_tflm_") as tmp:
+        work = Path(tmp)
+        board = board_name
+        if args.variant != "board":
+            boards = work / "boards"
+            boards.mkdir()
+            board = board_with_variant(board_name, args.variant, boards)
+            env["MCUGEN_BOARD_PATH"] = os.pathsep.join(filter(None, [str(boards), env.get("MCUGEN_BOARD_PATH")]))
+        print(f"\nmcugen vs TFLite Micro + CMSIS-NN (-O2), QEMU {board_name}, -icount shift=0, "
+              f"instructions counted by the board's timer; kernels: {args.variant}")
+        on_baseline_board = board_name == "netduinoplus2"
+        if not on_baseline_board:
+            print("(the baseline and the targets were measured on netduinoplus2: ratios are for reference, "
+                  "targets are not applied)")
+        for name in args.models:
+            try:
+                results[name] = measure(name, board, args.n, work, env)
+            except BuildRefused as exc:
+                results[name] = f"NOFIT: {exc}"
+                print(f"\n{name}: NOFIT on {board_name} ({exc})")
+                continue
+            all_ok = report(name, results[name], args.layers, targets=on_baseline_board) and all_ok
+    return results, all_ok
+
+
+def summary(results: dict[str, dict[str, dict | str]], models: list[str], variants: dict[str, str]) -> None:
+    """One table: instructions per inference (and the ratio to TFLM + CMSIS-NN on netduinoplus2)
+    per model and board, and the kernel variant each board used."""
+    print("\ninstructions per inference, every board (ratio: to TFLM + CMSIS-NN on netduinoplus2)")
+    print(f"  {'board':18} {'kernels':8}" + "".join(f" {m:>20}" for m in models))
+    for board, per_model in results.items():
+        cells, variant = [], variants[board]
+        for m in models:
+            r = per_model.get(m)
+            if isinstance(r, dict):
+                instr = int(r["latency"]["median"])
+                cells.append(f"{instr:>12,} {ratio(instr, BASELINE[m][0]):>7}")
+            else:
+                cells.append(f"{'NOFIT':>20}")
+        print(f"  {board:18} {variant:8}" + "".join(f" {c:>20}" for c in cells))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("models", nargs="*", default=list(MODEL_FILES), help="kws vww ic ad hello_world")
-    ap.add_argument("--board", default="netduinoplus2")
+    ap.add_argument("--board", default="netduinoplus2", help="an emulated board, or `all` (every emulated one)")
     ap.add_argument("--variant", choices=("board", "portable", "dsp", "rv32", "mve"), default="board",
                     help="kernels to generate (default: what the board file says)")
     ap.add_argument("-n", type=int, default=3, help="inferences per model (median reported)")
@@ -137,27 +193,21 @@ def main() -> int:
     unknown = [m for m in args.models if m not in MODEL_FILES]
     if unknown:
         ap.error(f"unknown model(s) {unknown}; choose from {list(MODEL_FILES)}")
-    env = dict(os.environ)
-    results, all_ok = {}, True
-    with tempfile.TemporaryDirectory(prefix="vs_tflm_") as tmp:
-        work = Path(tmp)
-        board = args.board
-        if args.variant != "board":
-            boards = work / "boards"
-            boards.mkdir()
-            board = board_with_variant(args.board, args.variant, boards)
-            env["MCUGEN_BOARD_PATH"] = os.pathsep.join(filter(None, [str(boards), env.get("MCUGEN_BOARD_PATH")]))
-        print(f"mcugen vs TFLite Micro + CMSIS-NN (-O2), QEMU {args.board}, -icount shift=0, "
-              f"instructions counted by TIM2; kernels: {args.variant}")
-        on_baseline_board = args.board == "netduinoplus2"
-        if not on_baseline_board:
-            print("(the baseline and the targets were measured on netduinoplus2: ratios are for reference, "
-                  "targets are not applied)")
-        for name in args.models:
-            results[name] = measure(name, board, args.n, work, env)
-            all_ok = report(name, results[name], args.layers, targets=on_baseline_board) and all_ok
+    sys.path.insert(0, str(REPO))
+    from mcugen.boards import list_boards
+
+    boards = [b.name for b in list_boards() if b.emulated] if args.board == "all" else [args.board]
+    results: dict[str, dict[str, dict | str]] = {}
+    all_ok = True
+    for board in boards:
+        results[board], ok = run_board(board, args)
+        all_ok = all_ok and ok
+    if len(boards) > 1:
+        summary(results, args.models, {b.name: b.kernel_variant if args.variant == "board" else args.variant
+                                       for b in list_boards() if b.name in boards})
     if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2))
+        # one board: {model: bench JSON}, as before; several: {board: {model: bench JSON or "NOFIT: ..."}}
+        Path(args.json).write_text(json.dumps(results if len(boards) > 1 else results[boards[0]], indent=2))
     print("\nall targets met, all outputs bit-exact" if all_ok else "\nSOME TARGET MISSED OR OUTPUT DIFFERS")
     return 0 if all_ok else 1
 
