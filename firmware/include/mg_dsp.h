@@ -69,8 +69,11 @@ static inline int32_t mg_smlad(uint32_t a, uint32_t b, int32_t acc)
 }
 static inline int32_t mg_smmlar(int32_t a, int32_t b, int32_t c)
 {
-    const int64_t r = ((int64_t)a * (int64_t)b + (int64_t)c * ((int64_t)1 << 32) + ((int64_t)1 << 31)) >> 32;
-    return mg_wrap_i32(r);
+    /* (p + 2^31) >> 32 is p's high word plus bit 31 of its low word: no 64-bit add (on RV32 that
+     * add and its carry took 3 instructions more an output) */
+    const int64_t p = (int64_t)a * (int64_t)b;
+    const uint32_t high = (uint32_t)(p >> 32), low = (uint32_t)p;
+    return (int32_t)(high + (uint32_t)c + (low >> 31));
 }
 #endif
 
