@@ -110,10 +110,17 @@ def lower(graph: Graph, kernel_variant: str = "portable", align: int = DEFAULT_A
 
 def grow(graph: Graph, calls: Sequence["KernelCall"], arena_plan: "ArenaPlan") -> tuple["KernelCall", ...]:
     """`calls` with the scratch of kernels that run faster with more grown into the room the plan
-    leaves free at their offsets (mcugen.ops.variants.GROWTH): the plan stays as it is."""
-    from mcugen.ops.variants import grow_calls
+    leaves free at their offsets (mcugen.ops.variants.GROWTH): the plan stays as it is (its offsets
+    and size; verified again with the grown sizes)."""
+    from mcugen.arena.grow import scratch_room
+    from mcugen.arena.verify import verify_plan
+    from mcugen.ops.variants import can_grow, grown_call
 
-    return tuple(grow_calls(graph, calls, arena_plan))
+    grown = tuple((grown_call(c, scratch_room(graph, arena_plan, c.op_index)) if can_grow(c) else None) or c
+                  for c in calls)
+    if any(a is not b for a, b in zip(grown, calls)):  # the plan must hold the grown sizes too
+        verify_plan(graph, arena_plan, scratch_of(grown))
+    return grown
 
 
 def scratch_of(calls: Sequence["KernelCall"]) -> dict[int, int]:

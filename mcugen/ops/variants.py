@@ -79,27 +79,22 @@ def _rewrites(variant: str) -> dict[str, Callable[[Graph, KernelCall], KernelCal
     return _RV32 if variant == "rv32" else _DSP
 
 
-# kernels whose call may take more scratch, where the arena plan leaves it free (mcugen.arena.grow),
+# kernels whose call may take more scratch, where the arena plan leaves it free (pipeline.grow),
 # to run faster: (call, room in bytes) -> the grown call, or None
 GROWTH: dict[str, Callable[[KernelCall, int], KernelCall | None]] = {
     "depthwise_conv_2d_3x3_dsp": with_tables,
 }
 
 
-def grow_calls(graph: Graph, calls: list[KernelCall] | tuple[KernelCall, ...], plan) -> list[KernelCall]:
-    """`calls` with each growable kernel's scratch grown into the room `plan` leaves at its offset;
-    the plan itself is unchanged (verified again with the grown sizes)."""
-    from mcugen.arena.grow import scratch_room
-    from mcugen.arena.verify import verify_plan
+def grown_call(call: KernelCall, room: int) -> KernelCall | None:
+    """`call` with its scratch grown into `room` bytes where its kernel runs faster with more
+    (GROWTH), else None. The pipeline asks the arena plan for the room."""
+    grow = GROWTH.get(call.kernel) if call.scratch_bytes else None
+    return grow(call, room) if grow is not None else None
 
-    grown = []
-    for call in calls:
-        grow = GROWTH.get(call.kernel) if call.scratch_bytes else None
-        bigger = grow(call, scratch_room(graph, plan, call.op_index)) if grow is not None else None
-        grown.append(bigger or call)
-    if any(a is not b for a, b in zip(grown, calls)):
-        verify_plan(graph, plan, {c.op_index: c.scratch_bytes for c in grown if c.scratch_bytes})
-    return grown
+
+def can_grow(call: KernelCall) -> bool:
+    return bool(call.scratch_bytes) and call.kernel in GROWTH
 
 
 def variant_kernels(calls: list[KernelCall]) -> dict[str, int]:
