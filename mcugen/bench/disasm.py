@@ -207,25 +207,66 @@ class Firmware:
     insns: dict[int, Insn]
     functions: dict[str, Function]
     branch_targets: dict[int, int]  # {address of a direct branch or call: its destination}
+    # functions whose Thumb address is stored in the image (outside the vector table): what
+    # calls through a pointer can reach, e.g. the walk a kernel's params name
+    pointed_to: frozenset[str] = frozenset()
 
     def closure(self, roots: list[str]) -> set[str]:
         return call_closure(roots, self.functions, self.branch_targets)
 
 
+VECTOR_TABLE = "mg_vectors"  # the boards' startup code: handlers, not calls an inference makes
+
+
 def read_firmware(elf: str | Path, toolchain_prefix: str) -> Firmware:
     text = _tool(toolchain_prefix, "objdump", ["-d", str(elf)])
     nm = _tool(toolchain_prefix, "nm", ["-S", "--defined-only", str(elf)])
-    return Firmware(parse_objdump(text), parse_nm(nm), branch_targets(text))
+    contents = _tool(toolchain_prefix, "objdump", ["-s", str(elf)])
+    functions = parse_nm(nm)
+    return Firmware(parse_objdump(text), functions, branch_targets(text), pointed_to(contents, functions))
+
+
+_CONTENTS_SECTION = re.compile(r"^Contents of section (\S+):$")
+_CONTENTS_LINE = re.compile(r"^ ([0-9a-f]+) ((?:[0-9a-f]{2,8} ?){1,4})")
+
+
+def pointed_to(objdump_contents: str, funcs: dict[str, Function]) -> frozenset[str]:
+    """The functions whose address with the Thumb bit appears as an aligned word in the image's
+    loaded sections (`objdump -s`), the vector table left out."""
+    starts = {f.start: f.name for f in funcs.values()}
+    vectors = funcs.get(VECTOR_TABLE)
+    found: set[str] = set()
+    loaded = False
+    for line in objdump_contents.splitlines():
+        head = _CONTENTS_SECTION.match(line)
+        if head:
+            loaded = not head.group(1).startswith((".debug", ".comment", ".ARM"))
+            continue
+        row = _CONTENTS_LINE.match(line) if loaded else None
+        if row is None:
+            continue
+        address, data = int(row.group(1), 16), bytes.fromhex(row.group(2).replace(" ", ""))
+        for at in range(-address % 4, len(data) - 3, 4):
+            word = int.from_bytes(data[at:at + 4], "little")
+            inside_vectors = vectors is not None and vectors.start <= address + at < vectors.start + vectors.size
+            if word & 1 and (word & ~1) in starts and not inside_vectors:
+                found.add(starts[word & ~1])
+    return frozenset(found)
 
 
 def parse_nm(out: str) -> dict[str, Function]:
-    """The function symbols of `nm -S` with their sizes (Thumb bit cleared)."""
+    """The function symbols of `nm -S` with their sizes (Thumb bit cleared). Static functions of
+    one name in several files (each kernel's `output_value`) are all kept: the later ones as
+    `name@address`."""
     found: dict[str, Function] = {}
     for line in out.splitlines():
         parts = line.split()
         if len(parts) == 4 and parts[2] in "tTwW":
             start = int(parts[0], 16) & ~1
-            found.setdefault(parts[3], Function(parts[3], start, int(parts[1], 16)))
+            name = parts[3]
+            if name in found and found[name].start != start:
+                name = f"{name}@{start:x}"
+            found.setdefault(name, Function(name, start, int(parts[1], 16)))
     return found
 
 

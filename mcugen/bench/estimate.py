@@ -198,17 +198,19 @@ def estimate(parser: TraceParser, firmware: Firmware, timing: CoreTiming, flash:
 
 
 def traced_functions(firmware: Firmware, invoke: str) -> list[str]:
-    """What the trace must show: everything the inference calls, the counter read, and the
-    functions that call either (the caller's instructions between the two reads count too; it
-    may reach the inference through a pointer, as the bench's model table does, but it reads
-    the counter with a direct call)."""
+    """What the trace must show: everything the inference calls (directly, or through a pointer
+    the image holds), the counter read, and the functions that call either (the caller's
+    instructions between the two reads count too; it may reach the inference through a pointer,
+    as the bench's model table does, but it reads the counter with a direct call)."""
     if invoke not in firmware.functions or COUNTER_READ not in firmware.functions:
         raise TraceError(f"the firmware has no {invoke} or {COUNTER_READ}: not a bench firmware")
     targets = {firmware.functions[invoke].start, firmware.functions[COUNTER_READ].start}
     callers = {name for name, f in firmware.functions.items()
                if any(dest in targets and f.start <= addr < f.start + f.size
                       for addr, dest in firmware.branch_targets.items())}
-    return sorted(firmware.closure([invoke, COUNTER_READ]) | callers)
+    # kernels call some of their parts through pointers (a layer's walk is a params field): every
+    # function whose address the image holds is traced, with what it calls
+    return sorted(firmware.closure([invoke, COUNTER_READ, *sorted(firmware.pointed_to)]) | callers)
 
 
 def find_invoke(firmware: Firmware) -> str:

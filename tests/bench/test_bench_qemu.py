@@ -214,3 +214,16 @@ def test_board_reset_mid_run_under_qemu(hello_m4):
     finally:
         proc.kill()
         proc.wait()
+
+
+def test_cycle_estimate_follows_the_kernels_calls_through_pointers(models_dir, tmp_path):
+    """KWS's lean convolutions call their walk through a params field: the trace must cover it,
+    or the estimate would describe a quarter of the run (and the bench refuses it)."""
+    model = models_dir / "kws" / "kws_ref_model.tflite"
+    project = build_bench_project(model, "netduinoplus2", tmp_path / "kws")
+    status, doc = bench_json(project, model, tmp_path, "kws", "-n", "1", "--estimate-cycles")
+    assert status == 0 and doc["outputs_match"]
+    est = doc["cycle_estimate"]
+    assert est["instructions"] == doc["latency"]["median"] > 3_000_000
+    conv = next(layer for layer in est["layers"] if layer["op"] == "CONV_2D")
+    assert conv["classes"]["multiply"] > 0

@@ -261,3 +261,31 @@ def test_the_estimate_is_the_same_run_to_run(loop_elf):
     first.check_against([613], [[604]], 1)
     with pytest.raises(TraceError, match="firmware counted 610"):
         first.check_against([610], [[604]], 1)
+
+
+def test_functions_stored_as_pointers_are_found_outside_the_vector_table():
+    from mcugen.bench.disasm import pointed_to
+
+    funcs = {"mg_vectors": Function("mg_vectors", 0x08000000, 8), "reset": Function("reset", 0x08000010, 4),
+             "walk": Function("walk", 0x08000020, 8), "params": Function("params", 0x08000030, 8)}
+    contents = textwrap.dedent("""\
+
+        fw.elf:     file format elf32-littlearm
+
+        Contents of section .text:
+         8000000 00020020 11000008 00000000 00000000  ... ............
+         8000030 21000008 20000008                    !... ...
+        Contents of section .debug_info:
+         0000 21000008 11000008                       !.......
+        """)
+    # reset's address sits in the vector table only; walk's even word (no Thumb bit) is not a pointer
+    assert pointed_to(contents, funcs) == {"walk"}
+
+
+def test_static_functions_of_one_name_are_all_kept():
+    from mcugen.bench.disasm import parse_nm
+
+    found = parse_nm("08000ab4 000000a4 t output_value\n08001094 000000ac t output_value\n"
+                     "08001094 000000ac t output_value\n080016f8 000001dc T mg_fully_connected_s8\n")
+    assert {(f.name, f.start) for f in found.values()} == {
+        ("output_value", 0x08000AB4), ("output_value@8001094", 0x08001094), ("mg_fully_connected_s8", 0x080016F8)}
