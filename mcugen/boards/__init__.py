@@ -62,7 +62,7 @@ class Board:
     toolchain_prefix: str  # e.g. "arm-none-eabi-"; what PlatformIO builds with
     cflags: tuple[str, ...]
     ldflags: tuple[str, ...]
-    ldscript: str  # under firmware/boards/, emulated boards only
+    ldscript: str  # under firmware/boards/: emulated boards', and a real board's own where it has one
     check_prefix: str  # compiler available here that checks the portable sources ("" = host gcc)
     check_cflags: tuple[str, ...]
     pio_platform: str

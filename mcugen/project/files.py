@@ -145,6 +145,8 @@ def _env_lines(board: Board, partitions: bool = False) -> list[str]:
     if board.emulated:
         return [f"board_build.ldscript = ld/{Path(board.ldscript).name}"]
     lines = [f"framework = {board.pio_framework}", f"monitor_speed = {board.baud}"]
+    if board.ldscript:  # the board's own script, in place of the framework's (it places the regions)
+        lines.append(f"board_build.ldscript = ld/{Path(board.ldscript).name}")
     if partitions:  # PlatformIO makes the partition table from this, not from sdkconfig
         lines.append(f"board_build.partitions = {espidf.PARTITIONS_FILE}")
     return lines + [f"{key} = {value}" for key, value in board.pio_options]
@@ -160,7 +162,7 @@ def _check_glue(board: Board) -> None:
     """A board file naming glue that isn't there fails here, before anything is written."""
     boards = firmware_dir() / "boards"
     missing = [f for f in board.glue if not (boards / f).is_dir()]
-    if board.emulated and not (boards / board.ldscript).is_file():
+    if (board.emulated or board.ldscript) and not (boards / board.ldscript).is_file():
         missing.append(board.ldscript)
     if missing:
         raise BoardError(f"board {board.name}: no {', '.join(missing)} under {boards}",
@@ -276,7 +278,7 @@ def write_models_project(tmp: Path, sources: Any, board: Board, models: Sequence
     for path in sources.write(src):
         if path.suffix == ".h":
             path.replace(include / path.name)
-    if board.emulated:
+    if board.emulated or board.ldscript:
         ld.mkdir()
     _copy_glue(board, src, include, ld)
     _copy_apps(src, include)

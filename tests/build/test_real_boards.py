@@ -106,6 +106,52 @@ def test_pico_project_runs_the_firmware_from_the_arduino_core(shared_models, tmp
     assert "compile warning-free" in check_portable_sources(project, b)
     import subprocess
 
-    symbols = subprocess.run(["arm-none-eabi-nm", str(out / ".pio" / "portable-check" / "selftest_main.o")],
+    symbols = subprocess.run(["arm-none-eabi-nm", str(out / ".pio" / "isa-check" / "app_selftest_selftest_main.o")],
                              capture_output=True, text=True, check=True).stdout.split()
     assert "mg_app_main" in symbols and "main" not in symbols
+
+
+def test_h743_places_the_arena_over_dtcm_axi_and_d2_sram_and_links_there(tmp_path):
+    """nucleo_h743zi's board file lists DTCM, AXI SRAM (main) and D2 SRAM1-3; a model whose two
+    281 KiB branch outputs live at once needs all three. The project carries the board's linker
+    script (PlatformIO's stm32cube framework cannot be run here): the generated model links with
+    it, each region's arena at that RAM's address, the glue switching D2's clocks on."""
+    import subprocess
+
+    from tests.support.oracle import seeded_model, to_int8
+
+    def body(k, x):
+        return k.layers.Add()([k.layers.Conv2D(20, 3, padding="same")(x), k.layers.Conv2D(20, 1)(x)])
+
+    model, rng = seeded_model(body, (120, 120, 8), 5)
+    path = tmp_path / "branches.tflite"
+    path.write_bytes(to_int8(model, rng=rng))
+    out = tmp_path / "fw"
+    assert main(["--no-progress", "build", str(path), "--board", "nucleo_h743zi", "-o", str(out), "--no-compile"]) == 0
+    regions = {r["name"]: r for r in json.loads((out / "mcugen.json").read_text())["regions"]}
+    assert all(regions[name]["arena"] > 0 for name in ("dtcm", "axi", "d2sram"))
+    ini = configparser.ConfigParser(interpolation=None)
+    ini.read(out / "platformio.ini")
+    assert ini["env:nucleo_h743zi"]["board_build.ldscript"] == "ld/stm32h743zi.ld"
+    assert "__HAL_RCC_D2SRAM1_CLK_ENABLE();" in (out / "src" / "board" / "clock_uart.c").read_text()
+
+    # a stand-in for the framework's startup: the vector table and a reset handler that invokes
+    (tmp_path / "startup.c").write_text(
+        "int model_invoke(void);\nextern char _estack;\n"
+        "void Reset_Handler(void) { (void)model_invoke(); for (;;) { } }\n"
+        "__attribute__((section(\".isr_vector\"), used)) const void *const vectors[2] = "
+        "{&_estack, (const void *)Reset_Handler};\n")
+    board = load_board("nucleo_h743zi")
+    elf = tmp_path / "h7.elf"
+    sources = [str(p) for p in sorted((out / "src").glob("*.c"))]
+    subprocess.run(["arm-none-eabi-gcc", *board.cflags, "-O2", "-std=c99", "-ffunction-sections",
+                    "-I", str(out / "include"), "-nostartfiles", "--specs=nosys.specs", "-Wl,--gc-sections",
+                    "-T", str(out / "ld" / "stm32h743zi.ld"), str(tmp_path / "startup.c"), *sources, "-o", str(elf)],
+                   check=True, capture_output=True)
+    symbols = {line.split()[2]: int(line.split()[0], 16) for line in subprocess.run(
+        ["arm-none-eabi-nm", str(elf)], check=True, capture_output=True, text=True).stdout.splitlines()
+        if len(line.split()) == 3}
+    assert 0x20000000 <= symbols["model_arena_dtcm"] < 0x20020000
+    assert 0x24000000 <= symbols["model_arena"] < 0x24080000
+    assert 0x30000000 <= symbols["model_arena_d2sram"] < 0x30048000
+    assert symbols["_estack"] == 0x24080000

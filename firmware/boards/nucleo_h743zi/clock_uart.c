@@ -1,5 +1,5 @@
 /* NUCLEO-H743ZI: 400 MHz (voltage scale 1, LDO supply) from HSI (64 MHz) through PLL1, caches
- * on; USART3 on PD8/PD9 (ST-LINK virtual COM). */
+ * on, D2 SRAM clocks on; USART3 on PD8/PD9 (ST-LINK virtual COM). */
 #include "mg_stm32.h"
 
 void mg_stm32_clock_init(void)
@@ -8,6 +8,12 @@ void mg_stm32_clock_init(void)
     RCC_ClkInitTypeDef clk = {0};
     SCB_EnableICache();
     SCB_EnableDCache();
+    /* AXI SRAM and DTCM run from reset; D2 SRAM1-3 (the board file's d2sram region) do not */
+    __HAL_RCC_D2SRAM1_CLK_ENABLE();
+    __HAL_RCC_D2SRAM2_CLK_ENABLE();
+#if defined(__HAL_RCC_D2SRAM3_CLK_ENABLE)
+    __HAL_RCC_D2SRAM3_CLK_ENABLE();
+#endif
     (void)HAL_PWREx_ConfigSupply(PWR_LDO_SUPPLY);
     __HAL_PWR_VOLTAGESCALING_CONFIG(PWR_REGULATOR_VOLTAGE_SCALE1);
     while (!__HAL_PWR_GET_FLAG(PWR_FLAG_VOSRDY)) {
