@@ -287,7 +287,7 @@ def generate_sources(graph: Graph, plan: ArenaPlan, calls: list[KernelCall], pre
         "wram_bytes": copies.size if ram_copies else 0,
         "wram_copies": sorted(ram_copies.values(), key=lambda c: c["offset"]),
         "wram_placement": "" if weights_section else "MG_ARENA_ATTR ", "wram_attributes": _section(weights_section),
-        "arena_align": ARENA_ALIGN, "weight_align": WEIGHT_ALIGN,
+        "arena_align": max(ARENA_ALIGN, int(plan.align)), "weight_align": WEIGHT_ALIGN,
         "sha256": graph.sha256, "layers": layers, "num_layers": len(layers), "params": params,
         "headers": sorted(headers), "weights": weight_list, "consts": consts, **io,
         "state_bytes": int(plan.state_size), "state_resets": _state_resets(graph, plan),

@@ -83,7 +83,8 @@ def generate_models_sources(graphs: Sequence[Graph], combined: CombinedPlan,
            "names": names, "prefix_list": ", ".join(f"{p}_invoke()" for p in prefixes),
            "concurrent": combined.concurrent, "max_layers": max(len(m.layer_names) for m in models),
            "arenas": arenas, "arena_total_bytes": combined.size, "separate_bytes": combined.separate_size,
-           "state_bytes": combined.state_size, "arena_align": ARENA_ALIGN}
+           "state_bytes": combined.state_size,
+           "arena_align": max([ARENA_ALIGN, *(int(plan.align) for plan in combined.plans)])}
     shared = {SHARED_HEADER: _env().get_template("mg_models.h.j2").render(**ctx),
               f"{SHARED_OWNER}.c": _env().get_template("mg_models.c.j2").render(**ctx)}
     files = dict(shared)

@@ -146,3 +146,13 @@ def test_cross_compiles_warning_free_without_writable_statics(target, cc, flags,
         assert proc.returncode == 0 and not proc.stderr, f"{target} {kernel.name}:\n{proc.stderr}"
         nm = subprocess.run([cc.replace("gcc", "nm"), str(obj)], capture_output=True, text=True).stdout
         assert not [line for line in nm.splitlines() if line.split()[-2:][0] in "bBdDcC"], kernel.name
+
+
+def test_arena_arrays_take_the_boards_alignment(shared_models):
+    """nucleo_h743zi plans offsets to its 32-byte D-cache line: the arrays' bases must be too."""
+    from mcugen import pipeline
+
+    graph = pipeline.load(shared_models / "hello_world/hello_world_int8.tflite").graph
+    h7 = pipeline.generate(graph, pipeline.Target.for_board("nucleo_h743zi")).sources.files["model.c"]
+    m4 = pipeline.generate(graph, pipeline.Target.for_board("netduinoplus2")).sources.files["model.c"]
+    assert "MG_ALIGNED(32) " in h7 and "MG_ALIGNED(32) " not in m4 and "MG_ALIGNED(16) " in m4
