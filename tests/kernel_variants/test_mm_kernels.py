@@ -120,6 +120,11 @@ def test_lean_kernels_bit_exact(case, seed, tmp_path):
     assert want <= kernels, kernels
     if case != "dense":  # both output stages
         assert walks == {"mg_mm_walk3_relu", "mg_mm_walk3_fix"}, walks
+    else:  # under 4 channels the pair kernel is faster than the quad kernel's plain tail
+        dense = [c for c in pipeline.lower(pipeline.canonical(read_graph(model)), "dsp")
+                 if c.kind == "FULLY_CONNECTED"]
+        assert {(dict(c.params)["output_depth"] >= 4, c.kernel) for c in dense} == {
+            (True, "fully_connected_quad_dsp"), (False, "fully_connected_dsp")}
     if case == "pointwise":  # the pruned channels (|bias| ~ 2^30, beyond the proof) ran lean as constants
         graph = pipeline.canonical(read_graph(model))
         portable = next(c for c in lower_graph(graph) if c.kernel == "conv_2d" and dict(c.params)["out_c"] == 8)
