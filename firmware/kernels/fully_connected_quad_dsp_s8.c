@@ -99,7 +99,8 @@ const int8_t *mg_fully_connected_quad_walk(const void *params, const int8_t *w, 
 #endif
 }
 
-/* The last output_depth % 4 channels, each [bias, multiplier, weights] from `w`: plain multiply-adds. */
+/* The last output_depth % 4 channels, each [bias, multiplier, weights] from `w`: per group of 4
+ * taps one word of weights widened in two halves (SXTB16) against the column's two words (SMLAD). */
 void mg_fully_connected_quad_tail(const void *params, const int8_t *w, const int16_t *col, int8_t *dst)
 {
     const mg_fully_connected_quad_dsp_params *p = (const mg_fully_connected_quad_dsp_params *)params;
@@ -109,7 +110,9 @@ void mg_fully_connected_quad_tail(const void *params, const int8_t *w, const int
         const int32_t m = mg_mm_read_i32(w + 4);
         w += 8;
         for (g = 0; g < p->groups; ++g, w += 4) {
-            MG_PLAIN_GROUP(w, col + 4 * g, acc);
+            const uint32_t taps = mg_read_u32(w);
+            acc = mg_smlad(mg_sxtb16(taps), mg_read_u32(col + 4 * g), acc);
+            acc = mg_smlad(mg_sxtb16_ror8(taps), mg_read_u32(col + 4 * g + 2), acc);
         }
         dst[c] = (int8_t)mg_mm_out(acc, m, p->shifts[c], p->k, 1);
     }

@@ -205,13 +205,17 @@ def conv_2d_mm(graph: Graph, call: KernelCall) -> KernelCall | None:
                    scratch_bytes=conv_scratch(kernel, taps // 4, p["in_c"], p["out_w"], p["out_c"]))
 
 
+# Under 8 channels the quad kernel's widened row and tail cost more than its quads save: the
+# pair kernel is faster (a 3-class layer over 3,920 taps: 29.6 k instructions against 61.5 k; 7
+# channels over 1,210 taps: 16.2 k against 19.8 k; 9 channels over 17 taps: 846 against 698).
+QUAD_MIN_DEPTH = 8
+
+
 def fully_connected_mm(graph: Graph, call: KernelCall) -> KernelCall | None:
     """FULLY_CONNECTED with symmetric weights and a provably lean output stage ->
     fully_connected_quad_dsp (the input offset folded into the bias here)."""
     p = dict(call.params)
-    if p["filter_offset"] != 0 or p["output_depth"] < 4:
-        # under 4 channels every one would take the plain tail: the pair kernel's SMLADs are
-        # faster (micro_speech_lstm's 3-class layer: 29.6 k instructions against 61.5 k)
+    if p["filter_offset"] != 0 or p["output_depth"] < QUAD_MIN_DEPTH:
         return None
     depth, accum = p["output_depth"], p["accum_depth"]
     filt = graph.tensor(p["filter"].tensor_id).array().reshape(depth, accum)

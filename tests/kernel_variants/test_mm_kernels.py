@@ -55,7 +55,9 @@ def _dense(k, x):  # (3, 37): FULLY_CONNECTED over 3 rows, 37 taps
     z = k.layers.Dense(2)(k.layers.Flatten()(x))
     w = k.layers.Dense(3, activation="relu")(k.layers.Flatten()(x))
     v = k.layers.Dense(4)(k.layers.Flatten()(x))
-    return [y, z, w, v]
+    u = k.layers.Dense(10)(k.layers.Flatten()(x))                         # quads and a tail of 2
+    t = k.layers.Dense(11, activation="relu")(k.layers.Flatten()(x))      # ... and of 3
+    return [y, z, w, v, u, t]
 
 
 def _pointwise16(k, x):  # (5, 7, 8): conv_2d_1x1_x16_dsp where forced (`wide` below)
@@ -120,10 +122,10 @@ def test_lean_kernels_bit_exact(case, seed, tmp_path):
     assert want <= kernels, kernels
     if case != "dense":  # both output stages
         assert walks == {"mg_mm_walk3_relu", "mg_mm_walk3_fix"}, walks
-    else:  # under 4 channels the pair kernel is faster than the quad kernel's plain tail
+    else:  # under 8 channels the pair kernel is faster than the quad kernel with its tail
         dense = [c for c in pipeline.lower(pipeline.canonical(read_graph(model)), "dsp")
                  if c.kind == "FULLY_CONNECTED"]
-        assert {(dict(c.params)["output_depth"] >= 4, c.kernel) for c in dense} == {
+        assert {(dict(c.params)["output_depth"] >= 8, c.kernel) for c in dense} == {
             (True, "fully_connected_quad_dsp"), (False, "fully_connected_dsp")}
     if case == "pointwise":  # the pruned channels (|bias| ~ 2^30, beyond the proof) ran lean as constants
         graph = pipeline.canonical(read_graph(model))
