@@ -96,3 +96,17 @@ def test_every_row_walks():
     base = dict(out_h=2, stride_h=1, pad_top=1, filter_h=2, dilation_h=3, in_h=2)
     assert not every_row_walks(base)       # output row 0's taps sit at -1 and 2: both outside
     assert every_row_walks({**base, "dilation_h": 1})
+
+
+@pytest.mark.parametrize("width,kernel", [(1, "depthwise_conv_2d_dsp"), (2, "depthwise_conv_2d_dsp"),
+                                          (3, "depthwise_conv_2d_rows_dsp")])
+def test_rows_of_one_or_two_pixels_keep_the_general_kernel(width, kernel, tmp_path):
+    """A row's set-up costs the rows kernel more than it saves on one or two output pixels
+    (a 1-D audio layer: out_w 1), and both kernels stay bit-exact there."""
+    model, rng = seeded_model(lambda k, x: k.layers.DepthwiseConv2D((3, 1), activation="relu")(
+        k.layers.Conv2D(12, (5, 1), activation="relu")(x)), (20, width, 8), width)
+    model = to_int8(model, rng=rng)
+    graph = read_graph(model)
+    chosen = [c.kernel for c in specialise(graph, lower_graph(graph), "dsp") if c.kind == "DEPTHWISE_CONV_2D"]
+    assert chosen == [kernel]
+    assert kernel in assert_exact(model, random_samples(model, 3, seed=width), tmp_path, variant="dsp")
