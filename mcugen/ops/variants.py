@@ -36,7 +36,7 @@ from mcugen.ir import Graph
 from mcugen.ops.base import ConstArray, ConstRef, KernelCall, ScratchRef, TensorRef
 from mcugen.ops.depthwise_3x3 import depthwise_conv_2d_3x3, with_tables
 from mcugen.ops.depthwise_rows import depthwise_conv_2d_rows
-from mcugen.ops.variants_mm import add_lean, conv_2d_mm, fully_connected_mm
+from mcugen.ops.variants_mm import add_lean, conv_2d_mm, fully_connected_mm, share_dense_kernel
 from mcugen.ops.variants_wide import StepLoads, widen_weights
 
 VARIANTS = ("portable", "dsp", "rv32", "m0", "mve", "xtensa")
@@ -61,6 +61,8 @@ def specialise(graph: Graph, calls: list[KernelCall], variant: str,
         rewrite = rewrites.get(call.type_suffix, {}).get(call.kernel)
         fast = rewrite(graph, call) if rewrite is not None else None
         out.append(fast if fast is not None else call)
+    if variant == "dsp":
+        out = share_dense_kernel(graph, calls, out)
     return widen_weights(graph, out, step_loads) if variant == "dsp" and step_loads is not None else out
 
 

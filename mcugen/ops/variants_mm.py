@@ -21,6 +21,7 @@ tests/kernel_variants/test_requant.py checks the C form against mg_requantize at
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Sequence
 
 import numpy as np
 
@@ -206,16 +207,17 @@ def conv_2d_mm(graph: Graph, call: KernelCall) -> KernelCall | None:
 
 
 # Under 8 channels the quad kernel's widened row and tail cost more than its quads save: the
-# pair kernel is faster (a 3-class layer over 3,920 taps: 29.6 k instructions against 61.5 k; 7
-# channels over 1,210 taps: 16.2 k against 19.8 k; 9 channels over 17 taps: 846 against 698).
+# pair kernel is faster (a 3-class layer over 3,920 taps: 29.6 k instructions against 43.8 k; 7
+# channels over 1,210 taps: 16.2 k against 19.8 k; 9 channels over 17 taps: 846 against 698),
+# unless the model needs the quad kernel anyway (share_dense_kernel).
 QUAD_MIN_DEPTH = 8
 
 
-def fully_connected_mm(graph: Graph, call: KernelCall) -> KernelCall | None:
+def fully_connected_mm(graph: Graph, call: KernelCall, min_depth: int = QUAD_MIN_DEPTH) -> KernelCall | None:
     """FULLY_CONNECTED with symmetric weights and a provably lean output stage ->
     fully_connected_quad_dsp (the input offset folded into the bias here)."""
     p = dict(call.params)
-    if p["filter_offset"] != 0 or p["output_depth"] < QUAD_MIN_DEPTH:
+    if p["filter_offset"] != 0 or p["output_depth"] < min_depth:
         return None
     depth, accum = p["output_depth"], p["accum_depth"]
     filt = graph.tensor(p["filter"].tensor_id).array().reshape(depth, accum)
@@ -237,6 +239,16 @@ def fully_connected_mm(graph: Graph, call: KernelCall) -> KernelCall | None:
               ("stream", ConstRef("stream")), ("shifts", ConstRef("shifts")), ("scratch", ScratchRef()))
     return replace(call, kernel="fully_connected_quad_dsp", params=params,
                    consts=_consts(stream, shift_bytes), scratch_bytes=2 * taps)
+
+
+def share_dense_kernel(graph: Graph, portable: Sequence[KernelCall], chosen: list[KernelCall]) -> list[KernelCall]:
+    """`chosen` with its narrow FULLY_CONNECTED layers on the quad kernel too where another layer
+    needs it: a second dense kernel costs ~1.1 KB of flash for a few instructions saved (hello_world:
+    layers of 16, 16 and 1 channels, 20 instructions against 976 bytes)."""
+    if not any(c.kernel == "fully_connected_quad_dsp" for c in chosen):
+        return chosen
+    return [(fully_connected_mm(graph, before, min_depth=1) or after) if after.kernel == "fully_connected_dsp" else after
+            for before, after in zip(portable, chosen)]
 
 
 # ---- ADD ----------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ SHARED = {
     "ad": ("ad/ad01_int8.tflite", {"fully_connected_quad_dsp"}),
     "hello_world": ("hello_world/hello_world_int8.tflite", {"fully_connected_quad_dsp"}),
     "vww": ("vww/vww_96_int8.tflite", {"conv_2d_rgb_dsp", "conv_2d_1x1_dsp", "depthwise_conv_2d_3x3_dsp",
-                                       "fully_connected_dsp"}),  # 2 classes: the pair kernel
+                                       "fully_connected_dsp"}),  # its one dense layer, 2 classes: the pair kernel
     "ic": ("ic/pretrainedResnet_quant.tflite", {"conv_2d_rgb_dsp", "conv_2d_im2col_dsp", "conv_2d_1x1_dsp",
                                                 "fully_connected_quad_dsp", "add_lean_dsp"}),
 }

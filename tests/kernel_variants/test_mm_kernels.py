@@ -122,17 +122,32 @@ def test_lean_kernels_bit_exact(case, seed, tmp_path):
     assert want <= kernels, kernels
     if case != "dense":  # both output stages
         assert walks == {"mg_mm_walk3_relu", "mg_mm_walk3_fix"}, walks
-    else:  # under 8 channels the pair kernel is faster than the quad kernel with its tail
+    else:  # the wide layers need the quad kernel: the narrow ones share it (one dense kernel's code)
         dense = [c for c in pipeline.lower(pipeline.canonical(read_graph(model)), "dsp")
                  if c.kind == "FULLY_CONNECTED"]
-        assert {(dict(c.params)["output_depth"] >= 8, c.kernel) for c in dense} == {
-            (True, "fully_connected_quad_dsp"), (False, "fully_connected_dsp")}
+        assert {c.kernel for c in dense} == {"fully_connected_quad_dsp"}
+        assert {dict(c.params)["output_depth"] for c in dense} >= {1, 2, 3, 4, 5, 10, 11, 13, 24}
     if case == "pointwise":  # the pruned channels (|bias| ~ 2^30, beyond the proof) ran lean as constants
         graph = pipeline.canonical(read_graph(model))
         portable = next(c for c in lower_graph(graph) if c.kernel == "conv_2d" and dict(c.params)["out_c"] == 8)
         folded = next(a.values for a in portable.consts if a.name == "bias_folded")
         assert min(abs(folded[2]), abs(folded[3])) >= 1 << 30
         assert any(c.op_index == portable.op_index for c in calls)
+
+
+@pytest.mark.parametrize("widths,kernels", [((3,), {"fully_connected_dsp"}), ((7, 2), {"fully_connected_dsp"}),
+                                            ((9, 3), {"fully_connected_quad_dsp"})])
+def test_narrow_dense_layers_keep_the_pair_kernel_unless_the_quad_one_is_there(widths, kernels):
+    """Under 8 channels the pair kernel is faster; where a wider layer brings the quad kernel in,
+    the narrow ones use it too rather than link a second dense kernel."""
+    def build(k, x):
+        for width in widths:
+            x = k.layers.Dense(width)(x)
+        return x
+
+    model, rng = seeded_model(build, (40,), 1)
+    graph = pipeline.canonical(read_graph(to_int8(model, rng=rng)))
+    assert {c.kernel for c in pipeline.lower(graph, "dsp") if c.kind == "FULLY_CONNECTED"} == kernels
 
 
 @pytest.mark.parametrize("seed", [0, pytest.param(1, marks=pytest.mark.slow)])
