@@ -228,11 +228,19 @@ def canonical(graph: Graph) -> Graph:
 
 
 def plans_both_ways(graph: Graph, scratch: Mapping[int, int], align: int, **options) -> dict[bool, "ArenaPlan"]:
-    """{inplace: plan} with and without in-place reuse, for comparing them (mcugen plan)."""
+    """{inplace: plan} with and without in-place reuse, for comparing them (mcugen plan). On a
+    board with RAM regions the plan without in-place reuse may not fit where the in-place one does:
+    then it is left out (the in-place plan's error, if it fails too, is the one raised)."""
     from mcugen.arena import plan_arena
+    from mcugen.errors import ArenaError
 
-    return {inplace: plan_arena(graph, scratch, inplace=inplace, align=align, **options)
-            for inplace in (False, True)}
+    plans = {True: plan_arena(graph, scratch, inplace=True, align=align, **options)}
+    try:
+        plans[False] = plan_arena(graph, scratch, inplace=False, align=align, **options)
+    except ArenaError:
+        if not options.get("regions"):
+            raise
+    return dict(sorted(plans.items()))
 
 
 def inspect_model(model: str | Path, calibration: str | Path | None = None,
@@ -348,6 +356,12 @@ def plan_models(models: Sequence[str | Path], board: str | None = None, align: i
     each = tuple(plan_model(m, board, align, with_scratch, algorithm, time_budget_s, measure_tflm, reporter,
                             steps[k] if steps else (1, 1)) for k, m in enumerate(models))
     target = Target.for_board(board) if board else Target()
+    unfit = [p.graph.name for p in each if inplace not in p.plans]
+    if unfit:
+        from mcugen.errors import ArenaError
+
+        raise ArenaError(f"without in-place reuse {', '.join(unfit)} does not fit the board's RAM regions",
+                         hint="drop --no-inplace: the in-place plans fit")
     chosen = [p.plans[inplace] for p in each]
     if concurrent and target.regions:
         chosen = plan_concurrent(lambda k, regions: plan_arena(each[k].graph, each[k].scratch, inplace=inplace,

@@ -62,6 +62,7 @@ def command(state, models: tuple[Path, ...], as_json: bool, concurrent: bool, na
     """
     from mcugen import pipeline
     from mcugen.arena.lifetimes import tensor_lifetimes
+    from mcugen.errors import ArenaError
     from mcugen.convert.api import stage_count
     from mcugen.fsutil import atomic_write, check_writable_file
 
@@ -89,7 +90,11 @@ def command(state, models: tuple[Path, ...], as_json: bool, concurrent: bool, na
         rep.warn(note)
     graph, plans, head, align = result.graph, result.plans, result.tflm_head, result.align
     with_scratch, scratch = scratch, result.scratch
-    chosen = plans[not no_inplace]
+    if not no_inplace or False in plans:
+        chosen = plans[not no_inplace]
+    else:
+        raise ArenaError("without in-place reuse the buffers do not fit the board's RAM regions",
+                         hint="drop --no-inplace: the in-place plan fits")
     step = n_convert + 1
     rep.stage(step, total, "plan", f"arena {human_bytes(chosen.size)} ({chosen.algorithm}, "
               f"{'in-place' if chosen.inplace else 'no in-place'}), lower bound {human_bytes(chosen.lower_bound)}")
@@ -110,15 +115,16 @@ def command(state, models: tuple[Path, ...], as_json: bool, concurrent: bool, na
 
     lives = tensor_lifetimes(graph)
     if as_json:
-        no, yes = plans[False], plans[True]
+        no, yes = plans.get(False), plans[True]
         rep.json({
             "model": str(model), "board": board, "align": align, "tflm_head_bytes": head,
             "kernel_scratch_bytes": sum(scratch.values()),
             "arena_bytes": yes.size, "lower_bound_bytes": yes.lower_bound, "gap_bytes": yes.gap,
             "optimal": yes.optimal, "algorithm": yes.algorithm,
-            "arena_bytes_no_inplace": no.size, "lower_bound_bytes_no_inplace": no.lower_bound,
-            "gap_bytes_no_inplace": no.gap, "optimal_no_inplace": no.optimal,
-            "algorithm_no_inplace": no.algorithm,
+            # null where, without in-place reuse, the buffers do not fit the board's RAM regions
+            "arena_bytes_no_inplace": no and no.size, "lower_bound_bytes_no_inplace": no and no.lower_bound,
+            "gap_bytes_no_inplace": no and no.gap, "optimal_no_inplace": no and no.optimal,
+            "algorithm_no_inplace": no and no.algorithm,
             "inplace": chosen.inplace,
             "tensors": [{"id": tid, "name": graph.tensors[tid].name, "offset": off,
                          "size": graph.tensors[tid].nbytes, "first": lives[tid][0], "last": lives[tid][1],
@@ -146,7 +152,10 @@ def show_plans(rep, result, with_scratch: bool = True) -> None:
     if result.tflm_head is not None:
         rows.append(("TFLite Micro (greedy, head)", f"{result.tflm_head:,}", "", ""))
     for inplace, label in ((False, "mcugen, no in-place"), (True, "mcugen, in-place")):
-        p = result.plans[inplace]
+        p = result.plans.get(inplace)
+        if p is None:
+            rows.append((label, "does not fit the RAM regions", "", ""))
+            continue
         rows.append((label, f"{p.size:,}", f"{p.lower_bound:,}", "yes" if p.optimal else
                      f"no (gap {p.gap:,} B, {p.algorithm})"))
     what = "activations + kernel scratch" if with_scratch else "activations only"
