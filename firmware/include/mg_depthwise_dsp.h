@@ -56,17 +56,7 @@ static inline __attribute__((always_inline)) mg_status mg_dw_dsp_walk(const mg_d
     while (mg_stream_next(&rows)) {
         const int32_t iy0 = rows.oy * p->stride_h - p->pad_top;
         for (ox = 0; ox < p->out_w; ++ox) {
-            const int32_t ix0 = ox * p->stride_w - p->pad_left;
-            int32_t fy, fx, t = 0;
-            for (fy = 0; fy < p->filter_h; ++fy) {
-                const int32_t iy = iy0 + fy * p->dilation_h;
-                for (fx = 0; fx < p->filter_w; ++fx, ++t) {
-                    const int32_t ix = ix0 + fx * p->dilation_w;
-                    tap[t] = (iy >= 0 && iy < p->in_h && ix >= 0 && ix < p->in_w)
-                                 ? rows.in + ((size_t)iy * (size_t)p->in_w + (size_t)ix) * (size_t)p->channels
-                                 : pad_row;
-                }
-            }
+            MG_WINDOW_TAPS(tap, p, rows.in, pad_row, iy0, ox * p->stride_w - p->pad_left);
             pixel(p, tap, rows.row + ox * p->channels);
         }
     }

@@ -78,4 +78,30 @@ static inline int mg_stream_next(mg_row_stream *s)
     mg_stream_start((rows), (in), (size_t)(p)->in_h * (size_t)(p)->in_w * (size_t)(p)->channels, (out), \
                     (p)->batches, (p)->out_h, (p)->out_w * (p)->channels, (scratch))
 
+/* The input pixel of each tap of the window whose top-left tap is at (iy0, ix0), row by row,
+ * into tap[0 .. filter_h * filter_w): a pointer into `in` (the streamed image), or `pad_row` (a
+ * row of the input zero point) where the tap falls outside the image. For params with
+ * MG_CHANNEL_WINDOW_FIELDS and dilation_h, dilation_w. */
+#define MG_WINDOW_TAPS(tap, p, in, pad_row, iy0, ix0)                                                     \
+    mg_window_taps((tap), (in), (pad_row), (p)->in_h, (p)->in_w, (p)->channels, (iy0), (ix0), (p)->filter_h, \
+                   (p)->filter_w, (p)->dilation_h, (p)->dilation_w)
+
+static inline __attribute__((always_inline)) void mg_window_taps(const int8_t **tap, const int8_t *in,
+                                                                  const int8_t *pad_row, int32_t in_h, int32_t in_w,
+                                                                  int32_t channels, int32_t iy0, int32_t ix0,
+                                                                  int32_t filter_h, int32_t filter_w,
+                                                                  int32_t dilation_h, int32_t dilation_w)
+{
+    int32_t fy, fx, t = 0;
+    for (fy = 0; fy < filter_h; ++fy) {
+        const int32_t iy = iy0 + fy * dilation_h;
+        for (fx = 0; fx < filter_w; ++fx, ++t) {
+            const int32_t ix = ix0 + fx * dilation_w;
+            tap[t] = (iy >= 0 && iy < in_h && ix >= 0 && ix < in_w)
+                         ? in + ((size_t)iy * (size_t)in_w + (size_t)ix) * (size_t)channels
+                         : pad_row;
+        }
+    }
+}
+
 #endif /* MG_STREAM_H */
