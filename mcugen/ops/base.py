@@ -111,3 +111,10 @@ class KernelCall:
             if key == name:
                 return value
         raise KeyError(name)
+
+    def const(self, name: str) -> tuple[int, ...]:
+        """The integer values of this call's constant array `name`."""
+        for arr in self.consts:
+            if arr.name == name:
+                return tuple(int(v) for v in arr.values)
+        raise KeyError(name)

@@ -33,11 +33,12 @@ import numpy as np
 
 from mcugen.errors import McugenError
 from mcugen.ir import Graph
-from mcugen.ops.base import ConstArray, ConstRef, KernelCall, ScratchRef, TensorRef
+from mcugen.ops.base import ConstArray, ConstRef, KernelCall, ScratchRef
 from mcugen.ops.depthwise_3x3 import depthwise_conv_2d_3x3, with_tables
 from mcugen.ops.depthwise_rows import depthwise_conv_2d_rows
 from mcugen.ops.variants_mm import add_lean, conv_2d_mm, fully_connected_mm, share_dense_kernel
 from mcugen.ops.variants_wide import StepLoads, widen_weights
+from mcugen.ops.dense import folded_dense
 
 VARIANTS = ("portable", "dsp", "rv32", "m0", "mve", "xtensa")
 
@@ -129,19 +130,12 @@ def padded(values: tuple[int, ...] | list[int], length: int, fill: int = 0) -> t
     return tuple(int(v) for v in values) + (fill,) * (length - len(values))
 
 
-def _const(call: KernelCall, name: str) -> tuple[int, ...]:
-    for arr in call.consts:
-        if arr.name == name:
-            return tuple(int(v) for v in arr.values)
-    raise KeyError(name)
-
-
 def lean_requant(call: KernelCall, acc_bound: int) -> bool:
     """True when the DSP kernels' lean output stage is exact for this call: mg_requantize_rs
     needs multipliers >= 0, every shift a right shift and |acc| <= acc_bound below 2^30 (SMMULR
     doubles it); a bare SSAT needs the activation range to be all of int8."""
     p = dict(call.params)
-    shifts_ok = all(s <= -1 for s in _const(call, "shift"))
+    shifts_ok = all(s <= -1 for s in call.const("shift"))
     full_range = p["act_min"] == -128 and p["act_max"] == 127
     return _multipliers_ok(call) and shifts_ok and acc_bound < (1 << 30) and full_range
 
@@ -157,7 +151,7 @@ def packed_quant(call: KernelCall, lean: bool, channels: int) -> tuple[ConstArra
     """The DSP kernels' per-channel constants: "quant" {folded bias, multiplier} (int32) and
     "shift" (int8: the right shift when lean, else TFLM's shift); zeros pad up to `channels`."""
     quant, shift = [], []
-    for b, m, s in zip(_const(call, "bias_folded"), _const(call, "multiplier"), _const(call, "shift")):
+    for b, m, s in zip(call.const("bias_folded"), call.const("multiplier"), call.const("shift")):
         quant += [b, m]
         shift.append(-s if lean else s)
     quant += [0, 0] * (channels - len(shift))
@@ -189,7 +183,7 @@ WINDOW = ("filter_h", "filter_w", "stride_h", "stride_w", "dilation_h", "dilatio
 
 def _multipliers_ok(call: KernelCall) -> bool:
     # mg_requantize_fast relies on multipliers >= 0 (QuantizeMultiplier of a positive scale)
-    return all(m >= 0 for m in _const(call, "multiplier"))
+    return all(m >= 0 for m in call.const("multiplier"))
 
 
 # ---- CONV_2D ----------------------------------------------------------------------------------
@@ -205,7 +199,7 @@ def conv_2d_dsp(graph: Graph, call: KernelCall) -> KernelCall | None:
     col_len = round_up(taps, 8)  # the inner loop takes 8 taps per turn
     even = round_up(out_c, 2)
     weights = pair_interleave(filt.reshape(out_c, taps))
-    lean = lean_requant(call, acc_bound(_const(call, "bias_folded"), filt))
+    lean = lean_requant(call, acc_bound(call.const("bias_folded"), filt))
     tail, consts = dsp_tail(p, lean, weights, call, even)
     params = (*copied(p, "batches", "in_h", "in_w", "in_c", "out_h", "out_w", "out_c", *WINDOW),
               ("col_len", col_len), ("pad_value", -p["input_offset"]), *tail)
@@ -242,9 +236,9 @@ def depthwise_conv_2d_dsp(graph: Graph, call: KernelCall, rows_kernel: bool = Tr
     if p["depth_multiplier"] != 1 or channels % 4 or taps > DW_MAX_TAPS or not _multipliers_ok(call):
         return None
     filt = graph.tensor(p["filter"].tensor_id).array().reshape(taps, channels)
-    bound = acc_bound(_const(call, "bias_folded"), filt.T)
+    bound = acc_bound(call.const("bias_folded"), filt.T)
     if rows_kernel:
-        consts = {name: _const(call, name) for name in ("bias_folded", "multiplier", "shift")}
+        consts = {name: call.const(name) for name in ("bias_folded", "multiplier", "shift")}
         fast = depthwise_conv_2d_3x3(graph, call, consts, bound) or depthwise_conv_2d_rows(graph, call, consts, bound)
         if fast is not None:
             return fast
@@ -266,13 +260,8 @@ def fully_connected_dsp(graph: Graph, call: KernelCall) -> KernelCall | None:
     if p["filter_offset"] != 0 or not _multipliers_ok(call):
         return None
     depth, accum = p["output_depth"], p["accum_depth"]
-    filt = graph.tensor(p["filter"].tensor_id).array().reshape(depth, accum)
-    bias = (graph.tensor(p["bias"].tensor_id).array().astype(np.int64) if isinstance(p["bias"], TensorRef)
-            else np.zeros(depth, np.int64))
-    folded = tuple(int(v) for v in bias + p["input_offset"] * filt.astype(np.int64).sum(axis=1))
-    mults, shifts = _const(call, "multiplier"), _const(call, "shift")
-    if len(mults) == 1:  # per-tensor: the same for every channel
-        mults, shifts = mults * depth, shifts * depth
+    filt, bias, mults, shifts = folded_dense(graph, call)
+    folded = tuple(int(v) for v in bias)
     per_channel = replace(call, consts=(ConstArray("bias_folded", "int32_t", folded),
                                         ConstArray("multiplier", "int32_t", mults),
                                         ConstArray("shift", "int32_t", shifts)))

@@ -19,8 +19,9 @@ from dataclasses import replace
 import numpy as np
 
 from mcugen.ir import Graph
-from mcugen.ops.base import ConstArray, ConstRef, KernelCall, ScratchRef, TensorRef
-from mcugen.ops.variants import _const, copied, round_up
+from mcugen.ops.base import ConstArray, ConstRef, KernelCall, ScratchRef
+from mcugen.ops.variants import copied, round_up
+from mcugen.ops.dense import folded_dense
 
 TAP_STEP = 8  # taps per turn of the M0 dot-product loops (mg_m0.h)
 
@@ -100,8 +101,8 @@ def conv_2d_m0(graph: Graph, call: KernelCall) -> KernelCall | None:
     rows = graph.tensor(p["filter"].tensor_id).array().reshape(out_c, -1)
     geometry = (*copied(p, "batches", "in_h", "in_w", "in_c", "out_h", "out_w", "out_c", "filter_h", "filter_w",
                         "stride_h", "stride_w", "dilation_h", "dilation_w", "pad_top", "pad_left"),)
-    return _conv_call(call, geometry, rows, _const(call, "bias_folded"), _const(call, "multiplier"),
-                      _const(call, "shift"), -p["input_offset"], p)
+    return _conv_call(call, geometry, rows, call.const("bias_folded"), call.const("multiplier"),
+                      call.const("shift"), -p["input_offset"], p)
 
 
 def fully_connected_m0(graph: Graph, call: KernelCall) -> KernelCall | None:
@@ -111,13 +112,8 @@ def fully_connected_m0(graph: Graph, call: KernelCall) -> KernelCall | None:
     if p["filter_offset"] != 0:
         return None
     depth, accum, batches = p["output_depth"], p["accum_depth"], p["batches"]
-    rows = graph.tensor(p["filter"].tensor_id).array().reshape(depth, accum)
-    bias = (graph.tensor(p["bias"].tensor_id).array().astype(np.int64) if isinstance(p["bias"], TensorRef)
-            else np.zeros(depth, np.int64))
-    folded = tuple(int(v) for v in bias + p["input_offset"] * rows.astype(np.int64).sum(axis=1))
-    mults, shifts = _const(call, "multiplier"), _const(call, "shift")
-    if len(mults) == 1:  # per-tensor: the same for every channel
-        mults, shifts = mults * depth, shifts * depth
+    rows, bias, mults, shifts = folded_dense(graph, call)
+    folded = tuple(int(v) for v in bias)
     geometry = (("batches", 1), ("in_h", batches), ("in_w", 1), ("in_c", accum), ("out_h", batches),
                 ("out_w", 1), ("out_c", depth), ("filter_h", 1), ("filter_w", 1), ("stride_h", 1),
                 ("stride_w", 1), ("dilation_h", 1), ("dilation_w", 1), ("pad_top", 0), ("pad_left", 0))
@@ -132,7 +128,7 @@ def depthwise_conv_2d_m0(graph: Graph, call: KernelCall) -> KernelCall | None:
     """DEPTHWISE_CONV_2D, depth multiplier 1, an even channel count -> mg_depthwise_conv_2d_m0_s8."""
     p = dict(call.params)
     channels, n = p["out_c"], p["filter_h"] * p["filter_w"]
-    mults, shifts, bias = _const(call, "multiplier"), _const(call, "shift"), _const(call, "bias_folded")
+    mults, shifts, bias = call.const("multiplier"), call.const("shift"), call.const("bias_folded")
     if (p["depth_multiplier"] != 1 or channels % 2 or round_up(n, DW_TAP_STEP) > DW_MAX_TAPS
             or not all(m >= 0 for m in mults)):
         return None

@@ -26,8 +26,9 @@ from typing import Sequence
 import numpy as np
 
 from mcugen.ir import Graph
-from mcugen.ops.base import ConstArray, ConstRef, FunctionRef, KernelCall, NullRef, ScratchRef, TensorRef
+from mcugen.ops.base import ConstArray, ConstRef, FunctionRef, KernelCall, NullRef, ScratchRef
 from mcugen.ops.fixedpoint import multiply_by_quantized_multiplier
+from mcugen.ops.dense import folded_dense
 
 INT32_MAX = (1 << 31) - 1
 
@@ -146,10 +147,6 @@ def _consts(stream: np.ndarray, shifts: np.ndarray) -> tuple[ConstArray, ConstAr
             ConstArray("shifts", "int8_t", tuple(int(v) for v in shifts)))
 
 
-def _const(call: KernelCall, name: str) -> tuple[int, ...]:
-    return next(tuple(int(v) for v in c.values) for c in call.consts if c.name == name)
-
-
 CONV_FIELDS = ("batches", "in_h", "in_w", "in_c", "out_h", "out_w", "out_c", "filter_h", "filter_w",
                "stride_h", "stride_w", "dilation_h", "dilation_w", "pad_top", "pad_left")
 
@@ -189,7 +186,7 @@ def conv_2d_mm(graph: Graph, call: KernelCall) -> KernelCall | None:
     if p["filter_in_c"] != p["in_c"]:
         return None
     filt = graph.tensor(p["filter"].tensor_id).array()
-    lean = lean_stage(_const(call, "bias_folded"), filt, _const(call, "multiplier"), _const(call, "shift"),
+    lean = lean_stage(call.const("bias_folded"), filt, call.const("multiplier"), call.const("shift"),
                       p["output_offset"], p["act_min"], p["act_max"])
     if lean is None:
         return None
@@ -220,13 +217,8 @@ def fully_connected_mm(graph: Graph, call: KernelCall, min_depth: int = QUAD_MIN
     if p["filter_offset"] != 0 or p["output_depth"] < min_depth:
         return None
     depth, accum = p["output_depth"], p["accum_depth"]
-    filt = graph.tensor(p["filter"].tensor_id).array().reshape(depth, accum)
-    bias = (graph.tensor(p["bias"].tensor_id).array().astype(np.int64) if isinstance(p["bias"], TensorRef)
-            else np.zeros(depth, np.int64))
-    folded = [int(v) for v in bias + p["input_offset"] * filt.astype(np.int64).sum(axis=1)]
-    mults, shifts = _const(call, "multiplier"), _const(call, "shift")
-    if len(mults) == 1:  # per-tensor: the same for every channel
-        mults, shifts = mults * depth, shifts * depth
+    filt, bias, mults, shifts = folded_dense(graph, call)
+    folded = [int(v) for v in bias]
     lean = lean_stage(folded, filt, mults, shifts, p["output_offset"], p["act_min"], p["act_max"])
     if lean is None:
         return None

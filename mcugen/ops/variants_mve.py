@@ -22,19 +22,16 @@ from typing import Callable
 import numpy as np
 
 from mcugen.ir import Graph
-from mcugen.ops.base import ConstArray, ConstRef, KernelCall, ScratchRef, TensorRef
+from mcugen.ops.base import ConstArray, ConstRef, KernelCall, ScratchRef
 from mcugen.ops.variants import WINDOW, copied, round_up
+from mcugen.ops.dense import folded_dense
 
 DW_MAX_TAPS = 32  # MG_DW_MVE_MAX_TAPS
 
 
-def _const(call: KernelCall, name: str) -> tuple[int, ...]:
-    return next(tuple(int(v) for v in a.values) for a in call.consts if a.name == name)
-
-
 def _multipliers_ok(call: KernelCall) -> bool:
     # the sign fix of the rounding shift reads the accumulator's sign: multipliers >= 0 (mg_mve.h)
-    return all(m >= 0 for m in _const(call, "multiplier"))
+    return all(m >= 0 for m in call.const("multiplier"))
 
 
 def lean_shifts(shifts) -> bool:
@@ -80,14 +77,14 @@ def conv_2d_mve(graph: Graph, call: KernelCall) -> KernelCall | None:
         return None
     out_c = p["out_c"]
     filt = graph.tensor(p["filter"].tensor_id).array().reshape(out_c, -1)
-    shifts = _const(call, "shift")
+    shifts = call.const("shift")
     direct = p["filter_h"] == p["filter_w"] == 1 and p["pad_top"] == p["pad_left"] == 0
     params = (*copied(p, "batches", "in_h", "in_w", "in_c", "out_h", "out_w", "out_c", *WINDOW),
               ("pad_value", -p["input_offset"]), ("direct", int(direct)),
               *copied(p, "output_offset", "act_min", "act_max"), ("lean", int(lean_shifts(shifts))),
               ("filter", ConstRef("filter")), ("quant", ConstRef("quant")), ("scratch", ScratchRef()))
     consts = (ConstArray("filter", "int8_t", tuple(int(v) for v in group_weights(filt))),
-              group_constants(_const(call, "bias_folded"), _const(call, "multiplier"), shifts))
+              group_constants(call.const("bias_folded"), call.const("multiplier"), shifts))
     # an output row, then the window's bytes
     window = 0 if direct else p["filter_h"] * p["filter_w"] * p["in_c"]
     return replace(call, kernel="conv_2d_mve", params=params, consts=consts,
@@ -111,10 +108,10 @@ def depthwise_conv_2d_mve(graph: Graph, call: KernelCall) -> KernelCall | None:
     weights = np.zeros((taps, groups * 8), np.int8)
     weights[:, :channels] = filt
     weights = weights.reshape(taps, groups, 8).transpose(1, 0, 2).reshape(-1)
-    shifts = np.array(_const(call, "shift"), np.int64)
+    shifts = np.array(call.const("shift"), np.int64)
     lean = lean_shifts(shifts)
-    bias = lanes_layout(np.array(_const(call, "bias_folded"), np.int64), 8, EVEN_ODD).reshape(-1, 2, 4)
-    mult = lanes_layout(np.array(_const(call, "multiplier"), np.int64), 8, EVEN_ODD).reshape(-1, 2, 4)
+    bias = lanes_layout(np.array(call.const("bias_folded"), np.int64), 8, EVEN_ODD).reshape(-1, 2, 4)
+    mult = lanes_layout(np.array(call.const("multiplier"), np.int64), 8, EVEN_ODD).reshape(-1, 2, 4)
     quant = np.concatenate([bias, mult], axis=1).reshape(-1)  # per group: bias even, odd; mult even, odd
     shift = lanes_layout(shifts, 8, EVEN_ODD)
     params = (*copied(p, "batches", "in_h", "in_w"), ("channels", channels), *copied(p, "out_h", "out_w", *WINDOW),
@@ -137,14 +134,7 @@ def fully_connected_mve(graph: Graph, call: KernelCall) -> KernelCall | None:
     p = dict(call.params)
     if p["filter_offset"] != 0 or not _multipliers_ok(call):
         return None
-    depth, accum = p["output_depth"], p["accum_depth"]
-    filt = graph.tensor(p["filter"].tensor_id).array().reshape(depth, accum)
-    bias = (graph.tensor(p["bias"].tensor_id).array().astype(np.int64) if isinstance(p["bias"], TensorRef)
-            else np.zeros(depth, np.int64))
-    folded = bias + p["input_offset"] * filt.astype(np.int64).sum(axis=1)
-    mults, shifts = _const(call, "multiplier"), _const(call, "shift")
-    if len(mults) == 1:  # per-tensor: the same for every channel
-        mults, shifts = mults * depth, shifts * depth
+    _filt, folded, mults, shifts = folded_dense(graph, call)
     params = (*copied(p, "batches", "accum_depth", "output_depth", "output_offset", "act_min", "act_max"),
               ("lean", int(lean_shifts(shifts))), ("filter", p["filter"]), ("quant", ConstRef("quant")))
     return replace(call, kernel="fully_connected_mve", params=params, consts=(group_constants(folded, mults, shifts),))

@@ -25,17 +25,11 @@ from typing import Callable
 import numpy as np
 
 from mcugen.ir import Graph
-from mcugen.ops.base import ConstArray, ConstRef, KernelCall, ScratchRef, TensorRef
+from mcugen.ops.base import ConstArray, ConstRef, KernelCall, ScratchRef
 from mcugen.ops.fixedpoint import multiply_by_quantized_multiplier, wrap32
+from mcugen.ops.dense import folded_dense
 
 POINTER_SLOT = 8  # MG_XT_POINTER_SLOT: scratch bytes per depthwise tap pointer
-
-
-def _const(call: KernelCall, name: str) -> tuple[int, ...]:
-    for arr in call.consts:
-        if arr.name == name:
-            return tuple(int(v) for v in arr.values)
-    raise KeyError(name)
 
 
 def quad_interleave(rows: np.ndarray) -> np.ndarray:
@@ -77,7 +71,7 @@ def _range(p: dict) -> tuple[int, int, int]:
 def _usable(call: KernelCall) -> bool:
     # mg_xt_requantize takes multipliers >= 0 (every QuantizeMultiplier result) and right shifts
     # (TFLM's shift <= 0: an effective scale below 1, as in every shared model)
-    return all(m >= 0 for m in _const(call, "multiplier")) and all(s <= 0 for s in _const(call, "shift"))
+    return all(m >= 0 for m in call.const("multiplier")) and all(s <= 0 for s in call.const("shift"))
 
 
 def conv_2d_xtensa(graph: Graph, call: KernelCall) -> KernelCall | None:
@@ -88,8 +82,8 @@ def conv_2d_xtensa(graph: Graph, call: KernelCall) -> KernelCall | None:
         return None
     out_c = p["out_c"]
     filt = graph.tensor(p["filter"].tensor_id).array().reshape(out_c, taps)
-    bias = np.array(_const(call, "bias_folded"), np.int64) - 128 * filt.astype(np.int64).sum(axis=1)
-    quant, consts = _quant(bias, _const(call, "multiplier"), _const(call, "shift"), p, pad=True)
+    bias = np.array(call.const("bias_folded"), np.int64) - 128 * filt.astype(np.int64).sum(axis=1)
+    quant, consts = _quant(bias, call.const("multiplier"), call.const("shift"), p, pad=True)
     params = (*((k, p[k]) for k in ("batches", "in_h", "in_w", "in_c", "out_h", "out_w", "out_c", "filter_h",
                                     "filter_w", "stride_h", "stride_w", "dilation_h", "dilation_w", "pad_top",
                                     "pad_left")),
@@ -107,8 +101,8 @@ def depthwise_conv_2d_xtensa(graph: Graph, call: KernelCall) -> KernelCall | Non
     if p["depth_multiplier"] != 1 or not _usable(call):
         return None
     filt = graph.tensor(p["filter"].tensor_id).array().reshape(taps, channels).astype(np.int64)
-    bias = np.array(_const(call, "bias_folded"), np.int64) - 128 * filt.sum(axis=0)
-    quant, consts = _quant(bias, _const(call, "multiplier"), _const(call, "shift"), p, pad=False)
+    bias = np.array(call.const("bias_folded"), np.int64) - 128 * filt.sum(axis=0)
+    quant, consts = _quant(bias, call.const("multiplier"), call.const("shift"), p, pad=False)
     params = (*((k, p[k]) for k in ("batches", "in_h", "in_w")), ("channels", channels),
               *((k, p[k]) for k in ("out_h", "out_w", "filter_h", "filter_w", "stride_h", "stride_w",
                                     "dilation_h", "dilation_w", "pad_top", "pad_left")),
@@ -122,16 +116,11 @@ def fully_connected_xtensa(graph: Graph, call: KernelCall) -> KernelCall | None:
     """FULLY_CONNECTED with symmetric weights -> mg_fully_connected_xtensa_s8; the input offset
     is folded into the bias here."""
     p = dict(call.params)
-    depth, accum = p["output_depth"], p["accum_depth"]
-    mults, shifts = _const(call, "multiplier"), _const(call, "shift")
     if p["filter_offset"] != 0 or not _usable(call):
         return None
-    if len(mults) == 1:  # per-tensor: the same for every channel
-        mults, shifts = mults * depth, shifts * depth
-    filt = graph.tensor(p["filter"].tensor_id).array().reshape(depth, accum)
-    bias = (graph.tensor(p["bias"].tensor_id).array().astype(np.int64) if isinstance(p["bias"], TensorRef)
-            else np.zeros(depth, np.int64))
-    bias = bias + (p["input_offset"] - 128) * filt.astype(np.int64).sum(axis=1)
+    accum = p["accum_depth"]
+    # the bias carries the cross term -128 sum w (module docstring) beside the input offset
+    filt, bias, mults, shifts = folded_dense(graph, call, p["input_offset"] - 128)
     quant, consts = _quant(bias, mults, shifts, p, pad=True)
     params = (*((k, p[k]) for k in ("batches", "accum_depth", "output_depth")), ("filter", ConstRef("filter")),
               *quant, ("scratch", ScratchRef()))
