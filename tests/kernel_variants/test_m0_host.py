@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tests.support.oracle import assert_exact, random_samples, seeded_model, to_int8
+from tests.support.variants import SHARED_MODEL_NAMES, shared_model_kernels
 
 SHARED = {
     "kws": ("kws/kws_ref_model.tflite", {"conv_2d_m0", "depthwise_conv_2d_m0"}),
@@ -18,15 +19,10 @@ SHARED = {
 }
 
 
-@pytest.mark.parametrize("name", [
-    "kws", "ad", "hello_world",
-    pytest.param("vww", marks=pytest.mark.slow), pytest.param("ic", marks=pytest.mark.slow),
-])
+@pytest.mark.parametrize("name", SHARED_MODEL_NAMES)
 def test_shared_model_bit_exact(name, shared_models, tmp_path):
     path, expected_kernels = SHARED[name]
-    model = (shared_models / path).read_bytes()
-    kernels = assert_exact(model, random_samples(model, 3, seed=1), tmp_path, plans=(True,), variant="m0")
-    assert expected_kernels <= kernels
+    assert expected_kernels <= shared_model_kernels(shared_models, path, "m0", tmp_path)
 
 
 def _layers(k, x):

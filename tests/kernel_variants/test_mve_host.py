@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.support.oracle import assert_exact, examples, random_samples, ranges, seeded_model, tf, to_int8
+from tests.support.variants import SHARED_MODEL_NAMES, shared_model_kernels
 
 MVE_KERNELS = {"conv_2d_mve", "depthwise_conv_2d_mve", "fully_connected_mve", "add_mve",
                "average_pool_2d_mve", "max_pool_2d_mve"}
@@ -26,15 +27,10 @@ SHARED = {
 }
 
 
-@pytest.mark.parametrize("name", [
-    "kws", "ad", "hello_world",
-    pytest.param("vww", marks=pytest.mark.slow), pytest.param("ic", marks=pytest.mark.slow),
-])
+@pytest.mark.parametrize("name", SHARED_MODEL_NAMES)
 def test_shared_model_bit_exact(name, shared_models, tmp_path):
     path, expected_kernels = SHARED[name]
-    model = (shared_models / path).read_bytes()
-    kernels = assert_exact(model, random_samples(model, 3, seed=1), tmp_path, plans=(True,), variant="mve")
-    assert expected_kernels <= kernels
+    assert expected_kernels <= shared_model_kernels(shared_models, path, "mve", tmp_path)
 
 
 def _edges(k, x):

@@ -14,6 +14,7 @@ from mcugen.ops.variants import specialise
 from mcugen.ops.variants_xtensa import conv_2d_xtensa, quad_interleave
 from mcugen.convert.tflite_reader import read_graph
 from tests.support.oracle import assert_exact, random_samples, seeded_model, to_int8
+from tests.support.variants import SHARED_MODEL_NAMES, shared_model_kernels
 
 from .test_dsp_host import random_chain
 
@@ -27,13 +28,10 @@ SHARED = {
 }
 
 
-@pytest.mark.parametrize("name", ["kws", "ad", "hello_world",
-                                  pytest.param("vww", marks=pytest.mark.slow), pytest.param("ic", marks=pytest.mark.slow)])
+@pytest.mark.parametrize("name", SHARED_MODEL_NAMES)
 def test_shared_model_bit_exact(name, shared_models, tmp_path):
     path, expected = SHARED[name]
-    model = (shared_models / path).read_bytes()
-    kernels = assert_exact(model, random_samples(model, 3, seed=2), tmp_path, plans=(True,), variant="xtensa")
-    assert expected <= kernels
+    assert expected <= shared_model_kernels(shared_models, path, "xtensa", tmp_path, seed=2)
 
 
 def _odd_channels(k, x):
