@@ -142,11 +142,12 @@ def build_flags(board: Board, prefix: str, several: bool = False) -> list[str]:
 
 
 def _env_lines(board: Board, partitions: bool = False) -> list[str]:
+    # the board's own linker script: every emulated board's, and a real board's where the
+    # framework's would not place its RAM regions' sections
+    script = [f"board_build.ldscript = ld/{Path(board.ldscript).name}"] if board.ldscript else []
     if board.emulated:
-        return [f"board_build.ldscript = ld/{Path(board.ldscript).name}"]
-    lines = [f"framework = {board.pio_framework}", f"monitor_speed = {board.baud}"]
-    if board.ldscript:  # the board's own script, in place of the framework's (it places the regions)
-        lines.append(f"board_build.ldscript = ld/{Path(board.ldscript).name}")
+        return script
+    lines = [f"framework = {board.pio_framework}", f"monitor_speed = {board.baud}", *script]
     if partitions:  # PlatformIO makes the partition table from this, not from sdkconfig
         lines.append(f"board_build.partitions = {espidf.PARTITIONS_FILE}")
     return lines + [f"{key} = {value}" for key, value in board.pio_options]
@@ -278,7 +279,7 @@ def write_models_project(tmp: Path, sources: Any, board: Board, models: Sequence
     for path in sources.write(src):
         if path.suffix == ".h":
             path.replace(include / path.name)
-    if board.emulated or board.ldscript:
+    if board.ldscript:
         ld.mkdir()
     _copy_glue(board, src, include, ld)
     _copy_apps(src, include)
