@@ -31,8 +31,9 @@ def _tight(tmp_path, monkeypatch, board: str, ram_bytes: int, stack_bytes: int) 
     # IC needs 35,040 B in one arena; 28 KiB of SSRAM (less stack and firmware) cannot hold it:
     # the hottest bytes fill the 16 KiB block RAM, the next the SSRAM, the coldest the PSRAM
     ("mps2_an386", "ic/pretrainedResnet_quant.tflite", 28 * 1024, ("bram", "ssram", "psram")),
-    # VWW needs 38,448 B; 48 KiB of DTCM less the stack and the firmware leaves 37 KiB
-    ("mps3_an547", "vww/vww_96_int8.tflite", 48 * 1024, ("dtcm", "sram")),
+    # VWW needs 37,648 B with the mve kernels; 46 KiB of DTCM less the stack and the firmware
+    # leaves 35 KiB
+    ("mps3_an547", "vww/vww_96_int8.tflite", 46 * 1024, ("dtcm", "sram")),
 ])
 def test_a_model_too_big_for_the_main_ram_runs_split(board, model, ram, regions, shared_models, tmp_path,
                                                       monkeypatch):
